@@ -1,0 +1,119 @@
+#!/usr/bin/env node
+// @ts-check
+// `npm run grade <lab>`: grades a lab with its hidden tests and prints a report.
+// Exit code: 0 when every test passed, 1 when not, 2 when the grader was asked wrongly or broke.
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import pc from 'picocolors';
+import { LABS, findLab, isPresent } from './course.mjs';
+import { UsageError, grade } from './grade.mjs';
+import { allPassed, formatReport } from './report.mjs';
+
+const program = new Command()
+  .name('npm run grade')
+  .usage('<lab> [-- options]')
+  .description('Grade a lab with its hidden tests: npm run grade lab1 (or 1, or http)')
+  .argument('[lab]', 'the lab: lab3, 3 or gateway')
+  .argument('[extra...]')
+  .option('--solution', 'grade the reference solution instead of your code')
+  .option('--own-stack', 'build on your own lower labs instead of the reference ones')
+  .option('--json <file>', 'also write the results as JSON to <file>')
+  .option('--verbose', 'show every failure in full, not only the next milestone')
+  .addOption(new Option('--lab-dir <dir>', 'grade the lab in this folder').hideHelp())
+  .addHelpText(
+    'after',
+    `
+Options go after "--", so npm passes them on:  npm run grade lab1 -- --solution
+Labs: ${LABS.map((lab) => `${lab.number} ${lab.slug}`).join(', ')}`,
+  )
+  .exitOverride()
+  .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+try {
+  program.parse();
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exit(error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2);
+  }
+  throw error;
+}
+
+main().catch((error) => {
+  if (error instanceof UsageError) {
+    process.stderr.write(`${pc.red('grade:')} ${error.message}\n`);
+  } else {
+    process.stderr.write(`${pc.red('grade: internal error')} (not your code's fault, please report it)\n`);
+    process.stderr.write(`${error?.stack ?? error}\n`);
+  }
+  process.exit(2);
+});
+
+async function main() {
+  const [labName, extra] = /** @type {[string | undefined, string[]]} */ (program.processedArgs);
+  const options = program.opts();
+  const notes = [];
+
+  // `npm run grade lab1 --solution` (no `--`) hands the flag to npm, which turns it into an
+  // environment variable and drops it from our arguments. Honour it and say so, rather than
+  // quietly grading the learner's code when the reference was asked for.
+  for (const [flag, key] of [['solution', 'solution'], ['own-stack', 'ownStack']]) {
+    if (process.env[`npm_config_${flag.replace('-', '_')}`] === 'true' && !options[key]) {
+      options[key] = true;
+      notes.push(`--${flag}`);
+    }
+  }
+  let positional = extra;
+  if (process.env.npm_config_json === 'true' && !options.json && positional.length === 1) {
+    options.json = positional[0];
+    positional = [];
+    notes.push(`--json ${options.json}`);
+  }
+  if (positional.length > 0) {
+    throw new UsageError(
+      `unexpected ${positional.join(' ')}. If it belongs to an option, put "--" before the options: ` +
+        `npm run grade ${labName} -- --json FILE`,
+    );
+  }
+  const note =
+    notes.length > 0
+      ? `(npm took ${notes.join(' ')} for itself; the grader used it. Write "npm run grade ${labName} -- ${notes.join(' ')}" to be sure.)`
+      : undefined;
+
+  if (!labName) throw new UsageError(`which lab? For example: npm run grade lab1\n${labList()}`);
+  const lab = findLab(labName);
+  if (!lab) throw new UsageError(`there is no lab called "${labName}".\n${labList()}`);
+  if (!isPresent(lab)) {
+    throw new UsageError(`lab ${lab.number} (${lab.title}) is not in this copy of the course yet.\n${labList()}`);
+  }
+
+  const progress = process.stderr.isTTY
+    ? (/** @type {number} */ done, /** @type {number} */ total) =>
+        process.stderr.write(`\r${pc.dim(`grading lab ${lab.number}: ${done}/${total} tests`)}`)
+    : undefined;
+  const result = await grade({
+    lab,
+    solution: !!options.solution,
+    ownStack: !!options.ownStack,
+    labDir: options.labDir ? resolve(options.labDir) : undefined,
+    note,
+    onProgress: progress,
+  });
+  if (progress) process.stderr.write('\r\x1b[K');
+  if (result.tests.length === 0) {
+    throw new Error(`no tests ran for lab ${lab.number}:\n${result.problems.map((p) => p.message).join('\n')}`);
+  }
+  process.stdout.write(formatReport(result, { verbose: !!options.verbose, color: pc.isColorSupported }));
+  if (options.json) {
+    writeFileSync(options.json, JSON.stringify(result, null, 2) + '\n');
+    process.stdout.write(pc.dim(`results written to ${options.json}\n`));
+  }
+  process.exit(allPassed(result) ? 0 : 1);
+}
+
+function labList() {
+  const lines = LABS.map(
+    (lab) => `  lab${lab.number}  ${lab.slug.padEnd(11)} ${lab.title}${isPresent(lab) ? '' : pc.dim(' (coming)')}`,
+  );
+  return `Labs:\n${lines.join('\n')}`;
+}

@@ -1,0 +1,61 @@
+// Loaded by vitest in the worker before each hidden test file (a setup file). It appends one JSON
+// line per event to the journal named by GRADER_JOURNAL, synchronously: if learner code then hangs
+// the thread, every line written so far is already on disk for the supervising process to read.
+import { appendFileSync } from 'node:fs';
+import { beforeAll, beforeEach } from 'vitest';
+
+const journal = process.env.GRADER_JOURNAL;
+const listOnly = process.env.GRADER_LIST_ONLY === '1';
+
+interface TaskLike {
+  id: string;
+  name: string;
+  type: string;
+  mode: string;
+  meta: object;
+  tasks?: TaskLike[];
+  file?: { filepath: string };
+}
+
+function write(event: object): void {
+  if (journal) appendFileSync(journal, JSON.stringify(event) + '\n');
+}
+
+function listTests(task: TaskLike, out: object[]): object[] {
+  if (task.type === 'test') out.push({ id: task.id, name: task.name, mode: task.mode, meta: task.meta });
+  for (const child of task.tasks ?? []) listTests(child, out);
+  return out;
+}
+
+/** Keeps what a report needs of an error, bounded in size so a huge value can't flood the journal. */
+function describeError(error: Record<string, unknown>): object {
+  const clip = (value: unknown, max: number) => (typeof value === 'string' ? value.slice(0, max) : undefined);
+  return {
+    name: clip(error.name, 200),
+    message: clip(error.message, 4000),
+    expected: clip(error.expected, 4000),
+    actual: clip(error.actual, 4000),
+    stack: clip(error.stack, 4000),
+  };
+}
+
+// vitest reads a hook's first parameter as a fixture list, so it must be a destructuring pattern.
+beforeAll(({}: object, suite: TaskLike) => {
+  write({ t: 'collected', file: suite.file?.filepath, tests: listTests(suite, []) });
+  if (listOnly) throw new Error('listing only');
+});
+
+beforeEach((context) => {
+  const task = context.task;
+  write({ t: 'start', id: task.id });
+  context.onTestFinished(() => {
+    const result = task.result;
+    write({
+      t: 'end',
+      id: task.id,
+      state: result?.state,
+      duration: result?.duration,
+      errors: (result?.errors ?? []).slice(0, 3).map((e) => describeError(e as unknown as Record<string, unknown>)),
+    });
+  });
+});

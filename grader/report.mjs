@@ -1,0 +1,310 @@
+// @ts-check
+// Turns what the supervisor recorded into a result (the data of --json) and a result into the
+// report a learner reads. Both are pure functions of their input, so they are tested directly.
+import { relative, sep } from 'node:path';
+import pc from 'picocolors';
+import { ROOT } from './course.mjs';
+
+/**
+ * @typedef {'passed'|'failed'|'timedOut'|'error'|'notRun'} Status
+ *
+ * @typedef {object} TestResult
+ * @property {string} name
+ * @property {string} section      the milestone's title
+ * @property {string} milestone    the milestone's id
+ * @property {Status} status
+ * @property {number} points
+ * @property {number} maxPoints
+ * @property {string} [message]
+ * @property {string} [expected]
+ * @property {string} [actual]
+ * @property {string} [location]   where in the graded code the error came from, `labs/x/y.ts:12:5`
+ * @property {string} [output]     what the code printed during the test
+ * @property {string} [hint]
+ * @property {string} [lesson]     `lessons/01-http.md#the-request-line`
+ *
+ * @typedef {object} MilestoneResult
+ * @property {string} id
+ * @property {string} title
+ * @property {string} lesson
+ * @property {number} score
+ * @property {number} maxScore
+ * @property {number} passed
+ * @property {number} total
+ *
+ * @typedef {object} GradeResult
+ * @property {string} lab            `lab1-http`
+ * @property {number} labNumber
+ * @property {string} title
+ * @property {string} target         the graded folder, relative to the course root
+ * @property {string} layers         which code the lower layers came from
+ * @property {string} courseVersion
+ * @property {string} testsHash      hash of the hidden tests that graded it
+ * @property {number} score
+ * @property {number} maxScore
+ * @property {MilestoneResult[]} milestones
+ * @property {TestResult[]} tests
+ * @property {{ message: string, location?: string, frame?: string }[]} problems   errors outside any test
+ * @property {string} [note]        a line for the top of the report (how the target was chosen)
+ */
+
+/**
+ * @param {{ lab: import('./course.mjs').LabInfo, details: import('./course.mjs').LabDetails,
+ *   outcome: import('./supervisor.mjs').RunOutcome, target: string, layers: string,
+ *   courseVersion: string, testsHash: string, note?: string }} input
+ * @returns {GradeResult}
+ */
+export function buildResult({ lab, details, outcome, target, layers, courseVersion, testsHash, note }) {
+  const order = new Map(details.milestones.map((m, i) => [m.id, i]));
+  const titles = new Map(details.milestones.map((m) => [m.id, m]));
+  const records = [...outcome.tests]
+    .filter((t) => t.status !== 'notRun' || t.mode !== 'skip')
+    // Stable sort: milestone order first, the order tests were written in after that.
+    .sort((a, b) => (order.get(a.meta.milestone) ?? 99) - (order.get(b.meta.milestone) ?? 99));
+
+  const tests = records.map((record) => {
+    const milestone = titles.get(record.meta.milestone);
+    const maxPoints = record.meta.points ?? 1;
+    const error = record.errors[0];
+    /** @type {TestResult} */
+    const result = {
+      name: record.name,
+      section: milestone?.title ?? record.meta.milestone ?? 'Other',
+      milestone: record.meta.milestone ?? 'other',
+      status: record.status,
+      points: record.status === 'passed' ? maxPoints : 0,
+      maxPoints,
+    };
+    if (record.status !== 'passed') {
+      if (error) {
+        result.message = firstLines(error.message, 6);
+        if (error.expected !== undefined && error.actual !== undefined) {
+          result.expected = error.expected;
+          result.actual = error.actual;
+        }
+        const location = locate(error.stack);
+        if (location) result.location = location;
+      }
+      if (record.output) result.output = record.output.slice(0, 2000);
+      if (record.meta.hint) result.hint = record.meta.hint;
+      result.lesson = `lessons/${record.meta.lesson ?? milestone?.lesson ?? lab.lesson}`;
+    }
+    return result;
+  });
+
+  const milestones = details.milestones.map((m) => {
+    const own = tests.filter((t) => t.milestone === m.id);
+    return {
+      id: m.id,
+      title: m.title,
+      lesson: `lessons/${m.lesson}`,
+      score: sum(own.map((t) => t.points)),
+      maxScore: sum(own.map((t) => t.maxPoints)),
+      passed: own.filter((t) => t.status === 'passed').length,
+      total: own.length,
+    };
+  });
+
+  const problems = [
+    ...outcome.fileErrors.flatMap(({ file, errors }) =>
+      errors.map((e) => ({
+        message: `${rel(file)} could not run: ${firstLines(e.message, 8)}`,
+        location: locate(e.stack),
+        frame: e.frame,
+      })),
+    ),
+    ...outcome.unhandled.map((e) => ({ message: firstLines(e.message, 8), location: locate(e.stack), frame: e.frame })),
+  ];
+
+  return {
+    lab: lab.folder,
+    labNumber: lab.number,
+    title: lab.title,
+    target,
+    layers,
+    courseVersion,
+    testsHash,
+    score: sum(tests.map((t) => t.points)),
+    maxScore: sum(tests.map((t) => t.maxPoints)),
+    milestones,
+    tests,
+    problems,
+    ...(note ? { note } : {}),
+  };
+}
+
+/** True only when every test ran and passed: the one condition for exit code 0. */
+export function allPassed(/** @type {GradeResult} */ result) {
+  return result.tests.length > 0 && result.tests.every((t) => t.status === 'passed') && result.problems.length === 0;
+}
+
+const SYMBOL = { passed: '✔', failed: '✘', timedOut: '⏱', error: '!', notRun: '○' };
+
+/**
+ * The report a learner reads. It leads with the next milestone to work on, details the failures
+ * there (and in any milestone that is partly done), and sums up the rest, grouping failures that
+ * share one message ("12 tests: TODO(lab1) ...") instead of repeating it.
+ * @param {GradeResult} result
+ * @param {{ verbose?: boolean, color?: boolean }} [options]
+ */
+export function formatReport(result, options = {}) {
+  const c = pc.createColors(options.color ?? false);
+  /** @type {string[]} */
+  const out = [];
+  out.push(c.bold(`Lab ${result.labNumber} · ${result.title}`));
+  out.push(c.dim(`graded ${result.target} · ${result.layers} · course ${result.courseVersion} · tests ${result.testsHash}`));
+  if (result.note) out.push(c.yellow(result.note));
+  out.push('');
+
+  for (const problem of result.problems) {
+    out.push(c.red(`! ${problem.message}`));
+    if (problem.location) out.push(c.dim(`  at ${problem.location}`));
+    if (problem.frame) out.push(indent(problem.frame, '  '));
+    out.push('');
+  }
+
+  const next = result.milestones.find((m) => m.passed < m.total);
+  if (next) {
+    const number = result.milestones.indexOf(next) + 1;
+    out.push(
+      c.bold(`Next: ${number}. ${next.title}`) +
+        ` — ${next.total - next.passed} of ${next.total} tests to go. Read ${c.cyan(next.lesson)}`,
+    );
+  } else if (result.tests.length > 0 && result.problems.length === 0) {
+    out.push(c.green(c.bold(`Every test passed. Lab ${result.labNumber} is done.`)));
+  }
+  out.push('');
+
+  result.milestones.forEach((m, index) => {
+    const own = result.tests.filter((t) => t.milestone === m.id);
+    if (own.length === 0) return;
+    const done = m.passed === m.total;
+    const started = m.passed > 0;
+    const mark = done ? c.green('✔') : started ? c.yellow('◐') : c.red('✘');
+    const label = `${index + 1}. ${m.title}`;
+    out.push(`${mark} ${pad(label, 44)} ${pad(`${m.score}/${m.maxScore}`, 7, true)}`);
+    if (done) return;
+    const detailed = options.verbose || started || m === next;
+    const failing = own.filter((t) => t.status !== 'passed');
+    for (const group of groupFailures(failing)) {
+      if (group.length > 1) {
+        out.push(`   ${c.red(SYMBOL[group[0].status])} ${group.length} tests: ${headline(group[0])}`);
+        if (detailed) {
+          for (const t of group) out.push(c.dim(`       · ${t.name}`));
+          pushHelp(out, group[0], c, '     ');
+        }
+      } else if (detailed) {
+        pushFailure(out, group[0], c);
+      } else {
+        out.push(`   ${c.red(SYMBOL[group[0].status])} ${group[0].name}`);
+      }
+    }
+  });
+
+  const counts = countBy(result.tests.map((t) => t.status));
+  const pct = result.maxScore === 0 ? 0 : Math.round((100 * result.score) / result.maxScore);
+  const parts = [`${counts.passed ?? 0} passed`, `${counts.failed ?? 0} failed`];
+  if (counts.timedOut) parts.push(`${counts.timedOut} timed out`);
+  if (counts.error) parts.push(`${counts.error} errors`);
+  if (counts.notRun) parts.push(`${counts.notRun} not run`);
+  out.push('');
+  const score = `Score: ${result.score}/${result.maxScore} (${pct}%)`;
+  out.push(`${allPassed(result) ? c.green(c.bold(score)) : c.bold(score)} · ${parts.join(', ')}`);
+  return out.join('\n') + '\n';
+}
+
+/** @param {string[]} out @param {TestResult} t @param {import('picocolors/types').Colors} c */
+function pushFailure(out, t, c) {
+  out.push(`   ${c.red(SYMBOL[t.status])} ${t.name}${t.maxPoints !== 1 ? c.dim(` (${t.maxPoints} pts)`) : ''}`);
+  if (t.expected !== undefined && t.actual !== undefined) {
+    out.push(`       ${c.dim(firstLines(t.message ?? '', 2))}`);
+    out.push(`       expected: ${c.green(visible(t.expected, '                 '))}`);
+    out.push(`       received: ${c.red(visible(t.actual, '                 '))}`);
+  } else if (t.message) {
+    out.push(`       ${visible(t.message, '       ')}`);
+  }
+  pushHelp(out, t, c, '       ');
+}
+
+/** @param {string[]} out @param {TestResult} t @param {import('picocolors/types').Colors} c @param {string} pre */
+function pushHelp(out, t, c, pre) {
+  if (t.location) out.push(`${pre}${c.dim(`at ${t.location}`)}`);
+  if (t.output) out.push(`${pre}${c.dim('your code printed:')} ${visible(firstLines(t.output, 4), pre + '  ')}`);
+  if (t.hint) out.push(`${pre}${c.yellow('hint:')} ${t.hint}`);
+  if (t.lesson) out.push(`${pre}${c.cyan(`read: ${t.lesson}`)}`);
+}
+
+/** Failures with the same message and no expected/actual of their own are one group. */
+function groupFailures(/** @type {TestResult[]} */ failing) {
+  /** @type {Map<string, TestResult[]>} */
+  const groups = new Map();
+  for (const t of failing) {
+    const key = t.expected === undefined ? `${t.status}:${t.message}` : `${t.name}`;
+    groups.set(key, [...(groups.get(key) ?? []), t]);
+  }
+  return [...groups.values()];
+}
+
+function headline(/** @type {TestResult} */ t) {
+  return firstLines(t.message ?? t.status, 1);
+}
+
+/**
+ * Makes control characters visible: CR as \r, tabs as \t, others as \xNN. Line breaks that are
+ * layout (in a multi-line diff) stay line breaks, indented.
+ */
+export function visible(/** @type {string} */ text, /** @type {string} */ continuation = '') {
+  return text
+    .replace(/\r/g, '\\r')
+    .replace(/\t/g, '\\t')
+    .replace(/[\x00-\x08\x0b-\x1f\x7f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`)
+    .split('\n')
+    .join('\n' + continuation);
+}
+
+/**
+ * The first stack frame in the graded code (labs/, solutions/ or a starter copy), as a path
+ * relative to the course root with line and column. Frames in the grader and vitest are noise.
+ */
+export function locate(/** @type {string | undefined} */ stack) {
+  if (!stack) return undefined;
+  for (const match of stack.matchAll(/\(?((?:file:\/\/)?[^\s()]+):(\d+):(\d+)\)?/g)) {
+    const path = rel(match[1].replace(/^file:\/\//, ''));
+    if (/^(labs|solutions|\.grader)[/\\]/.test(path) && !path.includes('node_modules')) {
+      return `${path.split(sep).join('/')}:${match[2]}:${match[3]}`;
+    }
+  }
+  return undefined;
+}
+
+function rel(/** @type {string} */ path) {
+  return relative(ROOT, path) || path;
+}
+
+function firstLines(/** @type {string} */ text, /** @type {number} */ n) {
+  const lines = text.split('\n');
+  return lines.slice(0, n).join('\n') + (lines.length > n ? ' …' : '');
+}
+
+function indent(/** @type {string} */ text, /** @type {string} */ pre) {
+  return text
+    .split('\n')
+    .map((line) => pre + line)
+    .join('\n');
+}
+
+function pad(/** @type {string} */ text, /** @type {number} */ width, right = false) {
+  return right ? text.padStart(width) : text.padEnd(width);
+}
+
+function sum(/** @type {number[]} */ values) {
+  return values.reduce((a, b) => a + b, 0);
+}
+
+/** @param {string[]} values @returns {Record<string, number>} */
+function countBy(values) {
+  /** @type {Record<string, number>} */
+  const counts = {};
+  for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
+  return counts;
+}

@@ -1,0 +1,107 @@
+// @ts-check
+// The test-running child process. The supervisor (supervisor.mjs) starts it in a process group of
+// its own, tells it what to run in one JSON argument, and watches the journal it and its vitest
+// workers write. This process never prints a report: if learner code wedges or kills it, the
+// supervisor still owns the results. It only runs tests.
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultServerConditions } from 'vite';
+import { createVitest } from 'vitest/node';
+
+/**
+ * @typedef {object} RunnerOptions
+ * @property {string} root
+ * @property {string} journal
+ * @property {{ path: string, testIds?: string[] }[]} files   absolute paths of test files
+ * @property {Record<string, string>} aliases   `@lab/http` -> absolute path of the lab's index.ts
+ * @property {boolean} reference   resolve `#http` and friends to solutions/ (the reference layers)
+ * @property {number} testTimeout
+ * @property {boolean} [listOnly]  collect the tests, run none
+ */
+
+/** @type {RunnerOptions} */
+const options = JSON.parse(process.argv[2] ?? '{}');
+
+/** @param {object} event */
+function write(event) {
+  appendFileSync(options.journal, JSON.stringify(event) + '\n');
+}
+
+/** @param {any} error */
+function plainError(error) {
+  return {
+    name: String(error?.name ?? 'Error').slice(0, 200),
+    message: String(error?.message ?? error).slice(0, 4000),
+    stack: typeof error?.stack === 'string' ? error.stack.slice(0, 4000) : undefined,
+    frame: typeof error?.frame === 'string' ? error.frame.slice(0, 2000) : undefined,
+  };
+}
+
+const MAX_LOG_PER_TEST = 4000;
+/** @type {Map<string, number>} */
+const logged = new Map();
+
+/** @type {import('vitest/node').Reporter} */
+const journalReporter = {
+  onTestModuleQueued(module) {
+    write({ t: 'queued', file: module.moduleId });
+  },
+  onTestModuleEnd(module) {
+    const errors = module.errors();
+    if (errors.length > 0) write({ t: 'module-error', file: module.moduleId, errors: errors.map(plainError) });
+  },
+  onUserConsoleLog(log) {
+    // What the learner's code printed during a test, kept (bounded) to show beside a failure.
+    const id = log.taskId ?? '';
+    const used = logged.get(id) ?? 0;
+    if (used >= MAX_LOG_PER_TEST) return;
+    const content = log.content.slice(0, MAX_LOG_PER_TEST - used);
+    logged.set(id, used + content.length);
+    write({ t: 'log', id, content });
+  },
+  onTestRunEnd(_modules, unhandledErrors) {
+    if (unhandledErrors.length > 0) write({ t: 'unhandled', errors: unhandledErrors.map(plainError) });
+  },
+};
+
+const conditions = options.reference ? ['reference', ...defaultServerConditions] : [...defaultServerConditions];
+
+const vitest = await createVitest(
+  'test',
+  {
+    config: false,
+    root: options.root,
+    watch: false,
+    include: options.files.map((file) => file.path),
+    setupFiles: [join(options.root, 'grader', 'harness', 'journal.ts')],
+    reporters: [journalReporter],
+    testTimeout: options.testTimeout,
+    hookTimeout: options.testTimeout,
+    teardownTimeout: 1000,
+    pool: 'threads',
+    passWithNoTests: true,
+    allowOnly: false,
+    env: { GRADER_JOURNAL: options.journal, GRADER_LIST_ONLY: options.listOnly ? '1' : '0' },
+  },
+  {
+    resolve: { alias: options.aliases },
+    ssr: { resolve: { conditions } },
+    logLevel: 'silent',
+    clearScreen: false,
+  },
+);
+
+try {
+  const project = vitest.getRootProject();
+  const specifications = options.files.map((file) =>
+    project.createSpecification(file.path, file.testIds ? { testIds: file.testIds } : undefined),
+  );
+  await vitest.runTestSpecifications(specifications, true);
+} catch (error) {
+  write({ t: 'unhandled', errors: [plainError(error)] });
+} finally {
+  await vitest.close();
+  write({ t: 'runner-done' });
+  // Learner code may have left servers or timers running: they must not keep this process alive.
+  process.exit(0);
+}

@@ -1,0 +1,411 @@
+// @ts-check
+// Runs hidden tests in a child process and owns their results.
+//
+// Why a child: a synchronous endless loop in learner code holds its thread, and no timer inside
+// that thread can fire. So the runner (runner.mjs) runs in its own process group; its workers
+// append to a journal as each test starts and ends; this process reads the journal, and when a
+// test outlives its bound it kills the whole group, records that test as timed out, and starts a
+// fresh runner for the tests that have not run. The same happens when a test file never finishes
+// loading (a loop at the top level of a learner's module) or when the runner dies (process.exit).
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from './course.mjs';
+
+const RUNNER = join(ROOT, 'grader', 'runner.mjs');
+/** What vitest gets over a test's own timeout before we stop waiting for it to report. */
+const GRACE_MS = 3000;
+/** How often the journal is read. */
+const POLL_MS = 20;
+
+/**
+ * @typedef {object} TestRecord
+ * @property {string} id
+ * @property {string} name
+ * @property {string} file
+ * @property {Record<string, any>} meta
+ * @property {string} mode   vitest's mode: 'run', or 'skip' for tests left out of this run
+ * @property {'passed'|'failed'|'timedOut'|'error'|'notRun'} status
+ * @property {ErrorRecord[]} errors
+ * @property {number} [duration]
+ * @property {string} [output]   what learner code printed during the test
+ *
+ * @typedef {object} ErrorRecord
+ * @property {string} [name]
+ * @property {string} message
+ * @property {string} [expected]
+ * @property {string} [actual]
+ * @property {string} [stack]
+ * @property {string} [frame]
+ *
+ * @typedef {object} RunOutcome
+ * @property {TestRecord[]} tests        in the order they were collected
+ * @property {{ file: string, errors: ErrorRecord[] }[]} fileErrors   files that could not load
+ * @property {ErrorRecord[]} unhandled   errors vitest caught outside any test
+ * @property {number} runners            how many runner processes it took
+ * @property {string} runnerOutput      the tail of what the runners printed (for internal errors)
+ *
+ * @typedef {object} SuperviseOptions
+ * @property {string[]} files            absolute paths of the hidden test files
+ * @property {Record<string, string>} aliases
+ * @property {boolean} reference
+ * @property {number} testTimeout
+ * @property {string} emptyLab           module that stands in for a lab that cannot load (listing)
+ * @property {number} [loadTimeout]      ms a test file may take to load before it is declared hung
+ * @property {number} [totalTimeout]     ms for the whole grade
+ * @property {(done: number, total: number) => void} [onProgress]
+ */
+
+/** @param {SuperviseOptions} options @returns {Promise<RunOutcome>} */
+export async function supervise(options) {
+  const loadTimeout = options.loadTimeout ?? 20_000;
+  const deadline = Date.now() + (options.totalTimeout ?? 15 * 60_000);
+  const scratch = mkdtempSync(join(tmpdir(), 'grader-'));
+  /** @type {Map<string, TestRecord>} */
+  const tests = new Map();
+  /** @type {Map<string, ErrorRecord[]>} */
+  const fileErrors = new Map();
+  /** @type {ErrorRecord[]} */
+  const unhandled = [];
+  let runnerOutput = '';
+  let runners = 0;
+
+  /** Files still to run, each with the ids of the tests still to run (undefined: all of them). */
+  /** @type {Map<string, string[] | undefined>} */
+  let todo = new Map(options.files.map((file) => [file, undefined]));
+  try {
+    while (todo.size > 0) {
+      if (Date.now() > deadline) break;
+      runners += 1;
+      const journal = join(scratch, `journal-${runners}.jsonl`);
+      const run = await runOnce({ ...options, loadTimeout, deadline, journal, todo, tests });
+      runnerOutput = (runnerOutput + run.output).slice(-8000);
+      for (const [file, errors] of run.fileErrors) fileErrors.set(file, errors);
+      unhandled.push(...run.unhandled);
+      const next = remainingWork(todo, tests, fileErrors);
+      // Each runner must settle at least one test or file; otherwise stop rather than loop.
+      const progressed = run.settled > 0 || run.fileErrors.size > 0;
+      if (!progressed) {
+        if (run.crash) unhandled.push(run.crash);
+        break;
+      }
+      todo = next;
+    }
+    // Tests a broken file never declared still count: list them with the lab replaced by a stub.
+    const unlisted = [...fileErrors.keys()].filter((file) => ![...tests.values()].some((t) => t.file === file));
+    if (unlisted.length > 0) await listTests({ ...options, files: unlisted, scratch, tests });
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  for (const test of tests.values()) {
+    if (test.status === 'notRun' && fileErrors.has(test.file)) {
+      test.status = 'error';
+      test.errors = fileErrors.get(test.file) ?? [];
+    } else if (test.status === 'notRun' && test.errors.length === 0) {
+      test.errors = [{ message: 'not run: the grade was stopped before this test (time limit for the whole lab)' }];
+    }
+  }
+  return {
+    tests: [...tests.values()],
+    fileErrors: [...fileErrors].map(([file, errors]) => ({ file, errors })),
+    unhandled,
+    runners,
+    runnerOutput,
+  };
+}
+
+/**
+ * @param {Map<string, string[] | undefined>} todo
+ * @param {Map<string, TestRecord>} tests
+ * @param {Map<string, ErrorRecord[]>} fileErrors
+ */
+function remainingWork(todo, tests, fileErrors) {
+  /** @type {Map<string, string[] | undefined>} */
+  const next = new Map();
+  for (const file of todo.keys()) {
+    if (fileErrors.has(file)) continue;
+    const known = [...tests.values()].filter((t) => t.file === file);
+    if (known.length === 0) {
+      next.set(file, undefined);
+      continue;
+    }
+    const left = known.filter((t) => t.status === 'notRun' && t.mode !== 'skip').map((t) => t.id);
+    if (left.length > 0) next.set(file, left);
+  }
+  return next;
+}
+
+/**
+ * One runner process, watched until it exits or is killed.
+ * @param {SuperviseOptions & { loadTimeout: number, deadline: number, journal: string,
+ *   todo: Map<string, string[] | undefined>, tests: Map<string, TestRecord> }} options
+ */
+async function runOnce(options) {
+  const { journal, tests } = options;
+  writeFileSync(journal, '');
+  const child = startRunner({
+    root: ROOT,
+    journal,
+    files: [...options.todo].map(([path, testIds]) => ({ path, testIds })),
+    aliases: options.aliases,
+    reference: options.reference,
+    testTimeout: options.testTimeout,
+  });
+  /** @type {Map<string, ErrorRecord[]>} */
+  const fileErrors = new Map();
+  /** @type {ErrorRecord[]} */
+  const unhandled = [];
+  /** test id -> time it started */
+  const running = new Map();
+  /** file -> time it was queued, while it has not declared its tests yet */
+  const loading = new Map();
+  let settled = 0;
+  let finishedCleanly = false;
+  const reader = journalReader(journal);
+
+  /** @param {any} event */
+  const apply = (event) => {
+    switch (event.t) {
+      case 'queued':
+        loading.set(event.file, Date.now());
+        break;
+      case 'collected':
+        loading.delete(event.file);
+        for (const t of event.tests) {
+          if (tests.has(t.id)) continue;
+          tests.set(t.id, {
+            id: t.id,
+            name: t.name,
+            file: event.file,
+            meta: t.meta,
+            mode: t.mode,
+            status: 'notRun',
+            errors: [],
+          });
+        }
+        break;
+      case 'start':
+        running.set(event.id, Date.now());
+        break;
+      case 'end': {
+        running.delete(event.id);
+        const test = tests.get(event.id);
+        if (!test) break;
+        test.status = statusOf(event);
+        test.errors = event.errors ?? [];
+        test.duration = event.duration;
+        settled += 1;
+        options.onProgress?.([...tests.values()].filter((t) => t.status !== 'notRun').length, tests.size);
+        break;
+      }
+      case 'log': {
+        const test = tests.get(event.id);
+        if (test) test.output = (test.output ?? '') + event.content;
+        break;
+      }
+      case 'module-error':
+        loading.delete(event.file);
+        fileErrors.set(event.file, event.errors);
+        break;
+      case 'unhandled':
+        unhandled.push(...event.errors);
+        break;
+      case 'runner-done':
+        finishedCleanly = true;
+        break;
+    }
+  };
+
+  const exited = new Promise((resolve) => child.process.once('exit', resolve));
+  let exitedYet = false;
+  exited.then(() => (exitedYet = true));
+  /** @type {{ kind: 'test', id: string } | { kind: 'file', file: string } | { kind: 'total' } | null} */
+  let culprit = null;
+  while (!exitedYet) {
+    await Promise.race([exited, sleep(POLL_MS)]);
+    reader.read().forEach(apply);
+    const now = Date.now();
+    for (const [id, started] of running) {
+      if (now - started > options.testTimeout + GRACE_MS) culprit ??= { kind: 'test', id };
+    }
+    for (const [file, queued] of loading) {
+      if (now - queued > options.loadTimeout) culprit ??= { kind: 'file', file };
+    }
+    if (now > options.deadline) culprit ??= { kind: 'total' };
+    if (culprit) break;
+  }
+  child.killGroup();
+  await exited;
+  reader.read().forEach(apply);
+  reader.close();
+
+  if (culprit?.kind === 'test') {
+    const test = tests.get(culprit.id);
+    if (test) {
+      test.status = 'timedOut';
+      test.errors = [
+        {
+          name: 'TimeoutError',
+          message:
+            `did not finish within ${options.testTimeout} ms, and the code under test would not ` +
+            `let go of the thread, so the grader stopped it. Look for a loop that never ends.`,
+        },
+      ];
+      settled += 1;
+    }
+  } else if (culprit?.kind === 'file') {
+    fileErrors.set(culprit.file, [
+      {
+        name: 'TimeoutError',
+        message:
+          `the lab did not finish loading within ${options.loadTimeout} ms. Code at the top level ` +
+          `of a module runs on import: is there an endless loop outside any function?`,
+      },
+    ]);
+  }
+
+  /** @type {ErrorRecord | undefined} */
+  let crash;
+  if (!culprit && !finishedCleanly) {
+    crash = {
+      name: 'RunnerCrash',
+      message:
+        'the test process ended before it finished. Did your code call process.exit(), or run out of memory?',
+    };
+    // The test that was running when the process died is the one that killed it.
+    for (const id of running.keys()) {
+      const test = tests.get(id);
+      if (test) {
+        test.status = 'error';
+        test.errors = [crash];
+        settled += 1;
+      }
+    }
+  }
+  return { fileErrors, unhandled, settled, crash, output: child.output() };
+}
+
+/**
+ * Collects the names and metadata of the tests in files whose lab could not load, by running them
+ * with the lab replaced by an empty module. Learner code is not loaded at all.
+ * @param {SuperviseOptions & { scratch: string, tests: Map<string, TestRecord> }} options
+ */
+async function listTests(options) {
+  const journal = join(options.scratch, 'journal-list.jsonl');
+  writeFileSync(journal, '');
+  const aliases = Object.fromEntries(Object.keys(options.aliases).map((alias) => [alias, options.emptyLab]));
+  const child = startRunner({
+    root: ROOT,
+    journal,
+    files: options.files.map((path) => ({ path })),
+    aliases,
+    reference: options.reference,
+    testTimeout: options.testTimeout,
+    listOnly: true,
+  });
+  const exited = new Promise((resolve) => child.process.once('exit', resolve));
+  const timer = setTimeout(() => child.killGroup(), 30_000);
+  await exited;
+  clearTimeout(timer);
+  child.killGroup();
+  const reader = journalReader(journal);
+  for (const event of reader.read()) {
+    if (event.t !== 'collected') continue;
+    for (const t of event.tests) {
+      options.tests.set(t.id, {
+        id: t.id,
+        name: t.name,
+        file: event.file,
+        meta: t.meta,
+        mode: t.mode,
+        status: 'notRun',
+        errors: [],
+      });
+    }
+  }
+  reader.close();
+}
+
+/** @param {any} event @returns {TestRecord['status']} */
+function statusOf(event) {
+  if (event.state === 'pass') return 'passed';
+  if (event.state !== 'fail') return 'notRun';
+  const first = event.errors?.[0];
+  if (first?.name === 'TimeoutError' || /^Test timed out in \d+ms/.test(first?.message ?? '')) return 'timedOut';
+  return 'failed';
+}
+
+/**
+ * Starts runner.mjs in a new process group, output captured (bounded).
+ * @param {object} runnerOptions
+ */
+function startRunner(runnerOptions) {
+  const child = spawn(process.execPath, [RUNNER, JSON.stringify(runnerOptions)], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+  });
+  let output = '';
+  /** @param {Buffer} chunk */
+  const keep = (chunk) => {
+    output = (output + chunk.toString('utf8')).slice(-8000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return {
+    process: child,
+    output: () => output,
+    killGroup() {
+      killGroup(child.pid);
+    },
+  };
+}
+
+/** Kills a process and everything it started (its group), ignoring a group that is already gone. */
+export function killGroup(/** @type {number | undefined} */ pid) {
+  if (pid === undefined) return;
+  if (process.platform === 'win32') {
+    spawnSync('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore' });
+    return;
+  }
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // ESRCH: nothing left in the group.
+  }
+}
+
+/** Reads the journal incrementally: each call returns the complete lines written since the last. */
+function journalReader(/** @type {string} */ path) {
+  const fd = openSync(path, 'r');
+  let offset = 0;
+  let partial = '';
+  return {
+    read() {
+      const size = statSync(path).size;
+      if (size <= offset) return [];
+      const buffer = Buffer.alloc(size - offset);
+      const n = readSync(fd, buffer, 0, buffer.length, offset);
+      offset += n;
+      const text = partial + buffer.subarray(0, n).toString('utf8');
+      const lines = text.split('\n');
+      partial = lines.pop() ?? '';
+      return lines.flatMap((line) => {
+        try {
+          return [JSON.parse(line)];
+        } catch {
+          return [];
+        }
+      });
+    },
+    close() {
+      closeSync(fd);
+    },
+  };
+}
+
+function sleep(/** @type {number} */ ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

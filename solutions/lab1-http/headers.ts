@@ -1,0 +1,80 @@
+import { HttpError, type BodyFraming, type HeaderField, type RequestHead } from '#contracts/http';
+import { badRequest, isFieldValue, isToken } from './syntax.ts';
+
+/**
+ * Parses one field line, `Name: value` (RFC 9112 §5), without its CRLF.
+ * The name is lowercased; spaces and tabs around the value are dropped.
+ */
+export function parseHeaderField(line: string): HeaderField {
+  if (line.startsWith(' ') || line.startsWith('\t')) {
+    // obs-fold: a line continuing the previous field. RFC 9112 §5.2 lets a server reject it.
+    throw badRequest('folded header lines (obs-fold) are not accepted');
+  }
+  const colon = line.indexOf(':');
+  if (colon === -1) throw badRequest(`header line without a colon: ${JSON.stringify(line)}`);
+  const name = line.slice(0, colon);
+  if (/[ \t]$/.test(name)) {
+    // RFC 9112 §5.1: whitespace before the colon MUST be rejected (a smuggling vector).
+    throw badRequest(`whitespace between header name and colon: ${JSON.stringify(line)}`);
+  }
+  if (!isToken(name)) throw badRequest(`invalid header name ${JSON.stringify(name)}`);
+  const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '');
+  if (!isFieldValue(value)) throw badRequest(`invalid character in the value of ${name}`);
+  return [name.toLowerCase(), value];
+}
+
+/** Every value of a field, in order: the list form `a, b` and repeated lines count alike. */
+function listValues(headers: HeaderField[], name: string): string[] {
+  return headers
+    .filter(([field]) => field === name)
+    .flatMap(([, value]) => value.split(','))
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+/**
+ * Decides how the body of a request is delimited (RFC 9112 §6.3): by Transfer-Encoding: chunked,
+ * by Content-Length, or not at all. Ambiguity is refused, because two servers that resolve it
+ * differently can be fed one request that each reads as another (request smuggling).
+ */
+export function bodyFraming(head: RequestHead): BodyFraming {
+  const hasTransferEncoding = head.headers.some(([name]) => name === 'transfer-encoding');
+  const hasContentLength = head.headers.some(([name]) => name === 'content-length');
+  if (hasTransferEncoding && hasContentLength) {
+    throw badRequest('a request may not carry both Transfer-Encoding and Content-Length');
+  }
+  if (hasTransferEncoding) return transferEncodingFraming(head);
+  if (hasContentLength) return contentLengthFraming(head);
+  return { kind: 'none' };
+}
+
+function transferEncodingFraming(head: RequestHead): BodyFraming {
+  if (head.version === 'HTTP/1.0') {
+    throw badRequest('Transfer-Encoding is not defined for HTTP/1.0 requests');
+  }
+  const codings = listValues(head.headers, 'transfer-encoding').map((c) => c.toLowerCase());
+  if (codings.at(-1) !== 'chunked') {
+    throw badRequest('chunked must be the last transfer coding of a request');
+  }
+  if (codings.indexOf('chunked') !== codings.length - 1) {
+    throw badRequest('chunked may be applied only once');
+  }
+  if (codings.length > 1) {
+    throw new HttpError(501, `unsupported transfer coding ${codings.slice(0, -1).join(', ')}`);
+  }
+  return { kind: 'chunked' };
+}
+
+function contentLengthFraming(head: RequestHead): BodyFraming {
+  const values = listValues(head.headers, 'content-length');
+  if (values.length === 0 || !values.every((value) => /^\d+$/.test(value))) {
+    throw badRequest('Content-Length must be a decimal number');
+  }
+  // Repeats of one value are harmless (RFC 9112 §6.3 item 5); different values are an attack.
+  if (new Set(values.map(Number)).size !== 1) {
+    throw badRequest(`conflicting Content-Length values: ${values.join(', ')}`);
+  }
+  const length = Number(values[0]);
+  if (!Number.isSafeInteger(length)) throw badRequest('Content-Length is too large to handle');
+  return length === 0 ? { kind: 'none' } : { kind: 'length', length };
+}
