@@ -105,14 +105,21 @@ export function buildResult({ lab, details, outcome, target, layers, courseVersi
     };
   });
 
+  // Errors outside any test. A lab that cannot load breaks every test file the same way: one line.
+  /** @type {Map<string, { message: string, location?: string, frame?: string, files: string[] }>} */
+  const distinct = new Map();
+  const fileProblems = outcome.fileErrors.flatMap(({ file, errors }) => errors.map((e) => ({ file, e })));
+  for (const { file, e } of fileProblems) {
+    const message = firstLines(e.message, 16);
+    const seen = distinct.get(message) ?? { message, location: locate(e.stack), frame: e.frame, files: [] };
+    seen.files.push(rel(file).split(sep).join('/'));
+    distinct.set(message, seen);
+  }
   const problems = [
-    ...outcome.fileErrors.flatMap(({ file, errors }) =>
-      errors.map((e) => ({
-        message: `${rel(file)} could not run: ${firstLines(e.message, 8)}`,
-        location: locate(e.stack),
-        frame: e.frame,
-      })),
-    ),
+    ...[...distinct.values()].map(({ files, ...problem }) => ({
+      ...problem,
+      message: `${problem.message}\n(while loading ${files.join(', ')})`,
+    })),
     ...outcome.unhandled.map((e) => ({ message: firstLines(e.message, 8), location: locate(e.stack), frame: e.frame })),
   ];
 
@@ -156,6 +163,7 @@ export function formatReport(result, options = {}) {
   if (result.note) out.push(c.yellow(result.note));
   out.push('');
 
+  if (result.problems.length > 0) out.push(c.bold('Fix this first:'));
   for (const problem of result.problems) {
     out.push(c.red(`! ${problem.message}`));
     if (problem.location) out.push(c.dim(`  at ${problem.location}`));
@@ -196,7 +204,7 @@ export function formatReport(result, options = {}) {
       } else if (detailed) {
         pushFailure(out, group[0], c);
       } else {
-        out.push(`   ${c.red(SYMBOL[group[0].status])} ${group[0].name}`);
+        out.push(`   ${c.red(SYMBOL[group[0].status])} ${group[0].name}${c.dim(`: ${headline(group[0])}`)}`);
       }
     }
   });

@@ -27,13 +27,21 @@ function write(event) {
   appendFileSync(options.journal, JSON.stringify(event) + '\n');
 }
 
+/** Terminal colour codes: transform errors arrive coloured; the report colours for itself. */
+const ANSI = /\x1b\[[0-9;]*m/g;
+
+/** @param {unknown} text @param {number} max */
+function clean(text, max) {
+  return typeof text === 'string' ? text.replace(ANSI, '').slice(0, max) : undefined;
+}
+
 /** @param {any} error */
 function plainError(error) {
   return {
-    name: String(error?.name ?? 'Error').slice(0, 200),
-    message: String(error?.message ?? error).slice(0, 4000),
-    stack: typeof error?.stack === 'string' ? error.stack.slice(0, 4000) : undefined,
-    frame: typeof error?.frame === 'string' ? error.frame.slice(0, 2000) : undefined,
+    name: clean(String(error?.name ?? 'Error'), 200),
+    message: clean(String(error?.message ?? error), 4000),
+    stack: clean(error?.stack, 4000),
+    frame: clean(error?.frame, 2000),
   };
 }
 

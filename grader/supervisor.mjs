@@ -54,12 +54,13 @@ const POLL_MS = 20;
  * @property {string} emptyLab           module that stands in for a lab that cannot load (listing)
  * @property {number} [loadTimeout]      ms a test file may take to load before it is declared hung
  * @property {number} [totalTimeout]     ms for the whole grade
+ * @property {number} [graceMs]          ms past testTimeout before a silent test is declared stuck
  * @property {(done: number, total: number) => void} [onProgress]
  */
 
 /** @param {SuperviseOptions} options @returns {Promise<RunOutcome>} */
 export async function supervise(options) {
-  const loadTimeout = options.loadTimeout ?? 20_000;
+  let loadTimeout = options.loadTimeout ?? 10_000;
   const deadline = Date.now() + (options.totalTimeout ?? 15 * 60_000);
   const scratch = mkdtempSync(join(tmpdir(), 'grader-'));
   /** @type {Map<string, TestRecord>} */
@@ -82,6 +83,8 @@ export async function supervise(options) {
       const run = await runOnce({ ...options, loadTimeout, deadline, journal, todo, tests });
       runnerOutput = (runnerOutput + run.output).slice(-8000);
       for (const [file, errors] of run.fileErrors) fileErrors.set(file, errors);
+      // Every test file imports the same lab: once one hung while loading, the others will too.
+      if (run.loadHang) loadTimeout = Math.min(loadTimeout, 3000);
       unhandled.push(...run.unhandled);
       const next = remainingWork(todo, tests, fileErrors);
       // Each runner must settle at least one test or file; otherwise stop rather than loop.
@@ -227,7 +230,7 @@ async function runOnce(options) {
     reader.read().forEach(apply);
     const now = Date.now();
     for (const [id, started] of running) {
-      if (now - started > options.testTimeout + GRACE_MS) culprit ??= { kind: 'test', id };
+      if (now - started > options.testTimeout + (options.graceMs ?? GRACE_MS)) culprit ??= { kind: 'test', id };
     }
     for (const [file, queued] of loading) {
       if (now - queued > options.loadTimeout) culprit ??= { kind: 'file', file };
@@ -259,8 +262,8 @@ async function runOnce(options) {
       {
         name: 'TimeoutError',
         message:
-          `the lab did not finish loading within ${options.loadTimeout} ms. Code at the top level ` +
-          `of a module runs on import: is there an endless loop outside any function?`,
+          'the lab did not finish loading, so the grader stopped it. Code at the top level of a ' +
+          'module runs on import: is there an endless loop outside any function?',
       },
     ]);
   }
@@ -283,7 +286,7 @@ async function runOnce(options) {
       }
     }
   }
-  return { fileErrors, unhandled, settled, crash, output: child.output() };
+  return { fileErrors, unhandled, settled, crash, loadHang: culprit?.kind === 'file', output: child.output() };
 }
 
 /**

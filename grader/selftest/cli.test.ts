@@ -1,0 +1,73 @@
+// The grader's command line, as a learner meets it: exit codes, lab names, npm's flag handling.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../course.mjs';
+import { extractStarter } from '../starters.mjs';
+
+function grade(args: string[], env: Record<string, string> = {}) {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('npm_config_')));
+  const run = spawnSync(process.execPath, [join(ROOT, 'grader', 'cli.mjs'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...clean, NO_COLOR: '1', ...env },
+    timeout: 120_000,
+  });
+  return { code: run.status, out: run.stdout, err: run.stderr };
+}
+
+describe('npm run grade', () => {
+  it('exits 2 and lists the labs when no lab is named', () => {
+    const run = grade([]);
+    expect(run.code).toBe(2);
+    expect(run.err).toMatch(/which lab\?/);
+    expect(run.err).toMatch(/lab1 +http/);
+  });
+
+  it('exits 2 for an unknown lab or a stray argument', () => {
+    expect(grade(['lab42']).code).toBe(2);
+    const stray = grade(['lab1', 'out.json']);
+    expect(stray.code).toBe(2);
+    expect(stray.err).toMatch(/put "--" before the options/);
+  });
+
+  it('exits 2 for an unknown option', () => {
+    expect(grade(['lab1', '--no-such-flag']).code).toBe(2);
+  });
+
+  it('exits 0 and writes the JSON report when every test passes', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'cli-')), 'out.json');
+    const run = grade(['1', '--solution', '--json', file]);
+    expect(run.code).toBe(0);
+    const json = JSON.parse(readFileSync(file, 'utf8'));
+    expect(json).toMatchObject({ lab: 'lab1-http', target: 'solutions/lab1-http' });
+    expect(json.score).toBe(json.maxScore);
+    expect(Object.keys(json.tests[0])).toEqual(expect.arrayContaining(['name', 'section', 'status', 'points', 'maxPoints']));
+  });
+
+  it('exits 1 on the starter, with statuses from the allowed set', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'cli-')), 'out.json');
+    const starter = extractStarter('lab1-http'); // labs/ may hold a learner's finished work
+    if ('reason' in starter) throw new Error(starter.reason);
+    const run = grade(['http', '--lab-dir', starter.dir, '--json', file]);
+    expect(run.code).toBe(1);
+    const json = JSON.parse(readFileSync(file, 'utf8'));
+    for (const t of json.tests) expect(['passed', 'failed', 'timedOut', 'error', 'notRun']).toContain(t.status);
+  });
+
+  it('honours --solution that npm swallowed, and says so', () => {
+    const run = grade(['lab1'], { npm_config_solution: 'true' });
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(/graded solutions\/lab1-http/);
+    expect(run.out).toMatch(/npm took --solution/);
+  });
+
+  it('takes the file of a swallowed --json from the arguments', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'cli-')), 'out.json');
+    const run = grade(['lab1', file], { npm_config_json: 'true', npm_config_solution: 'true' });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(readFileSync(file, 'utf8')).lab).toBe('lab1-http');
+  });
+});

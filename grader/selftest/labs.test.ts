@@ -1,0 +1,92 @@
+// Both directions, for every lab in this copy of the course: the reference solution passes every
+// hidden test, and the starter as shipped fails every one of them (a test an untouched starter
+// passes checks nothing). Also: starter and solution are twins with the same exports.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LABS, ROOT, isPresent, labDetails } from '../course.mjs';
+import { grade } from '../grade.mjs';
+import { extractStarter, readManifest } from '../starters.mjs';
+
+const present = LABS.filter(isPresent);
+const haveSolutions = existsSync(join(ROOT, 'solutions'));
+
+/** Source files of a lab folder, relative to it. */
+function sources(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).sort();
+}
+
+/** Blob ids of labs/<folder> at HEAD, or null outside a git checkout. */
+function committedIds(folder: string): Record<string, string> | null {
+  try {
+    const out = execFileSync('git', ['ls-tree', '-r', 'HEAD', `labs/${folder}/`], { cwd: ROOT, encoding: 'utf8' });
+    return Object.fromEntries(
+      out
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => {
+          const [meta, path] = line.split('\t') as [string, string];
+          return [path.slice(`labs/${folder}/`.length), meta.split(' ')[2]!];
+        }),
+    );
+  } catch {
+    return null;
+  }
+}
+
+it('at least one lab is present', () => {
+  expect(present.length).toBeGreaterThan(0);
+});
+
+describe.each(present.map((lab) => [lab.folder, lab] as const))('%s', (_, lab) => {
+  // One grade of the reference, shared by the tests that read it.
+  let reference: ReturnType<typeof grade> | undefined;
+  const referenceGrade = () => (reference ??= grade({ lab, solution: true }));
+
+  it.runIf(haveSolutions)('the reference solution passes every hidden test', async () => {
+    const result = await referenceGrade();
+    const failures = result.tests.filter((t) => t.status !== 'passed').map((t) => `${t.name}: ${t.message}`);
+    expect(failures).toEqual([]);
+    expect(result.problems).toEqual([]);
+    expect(result.score).toBe(result.maxScore);
+  });
+
+  it('every hidden test fails on the starter as shipped', async () => {
+    const starter = extractStarter(lab.folder);
+    if ('reason' in starter) throw new Error(starter.reason);
+    const result = await grade({ lab, labDir: starter.dir });
+    const passing = result.tests.filter((t) => t.status === 'passed').map((t) => t.name);
+    expect(passing, 'these hidden tests pass on the untouched starter').toEqual([]);
+    expect(result.tests.length).toBeGreaterThan(0);
+    expect(result.score).toBe(0);
+  });
+
+  it('grader/starters.json records the starter as committed', () => {
+    const committed = committedIds(lab.folder);
+    // On a learner's machine HEAD holds their work; the manifest is what the course shipped.
+    if (committed === null || !process.env.CI) return;
+    expect(readManifest()[lab.folder], 'run: node grader/starters.mjs --update').toEqual(committed);
+  });
+
+  it.runIf(haveSolutions)('starter and solution are twins: same files', () => {
+    expect(sources(join(ROOT, 'labs', lab.folder))).toEqual(sources(join(ROOT, 'solutions', lab.folder)));
+  });
+
+  it.runIf(haveSolutions)('starter and solution export the same names', async () => {
+    const starter = await import(join(ROOT, 'labs', lab.folder, 'index.ts'));
+    const solution = await import(join(ROOT, 'solutions', lab.folder, 'index.ts'));
+    expect(Object.keys(starter).sort()).toEqual(Object.keys(solution).sort());
+  });
+
+  it.runIf(haveSolutions)('every test names a milestone of lab.json, and every milestone has tests', async () => {
+    const { milestones } = labDetails(lab);
+    const result = await referenceGrade();
+    const ids = new Set(milestones.map((m) => m.id));
+    expect(result.tests.filter((t) => !ids.has(t.milestone)).map((t) => t.name)).toEqual([]);
+    for (const m of milestones) {
+      expect(result.tests.some((t) => t.milestone === m.id), `milestone ${m.id} has no tests`).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,140 @@
+// The report and the result, from made-up outcomes: no test runner involved.
+import { describe, expect, it } from 'vitest';
+import { findLab } from '../course.mjs';
+import { allPassed, buildResult, formatReport, locate, visible } from '../report.mjs';
+import type { RunOutcome, TestRecord } from '../supervisor.mjs';
+
+const lab = findLab('lab1')!;
+const details = {
+  testTimeout: 1000,
+  milestones: [
+    { id: 'one', title: 'First things', lesson: '01-http.md#one' },
+    { id: 'two', title: 'Second things', lesson: '01-http.md#two' },
+  ],
+};
+
+function record(name: string, milestone: string, status: TestRecord['status'], message?: string, extra = {}): TestRecord {
+  return {
+    id: name,
+    name,
+    file: '/x.test.ts',
+    mode: 'run',
+    meta: { milestone, points: 1, hint: `hint for ${name}` },
+    status,
+    errors: message ? [{ message, ...extra }] : [],
+  };
+}
+
+function result(tests: TestRecord[], extra: Partial<RunOutcome> = {}) {
+  const outcome: RunOutcome = { tests, fileErrors: [], unhandled: [], runners: 1, runnerOutput: '', ...extra };
+  return buildResult({
+    lab,
+    details,
+    outcome,
+    target: 'labs/lab1-http',
+    layers: 'no lower layers',
+    courseVersion: '9.9.9',
+    testsHash: 'abc123',
+  });
+}
+
+describe('findLab', () => {
+  it('accepts lab3, 3, gateway, lab3-gateway and Lab 3', () => {
+    for (const name of ['lab3', '3', 'gateway', 'lab3-gateway', 'Lab 3', ' LAB3 ']) {
+      expect(findLab(name)?.number, name).toBe(3);
+    }
+  });
+  it('finds nothing for an unknown name', () => {
+    expect(findLab('lab9')).toBeUndefined();
+    expect(findLab('')).toBeUndefined();
+  });
+});
+
+describe('buildResult', () => {
+  it('scores passed tests only and sums per milestone', () => {
+    const r = result([record('a', 'one', 'passed'), record('b', 'one', 'failed', 'no'), record('c', 'two', 'timedOut', 'slow')]);
+    expect([r.score, r.maxScore]).toEqual([1, 3]);
+    expect(r.milestones.map((m) => [m.id, m.score, m.maxScore])).toEqual([
+      ['one', 1, 2],
+      ['two', 0, 1],
+    ]);
+    expect(r.tests.map((t) => t.status)).toEqual(['passed', 'failed', 'timedOut']);
+  });
+
+  it('gives a failing test its hint and lesson, and a passing test neither', () => {
+    const r = result([record('a', 'one', 'passed'), record('b', 'two', 'failed', 'no')]);
+    expect(r.tests[0]).not.toHaveProperty('hint');
+    expect(r.tests[1]).toMatchObject({ hint: 'hint for b', lesson: 'lessons/01-http.md#two', message: 'no' });
+  });
+
+  it('orders tests by milestone, whatever order they ran in', () => {
+    const r = result([record('late', 'two', 'passed'), record('early', 'one', 'passed')]);
+    expect(r.tests.map((t) => t.name)).toEqual(['early', 'late']);
+  });
+
+  it('is not all-passed when a test did not run or a file failed to load', () => {
+    expect(allPassed(result([record('a', 'one', 'passed')]))).toBe(true);
+    expect(allPassed(result([record('a', 'one', 'passed'), record('b', 'one', 'notRun')]))).toBe(false);
+    const loadError = { fileErrors: [{ file: '/x.test.ts', errors: [{ message: 'boom' }] }] };
+    expect(allPassed(result([record('a', 'one', 'passed')], loadError))).toBe(false);
+    expect(allPassed(result([]))).toBe(false);
+  });
+});
+
+describe('formatReport', () => {
+  it('leads with the first unfinished milestone and its lesson', () => {
+    const text = formatReport(result([record('a', 'one', 'passed'), record('b', 'two', 'failed', 'no')]));
+    expect(text).toMatch(/Next: 2\. Second things — 1 of 1 tests to go\. Read lessons\/01-http\.md#two/);
+  });
+
+  it('groups failures that share a message', () => {
+    const todo = 'TODO(lab1): parseRequestLine is not written yet';
+    const tests = ['a', 'b', 'c'].map((n) => record(n, 'one', 'failed', todo));
+    const text = formatReport(result(tests));
+    expect(text.split(todo).length - 1).toBe(1);
+    expect(text).toContain(`3 tests: ${todo}`);
+  });
+
+  it('shows expected and received with CR and LF visible', () => {
+    const failure = record('bytes', 'one', 'failed', 'expected strings to be equal', {
+      expected: '"HTTP/1.1 200 OK\\r\\n"',
+      actual: 'HTTP/1.1 200 OK\n\r',
+    });
+    const text = formatReport(result([failure]));
+    expect(text).toContain('expected: "HTTP/1.1 200 OK\\r\\n"');
+    expect(text).toContain('received: HTTP/1.1 200 OK');
+    expect(text).toContain('\\r');
+    expect(text).not.toContain('\r');
+  });
+
+  it('never says every test passed while one failed or did not run', () => {
+    for (const status of ['failed', 'timedOut', 'error', 'notRun'] as const) {
+      const text = formatReport(result([record('a', 'one', 'passed'), record('b', 'two', status, 'x')]));
+      expect(text, status).not.toMatch(/Every test passed/);
+      expect(text, status).toMatch(/Score: 1\/2 \(50%\)/);
+    }
+    expect(formatReport(result([record('a', 'one', 'passed')]))).toMatch(/Every test passed/);
+  });
+
+  it('names the course version and the hash of the tests', () => {
+    expect(formatReport(result([record('a', 'one', 'passed')]))).toMatch(/course 9\.9\.9 · tests abc123/);
+  });
+
+  it('puts load errors first, once for all files', () => {
+    const fileErrors = ['/a.test.ts', '/b.test.ts'].map((file) => ({ file, errors: [{ message: 'SyntaxError: oops' }] }));
+    const text = formatReport(result([record('a', 'one', 'error', 'SyntaxError: oops')], { fileErrors }));
+    expect(text.indexOf('Fix this first')).toBeLessThan(text.indexOf('Next:'));
+    expect(text.match(/! SyntaxError: oops/g)).toHaveLength(1);
+  });
+});
+
+describe('helpers', () => {
+  it('visible() escapes control characters but keeps line breaks', () => {
+    expect(visible('a\r\nb\tc\x00')).toBe('a\\r\nb\\tc\\x00');
+  });
+  it('locate() finds the first frame in the graded code', () => {
+    const stack = `Error: x\n    at f (/nowhere/node_modules/vitest/a.js:1:1)\n    at g (${process.cwd()}/labs/lab1-http/parser.ts:12:5)`;
+    expect(locate(stack)).toBe('labs/lab1-http/parser.ts:12:5');
+    expect(locate('Error: x\n    at h (/elsewhere/file.js:3:4)')).toBeUndefined();
+  });
+});

@@ -1,0 +1,62 @@
+// The supervisor against code that loops, exits and never loads: every test gets a status, the
+// grade ends in bounded time, and no runner process is left behind.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../course.mjs';
+import { supervise } from '../supervisor.mjs';
+
+const fixtures = join(ROOT, 'grader', 'selftest', 'fixtures');
+const options = {
+  aliases: {
+    '@lab/misbehaving': join(fixtures, 'misbehaving-lab.ts'),
+    '@lab/import-loop': join(fixtures, 'import-loop-lab.ts'),
+  },
+  reference: true,
+  testTimeout: 500,
+  graceMs: 700,
+  loadTimeout: 3000,
+  emptyLab: join(ROOT, 'grader', 'harness', 'unloaded-lab.ts'),
+};
+
+const statuses = (outcome: Awaited<ReturnType<typeof supervise>>) =>
+  Object.fromEntries(outcome.tests.map((t) => [t.name, t.status]));
+
+/** Runner processes still alive (they would be orphans: every grade above has finished). */
+function leftoverRunners(): string[] {
+  if (process.platform === 'win32') return [];
+  const out = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
+  return out.split('\n').filter((line) => line.includes('grader/runner.mjs') && line.includes(fixtures));
+}
+
+describe('supervise', () => {
+  it('fails an endless loop as timed out, and still runs the tests after it', async () => {
+    const outcome = await supervise({ ...options, files: [join(fixtures, 'loops.fixture.ts')] });
+    expect(statuses(outcome)).toEqual({
+      'passes before the loop': 'passed',
+      'spins without a bound': 'timedOut',
+      'passes after the loop': 'passed',
+      'fails honestly': 'failed',
+    });
+    expect(outcome.runners).toBe(2);
+    expect(leftoverRunners()).toEqual([]);
+  });
+
+  it('reports process.exit as an error of the test that called it', async () => {
+    const outcome = await supervise({ ...options, files: [join(fixtures, 'exits.fixture.ts')] });
+    const result = statuses(outcome);
+    expect(result['passes before the exit']).toBe('passed');
+    expect(result['calls process.exit']).toMatch(/^(error|failed)$/);
+    expect(result['passes after the exit']).toBe('passed');
+    const exitTest = outcome.tests.find((t) => t.name === 'calls process.exit');
+    expect(exitTest?.errors[0]?.message).toMatch(/process\.exit/);
+  });
+
+  it('lists the tests of a lab that never finishes loading, as errors', async () => {
+    const outcome = await supervise({ ...options, files: [join(fixtures, 'import-loop.fixture.ts')] });
+    expect(statuses(outcome)).toEqual({ 'would pass if the lab loaded': 'error' });
+    expect(outcome.tests[0]?.meta.points).toBe(3);
+    expect(outcome.fileErrors[0]?.errors[0]?.message).toMatch(/did not finish loading/);
+    expect(leftoverRunners()).toEqual([]);
+  });
+});
