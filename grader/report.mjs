@@ -237,7 +237,7 @@ function pushFailure(out, t, c) {
 /** @param {string[]} out @param {TestResult} t @param {import('picocolors/types').Colors} c @param {string} pre */
 function pushHelp(out, t, c, pre) {
   if (t.location) out.push(`${pre}${c.dim(`at ${t.location}`)}`);
-  if (t.output) out.push(`${pre}${c.dim('your code printed:')} ${visible(firstLines(t.output, 4), pre + '  ')}`);
+  if (t.output) out.push(`${pre}${c.dim('your code printed:')} ${visible(firstLines(t.output.trimEnd(), 4), pre + '  ')}`);
   if (t.hint) out.push(`${pre}${c.yellow('hint:')} ${t.hint}`);
   if (t.lesson) out.push(`${pre}${c.cyan(`read: ${t.lesson}`)}`);
 }

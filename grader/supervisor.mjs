@@ -346,7 +346,8 @@ function statusOf(event) {
 function startRunner(runnerOptions) {
   const child = spawn(process.execPath, [RUNNER, JSON.stringify(runnerOptions)], {
     cwd: ROOT,
-    detached: true,
+    detached: true, // its own process group, so a kill reaches everything learner code started
+    windowsHide: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
   });
