@@ -1,0 +1,53 @@
+import net from 'node:net';
+import {
+  DEFAULT_SERVER_OPTIONS,
+  type BoundAddress,
+  type Handler,
+  type Server,
+  type ServerOptions,
+} from '#contracts/server';
+import { Connection } from './connection.ts';
+
+/**
+ * A web server on plain TCP sockets: it accepts connections, speaks HTTP/1.1 on each with the
+ * lab 1 parser and serializer, and hands every request to `handler`. It knows nothing about the
+ * application: that is the whole point of the layer.
+ */
+export function createServer(handler: Handler, options: Partial<ServerOptions> = {}): Server {
+  const settings: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...options };
+  const connections = new Set<Connection>();
+  let bound: BoundAddress | null = null;
+  // allowHalfOpen: a client may send its request and close its side; it still gets the answer.
+  const listener = net.createServer({ allowHalfOpen: true }, (socket) => {
+    const connection = new Connection(socket, handler, settings);
+    connections.add(connection);
+    socket.on('close', () => connections.delete(connection));
+  });
+
+  return {
+    listen(port: number, host = '127.0.0.1'): Promise<BoundAddress> {
+      return new Promise((resolve, reject) => {
+        listener.once('error', reject);
+        listener.listen(port, host, () => {
+          listener.off('error', reject);
+          const info = listener.address() as net.AddressInfo;
+          bound = { address: info.address, port: info.port };
+          resolve(bound);
+        });
+      });
+    },
+
+    address(): BoundAddress | null {
+      return bound;
+    },
+
+    close(): Promise<void> {
+      bound = null;
+      return new Promise((resolve) => {
+        // net.Server.close stops accepting now and calls back once every socket has closed.
+        listener.close(() => resolve());
+        for (const connection of connections) connection.shutDown();
+      });
+    },
+  };
+}
