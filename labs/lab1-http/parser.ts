@@ -114,10 +114,13 @@ export class RequestParser {
     throw new Error('TODO(lab1): RequestParser.#finish is not written yet (lessons/01-http.md#bytes-arrive-in-pieces)');
   }
 
-  /** A line of the header section (a field or a trailer), counted against maxHeaderBytes. */
+  /**
+   * A line of the header section (a field or a trailer). Field lines count against
+   * maxHeaderBytes with their CRLF; the empty line that ends the section does not.
+   */
   #takeHeaderSectionLine(): string | null {
-    // TODO(lab1): Take a line against what is left of maxHeaderBytes (status 431), and count its bytes
-    // with the CRLF.
+    // TODO(lab1): Take a line against what is left of maxHeaderBytes (status 431), and count a
+    // field line's bytes with its CRLF.
     throw new Error('TODO(lab1): RequestParser.#takeHeaderSectionLine is not written yet (lessons/01-http.md#limits-and-smuggling)');
   }
 

@@ -184,11 +184,14 @@ export class RequestParser {
     this.#state = 'request-line';
   }
 
-  /** A line of the header section (a field or a trailer), counted against maxHeaderBytes. */
+  /**
+   * A line of the header section (a field or a trailer). Field lines count against
+   * maxHeaderBytes with their CRLF; the empty line that ends the section does not.
+   */
   #takeHeaderSectionLine(): string | null {
     const budget = this.#limits.maxHeaderBytes - this.#headerBytes;
     const line = this.#takeLine(budget, 431);
-    if (line !== null) this.#headerBytes += line.length + 2;
+    if (line) this.#headerBytes += line.length + 2;
     if (this.#headerBytes > this.#limits.maxHeaderBytes) {
       throw new HttpError(431, `header section larger than ${this.#limits.maxHeaderBytes} bytes`);
     }

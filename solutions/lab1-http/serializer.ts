@@ -51,6 +51,10 @@ export function serializeResponse(response: HttpResponse): Uint8Array {
   const declared = headers.find(([name]) => name.toLowerCase() === 'content-length');
   if (forbidsBody(response.status)) {
     if (body.length > 0) throw new TypeError(`a ${response.status} response cannot have a body`);
+    // RFC 9110 §8.6: no Content-Length in a 1xx or 204 (a 304 may repeat the resource's).
+    if (declared !== undefined && response.status !== 304) {
+      throw new TypeError(`a ${response.status} response cannot have a Content-Length`);
+    }
   } else if (declared === undefined) {
     headers.push(['Content-Length', String(body.length)]);
   } else if (declared[1] !== String(body.length)) {
