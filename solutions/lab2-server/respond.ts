@@ -57,27 +57,32 @@ export async function writeResponse(socket: Socket, response: ServerResponse, co
   if (declared === undefined && !noBody && !chunked) keepAlive = false;
   if (chunked) headers.push(['Transfer-Encoding', 'chunked']);
   headers.push(['Connection', keepAlive ? 'keep-alive' : 'close']);
-  const head = serializeHead({ status, reason, headers });
-  context.headSent = true;
-  await write(socket, head);
 
+  // From here on we own the iterator: whatever happens, it is finished (read to its end, or
+  // return()ed), so the application's cleanup (TSGI's close()) always runs.
   const iterator = toAsyncIterator(body);
-  if (noBody) {
-    await iterator.return?.();
+  let finished = false;
+  try {
+    const head = serializeHead({ status, reason, headers });
+    context.headSent = true;
+    await write(socket, head);
+    if (noBody) return keepAlive;
+    let sent = 0;
+    for (let step = await iterator.next(); !step.done; step = await iterator.next()) {
+      const chunk = step.value;
+      if (!(chunk instanceof Uint8Array)) throw new TypeError(`a body chunk must be a Uint8Array, got ${typeof chunk}`);
+      sent += chunk.length;
+      await write(socket, chunked ? encodeChunk(chunk) : chunk);
+    }
+    finished = true;
+    if (chunked) await write(socket, lastChunk());
+    if (declared !== undefined && String(sent) !== declared) {
+      throw new Error(`Content-Length said ${declared} but the body had ${sent} bytes`);
+    }
     return keepAlive;
+  } finally {
+    if (!finished) await iterator.return?.().catch(() => {});
   }
-  let sent = 0;
-  // for await calls the iterator's return() if we leave early (a write fails): its cleanup runs.
-  for await (const chunk of { [Symbol.asyncIterator]: () => iterator }) {
-    if (!(chunk instanceof Uint8Array)) throw new TypeError(`a body chunk must be a Uint8Array, got ${typeof chunk}`);
-    sent += chunk.length;
-    await write(socket, chunked ? encodeChunk(chunk) : chunk);
-  }
-  if (chunked) await write(socket, lastChunk());
-  if (declared !== undefined && String(sent) !== declared) {
-    throw new Error(`Content-Length said ${declared} but the body had ${sent} bytes`);
-  }
-  return keepAlive;
 }
 
 function toAsyncIterator(body: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): AsyncIterator<Uint8Array> {

@@ -1,0 +1,139 @@
+import type { Handler, ServerRequest, ServerResponse } from '#contracts/server';
+import type { Environ, TsgiApp, TsgiBody } from '#contracts/tsgi';
+import { buildEnviron } from './environ.ts';
+import type { GatewayOptions } from './options.ts';
+import { ResponseStart } from './start-response.ts';
+
+const encoder = new TextEncoder();
+
+/**
+ * The server side of TSGI: turns a TSGI application into a lab 2 handler. For each request it
+ * builds the environ, calls the application, and sends the status and headers the application
+ * chose with the first non-empty chunk of its body (so an error before that can still become a
+ * clean 500). Whatever happens, the body's close() is called once.
+ */
+export function tsgiHandler(app: TsgiApp, options: GatewayOptions = {}): Handler {
+  return async (request: ServerRequest): Promise<ServerResponse> => {
+    const environ = buildEnviron(request, options);
+    if (environ === null) return plain(404, 'Not Found\n');
+    const start = new ResponseStart();
+    let body: TsgiBody;
+    try {
+      body = await app(environ, start.startResponse);
+      checkBody(body);
+    } catch (error) {
+      return failure(environ, error);
+    }
+    const chunks = new BodyReader(body);
+    let first: Uint8Array | null;
+    try {
+      first = await chunks.firstNonEmpty();
+      if (start.status === null) throw new Error('the application produced its body without calling startResponse');
+    } catch (error) {
+      await chunks.close();
+      return failure(environ, error);
+    }
+    start.headersSent = true;
+    return {
+      status: start.status,
+      reason: start.reason,
+      headers: start.headers,
+      body: chunks.rest(first),
+    };
+  };
+}
+
+/** A string is iterable (by characters) and bytes are iterable (by numbers): neither is a body. */
+function checkBody(body: unknown): asserts body is TsgiBody {
+  const iterable = body !== null && typeof body === 'object' && (Symbol.iterator in body || Symbol.asyncIterator in body);
+  if (!iterable || body instanceof Uint8Array) {
+    throw new TypeError('the application must return an iterable of Uint8Array chunks, such as [bytes]');
+  }
+}
+
+/**
+ * Reads an application's body, sync or async, chunk by chunk, and calls its close() exactly once.
+ * The gateway reads up to the first non-empty chunk itself; the server reads the rest.
+ */
+class BodyReader {
+  readonly #body: TsgiBody;
+  readonly #iterator: Iterator<Uint8Array> | AsyncIterator<Uint8Array>;
+  #closed = false;
+
+  constructor(body: TsgiBody) {
+    this.#body = body;
+    this.#iterator = Symbol.asyncIterator in body ? body[Symbol.asyncIterator]() : body[Symbol.iterator]();
+  }
+
+  /** The next chunk, or null at the end. */
+  async next(): Promise<Uint8Array | null> {
+    const step = await this.#iterator.next();
+    if (step.done) return null;
+    if (!(step.value instanceof Uint8Array)) {
+      throw new TypeError(`body chunks must be Uint8Array (encode strings first), got ${typeof step.value}`);
+    }
+    return step.value;
+  }
+
+  async firstNonEmpty(): Promise<Uint8Array | null> {
+    for (let chunk = await this.next(); chunk !== null; chunk = await this.next()) {
+      if (chunk.length > 0) return chunk;
+    }
+    return null;
+  }
+
+  /** Stops the iterator if it is still running, then calls the body's close(). Once. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      await this.#iterator.return?.();
+    } finally {
+      this.#body.close?.();
+    }
+  }
+
+  /**
+   * The rest of the body as an async iterator for the server. Written by hand rather than as a
+   * generator: a generator that has not started skips its finally when return() is called, and
+   * a HEAD request or a client that leaves early must still close the body.
+   */
+  rest(first: Uint8Array | null): AsyncIterable<Uint8Array> {
+    let pending = first;
+    const reader = this;
+    const iterator: AsyncIterator<Uint8Array> = {
+      async next() {
+        try {
+          if (pending !== null) {
+            const chunk = pending;
+            pending = null;
+            return { done: false, value: chunk };
+          }
+          const chunk = await reader.next();
+          if (chunk !== null) return { done: false, value: chunk };
+        } catch (error) {
+          await reader.close();
+          throw error;
+        }
+        await reader.close();
+        return { done: true, value: undefined };
+      },
+      async return() {
+        await reader.close();
+        return { done: true, value: undefined };
+      },
+    };
+    return { [Symbol.asyncIterator]: () => iterator };
+  }
+}
+
+function failure(environ: Environ, error: unknown): ServerResponse {
+  const errors = environ['tsgi.errors'];
+  errors.write(`TSGI application failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  errors.flush();
+  return plain(500, 'Internal Server Error\n');
+}
+
+function plain(status: number, text: string): ServerResponse {
+  return { status, headers: [['Content-Type', 'text/plain; charset=utf-8']], body: encoder.encode(text) };
+}

@@ -1,0 +1,169 @@
+import {
+  HOP_BY_HOP_HEADERS,
+  TsgiViolation,
+  type Environ,
+  type StartResponse,
+  type TsgiApp,
+  type TsgiBody,
+  type TsgiRule,
+} from '#contracts/tsgi';
+
+export interface ValidatorOptions {
+  /** Called with each violation. The default throws it, as wsgiref.validate does. */
+  onViolation?: (violation: TsgiViolation) => void;
+}
+
+const REQUIRED = ['REQUEST_METHOD', 'SCRIPT_NAME', 'PATH_INFO', 'QUERY_STRING', 'SERVER_NAME', 'SERVER_PORT', 'SERVER_PROTOCOL'];
+const TSGI_KEYS = ['tsgi.version', 'tsgi.url_scheme', 'tsgi.input', 'tsgi.errors', 'tsgi.multithread', 'tsgi.multiprocess', 'tsgi.run_once'];
+const STATUS = /^[1-5]\d\d [^\r\n]*$/;
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/**
+ * Wraps an application and checks both sides of every call against the TSGI rules: the environ
+ * the server built, each startResponse call and each chunk the application produces, and how the
+ * server treats the body. Put it between any server and any app while developing either.
+ */
+export function validator(app: TsgiApp, options: ValidatorOptions = {}): TsgiApp {
+  const report = (rule: TsgiRule, message: string) => {
+    const violation = new TsgiViolation(rule, message);
+    if (options.onViolation) options.onViolation(violation);
+    else throw violation;
+  };
+  return async (environ, startResponse) => {
+    checkEnviron(environ, report);
+    let started = false;
+    let declaredLength: number | null = null;
+    const checkedStart: StartResponse = (status, headers, excInfo) => {
+      if (started && excInfo === undefined) report('start-response.twice', 'startResponse was called again without excInfo');
+      if (typeof status !== 'string' || !STATUS.test(status)) {
+        report('start-response.status', `status must be a string like '200 OK', got ${JSON.stringify(status)}`);
+      }
+      declaredLength = checkHeaders(headers, report);
+      started = true;
+      return startResponse(status, headers, excInfo);
+    };
+    const body = await app(environ, checkedStart);
+    if (!isBody(body)) {
+      report('body.type', `the application returned ${describe(body)}, not an iterable of Uint8Array chunks`);
+      return body;
+    }
+    return checkedBody(body, () => ({ started, declaredLength }), report);
+  };
+}
+
+type Report = (rule: TsgiRule, message: string) => void;
+
+function checkEnviron(environ: Environ, report: Report): void {
+  for (const key of [...REQUIRED, ...TSGI_KEYS]) {
+    if (!(key in environ)) report('environ.missing-key', `environ has no ${key}`);
+  }
+  for (const [key, value] of Object.entries(environ)) {
+    const cgi = REQUIRED.includes(key) || key.startsWith('HTTP_') || ['CONTENT_TYPE', 'CONTENT_LENGTH', 'REMOTE_ADDR', 'REMOTE_PORT'].includes(key);
+    if (cgi && typeof value !== 'string') report('environ.not-a-string', `${key} must be a string, got ${typeof value}`);
+  }
+  const version = environ['tsgi.version'];
+  if (!Array.isArray(version) || version[0] !== 1 || version[1] !== 0) report('environ.version', 'tsgi.version must be [1, 0]');
+  if (!['http', 'https'].includes(environ['tsgi.url_scheme'])) report('environ.url-scheme', "tsgi.url_scheme must be 'http' or 'https'");
+  if (environ.REQUEST_METHOD === '') report('environ.method', 'REQUEST_METHOD is empty');
+  const script = environ.SCRIPT_NAME;
+  if (typeof script === 'string' && script !== '' && (!script.startsWith('/') || script.endsWith('/'))) {
+    report('environ.script-name', `SCRIPT_NAME must be '' or start with '/' and not end with it, got ${JSON.stringify(script)}`);
+  }
+  const path = environ.PATH_INFO;
+  if (typeof path === 'string' && path !== '' && !path.startsWith('/')) {
+    report('environ.path-info', `PATH_INFO must be '' or start with '/', got ${JSON.stringify(path)}`);
+  }
+  const length = environ.CONTENT_LENGTH;
+  if (length !== undefined && !/^\d+$/.test(String(length))) {
+    report('environ.content-length', `CONTENT_LENGTH must be decimal digits, got ${JSON.stringify(length)}`);
+  }
+  for (const key of ['HTTP_CONTENT_TYPE', 'HTTP_CONTENT_LENGTH']) {
+    if (key in environ) report('environ.content-header', `${key} must not be set: it belongs in ${key.slice(5)}`);
+  }
+  const input = environ['tsgi.input'] as Partial<Environ['tsgi.input']> | undefined;
+  if (!input || typeof input.read !== 'function' || typeof input[Symbol.asyncIterator] !== 'function') {
+    report('environ.input', 'tsgi.input must be an async iterable with a read() method');
+  }
+  const errors = environ['tsgi.errors'] as Partial<Environ['tsgi.errors']> | undefined;
+  if (!errors || typeof errors.write !== 'function' || typeof errors.flush !== 'function') {
+    report('environ.errors', 'tsgi.errors must have write() and flush()');
+  }
+}
+
+/** Checks the headers of a startResponse call; returns the Content-Length they declare, if any. */
+function checkHeaders(headers: unknown, report: Report): number | null {
+  if (!Array.isArray(headers)) {
+    report('start-response.headers', 'headers must be an array of [name, value] pairs');
+    return null;
+  }
+  let length: number | null = null;
+  for (const pair of headers) {
+    if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string' || typeof pair[1] !== 'string') {
+      report('start-response.headers', `each header must be a [name, value] pair of strings, got ${JSON.stringify(pair)}`);
+      continue;
+    }
+    const [name, value] = pair;
+    if (!TOKEN.test(name)) report('start-response.header-name', `invalid header name ${JSON.stringify(name)}`);
+    if (!FIELD_VALUE.test(value)) report('start-response.header-value', `the value of ${name} holds a control character`);
+    if (HOP_BY_HOP_HEADERS.has(name.toLowerCase())) report('start-response.hop-by-hop', `${name} is hop-by-hop: the server's to set`);
+    if (name.toLowerCase() === 'content-length' && /^\d+$/.test(value)) length = Number(value);
+  }
+  return length;
+}
+
+function isBody(body: unknown): body is TsgiBody {
+  if (body === null || typeof body !== 'object' || body instanceof Uint8Array) return false;
+  return Symbol.iterator in body || Symbol.asyncIterator in body;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return 'a string';
+  if (value instanceof Uint8Array) return 'bytes (wrap them in an array: [bytes])';
+  return value === null ? 'null' : `a value of type ${typeof value}`;
+}
+
+/** The body, passed through chunk by chunk with checks on both sides. */
+function checkedBody(
+  body: TsgiBody,
+  state: () => { started: boolean; declaredLength: number | null },
+  report: Report,
+): TsgiBody {
+  const iterator = Symbol.asyncIterator in body ? body[Symbol.asyncIterator]() : body[Symbol.iterator]();
+  let sent = 0;
+  let closed = false;
+  let ended = false;
+  const checked: AsyncIterator<Uint8Array> = {
+    async next() {
+      if (closed) report('body.close', 'the server read the body after calling close()');
+      const step = await iterator.next();
+      if (!state().started) report('start-response.missing', 'the body produced a chunk or ended before startResponse was called');
+      if (step.done) {
+        ended = true;
+        const declared = state().declaredLength;
+        if (declared !== null && sent !== declared) report('body.length', `Content-Length is ${declared} but the body had ${sent} bytes`);
+        return step;
+      }
+      if (!(step.value instanceof Uint8Array)) {
+        report('body.chunk', `a chunk must be a Uint8Array, got ${typeof step.value === 'string' ? 'a string (encode it)' : typeof step.value}`);
+      } else {
+        sent += step.value.length;
+        const declared = state().declaredLength;
+        if (declared !== null && sent > declared) report('body.length', `the body passed its Content-Length of ${declared}`);
+      }
+      return step;
+    },
+    async return() {
+      if (!ended) await iterator.return?.();
+      return { done: true, value: undefined };
+    },
+  };
+  return {
+    [Symbol.asyncIterator]: () => checked,
+    close() {
+      if (closed) report('body.close', 'close() was called twice');
+      closed = true;
+      body.close?.();
+    },
+  };
+}
