@@ -2,7 +2,7 @@
 // hidden test, and the starter as shipped fails every one of them (a test an untouched starter
 // passes checks nothing). Also: starter and solution are twins with the same exports.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LABS, ROOT, isPresent, labDetails } from '../course.mjs';
@@ -38,6 +38,20 @@ function committedIds(folder: string): Record<string, string> | null {
 
 it('at least one lab is present', () => {
   expect(present.length).toBeGreaterThan(0);
+});
+
+it('hidden tests reach labs only through @lab/<name> and #<name>, never solutions/ or labs/ by path', () => {
+  const offenders: string[] = [];
+  for (const lab of present) {
+    const dir = join(ROOT, 'grader', 'hidden', lab.folder);
+    for (const name of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+      const source = readFileSync(join(dir, name), 'utf8');
+      for (const [, specifier] of source.matchAll(/(?:from|import\()\s*['"]([^'"]+)['"]/g)) {
+        if (/(^|\/)(solutions|labs)\//.test(specifier!)) offenders.push(`${lab.folder}/${name}: ${specifier}`);
+      }
+    }
+  }
+  expect(offenders).toEqual([]);
 });
 
 describe.each(present.map((lab) => [lab.folder, lab] as const))('%s', (_, lab) => {
