@@ -1,0 +1,74 @@
+import type { Converter, ConverterArgs, ConverterFactory } from '#contracts/routing';
+
+/** Escapes text for use inside a regular expression. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+}
+
+const numberArg = (args: ConverterArgs, name: string): number | undefined =>
+  typeof args[name] === 'number' ? (args[name] as number) : undefined;
+
+/** `<name>` or `<string(minlength=2, maxlength=8):name>` or `<string(length=2):name>`: one segment. */
+const string: ConverterFactory = (args) => {
+  const exact = numberArg(args, 'length');
+  const min = exact ?? numberArg(args, 'minlength') ?? 1;
+  const max = exact ?? numberArg(args, 'maxlength');
+  return { pattern: `[^/]{${min},${max ?? ''}}`, toValue: (text) => text, toUrl: (value) => String(value) };
+};
+
+/** Checks a number against the rule's min and max: out of range is no match. */
+function bounded(args: ConverterArgs, value: number): number {
+  const min = numberArg(args, 'min');
+  const max = numberArg(args, 'max');
+  if ((min !== undefined && value < min) || (max !== undefined && value > max)) throw new RangeError('out of range');
+  return value;
+}
+
+/** `<int:id>`, `<int(signed=true, min=1, max=99):n>`: decimal digits, a minus sign only if signed. */
+const int: ConverterFactory = (args) => ({
+  pattern: args.signed === true ? '-?\\d+' : '\\d+',
+  toValue: (text) => bounded(args, Number(text)),
+  toUrl: (value) => String(value),
+});
+
+/** `<float:x>`: digits, a dot, digits (`1.5`, not `1` or `.5`), as Werkzeug has it. */
+const float: ConverterFactory = (args) => ({
+  pattern: args.signed === true ? '-?\\d+\\.\\d+' : '\\d+\\.\\d+',
+  toValue: (text) => bounded(args, Number(text)),
+  toUrl: (value) => {
+    const text = String(value);
+    return text.includes('.') ? text : `${text}.0`;
+  },
+});
+
+/** `<uuid:id>`: the 8-4-4-4-12 hex form, any case; the value is lowercased. */
+const uuid: ConverterFactory = () => ({
+  pattern: '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}',
+  toValue: (text) => text.toLowerCase(),
+  toUrl: (value) => String(value).toLowerCase(),
+});
+
+/** `<any(about, help):page>`: one of the listed words. */
+const any: ConverterFactory = (args) => ({
+  pattern: args._.map((item) => escapeRegExp(String(item))).join('|'),
+  toValue: (text) => text,
+  toUrl: (value) => String(value),
+});
+
+/** `<path:rest>`: the rest of the path, slashes included. The router matches it specially. */
+const path: ConverterFactory = () => ({
+  pattern: '[^/].*',
+  toValue: (text) => text,
+  toUrl: (value) => String(value),
+});
+
+export const builtInConverters: Readonly<Record<string, ConverterFactory>> = { string, int, float, uuid, any, path };
+
+/**
+ * How specific a segment is: lower weights are tried first (see lessons/04-routing.md).
+ * Static text beats any variable; among variables, the narrower pattern wins.
+ */
+export const WEIGHTS: Readonly<Record<string, number>> = { static: 0, any: 1, uuid: 2, int: 3, float: 3, string: 4, path: 5 };
+export const CUSTOM_WEIGHT = 4;
+
+export type { Converter };

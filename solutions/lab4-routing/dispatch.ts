@@ -1,0 +1,44 @@
+import type { Environ, StartResponse, TsgiApp, TsgiBody } from '#contracts/tsgi';
+import type { Router } from './router.ts';
+
+/** A view: a TSGI application that also receives the values the rule's variables matched. */
+export type View = (
+  environ: Environ,
+  startResponse: StartResponse,
+  params: Record<string, unknown>,
+) => TsgiBody | Promise<TsgiBody>;
+
+const encoder = new TextEncoder();
+
+/**
+ * A TSGI application that routes each request to a view: lab 3's gateway runs it, lab 4's router
+ * picks the view. Not found is 404, a wrong method 405 with Allow, a missing slash 308.
+ */
+export function dispatcher(router: Router, views: Record<string, View>): TsgiApp {
+  return (environ, startResponse) => {
+    // PATH_INFO holds bytes as text (TSGI): decode them as UTF-8 before matching.
+    const path = Buffer.from(environ.PATH_INFO, 'latin1').toString('utf8');
+    const result = router.match(path, environ.REQUEST_METHOD, environ.QUERY_STRING);
+    switch (result.kind) {
+      case 'match': {
+        const view = views[result.endpoint];
+        if (!view) throw new Error(`no view for the endpoint "${result.endpoint}"`);
+        return view(environ, startResponse, result.params);
+      }
+      case 'redirect': {
+        const query = environ.QUERY_STRING ? `?${environ.QUERY_STRING}` : '';
+        const location = encodeURI(environ.SCRIPT_NAME + path + '/') + query;
+        return plain(startResponse, '308 Permanent Redirect', [['Location', location]]);
+      }
+      case 'method-not-allowed':
+        return plain(startResponse, '405 Method Not Allowed', [['Allow', result.allowed.join(', ')]]);
+      case 'not-found':
+        return plain(startResponse, '404 Not Found', []);
+    }
+  };
+}
+
+function plain(startResponse: StartResponse, status: string, headers: Array<[string, string]>): TsgiBody {
+  startResponse(status, [['Content-Type', 'text/plain; charset=utf-8'], ...headers]);
+  return [encoder.encode(`${status}\n`)];
+}

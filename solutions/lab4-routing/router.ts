@@ -1,0 +1,205 @@
+import {
+  BuildError,
+  RuleError,
+  type ConverterFactory,
+  type MatchResult,
+  type RuleOptions,
+} from '#contracts/routing';
+import { builtInConverters } from './converters.ts';
+import { parseRule, type ParsedRule } from './rule.ts';
+
+/** A registered rule with what it answers. */
+interface Entry {
+  rule: ParsedRule;
+  endpoint: string;
+  methods: Set<string>;
+  strictSlashes: boolean;
+  /** Registration order: the last tie-breaker. */
+  order: number;
+}
+
+/** A group of rules under a common prefix, Flask's blueprint in miniature. */
+export interface RouteGroup {
+  add(rule: string, options: RuleOptions): void;
+}
+
+/** A request path cut into segments: `/a/b/` is [a, b] with a trailing slash. */
+function splitPath(path: string): { segments: string[]; trailingSlash: boolean } {
+  const full = path === '' ? '/' : path;
+  const trailingSlash = full.length > 1 && full.endsWith('/');
+  const body = full.slice(1, trailingSlash ? -1 : undefined);
+  return { segments: body === '' ? [] : body.split('/'), trailingSlash };
+}
+
+/**
+ * URL rules and the endpoints they lead to, Werkzeug's Map in miniature. Rules are kept sorted
+ * from most to least specific, so matching tries them in an order that doesn't depend on the
+ * order they were added in (see lessons/04-routing.md#which-rule-wins).
+ */
+export class Router {
+  readonly #converters: Record<string, ConverterFactory>;
+  readonly #entries: Entry[] = [];
+
+  constructor(options: { converters?: Record<string, ConverterFactory> } = {}) {
+    this.#converters = { ...builtInConverters, ...options.converters };
+  }
+
+  add(rule: string, options: RuleOptions): void {
+    const parsed = parseRule(rule, this.#converters);
+    const methods = new Set((options.methods ?? ['GET']).map((m) => m.toUpperCase()));
+    if (methods.has('GET')) methods.add('HEAD'); // a HEAD is a GET without the body
+    const existing = this.#entries.find((entry) => entry.endpoint === options.endpoint);
+    if (existing) {
+      if (existing.rule.text !== rule) {
+        throw new RuleError(`endpoint "${options.endpoint}" is already used by the rule ${existing.rule.text}`);
+      }
+      for (const method of methods) existing.methods.add(method);
+      return;
+    }
+    const entry: Entry = {
+      rule: parsed,
+      endpoint: options.endpoint,
+      methods,
+      strictSlashes: options.strictSlashes ?? true,
+      order: this.#entries.length,
+    };
+    this.#entries.push(entry);
+    this.#entries.sort(bySpecificity);
+  }
+
+  /** Rules under `prefix` (like `/api`), their endpoints named `name.endpoint` if a name is given. */
+  group(prefix: string, name?: string): RouteGroup {
+    if (!prefix.startsWith('/') || prefix.endsWith('/')) {
+      throw new RuleError(`a prefix starts with "/" and does not end with it, got "${prefix}"`, 0);
+    }
+    return {
+      add: (rule, options) =>
+        this.add(prefix + rule, { ...options, endpoint: name ? `${name}.${options.endpoint}` : options.endpoint }),
+    };
+  }
+
+  match(path: string, method: string, query = ''): MatchResult {
+    const request = splitPath(path);
+    const allowed = new Set<string>();
+    let redirect: string | null = null;
+    for (const entry of this.#entries) {
+      const fit = fitRule(entry, request);
+      if (!fit) continue;
+      if (!entry.methods.has(method.toUpperCase())) {
+        for (const m of entry.methods) allowed.add(m);
+      } else if (fit.needsSlash) {
+        redirect ??= `${path}/${query ? `?${query}` : ''}`;
+      } else {
+        return { kind: 'match', endpoint: entry.endpoint, params: fit.params, rule: entry.rule.text };
+      }
+    }
+    if (redirect !== null) return { kind: 'redirect', status: 308, location: redirect };
+    if (allowed.size > 0) return { kind: 'method-not-allowed', allowed: [...allowed].sort() };
+    return { kind: 'not-found' };
+  }
+
+  /** Builds the URL of an endpoint: variables from `values`, other values as a query string. */
+  urlFor(endpoint: string, values: Record<string, unknown> = {}): string {
+    const entry = this.#entries.find((e) => e.endpoint === endpoint);
+    if (!entry) throw new BuildError(`no endpoint "${endpoint}"${suggest(endpoint, this.#entries.map((e) => e.endpoint))}`);
+    const variables = entry.rule.segments.flatMap((s) => (s.kind === 'variable' ? [s.name] : []));
+    const missing = variables.filter((name) => values[name] === undefined);
+    if (missing.length > 0) {
+      throw new BuildError(`urlFor("${endpoint}") needs ${missing.join(', ')} for the rule ${entry.rule.text}`);
+    }
+    const parts = entry.rule.segments.map((segment) => {
+      if (segment.kind === 'static') return segment.text;
+      const text = segment.converter.toUrl(values[segment.name]);
+      if (!segment.regex.test(text)) {
+        throw new BuildError(`${JSON.stringify(values[segment.name])} does not fit <${segment.converterName}:${segment.name}>`);
+      }
+      return text.split('/').map(encodeURIComponent).join('/');
+    });
+    const url = `/${parts.join('/')}${entry.rule.trailingSlash ? '/' : ''}`;
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(values)) {
+      if (variables.includes(key) || value === undefined || value === null) continue;
+      for (const item of Array.isArray(value) ? value : [value]) query.append(key, String(item));
+    }
+    return query.size > 0 ? `${url}?${query}` : url;
+  }
+}
+
+/** Sorts rules by the weights of their segments, left to right; then longer first; then older. */
+function bySpecificity(a: Entry, b: Entry): number {
+  const wa = a.rule.segments.map((s) => s.weight);
+  const wb = b.rule.segments.map((s) => s.weight);
+  for (let i = 0; i < Math.min(wa.length, wb.length); i++) {
+    if (wa[i] !== wb[i]) return wa[i]! - wb[i]!;
+  }
+  return wb.length - wa.length || a.order - b.order;
+}
+
+/**
+ * Does the request's path fit the rule? Segment by segment, never one regular expression over the
+ * whole path, so a long path costs time in proportion to its length. A `path` variable takes
+ * however many segments are left over by the segments after it.
+ */
+function fitRule(
+  entry: Entry,
+  request: { segments: string[]; trailingSlash: boolean },
+): { params: Record<string, unknown>; needsSlash: boolean } | null {
+  const { rule } = entry;
+  let texts = request.segments;
+  let trailingSlash = request.trailingSlash;
+  if (rule.pathIndex === -1) {
+    if (texts.length !== rule.segments.length) return null;
+  } else {
+    const after = rule.segments.length - rule.pathIndex - 1;
+    const take = texts.length - rule.pathIndex - after;
+    if (take < 1) return null;
+    const rest = texts.slice(rule.pathIndex, rule.pathIndex + take).join('/');
+    texts = [...texts.slice(0, rule.pathIndex), rest, ...texts.slice(rule.pathIndex + take)];
+    if (after === 0 && trailingSlash && !rule.trailingSlash) {
+      texts[rule.pathIndex] += '/'; // a path at the end keeps the request's final slash
+      trailingSlash = false;
+    }
+  }
+  const params: Record<string, unknown> = {};
+  for (const [i, segment] of rule.segments.entries()) {
+    const text = texts[i]!;
+    if (segment.kind === 'static') {
+      if (text !== segment.text) return null;
+      continue;
+    }
+    if (!segment.regex.test(text)) return null;
+    try {
+      params[segment.name] = segment.converter.toValue(text);
+    } catch {
+      return null; // the converter refused the text (an int out of range, say)
+    }
+  }
+  if (rule.trailingSlash === trailingSlash) return { params, needsSlash: false };
+  if (!entry.strictSlashes) return { params, needsSlash: false };
+  // The rule ends in '/', the path doesn't: send the client to the canonical URL. The other way
+  // round is a different resource: no match.
+  return rule.trailingSlash ? { params, needsSlash: true } : null;
+}
+
+/** ` (did you mean "user"?)` when a known endpoint is a few edits away. */
+function suggest(name: string, known: string[]): string {
+  let best: string | null = null;
+  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
+  for (const candidate of known) {
+    const distance = editDistance(name, candidate);
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best === null ? '' : ` (did you mean "${best}"?)`;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}

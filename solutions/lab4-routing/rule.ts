@@ -1,0 +1,102 @@
+import { RuleError, type Converter, type ConverterArgs, type ConverterFactory } from '#contracts/routing';
+import { CUSTOM_WEIGHT, WEIGHTS } from './converters.ts';
+
+/** One part of a rule between slashes: fixed text, or a variable matched by a converter. */
+export type Segment =
+  | { kind: 'static'; text: string; weight: number }
+  | { kind: 'variable'; name: string; converter: Converter; converterName: string; regex: RegExp; weight: number };
+
+type VariableSegment = Extract<Segment, { kind: 'variable' }>;
+
+/** A rule, parsed: `/users/<int:id>/` is segments [users, <id>] with a trailing slash. */
+export interface ParsedRule {
+  text: string;
+  segments: Segment[];
+  trailingSlash: boolean;
+  /** Index of the `path` variable, which may span several segments, or -1. */
+  pathIndex: number;
+}
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const VARIABLE = /^<(?:([A-Za-z_][A-Za-z0-9_]*)(?:\((.*)\))?:)?([^<>:()]*)>$/;
+
+/**
+ * Parses rule text. A variable takes a whole segment: `<name>`, `<converter:name>` or
+ * `<converter(args):name>`. Errors say where they are, with the rule text and a caret.
+ */
+export function parseRule(text: string, converters: Record<string, ConverterFactory>): ParsedRule {
+  if (!text.startsWith('/')) throw ruleError(text, 0, 'a rule must start with "/"');
+  const trailingSlash = text.length > 1 && text.endsWith('/');
+  const body = text.slice(1, trailingSlash ? -1 : undefined);
+  const segments: Segment[] = [];
+  const names = new Set<string>();
+  let offset = 1;
+  for (const part of body === '' ? [] : body.split('/')) {
+    if (part === '') throw ruleError(text, offset, 'empty segment ("//")');
+    if (part.includes('<') || part.includes('>')) {
+      const segment = parseVariable(text, part, offset, converters);
+      if (names.has(segment.name)) throw ruleError(text, offset, `the variable "${segment.name}" appears twice`);
+      names.add(segment.name);
+      segments.push(segment);
+    } else {
+      segments.push({ kind: 'static', text: part, weight: WEIGHTS.static! });
+    }
+    offset += part.length + 1;
+  }
+  const paths = segments.filter((s) => s.kind === 'variable' && s.converterName === 'path');
+  if (paths.length > 1) throw ruleError(text, text.indexOf('<path'), 'a rule may have only one path variable');
+  return { text, segments, trailingSlash, pathIndex: segments.findIndex((s) => s.kind === 'variable' && s.converterName === 'path') };
+}
+
+function parseVariable(
+  text: string,
+  part: string,
+  offset: number,
+  converters: Record<string, ConverterFactory>,
+): VariableSegment {
+  if (!part.startsWith('<') || !part.endsWith('>') || part.indexOf('<', 1) !== -1) {
+    const at = part.startsWith('<') ? offset + part.length : offset;
+    throw ruleError(text, at, `a variable must be a whole segment, like /<name>/, and closed with ">"`);
+  }
+  const match = VARIABLE.exec(part);
+  if (!match) throw ruleError(text, offset, `malformed variable ${part}`);
+  const [, converterName = 'string', argText, name = ''] = match;
+  if (!NAME.test(name)) throw ruleError(text, offset + part.lastIndexOf(':') + 1, `invalid variable name "${name}"`);
+  const factory = converters[converterName];
+  if (!factory) {
+    const known = Object.keys(converters).join(', ');
+    throw ruleError(text, offset + 1, `unknown converter "${converterName}" (known: ${known})`);
+  }
+  const converter = factory(parseArgs(argText ?? ''));
+  return {
+    kind: 'variable',
+    name,
+    converter,
+    converterName,
+    regex: new RegExp(`^(?:${converter.pattern})$`),
+    weight: WEIGHTS[converterName] ?? CUSTOM_WEIGHT,
+  };
+}
+
+/** `a, b, length=2, signed=true` -> { _: ['a', 'b'], length: 2, signed: true }. */
+function parseArgs(text: string): ConverterArgs {
+  const args: ConverterArgs = { _: [] };
+  for (const item of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const eq = item.indexOf('=');
+    if (eq === -1) args._.push(literal(item));
+    else args[item.slice(0, eq).trim()] = literal(item.slice(eq + 1).trim());
+  }
+  return args;
+}
+
+function literal(text: string): string | number | boolean {
+  if (/^(true|True)$/.test(text)) return true;
+  if (/^(false|False)$/.test(text)) return false;
+  if (/^-?\d+(\.\d+)?$/.test(text)) return Number(text);
+  return text.replace(/^(['"])(.*)\1$/, '$2');
+}
+
+/** A RuleError whose message shows the rule with a caret under the problem. */
+function ruleError(text: string, position: number, message: string): RuleError {
+  return new RuleError(`${message}\n  ${text}\n  ${' '.repeat(Math.max(0, position))}^`, position);
+}
