@@ -1,0 +1,87 @@
+import { STATUS_CODES } from 'node:http';
+import type { TsgiApp } from '#contracts/tsgi';
+import { escapeHtml, Response } from './response.ts';
+
+/**
+ * An HTTP error that renders itself, as Werkzeug's HTTPException does: throw `new NotFound()`
+ * anywhere in a view, and the framework turns it into a 404 page with `toResponse()`.
+ */
+export class HttpException extends Error {
+  readonly status: number;
+  readonly description: string;
+
+  constructor(status: number, description: string) {
+    super(`${status} ${STATUS_CODES[status] ?? ''}: ${description}`);
+    this.name = new.target.name;
+    this.status = status;
+    this.description = description;
+  }
+
+  /** A small HTML page; the description is escaped, since it may echo what the client sent. */
+  toResponse(): Response {
+    const title = `${this.status} ${STATUS_CODES[this.status] ?? ''}`;
+    const html = `<!doctype html>\n<title>${title}</title>\n<h1>${STATUS_CODES[this.status] ?? title}</h1>\n<p>${escapeHtml(this.description)}</p>\n`;
+    return new Response(html, { status: this.status });
+  }
+
+  get app(): TsgiApp {
+    return this.toResponse().app;
+  }
+}
+
+export class BadRequest extends HttpException {
+  constructor(description = 'The browser (or proxy) sent a request that this server could not understand.') {
+    super(400, description);
+  }
+}
+
+export class Unauthorized extends HttpException {
+  constructor(description = 'You need to sign in to see this page.') {
+    super(401, description);
+  }
+}
+
+export class Forbidden extends HttpException {
+  constructor(description = "You don't have the permission to access the requested resource.") {
+    super(403, description);
+  }
+}
+
+export class NotFound extends HttpException {
+  constructor(description = 'The requested URL was not found on the server.') {
+    super(404, description);
+  }
+}
+
+export class MethodNotAllowed extends HttpException {
+  readonly allowed: string[];
+
+  constructor(allowed: string[], description = 'The method is not allowed for the requested URL.') {
+    super(405, description);
+    this.allowed = allowed;
+  }
+
+  override toResponse(): Response {
+    const response = super.toResponse();
+    response.headers.set('Allow', this.allowed.join(', '));
+    return response;
+  }
+}
+
+export class PayloadTooLarge extends HttpException {
+  constructor(description = 'The data sent is larger than this server accepts.') {
+    super(413, description);
+  }
+}
+
+export class UnsupportedMediaType extends HttpException {
+  constructor(description = 'The server does not support the media type of the request body.') {
+    super(415, description);
+  }
+}
+
+export class InternalServerError extends HttpException {
+  constructor(description = 'The server met an error and could not complete the request.') {
+    super(500, description);
+  }
+}
