@@ -1,0 +1,128 @@
+import type { Filter } from '#contracts/templates';
+import { escape, markSafe, SafeString } from './runtime.ts';
+
+/** Results of string filters stay safe if their input was (nunjucks's copySafeness). */
+function keepSafety(input: unknown, result: string): string | SafeString {
+  return input instanceof SafeString ? new SafeString(result) : result;
+}
+
+/** null, undefined and false become the fallback; anything else its string. */
+function text(value: unknown): string {
+  return value === null || value === undefined || value === false ? '' : String(value);
+}
+
+function capitalize(value: unknown): string | SafeString {
+  const lower = text(value).toLowerCase();
+  return keepSafety(value, lower.charAt(0).toUpperCase() + lower.slice(1));
+}
+
+/**
+ * The built-in filters, with nunjucks's semantics (the engine is checked against it). Where those
+ * differ from Jinja2's, lessons/06-templates.md shows both.
+ */
+export const builtInFilters: Record<string, Filter> = {
+  upper: (value) => text(value).toUpperCase(),
+  lower: (value) => text(value).toLowerCase(),
+  capitalize,
+  title: (value) =>
+    keepSafety(value, text(value).split(' ').map((word) => word.charAt(0).toUpperCase() + word.slice(1).toLowerCase()).join(' ')),
+  trim: (value) => keepSafety(value, String(value).replace(/^\s*|\s*$/g, '')),
+
+  length(value) {
+    if (value === null || value === undefined || value === false) return 0;
+    if (value instanceof Map || value instanceof Set) return value.size;
+    if (typeof value === 'object' && !(value instanceof SafeString) && !Array.isArray(value)) return Object.keys(value).length;
+    return (value as { length?: number }).length;
+  },
+
+  /** The fallback when the value is undefined; with `boolean` true, when it is falsy. */
+  default: (value, fallback, boolean = false) => (boolean ? value || fallback : value !== undefined ? value : fallback),
+
+  join(value, separator = '', attribute?: string) {
+    const items = attribute ? (value as Array<Record<string, unknown>>).map((item) => item[attribute]) : (value as unknown[]);
+    return items.join(separator || '');
+  },
+
+  replace(value, old, replacement, maxCount = -1) {
+    const source = typeof value === 'number' ? String(value) : value;
+    if (typeof source !== 'string' && !(source instanceof SafeString)) return value;
+    const haystack = String(source);
+    const needle = typeof old === 'number' ? String(old) : old;
+    if (typeof needle !== 'string') return value;
+    if (needle === '') return keepSafety(value, replacement + [...haystack].join(replacement) + replacement);
+    let result = '';
+    let position = 0;
+    let count = 0;
+    for (let at = haystack.indexOf(needle); at !== -1 && (maxCount === -1 || count < maxCount); at = haystack.indexOf(needle, position)) {
+      result += haystack.slice(position, at) + replacement;
+      position = at + needle.length;
+      count += 1;
+    }
+    if (count === 0) return value;
+    return keepSafety(value, result + haystack.slice(position));
+  },
+
+  escape,
+  e: escape,
+  safe: markSafe,
+
+  first: (value) => (value as ArrayLike<unknown>)[0],
+  last: (value) => {
+    const items = value as ArrayLike<unknown>;
+    return items[items.length - 1];
+  },
+
+  reverse(value) {
+    if (typeof value === 'string' || value instanceof SafeString) return keepSafety(value, [...String(value)].reverse().join(''));
+    return [...(value as unknown[])].reverse();
+  },
+
+  sort: Object.assign(function sort(value: unknown, reverse = false, caseSensitive = false, attribute?: string) {
+    const key = (item: unknown) => {
+      const v = attribute ? (item as Record<string, unknown>)[attribute] : item;
+      return !caseSensitive && typeof v === 'string' ? v.toLowerCase() : v;
+    };
+    return [...(value as unknown[])].sort((a, b) => {
+      const [x, y] = [key(a) as number, key(b) as number];
+      return x < y ? (reverse ? 1 : -1) : x > y ? (reverse ? -1 : 1) : 0;
+    });
+  }, { params: ['reverse', 'case_sensitive', 'attribute'] }),
+
+  round(value, precision = 0, method = 'common') {
+    const factor = Math.pow(10, precision || 0);
+    const rounder = method === 'ceil' ? Math.ceil : method === 'floor' ? Math.floor : Math.round;
+    return rounder((value as number) * factor) / factor;
+  },
+
+  int: Object.assign(function int(value: unknown, fallback?: unknown) {
+    const result = parseInt(value as string, 10);
+    return Number.isNaN(result) ? fallback : result;
+  }, { params: ['default'] }),
+
+  float(value, fallback?: unknown) {
+    const result = parseFloat(value as string);
+    return Number.isNaN(result) ? fallback : result;
+  },
+
+  list(value) {
+    if (typeof value === 'string') return value.split('');
+    if (Array.isArray(value)) return value;
+    if (value !== null && typeof value === 'object') return Object.entries(value).map(([key, v]) => ({ key, value: v }));
+    throw new TypeError('list filter: the value is not iterable');
+  },
+
+  /** Cuts at a word boundary (or mid-word with killwords) and adds `end`. */
+  truncate(value, length = 255, killwords = false, end?: string) {
+    const input = text(value);
+    const limit = length || 255;
+    if (input.length <= limit) return input;
+    let cut: string;
+    if (killwords) {
+      cut = input.slice(0, limit);
+    } else {
+      const space = input.lastIndexOf(' ', limit);
+      cut = input.slice(0, space === -1 ? limit : space);
+    }
+    return keepSafety(value, cut + (end ?? '...'));
+  },
+};

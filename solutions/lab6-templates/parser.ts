@@ -1,0 +1,400 @@
+import { TemplateError } from '#contracts/templates';
+import type { BinaryOperator, CompareOperator, Expression, Node, Position, TemplateAst, Token } from './nodes.ts';
+import { tokenize } from './lexer.ts';
+
+const COMPARE = new Set(['==', '!=', '<', '>', '<=', '>=']);
+const LITERALS: Record<string, boolean | null> = { true: true, false: false, none: null };
+
+/**
+ * Builds the tree of a template from its tokens: recursive descent, one method per rule of the
+ * grammar, from the loosest-binding operator to the tightest:
+ * conditional > or > and > not > in > compare > ~ > + - > * / // % > ** > unary > filters > postfix > primary.
+ */
+export function parse(source: string, name = '<string>'): TemplateAst {
+  const parser = new Parser(tokenize(source, name), name);
+  return { name, body: parser.parseTemplate() };
+}
+
+class Parser {
+  readonly #tokens: Token[];
+  readonly #template: string;
+  #pos = 0;
+
+  constructor(tokens: Token[], template: string) {
+    this.#tokens = tokens;
+    this.#template = template;
+  }
+
+  parseTemplate(): Node[] {
+    const { body, end } = this.#parseBody([]);
+    if (end !== null) this.#fail(`unexpected {% ${end.value} %}`, end);
+    return body;
+  }
+
+  /**
+   * Statements until a block tag named in `stops` (which is not consumed) or the end.
+   * Returns the tag's name token, or null at the end of the template.
+   */
+  #parseBody(stops: string[]): { body: Node[]; end: Token | null } {
+    const body: Node[] = [];
+    while (true) {
+      const token = this.#peek();
+      if (token.type === 'end') return { body, end: null };
+      if (token.type === 'text') {
+        this.#next();
+        body.push({ kind: 'text', text: token.value, line: token.line, column: token.column });
+      } else if (token.type === 'variable-start') {
+        this.#next();
+        const value = this.#parseExpression();
+        this.#expect('variable-end', '}}');
+        body.push({ kind: 'output', value, line: token.line, column: token.column });
+      } else if (token.type === 'block-start') {
+        const tag = this.#tokens[this.#pos + 1]!;
+        if (tag.type === 'name' && stops.includes(tag.value)) return { body, end: tag };
+        body.push(this.#parseTag());
+      } else {
+        this.#fail(`unexpected ${describe(token)}`, token);
+      }
+    }
+  }
+
+  #parseTag(): Node {
+    const start = this.#expect('block-start', '{%');
+    const tag = this.#expect('name', 'a tag name');
+    const at: Position = { line: start.line, column: start.column };
+    switch (tag.value) {
+      case 'if':
+        return this.#parseIf(at);
+      case 'for':
+        return this.#parseFor(at);
+      case 'set': {
+        const name = this.#expect('name', 'a variable name').value;
+        this.#expect('operator', '=');
+        const value = this.#parseExpression();
+        this.#expect('block-end', '%}');
+        return { kind: 'set', name, value, ...at };
+      }
+      case 'block': {
+        const name = this.#expect('name', 'a block name').value;
+        this.#expect('block-end', '%}');
+        const body = this.#parseUntil(['endblock'], tag);
+        this.#endTag('endblock');
+        return { kind: 'block', name, body, ...at };
+      }
+      case 'extends':
+      case 'include': {
+        const value = this.#parseExpression();
+        this.#expect('block-end', '%}');
+        return tag.value === 'extends' ? { kind: 'extends', parent: value, ...at } : { kind: 'include', template: value, ...at };
+      }
+      case 'macro':
+        return this.#parseMacro(at);
+      default:
+        return this.#fail(`unknown tag "${tag.value}"`, tag);
+    }
+  }
+
+  #parseIf(at: Position): Node {
+    const branches: Array<{ test: Expression; body: Node[] }> = [];
+    let otherwise: Node[] = [];
+    let test = this.#parseExpression();
+    while (true) {
+      this.#expect('block-end', '%}');
+      const { body, end } = this.#parseBody(['elif', 'else', 'endif']);
+      branches.push({ test, body });
+      if (end === null) this.#fail('unclosed {% if %}: expected {% endif %}', at);
+      this.#next();
+      this.#next();
+      if (end!.value === 'elif') {
+        test = this.#parseExpression();
+        continue;
+      }
+      if (end!.value === 'else') {
+        this.#expect('block-end', '%}');
+        otherwise = this.#parseUntil(['endif'], at);
+        this.#endTag('endif');
+      } else {
+        this.#expect('block-end', '%}');
+      }
+      return { kind: 'if', branches, otherwise, ...at };
+    }
+  }
+
+  #parseFor(at: Position): Node {
+    const targets = [this.#expect('name', 'a loop variable').value];
+    while (this.#accept('operator', ',')) targets.push(this.#expect('name', 'a loop variable').value);
+    const keyword = this.#expect('name', '"in"');
+    if (keyword.value !== 'in') this.#fail(`expected "in", got ${describe(keyword)}`, keyword);
+    const iterable = this.#parseExpression();
+    this.#expect('block-end', '%}');
+    const { body, end } = this.#parseBody(['else', 'endfor']);
+    if (end === null) this.#fail('unclosed {% for %}: expected {% endfor %}', at);
+    let otherwise: Node[] = [];
+    if (end!.value === 'else') {
+      this.#endTag('else');
+      otherwise = this.#parseUntil(['endfor'], at);
+    }
+    this.#endTag('endfor');
+    return { kind: 'for', targets, iterable, body, otherwise, ...at };
+  }
+
+  #parseMacro(at: Position): Node {
+    const name = this.#expect('name', 'a macro name').value;
+    this.#expect('operator', '(');
+    const params: Array<{ name: string; default: Expression | null }> = [];
+    while (!this.#accept('operator', ')')) {
+      if (params.length > 0) this.#expect('operator', ',');
+      const param = this.#expect('name', 'a parameter name').value;
+      params.push({ name: param, default: this.#accept('operator', '=') ? this.#parseExpression() : null });
+    }
+    this.#expect('block-end', '%}');
+    const body = this.#parseUntil(['endmacro'], at);
+    this.#endTag('endmacro');
+    return { kind: 'macro', name, params, body, ...at };
+  }
+
+  /** The body of a tag up to its end tag, which must come. */
+  #parseUntil(stops: string[], opened: Position): Node[] {
+    const { body, end } = this.#parseBody(stops);
+    if (end === null) this.#fail(`unclosed tag: expected {% ${stops.join(' or ')} %}`, opened);
+    return body;
+  }
+
+  /** Consumes `{% name %}` (an end tag, or else), allowing `{% endblock name %}`. */
+  #endTag(name: string): void {
+    this.#expect('block-start', '{%');
+    const tag = this.#expect('name', name);
+    if (tag.value !== name) this.#fail(`expected {% ${name} %}, got {% ${tag.value} %}`, tag);
+    if (name === 'endblock') this.#accept('name');
+    this.#expect('block-end', '%}');
+  }
+
+  // ---- expressions, loosest first ----
+
+  #parseExpression(): Expression {
+    return this.#parseConditional();
+  }
+
+  #parseConditional(): Expression {
+    const then = this.#parseOr();
+    const at = this.#peek();
+    if (!this.#acceptName('if')) return then;
+    const test = this.#parseOr();
+    const otherwise = this.#acceptName('else') ? this.#parseConditional() : null;
+    return { kind: 'conditional', test, then, otherwise, line: at.line, column: at.column };
+  }
+
+  #parseOr(): Expression {
+    let left = this.#parseAnd();
+    for (let at = this.#peek(); this.#acceptName('or'); at = this.#peek()) left = binary('or', left, this.#parseAnd(), at);
+    return left;
+  }
+
+  #parseAnd(): Expression {
+    let left = this.#parseNot();
+    for (let at = this.#peek(); this.#acceptName('and'); at = this.#peek()) left = binary('and', left, this.#parseNot(), at);
+    return left;
+  }
+
+  #parseNot(): Expression {
+    const at = this.#peek();
+    if (this.#acceptName('not')) return { kind: 'unary', operator: 'not', operand: this.#parseNot(), line: at.line, column: at.column };
+    return this.#parseIn();
+  }
+
+  #parseIn(): Expression {
+    let left = this.#parseCompare();
+    while (true) {
+      const at = this.#peek();
+      const negated = at.type === 'name' && at.value === 'not' && this.#tokens[this.#pos + 1]?.value === 'in';
+      if (negated) this.#next();
+      if (!this.#acceptName('in')) return left;
+      left = binary(negated ? 'not in' : 'in', left, this.#parseCompare(), at);
+    }
+  }
+
+  #parseCompare(): Expression {
+    const first = this.#parseConcat();
+    const rest: Array<[CompareOperator, Expression]> = [];
+    while (this.#peek().type === 'operator' && COMPARE.has(this.#peek().value)) {
+      const operator = this.#next().value as CompareOperator;
+      rest.push([operator, this.#parseConcat()]);
+    }
+    return rest.length === 0 ? first : { kind: 'compare', first, rest, line: first.line, column: first.column };
+  }
+
+  #parseConcat(): Expression {
+    return this.#parseLeft(['~'], () => this.#parseAdditive());
+  }
+
+  #parseAdditive(): Expression {
+    return this.#parseLeft(['+', '-'], () => this.#parseMultiplicative());
+  }
+
+  #parseMultiplicative(): Expression {
+    return this.#parseLeft(['*', '/', '//', '%'], () => this.#parsePower());
+  }
+
+  #parsePower(): Expression {
+    return this.#parseLeft(['**'], () => this.#parseUnary());
+  }
+
+  /** A left-associative run of operators of one precedence level. */
+  #parseLeft(operators: string[], operand: () => Expression): Expression {
+    let left = operand();
+    while (this.#peek().type === 'operator' && operators.includes(this.#peek().value)) {
+      const at = this.#next();
+      left = binary(at.value as BinaryOperator, left, operand(), at);
+    }
+    return left;
+  }
+
+  /** `-x | abs` is `(-x) | abs`: filters apply to the signed value, as in nunjucks. */
+  #parseUnary(withFilters = true): Expression {
+    const at = this.#peek();
+    let value: Expression;
+    if (at.type === 'operator' && (at.value === '-' || at.value === '+')) {
+      this.#next();
+      value = { kind: 'unary', operator: at.value, operand: this.#parseUnary(false), line: at.line, column: at.column };
+    } else {
+      value = this.#parsePostfix(this.#parsePrimary());
+    }
+    return withFilters ? this.#parseFilters(value) : value;
+  }
+
+  /** `value | name(args)`, as many as follow. */
+  #parseFilters(value: Expression): Expression {
+    let result = value;
+    while (this.#accept('operator', '|')) {
+      const name = this.#expect('name', 'a filter name');
+      const { args, kwargs } = this.#peekIs('operator', '(') ? (this.#next(), this.#parseArguments()) : { args: [], kwargs: [] };
+      result = { kind: 'filter', name: name.value, value: result, args, kwargs, line: name.line, column: name.column };
+    }
+    return result;
+  }
+
+  /** `.name`, `[key]` and `(args)` after a primary. */
+  #parsePostfix(target: Expression): Expression {
+    let result = target;
+    while (true) {
+      const at = this.#peek();
+      if (this.#accept('operator', '.')) {
+        const key = this.#expect('name', 'an attribute name');
+        result = { kind: 'lookup', target: result, key: { kind: 'literal', value: key.value, line: key.line, column: key.column }, line: at.line, column: at.column };
+      } else if (this.#accept('operator', '[')) {
+        const key = this.#parseExpression();
+        this.#expect('operator', ']');
+        result = { kind: 'lookup', target: result, key, line: at.line, column: at.column };
+      } else if (this.#accept('operator', '(')) {
+        const { args, kwargs } = this.#parseArguments();
+        result = { kind: 'call', callee: result, args, kwargs, line: at.line, column: at.column };
+      } else {
+        return result;
+      }
+    }
+  }
+
+  /** Arguments after `(`, through `)`: positional, then `name=value`. */
+  #parseArguments(): { args: Expression[]; kwargs: Array<[string, Expression]> } {
+    const args: Expression[] = [];
+    const kwargs: Array<[string, Expression]> = [];
+    while (!this.#accept('operator', ')')) {
+      if (args.length + kwargs.length > 0) this.#expect('operator', ',');
+      const token = this.#peek();
+      if (token.type === 'name' && this.#tokens[this.#pos + 1]?.value === '=') {
+        this.#next();
+        this.#next();
+        kwargs.push([token.value, this.#parseExpression()]);
+      } else {
+        args.push(this.#parseExpression());
+      }
+    }
+    return { args, kwargs };
+  }
+
+  #parsePrimary(): Expression {
+    const token = this.#next();
+    const at = { line: token.line, column: token.column };
+    switch (token.type) {
+      case 'string':
+        return { kind: 'literal', value: token.value, ...at };
+      case 'number':
+        return { kind: 'literal', value: Number(token.value), ...at };
+      case 'name':
+        return token.value in LITERALS
+          ? { kind: 'literal', value: LITERALS[token.value]!, ...at }
+          : { kind: 'name', name: token.value, ...at };
+      case 'operator':
+        if (token.value === '(') {
+          const inner = this.#parseExpression();
+          this.#expect('operator', ')');
+          return inner;
+        }
+        if (token.value === '[') {
+          const items: Expression[] = [];
+          while (!this.#accept('operator', ']')) {
+            if (items.length > 0) this.#expect('operator', ',');
+            items.push(this.#parseExpression());
+          }
+          return { kind: 'list', items, ...at };
+        }
+        if (token.value === '{') {
+          const entries: Array<[Expression, Expression]> = [];
+          while (!this.#accept('operator', '}')) {
+            if (entries.length > 0) this.#expect('operator', ',');
+            const key = this.#parseExpression();
+            this.#expect('operator', ':');
+            entries.push([key, this.#parseExpression()]);
+          }
+          return { kind: 'dict', entries, ...at };
+        }
+    }
+    return this.#fail(`unexpected ${describe(token)}: expected a value`, token);
+  }
+
+  // ---- tokens ----
+
+  #peek(): Token {
+    return this.#tokens[this.#pos]!;
+  }
+
+  #peekIs(type: Token['type'], value?: string): boolean {
+    const token = this.#peek();
+    return token.type === type && (value === undefined || token.value === value);
+  }
+
+  #next(): Token {
+    const token = this.#tokens[this.#pos]!;
+    if (token.type !== 'end') this.#pos += 1;
+    return token;
+  }
+
+  #accept(type: Token['type'], value?: string): Token | null {
+    return this.#peekIs(type, value) ? this.#next() : null;
+  }
+
+  #acceptName(name: string): boolean {
+    return this.#accept('name', name) !== null;
+  }
+
+  #expect(type: Token['type'], what: string): Token {
+    const token = this.#peek();
+    const fits = token.type === type && (type !== 'operator' || token.value === what);
+    if (!fits) this.#fail(`expected ${what}, got ${describe(token)}`, token);
+    return this.#next();
+  }
+
+  #fail(message: string, at: Position): never {
+    throw new TemplateError(message, this.#template, at.line, at.column);
+  }
+}
+
+function binary(operator: BinaryOperator, left: Expression, right: Expression, at: Position): Expression {
+  return { kind: 'binary', operator, left, right, line: at.line, column: at.column };
+}
+
+function describe(token: Token): string {
+  if (token.type === 'end') return 'the end of the template';
+  if (token.type === 'text') return 'text';
+  return `"${token.value}"`;
+}

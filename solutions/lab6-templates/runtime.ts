@@ -1,0 +1,209 @@
+import { TemplateError, type Filter } from '#contracts/templates';
+
+/**
+ * Text already safe for HTML: output as it is, never escaped again. `| safe` makes one; escaping
+ * makes one; a macro's output is one. Anything else is escaped on output when autoescape is on.
+ */
+export class SafeString {
+  readonly value: string;
+
+  constructor(value: string) {
+    this.value = value;
+  }
+
+  get length(): number {
+    return this.value.length;
+  }
+
+  toString(): string {
+    return this.value;
+  }
+}
+
+export function markSafe(value: unknown): SafeString {
+  return value instanceof SafeString ? value : new SafeString(value === null || value === undefined ? '' : String(value));
+}
+
+/**
+ * `<` to `&lt;` and so on, in one pass: copy the text between special characters, and each
+ * special character's entity. Text with nothing to escape comes back as it is, uncopied.
+ */
+export function escapeHtml(text: string): string {
+  let out = '';
+  let copied = 0;
+  for (let i = 0; i < text.length; i++) {
+    let entity: string;
+    switch (text.charCodeAt(i)) {
+      case 38: entity = '&amp;'; break; // &
+      case 60: entity = '&lt;'; break; // <
+      case 62: entity = '&gt;'; break; // >
+      case 34: entity = '&quot;'; break; // "
+      case 39: entity = '&#39;'; break; // '
+      default: continue;
+    }
+    out += text.slice(copied, i) + entity;
+    copied = i + 1;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+/** `| escape`: escaped once; a SafeString is already escaped (no double escaping). */
+export function escape(value: unknown): SafeString {
+  if (value instanceof SafeString) return value;
+  return new SafeString(escapeHtml(value === null || value === undefined ? '' : String(value)));
+}
+
+/** What `{{ value }}` writes: nothing for undefined or null, and escaped HTML unless safe. */
+export function output(value: unknown, autoescape: boolean): string {
+  if (typeof value === 'string') return autoescape ? escapeHtml(value) : value;
+  if (typeof value === 'number') return String(value); // digits need no escaping
+  if (value === undefined || value === null) return '';
+  if (value instanceof SafeString) return value.value;
+  return autoescape ? escapeHtml(String(value)) : String(value);
+}
+
+/**
+ * A variable: from the innermost frame that has it, else from the context. Frames are objects
+ * whose prototypes are the enclosing frames, so the lookup walks out scope by scope.
+ */
+export function lookup(frame: Record<string, unknown>, context: Record<string, unknown>, name: string): unknown {
+  return name in frame ? frame[name] : context[name];
+}
+
+/**
+ * `{% set %}`: updates the variable in the frame that already holds it (a loop can change a
+ * variable set before it), else creates it in the current frame. At the top level the context
+ * gets it too, so blocks, includes and macros see it.
+ */
+export function assign(frame: Record<string, unknown>, context: Record<string, unknown>, name: string, value: unknown, topLevel: boolean): void {
+  let holder: object | null = frame;
+  while (holder !== null && !Object.hasOwn(holder, name)) holder = Object.getPrototypeOf(holder);
+  ((holder ?? frame) as Record<string, unknown>)[name] = value;
+  if (topLevel) context[name] = value;
+}
+
+/** `a.b` and `a["b"]`: undefined when `a` is, and methods keep their object. */
+export function member(target: unknown, key: unknown): unknown {
+  if (target === undefined || target === null) return undefined;
+  const value = (target as Record<string, unknown>)[key as string];
+  return typeof value === 'function' ? value.bind(target) : value;
+}
+
+/** `in`: an item of a list, a substring of a string, a key of an object. */
+export function contains(container: unknown, item: unknown): boolean {
+  if (Array.isArray(container)) return container.includes(item);
+  if (typeof container === 'string') return container.includes(String(item));
+  if (container !== null && typeof container === 'object') return String(item) in container;
+  return false;
+}
+
+/** What `{% for %}` walks: arrays, strings by character, and objects as [key, value] pairs. */
+export function iterable(value: unknown, targets: number): unknown[] {
+  if (Array.isArray(value)) return value;
+  if (typeof value === 'string') return [...value];
+  if (value !== null && typeof value === 'object') {
+    // As in nunjucks: `for k, v in object` walks its entries; a single name gets nothing.
+    return targets === 2 ? Object.entries(value) : [];
+  }
+  return [];
+}
+
+/** The `loop` variable of one iteration. */
+export function loopInfo(index: number, length: number) {
+  return {
+    index: index + 1,
+    index0: index,
+    revindex: length - index,
+    revindex0: length - index - 1,
+    first: index === 0,
+    last: index === length - 1,
+    length,
+  };
+}
+
+/** A macro: a function that knows its parameter names, so `m(1, b=2)` can pass b by name. */
+export interface Macro {
+  (...args: unknown[]): SafeString;
+  params: string[];
+}
+
+export function makeMacro(params: string[], body: (args: unknown[]) => SafeString): Macro {
+  return Object.assign((...args: unknown[]) => body(args), { params });
+}
+
+/** `f(args, name=value)`: keyword arguments go to a macro's parameters by name. */
+export function call(
+  callee: unknown,
+  args: unknown[],
+  kwargs: Record<string, unknown> | null,
+  where: { template: string; line: number; column: number; name: string },
+): unknown {
+  if (typeof callee !== 'function') {
+    throw new TemplateError(`cannot call ${where.name}: it is ${callee === undefined ? 'undefined' : typeof callee}`, where.template, where.line, where.column);
+  }
+  const params = (callee as Partial<Macro>).params;
+  if (kwargs !== null && params) {
+    const full = [...args];
+    for (const [name, value] of Object.entries(kwargs)) {
+      const at = params.indexOf(name);
+      if (at !== -1) full[at] = value;
+    }
+    return callee(...full);
+  }
+  return kwargs === null ? callee(...args) : callee(...args, kwargs);
+}
+
+/** Where a call or filter is in its template, for error messages. */
+interface Where {
+  template: string;
+  line: number;
+  column: number;
+  name: string;
+}
+
+/** `value | name(args)`: keyword arguments go by name to filters that list their parameters. */
+export function applyFilter(filter: Filter, value: unknown, args: unknown[], kwargs: Record<string, unknown> | null, where: Where): unknown {
+  try {
+    const params = (filter as Filter & { params?: string[] }).params;
+    if (kwargs !== null && params) {
+      const full = [...args];
+      for (const [name, v] of Object.entries(kwargs)) {
+        const at = params.indexOf(name);
+        if (at !== -1) full[at] = v;
+      }
+      return filter(value, ...full);
+    }
+    return kwargs === null ? filter(value, ...args) : filter(value, ...args, kwargs);
+  } catch (error) {
+    if (error instanceof TemplateError) throw error;
+    throw new TemplateError(`filter "${where.name}" failed: ${(error as Error).message}`, where.template, where.line, where.column);
+  }
+}
+
+/** `super()` in a block: the same block of the parent template, already safe HTML. */
+export function callSuper(chain: Record<string, Array<(...a: any[]) => string>>, name: string, depth: number, context: object, frame: object, where: Where): SafeString {
+  const parent = chain[name]?.[depth + 1];
+  if (!parent) throw new TemplateError(`super(): no parent template defines the block "${name}"`, where.template, where.line, where.column);
+  return new SafeString(parent(context, Object.create(frame), chain, depth + 1));
+}
+
+/** `a < b < c` means `a < b and b < c`. */
+export function compareChain(values: unknown[], operators: string[]): boolean {
+  return operators.every((operator, i) => {
+    const [a, b] = [values[i] as number, values[i + 1] as number];
+    switch (operator) {
+      case '==':
+        return a == b;
+      case '!=':
+        return a != b;
+      case '<':
+        return a < b;
+      case '>':
+        return a > b;
+      case '<=':
+        return a <= b;
+      default:
+        return a >= b;
+    }
+  });
+}
