@@ -1,0 +1,5 @@
+// Lab 7's public surface.
+export { App } from './app.ts';
+export { Config } from './config.ts';
+export { makeResponse } from './results.ts';
+export { JsonFileSource, CsvFileSource } from './data.ts';
