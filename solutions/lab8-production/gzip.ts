@@ -1,0 +1,63 @@
+import { createGzip } from 'node:zlib';
+import type { Middleware } from '#contracts/production';
+import type { TsgiHeaders } from '#contracts/tsgi';
+import { headerValue, intercept } from './body.ts';
+
+const COMPRESSIBLE = /^(text\/|application\/(json|javascript|xml)|image\/svg\+xml)/i;
+
+/** Whether an Accept-Encoding header allows gzip (`gzip`, `gzip;q=0.5`, `*`, not `gzip;q=0`). */
+export function acceptsGzip(header: unknown): boolean {
+  if (typeof header !== 'string') return false;
+  return header.split(',').some((item) => {
+    const [coding = '', ...params] = item.split(';').map((s) => s.trim().toLowerCase());
+    const q = params.find((p) => p.startsWith('q='));
+    return (coding === 'gzip' || coding === '*') && (q === undefined || Number(q.slice(2)) > 0);
+  });
+}
+
+/**
+ * Compresses text responses for clients that accept gzip. The length changes, so Content-Length
+ * goes; Vary tells caches the answer depends on Accept-Encoding. Already-encoded bodies, small
+ * statuses (1xx, 204, 304) and non-text types pass through untouched.
+ */
+export function gzip(): Middleware {
+  return (app) =>
+    intercept(app, (start, body, startResponse, environ) => {
+      const status = Number(start.status.slice(0, 3));
+      const type = headerValue(start.headers, 'content-type') ?? '';
+      const compress =
+        acceptsGzip(environ.HTTP_ACCEPT_ENCODING) &&
+        status >= 200 && status !== 204 && status !== 206 && status !== 304 &&
+        COMPRESSIBLE.test(type) &&
+        headerValue(start.headers, 'content-encoding') === undefined;
+      if (!compress) {
+        startResponse(start.status, start.headers);
+        return body;
+      }
+      const headers: TsgiHeaders = start.headers.filter(([name]) => name.toLowerCase() !== 'content-length');
+      headers.push(['Content-Encoding', 'gzip'], ['Vary', 'Accept-Encoding']);
+      startResponse(start.status, headers);
+      return compressStream(body);
+    });
+}
+
+/** Feeds the body through a gzip stream and yields what comes out, as it comes out. */
+async function* compressStream(body: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const stream = createGzip();
+  const pump = (async () => {
+    try {
+      for await (const chunk of body) {
+        if (!stream.write(chunk)) await new Promise((resolve) => stream.once('drain', resolve));
+      }
+      stream.end();
+    } catch (error) {
+      stream.destroy(error as Error);
+    }
+  })();
+  try {
+    for await (const out of stream) yield new Uint8Array(out as Buffer);
+  } finally {
+    stream.destroy();
+    await pump;
+  }
+}

@@ -1,0 +1,40 @@
+import type { Middleware } from '#contracts/production';
+import type { TsgiInput } from '#contracts/tsgi';
+import { plain } from './body.ts';
+
+/** Thrown by the wrapped tsgi.input when a body passes the limit. */
+export class RequestTooLarge extends Error {
+  constructor(limit: number) {
+    super(`the request body is larger than ${limit} bytes`);
+    this.name = 'RequestTooLarge';
+  }
+}
+
+/**
+ * Refuses bodies over `maxBytes` with 413: at once when Content-Length says so, and while the app
+ * reads when the body has no length (chunked) or lies about it.
+ */
+export function limitRequestSize(maxBytes: number): Middleware {
+  return (app) => async (environ, startResponse) => {
+    if (Number(environ.CONTENT_LENGTH ?? 0) > maxBytes) return plain(startResponse, '413 Content Too Large');
+    const input = environ['tsgi.input'];
+    let seen = 0;
+    const count = (chunk: Uint8Array) => {
+      seen += chunk.length;
+      if (seen > maxBytes) throw new RequestTooLarge(maxBytes);
+      return chunk;
+    };
+    const limited: TsgiInput = {
+      read: async (size?: number) => count(await input.read(size)),
+      async *[Symbol.asyncIterator]() {
+        for await (const chunk of input) yield count(chunk);
+      },
+    };
+    try {
+      return await app({ ...environ, 'tsgi.input': limited }, startResponse);
+    } catch (error) {
+      if (error instanceof RequestTooLarge) return plain(startResponse, '413 Content Too Large', [], `${error.message}\n`);
+      throw error;
+    }
+  };
+}
