@@ -38,6 +38,7 @@ export async function grade(options) {
     reference,
     testTimeout: details.testTimeout,
     emptyLab: join(ROOT, 'grader', 'harness', 'unloaded-lab.ts'),
+    labDir: targetDir,
     onProgress: options.onProgress,
   });
   return buildResult({

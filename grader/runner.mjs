@@ -17,6 +17,7 @@ import { createVitest } from 'vitest/node';
  * @property {boolean} reference   resolve `#http` and friends to solutions/ (the reference layers)
  * @property {number} testTimeout
  * @property {boolean} [listOnly]  collect the tests, run none
+ * @property {string} [labDir]     the folder being graded, for tests that start it as a program
  */
 
 /** @type {RunnerOptions} */
@@ -89,7 +90,11 @@ const vitest = await createVitest(
     pool: 'threads',
     passWithNoTests: true,
     allowOnly: false,
-    env: { GRADER_JOURNAL: options.journal, GRADER_LIST_ONLY: options.listOnly ? '1' : '0' },
+    env: {
+      GRADER_JOURNAL: options.journal,
+      GRADER_LIST_ONLY: options.listOnly ? '1' : '0',
+      GRADER_LAB_DIR: options.labDir ?? '',
+    },
   },
   {
     resolve: { alias: options.aliases },

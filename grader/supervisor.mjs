@@ -16,6 +16,10 @@ import { ROOT } from './course.mjs';
 const RUNNER = join(ROOT, 'grader', 'runner.mjs');
 /** What vitest gets over a test's own timeout before we stop waiting for it to report. */
 const GRACE_MS = 3000;
+/** A running test whose worker sent no heartbeat for this long is holding the thread. */
+const BLOCKED_MS = 3000;
+/** After one test was caught holding the thread, the same loop likely catches the next: wait less. */
+const BLOCKED_AGAIN_MS = 1200;
 /** How often the journal is read. */
 const POLL_MS = 20;
 
@@ -52,15 +56,18 @@ const POLL_MS = 20;
  * @property {boolean} reference
  * @property {number} testTimeout
  * @property {string} emptyLab           module that stands in for a lab that cannot load (listing)
+ * @property {string} [labDir]           the graded folder, passed to tests as GRADER_LAB_DIR
  * @property {number} [loadTimeout]      ms a test file may take to load before it is declared hung
  * @property {number} [totalTimeout]     ms for the whole grade
  * @property {number} [graceMs]          ms past testTimeout before a silent test is declared stuck
+ * @property {number} [blockedMs]        ms without a heartbeat before a running test is declared stuck
  * @property {(done: number, total: number) => void} [onProgress]
  */
 
 /** @param {SuperviseOptions} options @returns {Promise<RunOutcome>} */
 export async function supervise(options) {
   let loadTimeout = options.loadTimeout ?? 10_000;
+  let blockedMs = options.blockedMs ?? BLOCKED_MS;
   const deadline = Date.now() + (options.totalTimeout ?? 15 * 60_000);
   const scratch = mkdtempSync(join(tmpdir(), 'grader-'));
   /** @type {Map<string, TestRecord>} */
@@ -80,11 +87,12 @@ export async function supervise(options) {
       if (Date.now() > deadline) break;
       runners += 1;
       const journal = join(scratch, `journal-${runners}.jsonl`);
-      const run = await runOnce({ ...options, loadTimeout, deadline, journal, todo, tests });
+      const run = await runOnce({ ...options, loadTimeout, blockedMs, deadline, journal, todo, tests });
       runnerOutput = (runnerOutput + run.output).slice(-8000);
       for (const [file, errors] of run.fileErrors) fileErrors.set(file, errors);
       // Every test file imports the same lab: once one hung while loading, the others will too.
       if (run.loadHang) loadTimeout = Math.min(loadTimeout, 3000);
+      if (run.blocked) blockedMs = Math.min(blockedMs, BLOCKED_AGAIN_MS);
       unhandled.push(...run.unhandled);
       const next = remainingWork(todo, tests, fileErrors);
       // Each runner must settle at least one test or file; otherwise stop rather than loop.
@@ -141,7 +149,7 @@ function remainingWork(todo, tests, fileErrors) {
 
 /**
  * One runner process, watched until it exits or is killed.
- * @param {SuperviseOptions & { loadTimeout: number, deadline: number, journal: string,
+ * @param {SuperviseOptions & { loadTimeout: number, blockedMs: number, deadline: number, journal: string,
  *   todo: Map<string, string[] | undefined>, tests: Map<string, TestRecord> }} options
  */
 async function runOnce(options) {
@@ -154,13 +162,15 @@ async function runOnce(options) {
     aliases: options.aliases,
     reference: options.reference,
     testTimeout: options.testTimeout,
+    labDir: options.labDir,
   });
   /** @type {Map<string, ErrorRecord[]>} */
   const fileErrors = new Map();
   /** @type {ErrorRecord[]} */
   const unhandled = [];
-  /** test id -> time it started */
+  /** test id -> time it started, and the time of its latest heartbeat */
   const running = new Map();
+  const beats = new Map();
   /** file -> time it was queued, while it has not declared its tests yet */
   const loading = new Map();
   let settled = 0;
@@ -190,6 +200,9 @@ async function runOnce(options) {
         break;
       case 'start':
         running.set(event.id, Date.now());
+        break;
+      case 'beat':
+        beats.set(event.id, Date.now());
         break;
       case 'end': {
         running.delete(event.id);
@@ -223,14 +236,16 @@ async function runOnce(options) {
   const exited = new Promise((resolve) => child.process.once('exit', resolve));
   let exitedYet = false;
   exited.then(() => (exitedYet = true));
-  /** @type {{ kind: 'test', id: string } | { kind: 'file', file: string } | { kind: 'total' } | null} */
+  /** @type {{ kind: 'test', id: string, blocked: boolean } | { kind: 'file', file: string } | { kind: 'total' } | null} */
   let culprit = null;
   while (!exitedYet) {
     await Promise.race([exited, sleep(POLL_MS)]);
     reader.read().forEach(apply);
     const now = Date.now();
     for (const [id, started] of running) {
-      if (now - started > options.testTimeout + (options.graceMs ?? GRACE_MS)) culprit ??= { kind: 'test', id };
+      const alive = Math.max(started, beats.get(id) ?? started);
+      if (now - alive > options.blockedMs) culprit ??= { kind: 'test', id, blocked: true };
+      if (now - started > options.testTimeout + (options.graceMs ?? GRACE_MS)) culprit ??= { kind: 'test', id, blocked: false };
     }
     for (const [file, queued] of loading) {
       if (now - queued > options.loadTimeout) culprit ??= { kind: 'file', file };
@@ -250,9 +265,11 @@ async function runOnce(options) {
       test.errors = [
         {
           name: 'TimeoutError',
-          message:
-            `did not finish within ${options.testTimeout} ms, and the code under test would not ` +
-            `let go of the thread, so the grader stopped it. Look for a loop that never ends.`,
+          message: culprit.blocked
+            ? 'did not finish: the code under test held the thread without a break (an endless loop?), ' +
+              'so the grader stopped it. Look for a loop that never ends.'
+            : `did not finish within ${options.testTimeout} ms, and the code under test would not ` +
+              `let go of the thread, so the grader stopped it. Look for a loop that never ends.`,
         },
       ];
       settled += 1;
@@ -286,7 +303,15 @@ async function runOnce(options) {
       }
     }
   }
-  return { fileErrors, unhandled, settled, crash, loadHang: culprit?.kind === 'file', output: child.output() };
+  return {
+    fileErrors,
+    unhandled,
+    settled,
+    crash,
+    loadHang: culprit?.kind === 'file',
+    blocked: culprit?.kind === 'test' && culprit.blocked,
+    output: child.output(),
+  };
 }
 
 /**

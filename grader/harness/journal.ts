@@ -45,10 +45,23 @@ beforeAll(({}: object, suite: TaskLike) => {
   if (listOnly) throw new Error('listing only');
 });
 
+/**
+ * While a test runs, a heartbeat names it every BEAT_MS. A timer fires only when the thread is
+ * free, so a test whose beats stop is holding the thread (a loop in a socket callback, say), while
+ * a slow test that is merely waiting keeps beating and is left to vitest's own timeout.
+ */
+const BEAT_MS = 250;
+let running: string | null = null;
+setInterval(() => {
+  if (running !== null) write({ t: 'beat', id: running });
+}, BEAT_MS).unref();
+
 beforeEach((context) => {
   const task = context.task;
+  running = task.id;
   write({ t: 'start', id: task.id });
   context.onTestFinished(() => {
+    running = null;
     const result = task.result;
     write({
       t: 'end',

@@ -52,6 +52,23 @@ describe('supervise', () => {
     expect(exitTest?.errors[0]?.message).toMatch(/process\.exit/);
   });
 
+  it('stops a test whose thread stopped beating long before its own timeout, and not one that only waits', async () => {
+    const outcome = await supervise({
+      ...options,
+      testTimeout: 20_000,
+      blockedMs: 1000,
+      files: [join(fixtures, 'heartbeat.fixture.ts')],
+    });
+    expect(statuses(outcome)).toEqual({
+      'waits longer than the heartbeat bound, without blocking': 'passed',
+      'holds the thread in a socket-callback-like loop': 'timedOut',
+      'runs after the blocked one': 'passed',
+    });
+    // The heartbeat caught it (the 20 s timeout would have said "did not finish within").
+    expect(outcome.tests.find((t) => t.status === 'timedOut')?.errors[0]?.message).toMatch(/held the thread/);
+    expect(leftoverRunners()).toEqual([]);
+  });
+
   it('lists the tests of a lab that never finishes loading, as errors', async () => {
     const outcome = await supervise({ ...options, files: [join(fixtures, 'import-loop.fixture.ts')] });
     expect(statuses(outcome)).toEqual({ 'would pass if the lab loaded': 'error' });

@@ -37,7 +37,10 @@ export interface ServerResponse {
   body?: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
 }
 
-/** Turns a request into a response. Throwing (or rejecting) gets a 500 from the server. */
+/**
+ * Turns a request into a response. Throwing (or rejecting) gets a 500 from the server, except an
+ * HttpError (such as the 413 that reading an oversized body throws), which gets its own status.
+ */
 export type Handler = (request: ServerRequest) => ServerResponse | Promise<ServerResponse>;
 
 export interface ServerOptions {

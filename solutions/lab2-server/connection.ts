@@ -22,6 +22,9 @@ interface Refusal {
 
 const encoder = new TextEncoder();
 
+/** How long a client gets to close its side after the server has ended the connection. */
+const LINGER_MS = 2000;
+
 /**
  * Serves the requests of one TCP connection, in order. Bytes go into the lab 1 parser; each
  * request it yields joins a queue; the handler sees them one at a time, so pipelined responses go
@@ -44,6 +47,8 @@ export class Connection {
   #clientEnded = false;
   /** True between the end of a request and the head of the next: the header timeout applies. */
   #awaitingHead = true;
+  /** The server has ended its side: what still arrives is read and dropped. */
+  #ended = false;
   #headerTimer: NodeJS.Timeout | null = null;
   #idleTimer: NodeJS.Timeout | null = null;
 
@@ -68,10 +73,11 @@ export class Connection {
   /** The server is shutting down: finish the current request, take no more. */
   shutDown(): void {
     this.#closing = true;
-    if (this.idle) this.#socket.end();
+    if (this.idle) this.#end();
   }
 
   #onData(chunk: Buffer): void {
+    if (this.#ended) return;
     if (this.#awaitingHead) this.#startHeaderTimer();
     let events;
     try {
@@ -155,7 +161,8 @@ export class Connection {
       const response = await this.#callHandler(exchange);
       exchange.context = context;
       // A body the handler left unread may still be arriving; closing is simpler than draining it.
-      if (!exchange.body.ended) context.keepAlive = false;
+      // close() may have been called while the handler ran: then this response is the last.
+      if (!exchange.body.ended || this.#closing) context.keepAlive = false;
       keepAlive = await writeResponse(this.#socket, response, context);
     } catch (error) {
       if (context.headSent || this.#socket.destroyed) {
@@ -165,17 +172,20 @@ export class Connection {
       }
       context.keepAlive = false;
       exchange.context = context;
-      await writeResponse(this.#socket, errorResponse(500), context).catch(() => {});
-      this.#options.onError(error);
+      // Reading the body throws the parser's HttpError (413 for a chunked body over the limit):
+      // that is the client's fault, and its status says so. Anything else is the server's: 500.
+      const status = error instanceof HttpError ? error.status : 500;
+      await writeResponse(this.#socket, errorResponse(status), context).catch(() => {});
+      if (status === 500) this.#options.onError(error);
     } finally {
       this.#serving = null;
     }
     if (!keepAlive || this.#closing) {
-      this.#socket.end();
+      this.#end();
       return;
     }
     if (this.#queue.length > 0) this.#serveNext();
-    else if (this.#clientEnded) this.#socket.end();
+    else if (this.#clientEnded) this.#end();
     else if (this.#awaitingHead && this.#headerTimer === null) this.#startIdleTimer();
   }
 
@@ -203,14 +213,30 @@ export class Connection {
       headSent: false,
     };
     await writeResponse(this.#socket, errorResponse(error.status), context).catch(() => {});
-    this.#socket.end();
+    this.#end();
   }
 
   #onClientEnd(): void {
     this.#clientEnded = true;
     this.#stopTimers();
     if (this.#parsing) this.#parsing.body.fail(new Error('the client closed the connection mid-body'));
-    if (this.idle) this.#socket.end();
+    if (this.idle) this.#end();
+  }
+
+  /**
+   * Ends our side of the connection: a FIN after everything written, then wait for the client's
+   * (RFC 9112 §9.6 closes in stages). A paused socket would never see the client's FIN, so read on
+   * and drop what comes; a client that has not closed its side LINGER_MS later is cut off.
+   */
+  #end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#stopTimers();
+    this.#socket.end(() => {
+      // No request will come any more: the idle timer's slot is free for the linger.
+      if (!this.#socket.destroyed) this.#idleTimer = setTimeout(() => this.#socket.destroy(), LINGER_MS);
+    });
+    this.#socket.resume();
   }
 
   #onClose(): void {
@@ -232,7 +258,7 @@ export class Connection {
   }
 
   #startIdleTimer(): void {
-    this.#idleTimer = setTimeout(() => this.#socket.end(), this.#options.keepAliveTimeoutMs);
+    this.#idleTimer = setTimeout(() => this.#end(), this.#options.keepAliveTimeoutMs);
   }
 
   #stopTimers(): void {

@@ -38,7 +38,8 @@ export function tsgiHandler(app: TsgiApp, options: GatewayOptions = {}): Handler
       status: start.status,
       reason: start.reason,
       headers: start.headers,
-      body: chunks.rest(first),
+      // From here on a failure can only cut the connection (lab 2 does that); it is still logged.
+      body: chunks.rest(first, (error) => report(environ, error)),
     };
   };
 }
@@ -98,7 +99,7 @@ class BodyReader {
    * generator: a generator that has not started skips its finally when return() is called, and
    * a HEAD request or a client that leaves early must still close the body.
    */
-  rest(first: Uint8Array | null): AsyncIterable<Uint8Array> {
+  rest(first: Uint8Array | null, onError: (error: unknown) => void): AsyncIterable<Uint8Array> {
     let pending = first;
     const reader = this;
     const iterator: AsyncIterator<Uint8Array> = {
@@ -112,6 +113,7 @@ class BodyReader {
           const chunk = await reader.next();
           if (chunk !== null) return { done: false, value: chunk };
         } catch (error) {
+          onError(error);
           await reader.close();
           throw error;
         }
@@ -127,11 +129,16 @@ class BodyReader {
   }
 }
 
+/** Before the head went out, a failure becomes a clean 500; either way it goes to tsgi.errors. */
 function failure(environ: Environ, error: unknown): ServerResponse {
+  report(environ, error);
+  return plain(500, 'Internal Server Error\n');
+}
+
+function report(environ: Environ, error: unknown): void {
   const errors = environ['tsgi.errors'];
   errors.write(`TSGI application failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   errors.flush();
-  return plain(500, 'Internal Server Error\n');
 }
 
 function plain(status: number, text: string): ServerResponse {

@@ -1,7 +1,8 @@
 import type { HeaderField } from '#contracts/http';
 import { HOP_BY_HOP_HEADERS, type StartResponse, type TsgiHeaders } from '#contracts/tsgi';
 
-const STATUS = /^([1-5]\d\d) ([^\r\n]*)$/;
+/** Three digits, one space, a reason phrase of the characters a header value may hold. */
+const STATUS = /^([1-5]\d\d) ([\t\x20-\x7e\x80-\xff]*)$/;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
@@ -15,20 +16,25 @@ export class ResponseStart {
   headers: HeaderField[] = [];
   /** Set by the gateway when the first body byte is on its way: the choice is final. */
   headersSent = false;
+  /** Set by the first call, even one that was refused: only a call with excInfo may follow it. */
+  #called = false;
 
   readonly startResponse: StartResponse = (status, headers, excInfo) => {
     if (excInfo !== undefined) {
       // The application is handling an error. Before any byte went out it may start over;
       // after, the error goes back to it: the client already has another status line.
       if (this.headersSent) throw excInfo;
-    } else if (this.status !== null) {
+    } else if (this.#called) {
       throw new Error('startResponse was already called; a second call needs excInfo (the error being handled)');
     }
+    this.#called = true;
     const match = typeof status === 'string' ? STATUS.exec(status) : null;
     if (!match) throw new TypeError(`status must be a string like '200 OK', got ${JSON.stringify(status)}`);
+    const checked = checkHeaders(headers);
+    // Only a call that passed every check changes the response: a refused one leaves nothing behind.
     this.status = Number(match[1]);
     this.reason = match[2]!;
-    this.headers = checkHeaders(headers);
+    this.headers = checked;
   };
 }
 

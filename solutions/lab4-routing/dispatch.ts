@@ -17,7 +17,7 @@ const encoder = new TextEncoder();
 export function dispatcher(router: Router, views: Record<string, View>): TsgiApp {
   return (environ, startResponse) => {
     // PATH_INFO holds bytes as text (TSGI): decode them as UTF-8 before matching.
-    const path = Buffer.from(environ.PATH_INFO, 'latin1').toString('utf8');
+    const path = utf8(environ.PATH_INFO);
     const result = router.match(path, environ.REQUEST_METHOD, environ.QUERY_STRING);
     switch (result.kind) {
       case 'match': {
@@ -26,8 +26,9 @@ export function dispatcher(router: Router, views: Record<string, View>): TsgiApp
         return view(environ, startResponse, result.params);
       }
       case 'redirect': {
-        const query = environ.QUERY_STRING ? `?${environ.QUERY_STRING}` : '';
-        const location = encodeURI(environ.SCRIPT_NAME + path + '/') + query;
+        // Back to URL form. encodeURI leaves '?' and '#' alone, but inside a path they are data.
+        const target = encodeURI(utf8(environ.SCRIPT_NAME) + path + '/').replace(/[?#]/g, encodeURIComponent);
+        const location = environ.QUERY_STRING ? `${target}?${environ.QUERY_STRING}` : target;
         return plain(startResponse, '308 Permanent Redirect', [['Location', location]]);
       }
       case 'method-not-allowed':
@@ -36,6 +37,11 @@ export function dispatcher(router: Router, views: Record<string, View>): TsgiApp
         return plain(startResponse, '404 Not Found', []);
     }
   };
+}
+
+/** TSGI strings hold bytes, one character each (latin1); the router works on text. */
+function utf8(bytesAsText: string): string {
+  return Buffer.from(bytesAsText, 'latin1').toString('utf8');
 }
 
 function plain(startResponse: StartResponse, status: string, headers: Array<[string, string]>): TsgiBody {

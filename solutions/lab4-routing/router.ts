@@ -103,12 +103,12 @@ export class Router {
     const entry = this.#entries.find((e) => e.endpoint === endpoint);
     if (!entry) throw new BuildError(`no endpoint "${endpoint}"${suggest(endpoint, this.#entries.map((e) => e.endpoint))}`);
     const variables = entry.rule.segments.flatMap((s) => (s.kind === 'variable' ? [s.name] : []));
-    const missing = variables.filter((name) => values[name] === undefined);
+    const missing = variables.filter((name) => values[name] === undefined || values[name] === null);
     if (missing.length > 0) {
       throw new BuildError(`urlFor("${endpoint}") needs ${missing.join(', ')} for the rule ${entry.rule.text}`);
     }
     const parts = entry.rule.segments.map((segment) => {
-      if (segment.kind === 'static') return segment.text;
+      if (segment.kind === 'static') return encodeURIComponent(segment.text);
       const text = segment.converter.toUrl(values[segment.name]);
       if (!segment.regex.test(text)) {
         throw new BuildError(`${JSON.stringify(values[segment.name])} does not fit <${segment.converterName}:${segment.name}>`);

@@ -26,16 +26,19 @@ const VARIABLE = /^<(?:([A-Za-z_][A-Za-z0-9_]*)(?:\((.*)\))?:)?([^<>:()]*)>$/;
  */
 export function parseRule(text: string, converters: Record<string, ConverterFactory>): ParsedRule {
   if (!text.startsWith('/')) throw ruleError(text, 0, 'a rule must start with "/"');
+  if (text.includes('//')) throw ruleError(text, text.indexOf('//') + 1, 'empty segment ("//")');
   const trailingSlash = text.length > 1 && text.endsWith('/');
   const body = text.slice(1, trailingSlash ? -1 : undefined);
   const segments: Segment[] = [];
   const names = new Set<string>();
   let offset = 1;
   for (const part of body === '' ? [] : body.split('/')) {
-    if (part === '') throw ruleError(text, offset, 'empty segment ("//")');
     if (part.includes('<') || part.includes('>')) {
       const segment = parseVariable(text, part, offset, converters);
       if (names.has(segment.name)) throw ruleError(text, offset, `the variable "${segment.name}" appears twice`);
+      if (segment.converterName === 'path' && segments.some(isPath)) {
+        throw ruleError(text, offset, 'a rule may have only one path variable');
+      }
       names.add(segment.name);
       segments.push(segment);
     } else {
@@ -43,9 +46,11 @@ export function parseRule(text: string, converters: Record<string, ConverterFact
     }
     offset += part.length + 1;
   }
-  const paths = segments.filter((s) => s.kind === 'variable' && s.converterName === 'path');
-  if (paths.length > 1) throw ruleError(text, text.indexOf('<path'), 'a rule may have only one path variable');
-  return { text, segments, trailingSlash, pathIndex: segments.findIndex((s) => s.kind === 'variable' && s.converterName === 'path') };
+  return { text, segments, trailingSlash, pathIndex: segments.findIndex(isPath) };
+}
+
+function isPath(segment: Segment): boolean {
+  return segment.kind === 'variable' && segment.converterName === 'path';
 }
 
 function parseVariable(
@@ -61,7 +66,10 @@ function parseVariable(
   const match = VARIABLE.exec(part);
   if (!match) throw ruleError(text, offset, `malformed variable ${part}`);
   const [, converterName = 'string', argText, name = ''] = match;
-  if (!NAME.test(name)) throw ruleError(text, offset + part.lastIndexOf(':') + 1, `invalid variable name "${name}"`);
+  if (!NAME.test(name)) {
+    const at = offset + Math.max(part.lastIndexOf(':'), 0) + 1; // just after ':' or '<'
+    throw ruleError(text, at, `invalid variable name "${name}"`);
+  }
   const factory = converters[converterName];
   if (!factory) {
     const known = Object.keys(converters).join(', ');

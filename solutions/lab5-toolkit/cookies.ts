@@ -4,16 +4,16 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /** `a=1; b="two"` -> { a: '1', b: 'two' }. The first of two same-named cookies wins (RFC 6265 §5.4). */
 export function parseCookies(header: string | undefined): Record<string, string> {
-  const cookies: Record<string, string> = {};
+  const cookies = new Map<string, string>(); // a plain object would already "have" `constructor`
   for (const piece of (header ?? '').split(';')) {
     const eq = piece.indexOf('=');
     if (eq === -1) continue;
     const name = piece.slice(0, eq).trim();
     let value = piece.slice(eq + 1).trim();
     if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-    if (name !== '' && !(name in cookies)) cookies[name] = safeDecode(value);
+    if (name !== '' && !cookies.has(name)) cookies.set(name, safeDecode(value));
   }
-  return cookies;
+  return Object.fromEntries(cookies);
 }
 
 function safeDecode(value: string): string {

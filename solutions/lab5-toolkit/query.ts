@@ -1,5 +1,6 @@
 import { MultiDict } from './multidict.ts';
 
+const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8');
 
 /**
@@ -8,17 +9,16 @@ const decoder = new TextDecoder('utf-8');
  * whole request over one stray character.
  */
 export function decodeComponent(text: string): string {
+  // Work on the UTF-8 bytes of the text, so characters that were not escaped keep their bytes.
+  const raw = encoder.encode(text.replaceAll('+', ' '));
   const bytes: number[] = [];
-  const encoder = new TextEncoder();
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i]!;
-    if (char === '+') {
-      bytes.push(0x20);
-    } else if (char === '%' && /^[0-9a-fA-F]{2}$/.test(text.slice(i + 1, i + 3))) {
-      bytes.push(parseInt(text.slice(i + 1, i + 3), 16));
+  for (let i = 0; i < raw.length; i++) {
+    const hex = String.fromCharCode(raw[i + 1] ?? 0, raw[i + 2] ?? 0);
+    if (raw[i] === 0x25 && /^[0-9a-fA-F]{2}$/.test(hex)) {
+      bytes.push(parseInt(hex, 16));
       i += 2;
     } else {
-      bytes.push(...encoder.encode(char));
+      bytes.push(raw[i]!);
     }
   }
   return decoder.decode(new Uint8Array(bytes));

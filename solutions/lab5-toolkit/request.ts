@@ -79,7 +79,8 @@ export class Request implements RequestApi {
 
   get url(): string {
     const query = this.environ.QUERY_STRING;
-    const path = encodeURI(this.scriptRoot + this.path);
+    // encodeURI leaves `?` and `#` alone: in a path they are data, not the start of a query.
+    const path = encodeURI(this.scriptRoot + this.path).replace(/[?#]/g, encodeURIComponent);
     return `${this.scheme}://${this.host}${path}${query ? `?${query}` : ''}`;
   }
 
@@ -88,12 +89,12 @@ export class Request implements RequestApi {
   }
 
   get args(): MultiDict<string> {
-    return parseQuery(this.environ.QUERY_STRING);
+    return parseQuery(utf8(this.environ.QUERY_STRING));
   }
 
   get cookies(): Record<string, string> {
     const header = this.environ.HTTP_COOKIE;
-    return parseCookies(typeof header === 'string' ? header : undefined);
+    return parseCookies(typeof header === 'string' ? utf8(header) : undefined);
   }
 
   accepts(offered: string[]): string | null {
@@ -144,8 +145,8 @@ export class Request implements RequestApi {
     const type = this.environ.CONTENT_TYPE ?? '';
     const mediaType = type.split(';')[0]!.trim().toLowerCase();
     if (mediaType === 'application/x-www-form-urlencoded') {
-      // Form bodies are ASCII with %-escapes: read the bytes as latin1 so nothing is decoded twice.
-      const body = Buffer.from(await this.bytes()).toString('latin1');
+      // Browsers send ASCII with %-escapes, but other clients may send raw UTF-8: decode it as such.
+      const body = Buffer.from(await this.bytes()).toString('utf8');
       return { fields: parseQuery(body), files: new MultiDict() };
     }
     if (mediaType === 'multipart/form-data') {

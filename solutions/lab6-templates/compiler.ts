@@ -19,6 +19,8 @@ interface Place {
   frame: string;
   /** At the top level of the template (not in a loop, block or macro): `set` reaches the context. */
   topLevel: boolean;
+  /** Inside a for loop: `set` updates the variable in the frame around that already holds it. */
+  inLoop: boolean;
   /** Inside this block, `super()` is allowed. */
   block: string | null;
   /** Loop variables in scope and the JS variable of the frame that holds each: read directly. */
@@ -55,7 +57,7 @@ class Generator {
 
   module(body: Node[]): string {
     const hasParent = body.some((node) => node.kind === 'extends');
-    const root = this.#statements(body, { frame: 'frame', topLevel: true, block: null, locals: new Map() }, hasParent);
+    const root = this.#statements(body, { frame: 'frame', topLevel: true, inLoop: false, block: null, locals: new Map() }, hasParent);
     return [
       '"use strict";',
       'const blocks = {};',
@@ -99,14 +101,14 @@ class Generator {
       case 'for':
         return this.#forLoop(node, place);
       case 'set':
-        return `rt.assign(${frame}, ctx, ${JSON.stringify(node.name)}, ${this.#expression(node.value, place)}, ${place.topLevel});`;
+        return `rt.assign(${frame}, ctx, ${JSON.stringify(node.name)}, ${this.#expression(node.value, place)}, ${place.topLevel}, ${place.inLoop});`;
       case 'extends':
         return `parent = ${this.#expression(node.parent, place)};`;
       case 'include':
         return `out += env.renderInclude(${this.#expression(node.template, place)}, ctx, ${frame}, ${JSON.stringify(this.#template)});`;
       case 'block': {
         const name = JSON.stringify(node.name);
-        const inner = this.#statements(node.body, { frame: 'frame', topLevel: false, block: node.name, locals: new Map() });
+        const inner = this.#statements(node.body, { frame: 'frame', topLevel: false, inLoop: false, block: node.name, locals: new Map() });
         this.#blocks.push(`blocks[${name}] = function (ctx, frame, chain, depth) {\nlet out = "";\n${inner}\nreturn out;\n};`);
         const render = `out += chain[${name}][0](ctx, Object.create(${frame}), chain, 0);`;
         return hasParent ? `if (parent === undefined) ${render}` : render;
@@ -122,7 +124,7 @@ class Generator {
     // without searching the scopes around it (the one speed trick worth its line).
     const locals = new Map(place.locals);
     for (const name of [...node.targets, 'loop']) locals.set(name, loopFrame);
-    const inner: Place = { frame: loopFrame, topLevel: false, block: place.block, locals };
+    const inner: Place = { frame: loopFrame, topLevel: false, inLoop: true, block: place.block, locals };
     const bind =
       node.targets.length === 1
         ? `${loopFrame}[${JSON.stringify(node.targets[0])}] = ${items}[${index}];`
@@ -144,7 +146,7 @@ class Generator {
 
   #macro(node: Extract<Node, { kind: 'macro' }>, place: Place): string {
     const frame = this.#fresh('frame');
-    const inner: Place = { frame, topLevel: false, block: null, locals: new Map() };
+    const inner: Place = { frame, topLevel: false, inLoop: false, block: null, locals: new Map() };
     // A macro sees its parameters and the context, not the variables where it is called.
     const params = node.params
       .map((param, i) => {
@@ -154,7 +156,7 @@ class Generator {
       .join('\n');
     const names = JSON.stringify(node.params.map((p) => p.name));
     const fn = `rt.makeMacro(${names}, (args) => {\nconst ${frame} = Object.create(null);\n${params}\nlet out = "";\n${this.#statements(node.body, inner)}\nreturn rt.markSafe(out);\n})`;
-    return `rt.assign(${place.frame}, ctx, ${JSON.stringify(node.name)}, ${fn}, ${place.topLevel});`;
+    return `rt.assign(${place.frame}, ctx, ${JSON.stringify(node.name)}, ${fn}, ${place.topLevel}, false);`;
   }
 
   #expression(node: Expression, place: Place): string {
@@ -187,12 +189,13 @@ class Generator {
       case 'binary':
         return this.#binary(node, place);
       case 'compare': {
-        const operands = [node.first, ...node.rest.map(([, value]) => value)].map((e) => this.#expression(e, place));
-        if (operands.length === 2) return `(${operands[0]} ${node.rest[0]![0]} ${operands[1]})`;
-        return `rt.compareChain([${operands.join(', ')}], ${JSON.stringify(node.rest.map(([op]) => op))})`;
+        // As in nunjucks, a chain is JavaScript's: `3 > 2 > 1` is `(3 > 2) > 1`, `true > 1`, false.
+        const rest = node.rest.map(([operator, value]) => ` ${operator} ${this.#expression(value, place)}`);
+        return `(${this.#expression(node.first, place)}${rest.join('')})`;
       }
       case 'conditional': {
-        const otherwise = node.otherwise ? this.#expression(node.otherwise, place) : 'undefined';
+        // Without `else`, a false test gives the empty string (nunjucks's choice), not undefined.
+        const otherwise = node.otherwise ? this.#expression(node.otherwise, place) : '""';
         return `(${this.#expression(node.test, place)} ? ${this.#expression(node.then, place)} : ${otherwise})`;
       }
     }

@@ -115,7 +115,7 @@ export const builtInFilters: Record<string, Filter> = {
   truncate(value, length = 255, killwords = false, end?: string) {
     const input = text(value);
     const limit = length || 255;
-    if (input.length <= limit) return input;
+    if (input.length <= limit) return keepSafety(value, input);
     let cut: string;
     if (killwords) {
       cut = input.slice(0, limit);

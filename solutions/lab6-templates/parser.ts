@@ -77,7 +77,7 @@ class Parser {
       case 'block': {
         const name = this.#expect('name', 'a block name').value;
         this.#expect('block-end', '%}');
-        const body = this.#parseUntil(['endblock'], tag);
+        const body = this.#parseUntil(['endblock'], at);
         this.#endTag('endblock');
         return { kind: 'block', name, body, ...at };
       }
@@ -342,7 +342,12 @@ class Parser {
           const entries: Array<[Expression, Expression]> = [];
           while (!this.#accept('operator', '}')) {
             if (entries.length > 0) this.#expect('operator', ',');
-            const key = this.#parseExpression();
+            // `{ name: 1 }`: a bare name before ':' is the key itself, as in nunjucks (Jinja2 would
+            // read it as a variable).
+            const bare = this.#peek().type === 'name' && this.#tokens[this.#pos + 1]?.value === ':';
+            const key: Expression = bare
+              ? { kind: 'literal', value: this.#peek().value, line: this.#peek().line, column: this.#next().column }
+              : this.#parseExpression();
             this.#expect('operator', ':');
             entries.push([key, this.#parseExpression()]);
           }

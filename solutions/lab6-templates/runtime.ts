@@ -71,13 +71,21 @@ export function lookup(frame: Record<string, unknown>, context: Record<string, u
 }
 
 /**
- * `{% set %}`: updates the variable in the frame that already holds it (a loop can change a
- * variable set before it), else creates it in the current frame. At the top level the context
- * gets it too, so blocks, includes and macros see it.
+ * `{% set %}`: in a loop, updates the variable in the frame around that already holds it (a loop
+ * can change a variable set before it); elsewhere, and when no frame has it, sets it in the
+ * current frame, so a block or an included template can't change its caller's variables. At the
+ * top level the context gets it too, so blocks, includes and macros see it.
  */
-export function assign(frame: Record<string, unknown>, context: Record<string, unknown>, name: string, value: unknown, topLevel: boolean): void {
+export function assign(
+  frame: Record<string, unknown>,
+  context: Record<string, unknown>,
+  name: string,
+  value: unknown,
+  topLevel: boolean,
+  inLoop: boolean,
+): void {
   let holder: object | null = frame;
-  while (holder !== null && !Object.hasOwn(holder, name)) holder = Object.getPrototypeOf(holder);
+  if (inLoop) while (holder !== null && !Object.hasOwn(holder, name)) holder = Object.getPrototypeOf(holder);
   ((holder ?? frame) as Record<string, unknown>)[name] = value;
   if (topLevel) context[name] = value;
 }
@@ -185,25 +193,4 @@ export function callSuper(chain: Record<string, Array<(...a: any[]) => string>>,
   const parent = chain[name]?.[depth + 1];
   if (!parent) throw new TemplateError(`super(): no parent template defines the block "${name}"`, where.template, where.line, where.column);
   return new SafeString(parent(context, Object.create(frame), chain, depth + 1));
-}
-
-/** `a < b < c` means `a < b and b < c`. */
-export function compareChain(values: unknown[], operators: string[]): boolean {
-  return operators.every((operator, i) => {
-    const [a, b] = [values[i] as number, values[i + 1] as number];
-    switch (operator) {
-      case '==':
-        return a == b;
-      case '!=':
-        return a != b;
-      case '<':
-        return a < b;
-      case '>':
-        return a > b;
-      case '<=':
-        return a <= b;
-      default:
-        return a >= b;
-    }
-  });
 }

@@ -142,9 +142,7 @@ export class App implements AppApi {
 
   /** The handler registered for this error (by status, or by class), or the error's own page. */
   async #errorResponse(error: unknown, request: Request): Promise<Response> {
-    const handler = this.#errorHandlers.find(([key]) =>
-      typeof key === 'number' ? error instanceof HttpException && error.status === key : error instanceof key,
-    )?.[1];
+    const handler = this.#handlerFor(error);
     try {
       if (handler) {
         const response = makeResponse(await handler(error, request), 'an error handler');
@@ -156,6 +154,22 @@ export class App implements AppApi {
     }
     if (error instanceof HttpException) return error.toResponse();
     return this.#serverError(error, request);
+  }
+
+  /** A handler for the error's status first, then for its class: the nearest class wins, as in Flask. */
+  #handlerFor(error: unknown): ErrorHandler | undefined {
+    if (error instanceof HttpException) {
+      const byStatus = this.#errorHandlers.find(([key]) => key === error.status);
+      if (byStatus) return byStatus[1];
+    }
+    // Up the class chain (for a TypeError: TypeError, Error, Object): a handler for TypeError beats one for Error.
+    let proto = typeof error === 'object' && error !== null ? Object.getPrototypeOf(error) : null;
+    while (proto !== null) {
+      const byClass = this.#errorHandlers.find(([key]) => typeof key === 'function' && key.prototype === proto);
+      if (byClass) return byClass[1];
+      proto = Object.getPrototypeOf(proto);
+    }
+    return undefined;
   }
 
   /** A 500: in debug mode the error and its stack, escaped; in production, nothing about it. */

@@ -4,8 +4,9 @@ import type { ConfigApi } from '#contracts/framework';
 export class Config implements ConfigApi {
   readonly #values = new Map<string, unknown>();
 
+  /** The app's defaults, taken as they are (Flask's Config(defaults) does the same). */
   constructor(initial: Record<string, unknown> = {}) {
-    this.fromObject(initial);
+    for (const [key, value] of Object.entries(initial)) this.#values.set(key, value);
   }
 
   get(key: string): unknown {

@@ -3,3 +3,4 @@ export { App } from './app.ts';
 export { Config } from './config.ts';
 export { makeResponse } from './results.ts';
 export { JsonFileSource, CsvFileSource } from './data.ts';
+export { createDemo } from './demo/app.ts';

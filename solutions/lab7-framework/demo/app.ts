@@ -3,7 +3,8 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RequestApi } from '#contracts/toolkit';
-import { App, CsvFileSource, JsonFileSource } from '../index.ts';
+import { App } from '../app.ts';
+import { CsvFileSource, JsonFileSource } from '../data.ts';
 
 interface Book extends Record<string, unknown> {
   id: string;

@@ -1,0 +1,145 @@
+// The templates of the differential tests: each is rendered by the learner's engine and by
+// nunjucks, on the same data, and the two outputs must be identical. They stay inside the lab's
+// features and away from nunjucks's known slips (see lessons/06-templates.md#jinja2-and-nunjucks):
+// no `not a == b`, no `~` next to an unparenthesized `+`, no `//` after `*`.
+
+export interface Case {
+  template: string;
+  data?: Record<string, unknown>;
+  /** Other templates, by name, for include and extends. */
+  files?: Record<string, string>;
+}
+
+export interface Group {
+  name: string;
+  cases: Case[];
+}
+
+/** Payloads that must come out escaped wherever they are printed. */
+const XSS = `<script>alert('x')</script>`;
+const ATTR = `" onmouseover="alert(1)`;
+
+export const corpus: Group[] = [
+  {
+    name: 'literals and arithmetic',
+    cases: [
+      { template: '{{ "text" }}|{{ 42 }}|{{ 3.25 }}|{{ true }}|{{ false }}|[{{ none }}]' },
+      { template: '{{ 7 / 2 }} {{ 8 / 2 }} {{ 7 // 2 }} {{ -7 // 2 }} {{ 7 % 3 }} {{ 2 ** 8 }}' },
+      { template: '{{ 2 + 3 * 4 }} {{ (2 + 3) * 4 }} {{ 10 - 4 - 3 }} {{ -n + 1 }} {{ -(n + 1) }}', data: { n: 5 } },
+      { template: '{{ a ~ b }}|{{ 1 ~ 2 }}|{{ "<" ~ a }}|{{ (a ~ 1) + 2 }}', data: { a: 'x&y', b: 7 } },
+      { template: '{{ 1 < 2 }} {{ 2 == 2.0 }} {{ "a" != "b" }} {{ 3 > 2 > 1 }} {{ 1 < 2 < 3 }} {{ 5 >= 5 }}' },
+      { template: '{{ 0 or "zero" }}|{{ 1 and "one" }}|{{ not 0 }}|{{ not items }}|{{ x or y or "none" }}', data: { items: [] } },
+      { template: '{{ 2 in [1, 2] }} {{ "b" in "abc" }} {{ "k" in d }} {{ 3 not in [1, 2] }} {{ "z" not in d }}', data: { d: { k: 1 } } },
+      { template: '{{ "big" if n > 3 else "small" }}|[{{ "shown" if n < 0 }}]|{{ ("a" if false) ~ "b" }}', data: { n: 5 } },
+    ],
+  },
+  {
+    name: 'lookups, lists and dicts',
+    cases: [
+      { template: '{{ user.name }} {{ user["email"] }} {{ user.tags[1] }} [{{ user.missing }}] [{{ nobody.name.first }}]', data: { user: { name: 'Ada', email: 'ada@example.com', tags: ['math', 'engines'] } } },
+      { template: '{{ [1, 2, 3] }}|{{ [] }}|{{ {"a": 1}.a }}|{{ {b: 2}.b }}|{{ [[1, 2], [3]] }}|{{ rows[0].cells[1] }}', data: { rows: [{ cells: ['a', 'b'] }] } },
+      { template: '{% set point = {"x": 3, "y": 4} %}{{ point.x * point.x + point.y * point.y }} {{ point["y"] }}' },
+      { template: '{{ items }}|{{ items.length }}|{{ title.length }}|{{ [payload] }}', data: { items: ['<a>', 'b&c'], title: 'Hello', payload: XSS } },
+    ],
+  },
+  {
+    name: 'filters',
+    cases: [
+      { template: '{{ s|upper }}|{{ s|lower }}|{{ s|capitalize }}|{{ s|title }}|{{ "  pad  "|trim }}', data: { s: 'hELLO wORLD <b>' } },
+      { template: '{{ xs|length }} {{ "four"|length }} {{ d|length }} {{ none|length }} {{ xs|first }} {{ xs|last }}', data: { xs: [3, 1, 2], d: { a: 1, b: 2 } } },
+      { template: '{{ missing|default("fallback") }}|{{ ""|default("x") }}|{{ ""|default("x", true) }}|{{ 0|default(5, true) }}' },
+      { template: '{{ words|join(", ") }}|{{ words|join }}|{{ people|join(" & ", "name") }}', data: { words: ['a', '<b>', 'c'], people: [{ name: 'Tom' }, { name: 'Jerry' }] } },
+      { template: '{{ "a-b-c"|replace("-", "+") }}|{{ "aaa"|replace("a", "b", 2) }}|{{ 1234|replace(2, 9) }}|{{ "ab"|replace("", "*") }}' },
+      { template: '{{ "stressed"|reverse }}|{{ xs|reverse|join(",") }}|{{ xs|sort|join(",") }}|{{ names|sort|join(",") }}|{{ names|sort(true)|join(",") }}', data: { xs: [3, 1, 2], names: ['bob', 'Alice', 'carol'] } },
+      { template: '{% for p in people|sort(attribute="age") %}{{ p.name }}{% endfor %}|{{ people|sort(reverse=true, attribute="name")|join(",", "name") }}', data: { people: [{ name: 'Cy', age: 30 }, { name: 'Al', age: 20 }, { name: 'Bo', age: 25 }] } },
+      { template: '{{ 3.14159|round(2) }}|{{ 2.5|round }}|{{ 2.7|round(0, "floor") }}|{{ "42"|int }}|{{ "4x"|int }}|{{ "x"|int(7) }}|{{ "x"|int(default=8) }}|{{ "2.5"|float }}|{{ "x"|float(1.5) }}' },
+      { template: '{{ "abc"|list|join("-") }}|{% for pair in d|list %}{{ pair.key }}={{ pair.value }};{% endfor %}', data: { d: { a: 1, b: 2 } } },
+      { template: '{{ long|truncate(12) }}|{{ long|truncate(12, true) }}|{{ long|truncate(12, false, "!") }}|{{ "short"|truncate(12) }}', data: { long: 'The quick brown fox jumps' } },
+      { template: '{{ words|sort|first|upper }}|{{ xs|length * 2 }}|{{ 1 + "2"|int }}', data: { words: ['pear', 'apple'], xs: [1, 2, 3] } },
+    ],
+  },
+  {
+    name: 'escaping',
+    cases: [
+      { template: '<p>{{ payload }}</p>', data: { payload: XSS } },
+      { template: '<a href="/u?q={{ q }}" title="{{ t }}">{{ t }}</a>', data: { q: `a"b'c&d`, t: ATTR } },
+      { template: '{{ html|safe }}|{{ html }}|{{ html|escape }}|{{ html|e|e }}|{{ html|escape|safe }}', data: { html: '<b>bold & "quoted"</b>' } },
+      { template: '{{ html|safe|upper }}|{{ html|safe|lower }}|{{ html|safe|title }}|{{ html|safe|capitalize }}|{{ html|safe|trim }}', data: { html: ' <i>it</i> ' } },
+      { template: '{{ html|safe|replace("i", "b") }}|{{ html|safe|truncate(5) }}|{{ html|safe|truncate(50) }}|{{ html|safe ~ payload }}', data: { html: '<i>it is long enough</i>', payload: XSS } },
+      { template: '{{ payload|upper }}|{{ payload|replace("x", "y") }}|{{ [payload, payload]|join(" ") }}|{{ payload|default("d") }}', data: { payload: XSS } },
+      { template: '{% set p = "<" ~ tag ~ ">" %}{{ p }}{{ p|safe }}', data: { tag: 'em' } },
+    ],
+  },
+  {
+    name: 'conditions and loops',
+    cases: [
+      { template: '{% if n > 10 %}big{% elif n > 5 %}medium{% elif n > 0 %}small{% else %}none{% endif %}', data: { n: 7 } },
+      { template: '{% if [] %}A{% endif %}{% if {} %}B{% endif %}{% if 0 %}C{% endif %}{% if "" %}D{% endif %}{% if none %}E{% endif %}{% if missing %}F{% endif %}{% if "0" %}G{% endif %}' },
+      { template: '<ul>{% for item in items %}<li class="{{ "first" if loop.first }}{{ "last" if loop.last }}">{{ loop.index }}/{{ loop.length }} {{ item }}</li>{% endfor %}</ul>', data: { items: ['apple', XSS, 'cherry'] } },
+      { template: '{% for x in xs %}{{ loop.index0 }}{{ loop.revindex }}{{ loop.revindex0 }}{% else %}empty{% endfor %}|{% for x in [] %}no{% else %}empty{% endfor %}|{% for x in missing %}no{% else %}none{% endfor %}', data: { xs: ['a', 'b', 'c'] } },
+      { template: '{% for name, score in scores %}{{ name }}:{{ score }} {% endfor %}|{% for k, v in table %}{{ k }}={{ v }};{% endfor %}', data: { scores: [['ann', 3], ['<bob>', 5]], table: { x: 1, y: '<2>' } } },
+      { template: '{% for row in grid %}{% for cell in row %}{{ loop.index }}{{ cell }}{% endfor %}/{{ loop.index }} {% endfor %}', data: { grid: [['a', 'b'], ['c']] } },
+      { template: '{% for c in "héllo" %}[{{ c }}]{% endfor %}|{% for x in d %}x{% else %}objects need two names{% endfor %}', data: { d: { a: 1 } } },
+      { template: '{% for user in users %}{% if user.active %}{{ user.name }}{% if not loop.last %}, {% endif %}{% endif %}{% endfor %}', data: { users: [{ name: 'a', active: true }, { name: 'b', active: false }, { name: 'c', active: true }] } },
+    ],
+  },
+  {
+    name: 'set and scoping',
+    cases: [
+      { template: '{% set total = 0 %}{% for x in xs %}{% set total = total + x %}{% endfor %}{{ total }}', data: { xs: [1, 2, 3, 4] } },
+      { template: '{% for x in xs %}{% set last = x %}{% endfor %}[{{ last }}]', data: { xs: [1, 2] } },
+      { template: '{% for x in xs %}{% set total = total + x %}{{ total }},{% endfor %}{{ total }}', data: { xs: [1, 2, 3], total: 10 } },
+      { template: '{% set x = "outer" %}{% if true %}{% set x = "inner" %}{% endif %}{{ x }}|{% for x in [1, 2] %}{% endfor %}{{ x }}' },
+      { template: '{% set n = 1 %}{% for a in [1, 2] %}{% for b in [1, 2] %}{% set n = n * 2 %}{% endfor %}{% endfor %}{{ n }}' },
+      { template: '{% set greeting = "Hi " ~ name %}{{ greeting }}{% set name = "changed" %} {{ name }}', data: { name: '<Ann>' } },
+    ],
+  },
+  {
+    name: 'whitespace control and comments',
+    cases: [
+      { template: '<ul>\n  {%- for x in xs %}\n  <li>{{ x }}</li>\n  {%- endfor %}\n</ul>', data: { xs: [1, 2] } },
+      { template: 'a  {{- " b " -}}  c {# a comment #} d {#- trimmed -#} e\n{# multi\nline #}f' },
+      { template: '{% if true -%}\n   yes   \n{%- endif %}|{{ 1 }} {{- 2 }}  {{- 3 -}}  |' },
+    ],
+  },
+  {
+    name: 'inheritance',
+    cases: [
+      {
+        template: '{% extends "base.html" %}{% block title %}Home{% endblock %}{% block body %}<p>{{ msg }}</p>{% endblock %}ignored text',
+        data: { msg: XSS },
+        files: { 'base.html': '<title>{% block title %}Site{% endblock %}</title><main>{% block body %}{% endblock %}</main><footer>{% block footer %}(c){% endblock %}</footer>' },
+      },
+      {
+        template: '{% extends "mid.html" %}{% block body %}child+{{ super() }}{% endblock %}',
+        files: {
+          'mid.html': '{% extends "base.html" %}{% block body %}mid+{{ super() }}{% endblock %}{% block side %}mid side{% endblock %}',
+          'base.html': '[{% block body %}base{% endblock %}][{% block side %}base side{% endblock %}]',
+        },
+      },
+      {
+        template: '{% extends layout %}{% set title = "T<" %}{% block body %}[{{ title }}]{% endblock %}',
+        data: { layout: 'base.html' },
+        files: { 'base.html': '<h1>{{ title }}</h1>{% block body %}{% endblock %}' },
+      },
+      {
+        template: '{% extends "list.html" %}{% block item %}<b>{{ x }}</b>{% endblock %}',
+        data: { xs: ['1', '<2>'] },
+        files: { 'list.html': '{% for x in xs %}{% block item %}{{ x }}{% endblock %}{% endfor %}' },
+      },
+      { template: '{% set x = 1 %}{% block b %}{% set x = 2 %}{{ x }}{% endblock %}{{ x }}' },
+    ],
+  },
+  {
+    name: 'macros and includes',
+    cases: [
+      { template: '{% macro field(name, value="", type="text") %}<input type="{{ type }}" name="{{ name }}" value="{{ value }}">{% endmacro %}{{ field("q") }}{{ field("pw", type="password") }}{{ field("x", v) }}', data: { v: ATTR } },
+      { template: '{% macro box(body) %}<div>{{ body }}</div>{% endmacro %}{{ box(payload) }}|{{ box(box("<i>")) }}|{{ box(payload|safe) }}', data: { payload: XSS } },
+      { template: '{% macro show() %}[{{ x }}|{{ g }}]{% endmacro %}{% set g = "global" %}{% for x in [1] %}{{ show() }}{% endfor %}', data: { x: 'ctx' } },
+      { template: '{% macro m(a, b) %}{{ a }}-{{ b }}{% set a = "changed" %}{% endmacro %}{% set a = "kept" %}{{ m(1) }}|{{ m(b=2, a=1) }}|{{ a }}' },
+      { template: '<ul>{% for item in items %}{% include "item.html" %}{% endfor %}</ul>', data: { items: ['one', XSS] }, files: { 'item.html': '<li>{{ loop.index }}. {{ item }}</li>' } },
+      { template: '{% set x = 1 %}{% include "inc.html" %}|{{ x }}|{{ y }}', files: { 'inc.html': '{% set x = 2 %}{% set y = 3 %}{{ x }}{{ y }}' } },
+      { template: '{% include which %}|{% include "nested.html" %}', data: { which: 'a.html', who: '<w>' }, files: { 'a.html': 'A:{{ who }}', 'nested.html': 'N({% include "a.html" %})' } },
+    ],
+  },
+];

@@ -1,0 +1,21 @@
+import type { HeaderField, RequestHead } from '#contracts/http';
+
+/** The comma-separated tokens of every Connection header, lowercased. */
+export function connectionTokens(headers: HeaderField[]): string[] {
+  return headers
+    .filter(([name]) => name.toLowerCase() === 'connection')
+    .flatMap(([, value]) => value.split(','))
+    .map((token) => token.trim().toLowerCase())
+    .filter((token) => token !== '');
+}
+
+/**
+ * Whether the client wants the connection kept open after this request (RFC 9112 §9.3):
+ * HTTP/1.1 keeps it unless the client says `Connection: close`; HTTP/1.0 closes it unless the
+ * client says `Connection: keep-alive`.
+ */
+export function wantsKeepAlive(head: RequestHead): boolean {
+  // TODO(lab2): read the Connection options with connectionTokens. `close` means no, whatever the
+  // version; otherwise HTTP/1.0 needs `keep-alive`, and HTTP/1.1 keeps the connection by default.
+  throw new Error('TODO(lab2): wantsKeepAlive is not written yet (lessons/02-server.md#keep-alive-and-pipelining)');
+}

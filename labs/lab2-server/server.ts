@@ -1,0 +1,43 @@
+import net from 'node:net';
+import {
+  DEFAULT_SERVER_OPTIONS,
+  type BoundAddress,
+  type Handler,
+  type Server,
+  type ServerOptions,
+} from '#contracts/server';
+import { Connection } from './connection.ts';
+
+/**
+ * A web server on plain TCP sockets: it accepts connections, speaks HTTP/1.1 on each with the
+ * lab 1 parser and serializer, and hands every request to `handler`. It knows nothing about the
+ * application: that is the whole point of the layer.
+ */
+export function createServer(handler: Handler, options: Partial<ServerOptions> = {}): Server {
+  const settings: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...options };
+  const connections = new Set<Connection>();
+  let bound: BoundAddress | null = null;
+  // TODO(lab2): create the listening socket here with net.createServer({ allowHalfOpen: true }, ...).
+  // For every socket it accepts, make a Connection (with handler and settings), add it to
+  // `connections`, and delete it again when the socket closes.
+
+  return {
+    listen(port: number, host = '127.0.0.1'): Promise<BoundAddress> {
+      // TODO(lab2): call the listener's listen(port, host, callback). In the callback, read the
+      // bound address and port from its address(), keep them in `bound`, and resolve with them.
+      // Reject if the listener emits 'error' first (the port is taken, say).
+      throw new Error('TODO(lab2): listen is not written yet (lessons/02-server.md#sockets-and-the-event-loop)');
+    },
+
+    address(): BoundAddress | null {
+      return bound;
+    },
+
+    close(): Promise<void> {
+      // TODO(lab2): forget the address (address() is null from now on), close the listener (its
+      // callback runs once every socket has closed: resolve then), and shut every connection down.
+      // Milestone 1 needs only the listener; shutDown() comes with milestone 7.
+      throw new Error('TODO(lab2): close is not written yet (lessons/02-server.md#graceful-shutdown)');
+    },
+  };
+}

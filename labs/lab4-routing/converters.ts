@@ -1,0 +1,67 @@
+import type { Converter, ConverterArgs, ConverterFactory } from '#contracts/routing';
+
+/** Escapes text for use inside a regular expression. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+}
+
+const numberArg = (args: ConverterArgs, name: string): number | undefined =>
+  typeof args[name] === 'number' ? (args[name] as number) : undefined;
+
+/** `<name>` or `<string(minlength=2, maxlength=8):name>` or `<string(length=2):name>`: one segment. */
+const string: ConverterFactory = (args) => {
+  // TODO(lab4): one or more characters that are not '/'; `length` fixes the count, `minlength`
+  // (default 1) and `maxlength` bound it. A regular expression quantifier {min,max} says that.
+  // The value is the text itself.
+  throw new Error('TODO(lab4): the string converter is not written yet (lessons/04-routing.md#converters)');
+};
+
+/** Checks a number against the rule's min and max: out of range is no match. */
+function bounded(args: ConverterArgs, value: number): number {
+  // TODO(lab4): throw (any error) if `value` is below `min` or above `max` (when the rule gives
+  // them); otherwise return it. A converter that throws in toValue refuses the match.
+  throw new Error('TODO(lab4): bounded is not written yet (lessons/04-routing.md#converters)');
+}
+
+/** `<int:id>`, `<int(signed=true, min=1, max=99):n>`: decimal digits, a minus sign only if signed. */
+const int: ConverterFactory = (args) => {
+  // TODO(lab4): the pattern, the text to a number (checked by bounded), and back to text.
+  throw new Error('TODO(lab4): the int converter is not written yet (lessons/04-routing.md#converters)');
+};
+
+/** `<float:x>`: digits, a dot, digits (`1.5`, not `1` or `.5`), as Werkzeug has it. */
+const float: ConverterFactory = (args) => {
+  // TODO(lab4): like int, but the dot and the digits after it are required, both ways: 2 is
+  // written `2.0`.
+  throw new Error('TODO(lab4): the float converter is not written yet (lessons/04-routing.md#converters)');
+};
+
+/** `<uuid:id>`: the 8-4-4-4-12 hex form, any case; the value is lowercased. */
+const uuid: ConverterFactory = () => {
+  // TODO(lab4): 8-4-4-4-12 hexadecimal digits in either case; lowercase the value both ways.
+  throw new Error('TODO(lab4): the uuid converter is not written yet (lessons/04-routing.md#converters)');
+};
+
+/** `<any(about, help):page>`: one of the listed words. */
+const any: ConverterFactory = (args) => {
+  // TODO(lab4): the positional arguments (args._), each escaped (escapeRegExp), joined with '|'.
+  throw new Error('TODO(lab4): the any converter is not written yet (lessons/04-routing.md#converters)');
+};
+
+/** `<path:rest>`: the rest of the path, slashes included. The router matches it specially. */
+const path: ConverterFactory = () => {
+  // TODO(lab4): a first character that is not '/', then anything. The router decides how many
+  // segments the text spans; this pattern only checks it.
+  throw new Error('TODO(lab4): the path converter is not written yet (lessons/04-routing.md#converters)');
+};
+
+export const builtInConverters: Readonly<Record<string, ConverterFactory>> = { string, int, float, uuid, any, path };
+
+/**
+ * How specific a segment is: lower weights are tried first (see lessons/04-routing.md).
+ * Static text beats any variable; among variables, the narrower pattern wins.
+ */
+export const WEIGHTS: Readonly<Record<string, number>> = { static: 0, any: 1, uuid: 2, int: 3, float: 3, string: 4, path: 5 };
+export const CUSTOM_WEIGHT = 4;
+
+export type { Converter };

@@ -1,0 +1,35 @@
+import type { Environ, StartResponse, TsgiApp, TsgiBody } from '#contracts/tsgi';
+import type { Router } from './router.ts';
+
+/** A view: a TSGI application that also receives the values the rule's variables matched. */
+export type View = (
+  environ: Environ,
+  startResponse: StartResponse,
+  params: Record<string, unknown>,
+) => TsgiBody | Promise<TsgiBody>;
+
+const encoder = new TextEncoder();
+
+/**
+ * A TSGI application that routes each request to a view: lab 3's gateway runs it, lab 4's router
+ * picks the view. Not found is 404, a wrong method 405 with Allow, a missing slash 308.
+ */
+export function dispatcher(router: Router, views: Record<string, View>): TsgiApp {
+  // TODO(lab4): return a TSGI app. For each request: decode PATH_INFO (utf8), match it with the
+  // method and the query string, then call the view of the endpoint with the params, or answer
+  // 308 with a Location (SCRIPT_NAME + path + '/', percent-encoded, then the query string),
+  // 405 with Allow, or 404 (plain).
+  throw new Error('TODO(lab4): dispatcher is not written yet (lessons/04-routing.md#the-dispatcher)');
+}
+
+/** TSGI strings hold bytes, one character each (latin1); the router works on text. */
+function utf8(bytesAsText: string): string {
+  // TODO(lab4): Buffer.from(text, 'latin1') gives the bytes back; decode them as UTF-8.
+  throw new Error('TODO(lab4): utf8 is not written yet (lessons/04-routing.md#the-dispatcher)');
+}
+
+function plain(startResponse: StartResponse, status: string, headers: Array<[string, string]>): TsgiBody {
+  // TODO(lab4): start a text/plain response with these headers; the body is the status line as
+  // one chunk of bytes (encoder).
+  throw new Error('TODO(lab4): plain is not written yet (lessons/04-routing.md#the-dispatcher)');
+}

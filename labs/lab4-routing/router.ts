@@ -1,0 +1,122 @@
+import {
+  BuildError,
+  RuleError,
+  type ConverterFactory,
+  type MatchResult,
+  type RuleOptions,
+} from '#contracts/routing';
+import { builtInConverters } from './converters.ts';
+import { parseRule, type ParsedRule } from './rule.ts';
+
+/** A registered rule with what it answers. */
+interface Entry {
+  rule: ParsedRule;
+  endpoint: string;
+  methods: Set<string>;
+  strictSlashes: boolean;
+  /** Registration order: the last tie-breaker. */
+  order: number;
+}
+
+/** A group of rules under a common prefix, Flask's blueprint in miniature. */
+export interface RouteGroup {
+  add(rule: string, options: RuleOptions): void;
+}
+
+/** A request path cut into segments: `/a/b/` is [a, b] with a trailing slash. */
+function splitPath(path: string): { segments: string[]; trailingSlash: boolean } {
+  // TODO(lab4): '' counts as '/'. A final '/' (on anything longer than '/') is the trailing
+  // slash; what lies between the first '/' and it, cut at '/', are the segments ('/' has none).
+  throw new Error('TODO(lab4): splitPath is not written yet (lessons/04-routing.md#matching-segment-by-segment)');
+}
+
+/**
+ * URL rules and the endpoints they lead to, Werkzeug's Map in miniature. Rules are kept sorted
+ * from most to least specific, so matching tries them in an order that doesn't depend on the
+ * order they were added in (see lessons/04-routing.md#which-rule-wins).
+ */
+export class Router {
+  readonly #converters: Record<string, ConverterFactory>;
+  readonly #entries: Entry[] = [];
+
+  constructor(options: { converters?: Record<string, ConverterFactory> } = {}) {
+    this.#converters = { ...builtInConverters, ...options.converters };
+  }
+
+  add(rule: string, options: RuleOptions): void {
+    // TODO(lab4): parse the rule (parseRule) with this router's converters. Methods default to
+    // ['GET'], uppercased; GET brings HEAD. An endpoint already used by another rule is a
+    // RuleError; by the same rule, its methods are added. Otherwise store a new Entry and keep
+    // #entries sorted with bySpecificity.
+    throw new Error('TODO(lab4): Router.add is not written yet (lessons/04-routing.md#matching-segment-by-segment)');
+  }
+
+  /** Rules under `prefix` (like `/api`), their endpoints named `name.endpoint` if a name is given. */
+  group(prefix: string, name?: string): RouteGroup {
+    // TODO(lab4): refuse a prefix that does not start with '/' or ends with '/' (RuleError).
+    // Return an object whose add puts the prefix before the rule and `name.` before the endpoint.
+    throw new Error('TODO(lab4): Router.group is not written yet (lessons/04-routing.md#groups)');
+  }
+
+  match(path: string, method: string, query = ''): MatchResult {
+    // TODO(lab4): split the path, then try the entries in order (fitRule). The first that fits
+    // and allows the method is the match. Remember what the others tell you: methods of rules
+    // that fit the path but not the method (for a 405), a rule that wants a trailing slash (for
+    // a 308 to path + '/' + the query). No match: redirect, else 405, else 404.
+    throw new Error('TODO(lab4): Router.match is not written yet (lessons/04-routing.md#matching-segment-by-segment)');
+  }
+
+  /** Builds the URL of an endpoint: variables from `values`, other values as a query string. */
+  urlFor(endpoint: string, values: Record<string, unknown> = {}): string {
+    // TODO(lab4): find the endpoint's entry (else a BuildError with a suggestion). Every variable
+    // needs a value (else a BuildError naming them). Each value goes through its converter's
+    // toUrl and must match the segment's regex (else a BuildError). Every segment, static text
+    // too, is percent-encoded. The other values, except undefined and null, go to the query
+    // string (URLSearchParams).
+    throw new Error('TODO(lab4): Router.urlFor is not written yet (lessons/04-routing.md#building-urls)');
+  }
+}
+
+/** Sorts rules by the weights of their segments, left to right; then longer first; then older. */
+function bySpecificity(a: Entry, b: Entry): number {
+  // TODO(lab4): compare the weights segment by segment; the first difference decides. Equal
+  // as far as the shorter one goes: the longer rule first. Still equal: registration order.
+  throw new Error('TODO(lab4): bySpecificity is not written yet (lessons/04-routing.md#which-rule-wins)');
+}
+
+/**
+ * Does the request's path fit the rule? Segment by segment, never one regular expression over the
+ * whole path, so a long path costs time in proportion to its length. A `path` variable takes
+ * however many segments are left over by the segments after it.
+ */
+function fitRule(
+  entry: Entry,
+  request: { segments: string[]; trailingSlash: boolean },
+): { params: Record<string, unknown>; needsSlash: boolean } | null {
+  // TODO(lab4): without a path variable, the segment counts must be equal. With one, join the
+  // segments it spans back with '/' (at least one; a final slash of the request belongs to it
+  // when it ends the rule). Then compare segment by segment: static text exactly, variables by
+  // their regex and their converter's toValue (a throw means no fit). Last, the trailing slash:
+  // same as the rule's, or strictSlashes off, fits; a missing one the rule has needs a redirect;
+  // an extra one the rule lacks does not fit.
+  throw new Error('TODO(lab4): fitRule is not written yet (lessons/04-routing.md#matching-segment-by-segment)');
+}
+
+/** ` (did you mean "user"?)` when a known endpoint is a few edits away. */
+function suggest(name: string, known: string[]): string {
+  // TODO(lab4): the known name with the smallest editDistance, if it is at most
+  // max(2, a third of the name's length) edits away; '' if none is.
+  throw new Error('TODO(lab4): suggest is not written yet (lessons/04-routing.md#building-urls)');
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}

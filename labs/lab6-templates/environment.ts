@@ -1,0 +1,95 @@
+import { TemplateError, type EnvironmentOptions, type Filter, type Loader, type TemplateRenderer } from '#contracts/templates';
+import { compile, type BlockChain, type CompiledTemplate } from './compiler.ts';
+import { builtInFilters } from './filters.ts';
+import { parse } from './parser.ts';
+import * as runtime from './runtime.ts';
+
+/** A compiled template, ready to render many times. */
+export class Template {
+  readonly name: string;
+  readonly #compiled: CompiledTemplate;
+
+  constructor(compiled: CompiledTemplate, name: string) {
+    this.#compiled = compiled;
+    this.name = name;
+  }
+
+  /** Renders with `context` (not modified: top-level `set` writes to a copy). */
+  render(context: Record<string, unknown> = {}): string {
+    return this.renderWith({ ...context }, Object.create(null), {});
+  }
+
+  /** Renders inside another render: include and extends share the context and block chain. */
+  renderWith(context: Record<string, unknown>, frame: Record<string, unknown>, chain: BlockChain): string {
+    return this.#compiled.root(context, frame, chain);
+  }
+}
+
+/**
+ * Settings, filters and a loader shared by every template: Jinja2's Environment. Templates are
+ * compiled once per name and cached.
+ */
+export class Environment implements TemplateRenderer {
+  readonly autoescape: boolean;
+  readonly filters: Record<string, Filter>;
+  readonly #loader: Loader | undefined;
+  readonly #cache = new Map<string, Template>();
+
+  constructor(options: EnvironmentOptions = {}) {
+    this.autoescape = options.autoescape ?? true;
+    this.filters = { ...builtInFilters, ...options.filters };
+    this.#loader = options.loader;
+  }
+
+  addFilter(name: string, filter: Filter): void {
+    this.filters[name] = filter;
+    this.#cache.clear(); // templates compiled before may have refused the name
+  }
+
+  getTemplate(name: string): Template {
+    // TODO(lab6): a template compiled before under this name comes from the cache. Otherwise get
+    // its source from the loader (no loader: TemplateError), compile it (fromString, with its name)
+    // and keep it in the cache.
+    throw new Error('TODO(lab6): Environment.getTemplate is not written yet (lessons/06-templates.md#loaders-and-the-cache)');
+  }
+
+  fromString(source: string, name = '<string>'): Template {
+    const compiled = compile(parse(source, name), {
+      autoescape: this.autoescape,
+      filters: this.filters,
+      runtime,
+      environment: this,
+    });
+    return new Template(compiled, name);
+  }
+
+  render(name: string, context: Record<string, unknown> = {}): string {
+    return this.getTemplate(name).render(context);
+  }
+
+  renderString(source: string, context: Record<string, unknown> = {}): string {
+    return this.fromString(source).render(context);
+  }
+
+  /**
+   * `{% include name %}`: the included template sees the includer's variables; its own stay in
+   * (its context and frame inherit from the includer's, so what it sets lands on the copies).
+   */
+  renderInclude(name: unknown, context: Record<string, unknown>, frame: object, from: string): string {
+    // TODO(lab6): the named template (#named), rendered with a context and a frame that inherit
+    // from the includer's (Object.create), and a block chain of its own.
+    throw new Error('TODO(lab6): Environment.renderInclude is not written yet (lessons/06-templates.md#include-and-macros)');
+  }
+
+  /** `{% extends name %}`: the parent renders the page, with the child's blocks first in the chain. */
+  renderParent(name: unknown, context: Record<string, unknown>, frame: object, chain: BlockChain, from: string): string {
+    // TODO(lab6): the named template (#named), rendered with the same context, frame and chain:
+    // the chain already holds the child's blocks, so the parent's block calls find them first.
+    throw new Error('TODO(lab6): Environment.renderParent is not written yet (lessons/06-templates.md#template-inheritance)');
+  }
+
+  #named(name: unknown, tag: string, from: string): Template {
+    if (typeof name !== 'string') throw new TemplateError(`{% ${tag} %} needs a template name, got ${typeof name}`, from);
+    return this.getTemplate(name);
+  }
+}

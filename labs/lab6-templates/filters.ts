@@ -1,0 +1,120 @@
+import type { Filter } from '#contracts/templates';
+import { escape, markSafe, SafeString } from './runtime.ts';
+
+/** Results of string filters stay safe if their input was (nunjucks's copySafeness). */
+function keepSafety(input: unknown, result: string): string | SafeString {
+  return input instanceof SafeString ? new SafeString(result) : result;
+}
+
+/** null, undefined and false become the fallback; anything else its string. */
+function text(value: unknown): string {
+  return value === null || value === undefined || value === false ? '' : String(value);
+}
+
+function capitalize(value: unknown): string | SafeString {
+  // TODO(lab6): first character upper case, the rest lower case; keeps safety.
+  throw new Error('TODO(lab6): the capitalize filter is not written yet (lessons/06-templates.md#filters)');
+}
+
+/**
+ * The built-in filters, with nunjucks's semantics (the engine is checked against it). Where those
+ * differ from Jinja2's, lessons/06-templates.md shows both.
+ */
+export const builtInFilters: Record<string, Filter> = {
+  upper: (value) => {
+    // TODO(lab6): the text in upper case. The result is a plain string, even for safe input.
+    throw new Error('TODO(lab6): the upper filter is not written yet (lessons/06-templates.md#filters)');
+  },
+  lower: (value) => {
+    // TODO(lab6): the text in lower case; a plain string, like upper.
+    throw new Error('TODO(lab6): the lower filter is not written yet (lessons/06-templates.md#filters)');
+  },
+  capitalize,
+  title: (value) => {
+    // TODO(lab6): capitalize each word (words are split at spaces); keeps safety.
+    throw new Error('TODO(lab6): the title filter is not written yet (lessons/06-templates.md#filters)');
+  },
+  trim: (value) => {
+    // TODO(lab6): without whitespace at both ends; keeps safety.
+    throw new Error('TODO(lab6): the trim filter is not written yet (lessons/06-templates.md#filters)');
+  },
+
+  length(value) {
+    // TODO(lab6): 0 for undefined, null and false; the size of a Map or Set; the number of keys of
+    // an object; otherwise its length (a string's, an array's, a SafeString's).
+    throw new Error('TODO(lab6): the length filter is not written yet (lessons/06-templates.md#filters)');
+  },
+
+  /** The fallback when the value is undefined; with `boolean` true, when it is falsy. */
+  default: (value, fallback, boolean = false) => {
+    // TODO(lab6): the fallback when the value is undefined, or, with `boolean`, when it is falsy.
+    throw new Error('TODO(lab6): the default filter is not written yet (lessons/06-templates.md#filters)');
+  },
+
+  join(value, separator = '', attribute?: string) {
+    // TODO(lab6): the items joined by the separator (default ''); with an attribute, that attribute
+    // of each item.
+    throw new Error('TODO(lab6): the join filter is not written yet (lessons/06-templates.md#filters)');
+  },
+
+  replace(value, old, replacement, maxCount = -1) {
+    // TODO(lab6): every occurrence of `old` replaced (at most maxCount of them unless it is -1),
+    // as nunjucks does: numbers count as strings; an empty `old` puts the replacement around every
+    // character; no match returns the value as it was. Keeps safety.
+    throw new Error('TODO(lab6): the replace filter is not written yet (lessons/06-templates.md#filters)');
+  },
+
+  escape,
+  e: escape,
+  safe: markSafe,
+
+  first: (value) => {
+    // TODO(lab6): the first item (or character).
+    throw new Error('TODO(lab6): the first filter is not written yet (lessons/06-templates.md#filters)');
+  },
+  last: (value) => {
+    // TODO(lab6): the last item (or character).
+    throw new Error('TODO(lab6): the last filter is not written yet (lessons/06-templates.md#filters)');
+  },
+
+  reverse(value) {
+    // TODO(lab6): a string reversed (keeping safety), or a reversed copy of a list.
+    throw new Error('TODO(lab6): the reverse filter is not written yet (lessons/06-templates.md#filters)');
+  },
+
+  sort: Object.assign(function sort(value: unknown, reverse = false, caseSensitive = false, attribute?: string) {
+    // TODO(lab6): a sorted copy: by `attribute` of each item if given, strings compared in lower
+    // case unless caseSensitive, descending if reverse.
+    throw new Error('TODO(lab6): the sort filter is not written yet (lessons/06-templates.md#filters)');
+  }, { params: ['reverse', 'case_sensitive', 'attribute'] }),
+
+  round(value, precision = 0, method = 'common') {
+    // TODO(lab6): rounded to `precision` decimals: Math.round, or Math.ceil / Math.floor for
+    // the methods 'ceil' and 'floor'.
+    throw new Error('TODO(lab6): the round filter is not written yet (lessons/06-templates.md#filters)');
+  },
+
+  int: Object.assign(function int(value: unknown, fallback?: unknown) {
+    // TODO(lab6): parseInt in base 10, or the fallback when that is NaN.
+    throw new Error('TODO(lab6): the int filter is not written yet (lessons/06-templates.md#filters)');
+  }, { params: ['default'] }),
+
+  float(value, fallback?: unknown) {
+    // TODO(lab6): parseFloat, or the fallback when that is NaN.
+    throw new Error('TODO(lab6): the float filter is not written yet (lessons/06-templates.md#filters)');
+  },
+
+  list(value) {
+    // TODO(lab6): a string as its characters; an array as it is; an object as a list of
+    // { key, value } items; anything else: a TypeError.
+    throw new Error('TODO(lab6): the list filter is not written yet (lessons/06-templates.md#filters)');
+  },
+
+  /** Cuts at a word boundary (or mid-word with killwords) and adds `end`. */
+  truncate(value, length = 255, killwords = false, end?: string) {
+    // TODO(lab6): text up to `length` characters (default 255) stays as it is. Longer text is
+    // cut at the last space before `length` (or at `length` exactly with killwords) and gets `end`
+    // (default '...'). Keeps safety.
+    throw new Error('TODO(lab6): the truncate filter is not written yet (lessons/06-templates.md#filters)');
+  },
+};

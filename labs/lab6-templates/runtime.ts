@@ -1,0 +1,151 @@
+import { TemplateError, type Filter } from '#contracts/templates';
+
+/**
+ * Text already safe for HTML: output as it is, never escaped again. `| safe` makes one; escaping
+ * makes one; a macro's output is one. Anything else is escaped on output when autoescape is on.
+ */
+export class SafeString {
+  readonly value: string;
+
+  constructor(value: string) {
+    this.value = value;
+  }
+
+  get length(): number {
+    return this.value.length;
+  }
+
+  toString(): string {
+    return this.value;
+  }
+}
+
+export function markSafe(value: unknown): SafeString {
+  return value instanceof SafeString ? value : new SafeString(value === null || value === undefined ? '' : String(value));
+}
+
+/**
+ * `<` to `&lt;` and so on, in one pass: copy the text between special characters, and each
+ * special character's entity. Text with nothing to escape comes back as it is, uncopied.
+ */
+export function escapeHtml(text: string): string {
+  // TODO(lab6): replace & < > " ' by &amp; &lt; &gt; &quot; &#39;. One pass over the text;
+  // text with nothing to escape may come back as it is.
+  throw new Error('TODO(lab6): escapeHtml is not written yet (lessons/06-templates.md#autoescaping)');
+}
+
+/** `| escape`: escaped once; a SafeString is already escaped (no double escaping). */
+export function escape(value: unknown): SafeString {
+  // TODO(lab6): a SafeString comes back as it is (it is already escaped); anything else is
+  // escaped (undefined and null as '') and wrapped in a SafeString.
+  throw new Error('TODO(lab6): escape is not written yet (lessons/06-templates.md#autoescaping)');
+}
+
+/** What `{{ value }}` writes: nothing for undefined or null, and escaped HTML unless safe. */
+export function output(value: unknown, autoescape: boolean): string {
+  // TODO(lab6): undefined and null print nothing; a SafeString prints its value; anything else
+  // prints as its string, escaped when autoescape is on.
+  throw new Error('TODO(lab6): output is not written yet (lessons/06-templates.md#autoescaping)');
+}
+
+/**
+ * A variable: from the innermost frame that has it, else from the context. Frames are objects
+ * whose prototypes are the enclosing frames, so the lookup walks out scope by scope.
+ */
+export function lookup(frame: Record<string, unknown>, context: Record<string, unknown>, name: string): unknown {
+  // TODO(lab6): the frame (with the frames it inherits from) first, then the context.
+  throw new Error('TODO(lab6): lookup is not written yet (lessons/06-templates.md#compiling-a-tree-to-javascript)');
+}
+
+/**
+ * `{% set %}`: in a loop, updates the variable in the frame around that already holds it (a loop
+ * can change a variable set before it); elsewhere, and when no frame has it, sets it in the
+ * current frame, so a block or an included template can't change its caller's variables. At the
+ * top level the context gets it too, so blocks, includes and macros see it.
+ */
+export function assign(
+  frame: Record<string, unknown>,
+  context: Record<string, unknown>,
+  name: string,
+  value: unknown,
+  topLevel: boolean,
+  inLoop: boolean,
+): void {
+  // TODO(lab6): in a loop, find the frame on the prototype chain that already holds the name
+  // and set it there; otherwise (or when none holds it) set it in `frame`. At the top level, set it
+  // in the context too.
+  throw new Error('TODO(lab6): assign is not written yet (lessons/06-templates.md#control-flow)');
+}
+
+/** `a.b` and `a["b"]`: undefined when `a` is, and methods keep their object. */
+export function member(target: unknown, key: unknown): unknown {
+  // TODO(lab6): undefined for an undefined or null target; a function value is bound to its
+  // target, so `user.name.toUpperCase()` works.
+  throw new Error('TODO(lab6): member is not written yet (lessons/06-templates.md#compiling-a-tree-to-javascript)');
+}
+
+/** `in`: an item of a list, a substring of a string, a key of an object. */
+export function contains(container: unknown, item: unknown): boolean {
+  // TODO(lab6): arrays by item, strings by substring, objects by key; anything else: false.
+  throw new Error('TODO(lab6): contains is not written yet (lessons/06-templates.md#compiling-a-tree-to-javascript)');
+}
+
+/** What `{% for %}` walks: arrays, strings by character, and objects as [key, value] pairs. */
+export function iterable(value: unknown, targets: number): unknown[] {
+  // TODO(lab6): an array as it is; a string as its characters; an object as its [key, value]
+  // entries when there are two targets, else nothing; anything else (undefined, null, numbers):
+  // nothing.
+  throw new Error('TODO(lab6): iterable is not written yet (lessons/06-templates.md#control-flow)');
+}
+
+/** The `loop` variable of one iteration. */
+export function loopInfo(index: number, length: number) {
+  // TODO(lab6): index, index0, revindex, revindex0, first, last and length, as in the lesson.
+  throw new Error('TODO(lab6): loopInfo is not written yet (lessons/06-templates.md#control-flow)');
+}
+
+/** A macro: a function that knows its parameter names, so `m(1, b=2)` can pass b by name. */
+export interface Macro {
+  (...args: unknown[]): SafeString;
+  params: string[];
+}
+
+export function makeMacro(params: string[], body: (args: unknown[]) => SafeString): Macro {
+  return Object.assign((...args: unknown[]) => body(args), { params });
+}
+
+/** `f(args, name=value)`: keyword arguments go to a macro's parameters by name. */
+export function call(
+  callee: unknown,
+  args: unknown[],
+  kwargs: Record<string, unknown> | null,
+  where: { template: string; line: number; column: number; name: string },
+): unknown {
+  // TODO(lab6): a callee that is not a function: TemplateError naming it (where.name), with the
+  // call's template, line and column. Keyword arguments go to a macro's parameters by name (its
+  // `params`); any other function gets them as one last object argument.
+  throw new Error('TODO(lab6): call is not written yet (lessons/06-templates.md#compiling-a-tree-to-javascript)');
+}
+
+/** Where a call or filter is in its template, for error messages. */
+interface Where {
+  template: string;
+  line: number;
+  column: number;
+  name: string;
+}
+
+/** `value | name(args)`: keyword arguments go by name to filters that list their parameters. */
+export function applyFilter(filter: Filter, value: unknown, args: unknown[], kwargs: Record<string, unknown> | null, where: Where): unknown {
+  // TODO(lab6): call the filter with the value, then the arguments. Keyword arguments go by name
+  // into the positions listed in the filter's `params`, when it has them, else as one last object.
+  // An error thrown by the filter becomes a TemplateError that names the filter and says where.
+  throw new Error('TODO(lab6): applyFilter is not written yet (lessons/06-templates.md#filters)');
+}
+
+/** `super()` in a block: the same block of the parent template, already safe HTML. */
+export function callSuper(chain: Record<string, Array<(...a: any[]) => string>>, name: string, depth: number, context: object, frame: object, where: Where): SafeString {
+  // TODO(lab6): the next block of that name in the chain (depth + 1), rendered with a new frame
+  // on top of `frame`, as a SafeString. No such block: TemplateError that says so.
+  throw new Error('TODO(lab6): callSuper is not written yet (lessons/06-templates.md#template-inheritance)');
+}

@@ -1,0 +1,13 @@
+import type { RequestApi } from '#contracts/toolkit';
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The debug page: what failed, where, and on which request. Only ever shown with DEBUG on. */
+export function debugPage(error: unknown, request: RequestApi): string {
+  // TODO(lab7): A small HTML page with the error's name and message as its title and heading, the
+  // request's method and URL, the stack in a <pre>, and a line saying never to turn DEBUG on in
+  // production. Every piece of text goes through escapeHtml: a message can hold what a client sent.
+  throw new Error('TODO(lab7): debugPage is not written yet (lessons/07-framework.md#error-handling)');
+}
