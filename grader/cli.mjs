@@ -2,11 +2,11 @@
 // @ts-check
 // `npm run grade <lab>`: grades a lab with its hidden tests and prints a report.
 // Exit code: 0 when every test passed, 1 when not, 2 when the grader was asked wrongly or broke.
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import pc from 'picocolors';
-import { LABS, findLab, isPresent } from './course.mjs';
+import { LABS, ROOT, findLab, isPresent } from './course.mjs';
 import { UsageError, grade } from './grade.mjs';
 import { allPassed, formatReport } from './report.mjs';
 
@@ -20,6 +20,7 @@ const program = new Command()
   .option('--own-stack', 'build on your own lower labs instead of the reference ones')
   .option('--json <file>', 'also write the results as JSON to <file>')
   .option('--verbose', 'show every failure in full, not only the next milestone')
+  .option('--no-state', "don't record this grade in your progress (.grader/state)")
   .addOption(new Option('--lab-dir <dir>', 'grade the lab in this folder').hideHelp())
   .addHelpText(
     'after',
@@ -108,7 +109,16 @@ async function main() {
     writeFileSync(options.json, JSON.stringify(result, null, 2) + '\n');
     process.stdout.write(pc.dim(`results written to ${options.json}\n`));
   }
+  // The learner's own grades feed `npm run progress` and `npm run hint`.
+  if (options.state && !options.solution && !options.labDir) saveState(result);
   process.exit(allPassed(result) ? 0 : 1);
+}
+
+/** Keeps the latest grade of each lab in .grader/state/<lab>.json (the learner never edits it). */
+function saveState(/** @type {import('./report.mjs').GradeResult} */ result) {
+  const dir = join(ROOT, '.grader', 'state');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${result.lab}.json`), JSON.stringify({ ...result, gradedAt: new Date().toISOString() }, null, 2) + '\n');
 }
 
 function labList() {
