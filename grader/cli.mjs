@@ -8,6 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import pc from 'picocolors';
 import { LABS, ROOT, findLab, isPresent } from './course.mjs';
 import { UsageError, grade } from './grade.mjs';
+import { watch } from './watch.mjs';
 import { allPassed, formatReport } from './report.mjs';
 
 const program = new Command()
@@ -21,6 +22,8 @@ const program = new Command()
   .option('--json <file>', 'also write the results as JSON to <file>')
   .option('--verbose', 'show every failure in full, not only the next milestone')
   .option('--no-state', "don't record this grade in your progress (.grader/state)")
+  .option('--watch', 'regrade every time you save a file of the lab')
+  .option('--poll', 'with --watch: poll for changes (for WSL and network drives, where save events are lost)')
   .addOption(new Option('--lab-dir <dir>', 'grade the lab in this folder').hideHelp())
   .addHelpText(
     'after',
@@ -86,6 +89,11 @@ async function main() {
   if (!lab) throw new UsageError(`there is no lab called "${labName}".\n${labList()}`);
   if (!isPresent(lab)) {
     throw new UsageError(`lab ${lab.number} (${lab.title}) is not in this copy of the course yet.\n${labList()}`);
+  }
+
+  if (options.watch) {
+    await watch({ lab, solution: !!options.solution, ownStack: !!options.ownStack, poll: !!options.poll, verbose: !!options.verbose, color: pc.isColorSupported, note });
+    return;
   }
 
   const progress = process.stderr.isTTY

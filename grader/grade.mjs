@@ -21,8 +21,12 @@ export class UsageError extends Error {}
  * @property {(done: number, total: number) => void} [onProgress]
  */
 
-/** @param {GradeOptions} options */
-export async function grade(options) {
+/**
+ * What a grade will run, and over which layers: the plan that `grade` (once) and `watch` (on every
+ * save) share.
+ * @param {GradeOptions} options
+ */
+export function gradePlan(options) {
   const { lab } = options;
   const details = labDetails(lab);
   const targetDir = options.labDir ?? join(ROOT, options.solution ? 'solutions' : 'labs', lab.folder);
@@ -31,24 +35,41 @@ export async function grade(options) {
   }
   const haveReference = existsSync(join(ROOT, 'solutions'));
   const reference = haveReference && !options.ownStack;
-  const files = testFiles(lab);
-  const outcome = await supervise({
-    files,
-    aliases: { [`@lab/${lab.slug}`]: join(targetDir, 'index.ts') },
-    reference,
-    testTimeout: details.testTimeout,
-    emptyLab: join(ROOT, 'grader', 'harness', 'unloaded-lab.ts'),
-    labDir: targetDir,
-    onProgress: options.onProgress,
-  });
-  return buildResult({
+  return {
     lab,
     details,
+    targetDir,
+    reference,
+    session: {
+      files: testFiles(lab),
+      aliases: { [`@lab/${lab.slug}`]: join(targetDir, 'index.ts') },
+      reference,
+      testTimeout: details.testTimeout,
+      labDir: targetDir,
+    },
+  };
+}
+
+/**
+ * @param {GradeOptions} options
+ * @param {import('./supervisor.mjs').RunnerSession} [session]  a long-lived runner (watch mode)
+ */
+export async function grade(options, session) {
+  const plan = gradePlan(options);
+  const outcome = await supervise({
+    ...plan.session,
+    emptyLab: join(ROOT, 'grader', 'harness', 'unloaded-lab.ts'),
+    onProgress: options.onProgress,
+    session,
+  });
+  return buildResult({
+    lab: plan.lab,
+    details: plan.details,
     outcome,
-    target: relative(ROOT, targetDir).split(sep).join('/'),
-    layers: layersLabel(lab.number, reference, !!options.solution),
+    target: relative(ROOT, plan.targetDir).split(sep).join('/'),
+    layers: layersLabel(plan.lab.number, plan.reference, !!options.solution),
     courseVersion: courseVersion(),
-    testsHash: testsHash(lab),
+    testsHash: testsHash(plan.lab),
     note: options.note,
   });
 }

@@ -104,17 +104,40 @@ const vitest = await createVitest(
   },
 );
 
-try {
-  const project = vitest.getRootProject();
-  const specifications = options.files.map((file) =>
-    project.createSpecification(file.path, file.testIds ? { testIds: file.testIds } : undefined),
-  );
-  await vitest.runTestSpecifications(specifications, true);
-} catch (error) {
-  write({ t: 'unhandled', errors: [plainError(error)] });
-} finally {
+/**
+ * One run: the given files (and tests), after forgetting the modules that changed on disk since
+ * the last run (a long-lived runner keeps transformed modules; a learner's save must not be stale).
+ * @param {RunnerOptions['files']} files
+ * @param {string[]} [invalidate]
+ */
+async function run(files, invalidate = []) {
+  for (const file of invalidate) vitest.invalidateFile(file);
+  try {
+    const project = vitest.getRootProject();
+    const specifications = files.map((file) =>
+      project.createSpecification(file.path, file.testIds ? { testIds: file.testIds } : undefined),
+    );
+    await vitest.runTestSpecifications(specifications, true);
+  } catch (error) {
+    write({ t: 'unhandled', errors: [plainError(error)] });
+  }
+  write({ t: 'run-done' });
+}
+
+async function finish() {
   await vitest.close();
-  write({ t: 'runner-done' });
   // Learner code may have left servers or timers running: they must not keep this process alive.
   process.exit(0);
+}
+
+if (process.send) {
+  // Started with an IPC channel: serve runs until told to exit (one for a grade, many in --watch).
+  process.on('message', (/** @type {any} */ message) => {
+    if (message?.type === 'run') void run(message.files, message.invalidate);
+    else if (message?.type === 'exit') void finish();
+  });
+  process.on('disconnect', () => void finish());
+} else {
+  await run(options.files);
+  await finish();
 }

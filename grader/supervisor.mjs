@@ -64,7 +64,88 @@ const POLL_MS = 20;
  * @property {(done: number, total: number) => void} [onProgress]
  */
 
-/** @param {SuperviseOptions} options @returns {Promise<RunOutcome>} */
+/**
+ * A test runner process that can outlive one run: `--watch` keeps one between saves, so a regrade
+ * costs a run, not a vitest start-up. A plain grade uses one and closes it. When a run has to be
+ * killed (a loop), the session starts a fresh runner for the next run.
+ */
+export class RunnerSession {
+  /** @type {{ files: string[], aliases: Record<string, string>, reference: boolean, testTimeout: number, labDir?: string }} */
+  #config;
+  /** @type {(ReturnType<typeof startRunner> & { reader: ReturnType<typeof journalReader>, exited: Promise<unknown> }) | null} */
+  #child = null;
+  #scratch = mkdtempSync(join(tmpdir(), 'grader-'));
+  #started = 0;
+  /** @type {Set<string>} */
+  #stale = new Set();
+
+  /** @param {{ files: string[], aliases: Record<string, string>, reference: boolean, testTimeout: number, labDir?: string }} config */
+  constructor(config) {
+    this.#config = config;
+  }
+
+  /** How many runner processes this session has started. */
+  get started() {
+    return this.#started;
+  }
+
+  /** Files that changed on disk: the next run recompiles them instead of reusing what it has. */
+  invalidate(/** @type {string[]} */ paths) {
+    for (const path of paths) this.#stale.add(path);
+  }
+
+  /** Sends one run to the live runner (starting one if there is none) and returns that runner. */
+  startRun(/** @type {Map<string, string[] | undefined>} */ todo) {
+    if (!this.#child || this.#child.process.exitCode !== null || this.#child.process.signalCode !== null) {
+      this.#started += 1;
+      const journal = join(this.#scratch, `journal-${this.#started}.jsonl`);
+      writeFileSync(journal, '');
+      const child = startRunner(
+        {
+          root: ROOT,
+          journal,
+          files: this.#config.files.map((path) => ({ path })),
+          aliases: this.#config.aliases,
+          reference: this.#config.reference,
+          testTimeout: this.#config.testTimeout,
+          labDir: this.#config.labDir,
+        },
+        true,
+      );
+      this.#child = { ...child, reader: journalReader(journal), exited: new Promise((resolve) => child.process.once('exit', resolve)) };
+      this.#stale.clear(); // a new runner has compiled nothing yet
+    }
+    const files = [...todo].map(([path, testIds]) => ({ path, testIds }));
+    this.#child.process.send({ type: 'run', files, invalidate: [...this.#stale] });
+    this.#stale.clear();
+    return this.#child;
+  }
+
+  /** Kills the runner and everything it started. The next run starts a new one. */
+  kill() {
+    if (!this.#child) return;
+    this.#child.killGroup();
+    this.#child.reader.close();
+    this.#child = null;
+  }
+
+  /**
+   * Ends the session. Everything a run reports is in the journal by the time it says `run-done`,
+   * so there is nothing to wait for: kill the runner's group at once, and with it anything learner
+   * code left behind (a server still listening, a child process).
+   */
+  async close() {
+    const child = this.#child;
+    this.kill();
+    if (child) await Promise.race([child.exited, sleep(3000)]);
+    rmSync(this.#scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * @param {SuperviseOptions & { session?: RunnerSession }} options
+ * @returns {Promise<RunOutcome>}
+ */
 export async function supervise(options) {
   let loadTimeout = options.loadTimeout ?? 10_000;
   let blockedMs = options.blockedMs ?? BLOCKED_MS;
@@ -77,7 +158,16 @@ export async function supervise(options) {
   /** @type {ErrorRecord[]} */
   const unhandled = [];
   let runnerOutput = '';
-  let runners = 0;
+  const session =
+    options.session ??
+    new RunnerSession({
+      files: options.files,
+      aliases: options.aliases,
+      reference: options.reference,
+      testTimeout: options.testTimeout,
+      labDir: options.labDir,
+    });
+  const startedBefore = session.started;
 
   /** Files still to run, each with the ids of the tests still to run (undefined: all of them). */
   /** @type {Map<string, string[] | undefined>} */
@@ -85,9 +175,7 @@ export async function supervise(options) {
   try {
     while (todo.size > 0) {
       if (Date.now() > deadline) break;
-      runners += 1;
-      const journal = join(scratch, `journal-${runners}.jsonl`);
-      const run = await runOnce({ ...options, loadTimeout, blockedMs, deadline, journal, todo, tests });
+      const run = await runOnce({ ...options, loadTimeout, blockedMs, deadline, session, todo, tests });
       runnerOutput = (runnerOutput + run.output).slice(-8000);
       for (const [file, errors] of run.fileErrors) fileErrors.set(file, errors);
       // Every test file imports the same lab: once one hung while loading, the others will too.
@@ -108,6 +196,7 @@ export async function supervise(options) {
     if (unlisted.length > 0) await listTests({ ...options, files: unlisted, scratch, tests });
   } finally {
     rmSync(scratch, { recursive: true, force: true });
+    if (!options.session) await session.close();
   }
   for (const test of tests.values()) {
     if (test.status === 'notRun' && fileErrors.has(test.file)) {
@@ -121,7 +210,7 @@ export async function supervise(options) {
     tests: [...tests.values()],
     fileErrors: [...fileErrors].map(([file, errors]) => ({ file, errors })),
     unhandled,
-    runners,
+    runners: session.started - startedBefore,
     runnerOutput,
   };
 }
@@ -148,22 +237,14 @@ function remainingWork(todo, tests, fileErrors) {
 }
 
 /**
- * One runner process, watched until it exits or is killed.
- * @param {SuperviseOptions & { loadTimeout: number, blockedMs: number, deadline: number, journal: string,
- *   todo: Map<string, string[] | undefined>, tests: Map<string, TestRecord> }} options
+ * One run in the session's runner, watched until it reports the run done, or dies, or is killed.
+ * @param {SuperviseOptions & { loadTimeout: number, blockedMs: number, deadline: number,
+ *   session: RunnerSession, todo: Map<string, string[] | undefined>, tests: Map<string, TestRecord> }} options
  */
 async function runOnce(options) {
-  const { journal, tests } = options;
-  writeFileSync(journal, '');
-  const child = startRunner({
-    root: ROOT,
-    journal,
-    files: [...options.todo].map(([path, testIds]) => ({ path, testIds })),
-    aliases: options.aliases,
-    reference: options.reference,
-    testTimeout: options.testTimeout,
-    labDir: options.labDir,
-  });
+  const { tests } = options;
+  const child = options.session.startRun(options.todo);
+  const reader = child.reader;
   /** @type {Map<string, ErrorRecord[]>} */
   const fileErrors = new Map();
   /** @type {ErrorRecord[]} */
@@ -175,7 +256,6 @@ async function runOnce(options) {
   const loading = new Map();
   let settled = 0;
   let finishedCleanly = false;
-  const reader = journalReader(journal);
 
   /** @param {any} event */
   const apply = (event) => {
@@ -227,19 +307,18 @@ async function runOnce(options) {
       case 'unhandled':
         unhandled.push(...event.errors);
         break;
-      case 'runner-done':
+      case 'run-done':
         finishedCleanly = true;
         break;
     }
   };
 
-  const exited = new Promise((resolve) => child.process.once('exit', resolve));
   let exitedYet = false;
-  exited.then(() => (exitedYet = true));
+  child.exited.then(() => (exitedYet = true));
   /** @type {{ kind: 'test', id: string, blocked: boolean } | { kind: 'file', file: string } | { kind: 'total' } | null} */
   let culprit = null;
-  while (!exitedYet) {
-    await Promise.race([exited, sleep(POLL_MS)]);
+  while (!exitedYet && !finishedCleanly) {
+    await Promise.race([child.exited, sleep(POLL_MS)]);
     reader.read().forEach(apply);
     const now = Date.now();
     for (const [id, started] of running) {
@@ -253,10 +332,12 @@ async function runOnce(options) {
     if (now > options.deadline) culprit ??= { kind: 'total' };
     if (culprit) break;
   }
-  child.killGroup();
-  await exited;
-  reader.read().forEach(apply);
-  reader.close();
+  if (culprit || !finishedCleanly) {
+    // A wedged or dead runner: read what it wrote, then make sure none of it is left.
+    reader.read().forEach(apply);
+    options.session.kill();
+    await child.exited;
+  }
 
   if (culprit?.kind === 'test') {
     const test = tests.get(culprit.id);
@@ -364,16 +445,14 @@ function statusOf(event) {
   return 'failed';
 }
 
-/**
- * Starts runner.mjs in a new process group, output captured (bounded).
- * @param {object} runnerOptions
- */
-function startRunner(runnerOptions) {
+/** Starts runner.mjs in a new process group, output captured (bounded). */
+function startRunner(/** @type {object} */ runnerOptions, ipc = false) {
   const child = spawn(process.execPath, [RUNNER, JSON.stringify(runnerOptions)], {
     cwd: ROOT,
     detached: true, // its own process group, so a kill reaches everything learner code started
     windowsHide: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // With an IPC channel the runner serves runs until told to exit; without, it runs once.
+    stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
   });
   let output = '';
