@@ -2,7 +2,7 @@
 // One grade: which code to test, over which lower layers, with which hidden tests; then the run
 // (supervisor.mjs) and the result (report.mjs). The CLI and the self-check both call `grade`.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { ROOT, courseVersion, hiddenDir, labDetails } from './course.mjs';
 import { buildResult } from './report.mjs';
@@ -50,6 +50,41 @@ export function gradePlan(options) {
   };
 }
 
+/** What a lab may not import: the test framework (it could rig the results) and the grader. */
+const FORBIDDEN = /^(vitest|@vitest\/|vite$|vite\/|chai$|node:inspector$|inspector$|node:vm$|vm$|#grader)|(^|\/)grader\//;
+const IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm;
+
+/**
+ * Finds imports a lab may not make, in its .ts files (tests of its own, like examples.test.ts,
+ * may use vitest: they are not graded code). Returns a message naming each, or null.
+ */
+export function forbiddenImports(/** @type {string} */ dir) {
+  /** @type {string[]} */
+  const found = [];
+  const walk = (/** @type {string} */ folder) => {
+    for (const name of readdirSync(folder)) {
+      const path = join(folder, name);
+      if (statSync(path).isDirectory()) {
+        if (name !== 'node_modules') walk(path);
+      } else if (/\.(ts|mts|js|mjs)$/.test(name) && !/\.test\.[mc]?[tj]s$/.test(name)) {
+        const source = readFileSync(path, 'utf8');
+        for (const match of source.matchAll(IMPORT)) {
+          if (FORBIDDEN.test(match[1] ?? '')) {
+            const line = source.slice(0, match.index).split('\n').length;
+            found.push(`${relative(ROOT, path).split(sep).join('/')}:${line} imports '${match[1]}'`);
+          }
+        }
+      }
+    }
+  };
+  walk(dir);
+  if (found.length === 0) return null;
+  return (
+    `the lab was not run: ${found.join(', ')}. A lab may not import the test framework, ` +
+    `node:inspector, node:vm or the grader (code that can reach them can change its own grade). Remove the import.`
+  );
+}
+
 /**
  * @param {GradeOptions} options
  * @param {import('./supervisor.mjs').RunnerSession} [session]  a long-lived runner (watch mode)
@@ -61,6 +96,7 @@ export async function grade(options, session) {
     emptyLab: join(ROOT, 'grader', 'harness', 'unloaded-lab.ts'),
     onProgress: options.onProgress,
     session,
+    refuse: forbiddenImports(plan.targetDir) ?? undefined,
   });
   return buildResult({
     lab: plan.lab,

@@ -62,6 +62,8 @@ export function buildResult({ lab, details, outcome, target, layers, courseVersi
     // Stable sort: milestone order first, the order tests were written in after that.
     .sort((a, b) => (order.get(a.meta.milestone) ?? 99) - (order.get(b.meta.milestone) ?? 99));
 
+  // A void run (the canary passed) proves nothing: no test counts, and the report says why.
+  const voided = outcome.voided ?? null;
   const tests = records.map((record) => {
     const milestone = titles.get(record.meta.milestone);
     const maxPoints = record.meta.points ?? 1;
@@ -71,10 +73,14 @@ export function buildResult({ lab, details, outcome, target, layers, courseVersi
       name: record.name,
       section: milestone?.title ?? record.meta.milestone ?? 'Other',
       milestone: record.meta.milestone ?? 'other',
-      status: record.status,
-      points: record.status === 'passed' ? maxPoints : 0,
+      status: voided ? 'error' : record.status,
+      points: record.status === 'passed' && !voided ? maxPoints : 0,
       maxPoints,
     };
+    if (voided) {
+      result.message = voided;
+      return result;
+    }
     if (record.status !== 'passed') {
       if (error) {
         result.message = firstLines(error.message, 6);
@@ -106,21 +112,22 @@ export function buildResult({ lab, details, outcome, target, layers, courseVersi
   });
 
   // Errors outside any test. A lab that cannot load breaks every test file the same way: one line.
-  /** @type {Map<string, { message: string, location?: string, frame?: string, files: string[] }>} */
+  /** @type {Map<string, { message: string, location?: string, frame?: string, files: string[], refused: boolean }>} */
   const distinct = new Map();
   const fileProblems = outcome.fileErrors.flatMap(({ file, errors }) => errors.map((e) => ({ file, e })));
   for (const { file, e } of fileProblems) {
     const message = firstLines(e.message, 16);
-    const seen = distinct.get(message) ?? { message, location: locate(e.stack), frame: e.frame, files: [] };
+    const seen = distinct.get(message) ?? { message, location: locate(e.stack), frame: e.frame, files: [], refused: e.name === 'Refused' };
     seen.files.push(rel(file).split(sep).join('/'));
     distinct.set(message, seen);
   }
   const problems = [
-    ...[...distinct.values()].map(({ files, ...problem }) => ({
+    ...[...distinct.values()].map(({ files, refused, ...problem }) => ({
       ...problem,
-      message: `${problem.message}\n(while loading ${files.join(', ')})`,
+      message: refused ? problem.message : `${problem.message}\n(while loading ${files.join(', ')})`,
     })),
     ...outcome.unhandled.map((e) => ({ message: firstLines(e.message, 8), location: locate(e.stack), frame: e.frame })),
+    ...(voided ? [{ message: voided }] : []),
   ];
 
   return {

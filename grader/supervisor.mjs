@@ -49,6 +49,7 @@ const POLL_MS = 20;
  * @property {ErrorRecord[]} unhandled   errors vitest caught outside any test
  * @property {number} runners            how many runner processes it took
  * @property {string} runnerOutput      the tail of what the runners printed (for internal errors)
+ * @property {string | null} voided       why the run's results can't be trusted (the canary), or null
  *
  * @typedef {object} SuperviseOptions
  * @property {string[]} files            absolute paths of the hidden test files
@@ -57,6 +58,7 @@ const POLL_MS = 20;
  * @property {number} testTimeout
  * @property {string} emptyLab           module that stands in for a lab that cannot load (listing)
  * @property {string} [labDir]           the graded folder, passed to tests as GRADER_LAB_DIR
+ * @property {string} [refuse]           don't run the lab at all: list its tests and fail them with this
  * @property {number} [loadTimeout]      ms a test file may take to load before it is declared hung
  * @property {number} [totalTimeout]     ms for the whole grade
  * @property {number} [graceMs]          ms past testTimeout before a silent test is declared stuck
@@ -172,6 +174,12 @@ export async function supervise(options) {
   /** Files still to run, each with the ids of the tests still to run (undefined: all of them). */
   /** @type {Map<string, string[] | undefined>} */
   let todo = new Map(options.files.map((file) => [file, undefined]));
+  let voided = null;
+  if (options.refuse) {
+    // Refused before running (a forbidden import): every test fails with the reason.
+    for (const file of options.files) fileErrors.set(file, [{ name: 'Refused', message: options.refuse }]);
+    todo = new Map();
+  }
   try {
     while (todo.size > 0) {
       if (Date.now() > deadline) break;
@@ -182,6 +190,11 @@ export async function supervise(options) {
       if (run.loadHang) loadTimeout = Math.min(loadTimeout, 3000);
       if (run.blocked) blockedMs = Math.min(blockedMs, BLOCKED_AGAIN_MS);
       unhandled.push(...run.unhandled);
+      if (run.canary) {
+        voided =
+          'this run is void: a check that must fail passed (the canary), so something in the code under ' +
+          'test changed how assertions work. A lab must not touch the test framework.';
+      }
       const next = remainingWork(todo, tests, fileErrors);
       // Each runner must settle at least one test or file; otherwise stop rather than loop.
       const progressed = run.settled > 0 || run.fileErrors.size > 0;
@@ -212,6 +225,7 @@ export async function supervise(options) {
     unhandled,
     runners: session.started - startedBefore,
     runnerOutput,
+    voided,
   };
 }
 
@@ -256,6 +270,7 @@ async function runOnce(options) {
   const loading = new Map();
   let settled = 0;
   let finishedCleanly = false;
+  let canary = false;
 
   /** @param {any} event */
   const apply = (event) => {
@@ -306,6 +321,9 @@ async function runOnce(options) {
         break;
       case 'unhandled':
         unhandled.push(...event.errors);
+        break;
+      case 'canary':
+        canary = true;
         break;
       case 'run-done':
         finishedCleanly = true;
@@ -389,6 +407,7 @@ async function runOnce(options) {
     unhandled,
     settled,
     crash,
+    canary,
     loadHang: culprit?.kind === 'file',
     blocked: culprit?.kind === 'test' && culprit.blocked,
     output: child.output(),

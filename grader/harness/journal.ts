@@ -2,7 +2,7 @@
 // line per event to the journal named by GRADER_JOURNAL, synchronously: if learner code then hangs
 // the thread, every line written so far is already on disk for the supervising process to read.
 import { appendFileSync } from 'node:fs';
-import { beforeAll, beforeEach } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 
 const journal = process.env.GRADER_JOURNAL;
 const listOnly = process.env.GRADER_LIST_ONLY === '1';
@@ -40,9 +40,33 @@ function describeError(error: Record<string, unknown>): object {
 }
 
 // vitest reads a hook's first parameter as a fixture list, so it must be a destructuring pattern.
+let file: string | undefined;
+
 beforeAll(({}: object, suite: TaskLike) => {
-  write({ t: 'collected', file: suite.file?.filepath, tests: listTests(suite, []) });
+  file = suite.file?.filepath;
+  write({ t: 'collected', file, tests: listTests(suite, []) });
   if (listOnly) throw new Error('listing only');
+});
+
+/**
+ * The canary, after the file's tests (this hook was registered first, so it runs last): one
+ * assertion that must fail and one that must pass. Learner code runs in this worker; if it has
+ * patched the assertion library, the canary says so and the grade of this run is void.
+ */
+afterAll(() => {
+  let mustFail = false;
+  try {
+    expect(1).toBe(2);
+  } catch {
+    mustFail = true;
+  }
+  let mustPass = true;
+  try {
+    expect(1).toBe(1);
+  } catch {
+    mustPass = false;
+  }
+  if (!mustFail || !mustPass) write({ t: 'canary', file });
 });
 
 /**

@@ -26,7 +26,7 @@ function record(name: string, milestone: string, status: TestRecord['status'], m
 }
 
 function result(tests: TestRecord[], extra: Partial<RunOutcome> = {}) {
-  const outcome: RunOutcome = { tests, fileErrors: [], unhandled: [], runners: 1, runnerOutput: '', ...extra };
+  const outcome: RunOutcome = { tests, fileErrors: [], unhandled: [], runners: 1, runnerOutput: '', voided: null, ...extra };
   return buildResult({
     lab,
     details,
