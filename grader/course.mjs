@@ -37,6 +37,7 @@ export const LABS = [
  * @typedef {object} LabDetails   read from grader/hidden/<folder>/lab.json
  * @property {number} testTimeout  ms a single test may take before vitest fails it
  * @property {Milestone[]} milestones  in the order a learner should reach them
+ * @property {boolean} [childProcesses]  its tests start programs: the workers may spawn processes
  */
 
 /** True when the lab's hidden tests exist in this copy of the course. */

@@ -46,6 +46,7 @@ export function gradePlan(options) {
       reference,
       testTimeout: details.testTimeout,
       labDir: targetDir,
+      childProcesses: details.childProcesses === true,
     },
   };
 }

@@ -4,7 +4,8 @@
 // workers write. This process never prints a report: if learner code wedges or kills it, the
 // supervisor still owns the results. It only runs tests.
 import { appendFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { defaultServerConditions } from 'vite';
 import { createVitest } from 'vitest/node';
 
@@ -18,6 +19,7 @@ import { createVitest } from 'vitest/node';
  * @property {number} testTimeout
  * @property {boolean} [listOnly]  collect the tests, run none
  * @property {string} [labDir]     the folder being graded, for tests that start it as a program
+ * @property {boolean} [childProcesses]  the lab's tests start programs (lab 8's arbiter)
  */
 
 /** @type {RunnerOptions} */
@@ -75,6 +77,24 @@ const journalReporter = {
 
 const conditions = options.reference ? ['reference', ...defaultServerConditions] : [...defaultServerConditions];
 
+/**
+ * Node's permission model for the test workers, where learner code runs: it may read the course's
+ * dependencies, the labs and the folder graded, and read and write the temporary folder; not
+ * solutions/, not the hidden tests, not the grader, not the network of files beyond. Node calls it
+ * a seat belt, not a sandbox: it stops accidents and casual peeking, not a determined attacker
+ * (that is what a grading service's container is for). GRADER_NO_PERMISSIONS=1 turns it off.
+ */
+function permissionFlags() {
+  if (process.env.GRADER_NO_PERMISSIONS === '1') return [];
+  const read = [join(options.root, 'node_modules'), join(options.root, 'labs'), join(options.root, 'grader', 'harness'), tmpdir()];
+  if (options.labDir) read.push(options.labDir);
+  const flags = ['--experimental-permission', ...read.map((path) => `--allow-fs-read=${path}`), `--allow-fs-write=${tmpdir()}`];
+  if (options.childProcesses) flags.push('--allow-child-process');
+  return ['--no-warnings=ExperimentalWarning', ...flags];
+}
+
+const scratch = join(tmpdir(), `grader-snapshots-${process.pid}`);
+
 const vitest = await createVitest(
   'test',
   {
@@ -87,7 +107,12 @@ const vitest = await createVitest(
     testTimeout: options.testTimeout,
     hookTimeout: options.testTimeout,
     teardownTimeout: 1000,
-    pool: 'threads',
+    // forks, not threads: the permission flags apply to a process. A learner's process.exit()
+    // then ends that worker, which vitest reports, instead of the runner.
+    pool: 'forks',
+    execArgv: permissionFlags(),
+    // vitest looks for snapshot files beside each test; the workers may not read there.
+    resolveSnapshotPath: (testPath, extension) => join(scratch, basename(testPath) + extension),
     passWithNoTests: true,
     allowOnly: false,
     env: {

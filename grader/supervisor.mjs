@@ -59,6 +59,7 @@ const POLL_MS = 20;
  * @property {string} emptyLab           module that stands in for a lab that cannot load (listing)
  * @property {string} [labDir]           the graded folder, passed to tests as GRADER_LAB_DIR
  * @property {string} [refuse]           don't run the lab at all: list its tests and fail them with this
+ * @property {boolean} [childProcesses]  the lab's tests may start programs (lab.json "childProcesses")
  * @property {number} [loadTimeout]      ms a test file may take to load before it is declared hung
  * @property {number} [totalTimeout]     ms for the whole grade
  * @property {number} [graceMs]          ms past testTimeout before a silent test is declared stuck
@@ -72,7 +73,7 @@ const POLL_MS = 20;
  * killed (a loop), the session starts a fresh runner for the next run.
  */
 export class RunnerSession {
-  /** @type {{ files: string[], aliases: Record<string, string>, reference: boolean, testTimeout: number, labDir?: string }} */
+  /** @type {{ files: string[], aliases: Record<string, string>, reference: boolean, testTimeout: number, labDir?: string, childProcesses?: boolean }} */
   #config;
   /** @type {(ReturnType<typeof startRunner> & { reader: ReturnType<typeof journalReader>, exited: Promise<unknown> }) | null} */
   #child = null;
@@ -81,7 +82,7 @@ export class RunnerSession {
   /** @type {Set<string>} */
   #stale = new Set();
 
-  /** @param {{ files: string[], aliases: Record<string, string>, reference: boolean, testTimeout: number, labDir?: string }} config */
+  /** @param {{ files: string[], aliases: Record<string, string>, reference: boolean, testTimeout: number, labDir?: string, childProcesses?: boolean }} config */
   constructor(config) {
     this.#config = config;
   }
@@ -111,6 +112,7 @@ export class RunnerSession {
           reference: this.#config.reference,
           testTimeout: this.#config.testTimeout,
           labDir: this.#config.labDir,
+          childProcesses: this.#config.childProcesses,
         },
         true,
       );
@@ -168,6 +170,7 @@ export async function supervise(options) {
       reference: options.reference,
       testTimeout: options.testTimeout,
       labDir: options.labDir,
+      childProcesses: options.childProcesses,
     });
   const startedBefore = session.started;
 

@@ -118,7 +118,7 @@ export class Connection {
     // left the body unread or close() came while it ran. Kept open: serve the next queued request,
     // or end the connection if the client has ended its side, or else start the idle timer.
     // Milestone 5: if the handler throws, answer 500 and call options.onError (an HttpError: answer
-    // its status, no onError); but if the head was already sent, destroy the socket instead.
+    // its status, no onError); but if the head was already sent, cut the connection (#abort).
     throw new Error('TODO(lab2): Connection.#serve is not written yet (lessons/02-server.md#sockets-and-the-event-loop)');
   }
 
@@ -152,6 +152,20 @@ export class Connection {
     // Milestone 7: resume the socket too, and once the end has gone out (the callback of end()),
     // destroy the socket if it is still open LINGER_MS later.
     throw new Error('TODO(lab2): Connection.#end is not written yet (lessons/02-server.md#graceful-shutdown)');
+  }
+
+  /**
+   * Cuts a connection whose response failed half-way. What was already written still goes out
+   * (destroy() at once would drop what is queued), then the connection is destroyed: the client
+   * gets a response whose framing never completes, and knows it is broken.
+   */
+  #abort(): void {
+    if (this.#socket.destroyed) return;
+    this.#ended = true;
+    this.#stopTimers();
+    const cut = () => this.#socket.destroy();
+    setTimeout(cut, LINGER_MS).unref(); // a client that doesn't read would hold the queue forever
+    this.#socket.write(new Uint8Array(0), cut); // the callback runs once everything before it is out
   }
 
   #onClose(): void {

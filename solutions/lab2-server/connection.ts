@@ -167,7 +167,7 @@ export class Connection {
     } catch (error) {
       if (context.headSent || this.#socket.destroyed) {
         // Part of the response is out: the only honest thing left is to cut the connection.
-        this.#socket.destroy();
+        this.#abort();
         return;
       }
       context.keepAlive = false;
@@ -237,6 +237,20 @@ export class Connection {
       if (!this.#socket.destroyed) this.#idleTimer = setTimeout(() => this.#socket.destroy(), LINGER_MS);
     });
     this.#socket.resume();
+  }
+
+  /**
+   * Cuts a connection whose response failed half-way. What was already written still goes out
+   * (destroy() at once would drop what is queued), then the connection is destroyed: the client
+   * gets a response whose framing never completes, and knows it is broken.
+   */
+  #abort(): void {
+    if (this.#socket.destroyed) return;
+    this.#ended = true;
+    this.#stopTimers();
+    const cut = () => this.#socket.destroy();
+    setTimeout(cut, LINGER_MS).unref(); // a client that doesn't read would hold the queue forever
+    this.#socket.write(new Uint8Array(0), cut); // the callback runs once everything before it is out
   }
 
   #onClose(): void {
