@@ -20,6 +20,7 @@ import { createVitest } from 'vitest/node';
  * @property {boolean} [listOnly]  collect the tests, run none
  * @property {string} [labDir]     the folder being graded, for tests that start it as a program
  * @property {boolean} [childProcesses]  the lab's tests start programs (lab 8's arbiter)
+ * @property {number} [memoryMb]    heap limit of a test worker (default 2048)
  */
 
 /** @type {RunnerOptions} */
@@ -93,6 +94,11 @@ function permissionFlags() {
   return ['--no-warnings=ExperimentalWarning', ...flags];
 }
 
+/** Bounds on a test worker: code that allocates without end fails its test, not the machine. */
+function limitFlags() {
+  return [`--max-old-space-size=${options.memoryMb ?? 2048}`];
+}
+
 const scratch = join(tmpdir(), `grader-snapshots-${process.pid}`);
 
 const vitest = await createVitest(
@@ -110,7 +116,7 @@ const vitest = await createVitest(
     // forks, not threads: the permission flags apply to a process. A learner's process.exit()
     // then ends that worker, which vitest reports, instead of the runner.
     pool: 'forks',
-    execArgv: permissionFlags(),
+    execArgv: [...permissionFlags(), ...limitFlags()],
     // vitest looks for snapshot files beside each test; the workers may not read there.
     resolveSnapshotPath: (testPath, extension) => join(scratch, basename(testPath) + extension),
     passWithNoTests: true,

@@ -60,6 +60,7 @@ const POLL_MS = 20;
  * @property {string} [labDir]           the graded folder, passed to tests as GRADER_LAB_DIR
  * @property {string} [refuse]           don't run the lab at all: list its tests and fail them with this
  * @property {boolean} [childProcesses]  the lab's tests may start programs (lab.json "childProcesses")
+ * @property {number} [memoryMb]         heap limit of a test worker
  * @property {number} [loadTimeout]      ms a test file may take to load before it is declared hung
  * @property {number} [totalTimeout]     ms for the whole grade
  * @property {number} [graceMs]          ms past testTimeout before a silent test is declared stuck
@@ -73,7 +74,7 @@ const POLL_MS = 20;
  * killed (a loop), the session starts a fresh runner for the next run.
  */
 export class RunnerSession {
-  /** @type {{ files: string[], aliases: Record<string, string>, reference: boolean, testTimeout: number, labDir?: string, childProcesses?: boolean }} */
+  /** @type {{ files: string[], aliases: Record<string, string>, reference: boolean, testTimeout: number, labDir?: string, childProcesses?: boolean, memoryMb?: number }} */
   #config;
   /** @type {(ReturnType<typeof startRunner> & { reader: ReturnType<typeof journalReader>, exited: Promise<unknown> }) | null} */
   #child = null;
@@ -82,7 +83,7 @@ export class RunnerSession {
   /** @type {Set<string>} */
   #stale = new Set();
 
-  /** @param {{ files: string[], aliases: Record<string, string>, reference: boolean, testTimeout: number, labDir?: string, childProcesses?: boolean }} config */
+  /** @param {{ files: string[], aliases: Record<string, string>, reference: boolean, testTimeout: number, labDir?: string, childProcesses?: boolean, memoryMb?: number }} config */
   constructor(config) {
     this.#config = config;
   }
@@ -113,6 +114,7 @@ export class RunnerSession {
           testTimeout: this.#config.testTimeout,
           labDir: this.#config.labDir,
           childProcesses: this.#config.childProcesses,
+          memoryMb: this.#config.memoryMb,
         },
         true,
       );
@@ -125,8 +127,18 @@ export class RunnerSession {
     return this.#child;
   }
 
+  /** @type {Set<number>} processes learner code started (the journal names them) */
+  #adopted = new Set();
+
+  /** A process learner code started: it is killed with the session, even if it left the group. */
+  adopt(/** @type {number} */ pid) {
+    this.#adopted.add(pid);
+  }
+
   /** Kills the runner and everything it started. The next run starts a new one. */
   kill() {
+    for (const pid of this.#adopted) killGroup(pid);
+    this.#adopted.clear();
     if (!this.#child) return;
     this.#child.killGroup();
     this.#child.reader.close();
@@ -171,6 +183,7 @@ export async function supervise(options) {
       testTimeout: options.testTimeout,
       labDir: options.labDir,
       childProcesses: options.childProcesses,
+      memoryMb: options.memoryMb,
     });
   const startedBefore = session.started;
 
@@ -219,7 +232,8 @@ export async function supervise(options) {
       test.status = 'error';
       test.errors = fileErrors.get(test.file) ?? [];
     } else if (test.status === 'notRun' && test.errors.length === 0) {
-      test.errors = [{ message: 'not run: the grade was stopped before this test (time limit for the whole lab)' }];
+      const why = Date.now() > deadline ? 'the time limit for the whole lab ran out' : 'an earlier failure stopped the test process for good';
+      test.errors = [{ message: `not run: ${why} before this test` }];
     }
   }
   return {
@@ -328,6 +342,9 @@ async function runOnce(options) {
       case 'canary':
         canary = true;
         break;
+      case 'child':
+        options.session.adopt(event.pid);
+        break;
       case 'run-done':
         finishedCleanly = true;
         break;
@@ -389,13 +406,14 @@ async function runOnce(options) {
 
   /** @type {ErrorRecord | undefined} */
   let crash;
-  if (!culprit && !finishedCleanly) {
+  if (!culprit && running.size > 0) {
+    // A test that started and never ended took its process down with it (the runner, or the
+    // test worker, whose crash vitest reports as an error outside any test): that test failed.
     crash = {
       name: 'RunnerCrash',
       message:
-        'the test process ended before it finished. Did your code call process.exit(), or run out of memory?',
+        'the test process ended while this test ran. Did your code call process.exit(), or run out of memory?',
     };
-    // The test that was running when the process died is the one that killed it.
     for (const id of running.keys()) {
       const test = tests.get(id);
       if (test) {
@@ -404,6 +422,8 @@ async function runOnce(options) {
         settled += 1;
       }
     }
+  } else if (!culprit && !finishedCleanly) {
+    crash = { name: 'RunnerCrash', message: 'the test process ended before it finished, between tests.' };
   }
   return {
     fileErrors,
@@ -493,18 +513,51 @@ function startRunner(/** @type {object} */ runnerOptions, ipc = false) {
   };
 }
 
-/** Kills a process and everything it started (its group), ignoring a group that is already gone. */
+/**
+ * Kills a process and everything it started: its process group, and any descendant that left the
+ * group (a child spawned with `detached: true`). The tree is read before the kill: once the runner
+ * is dead, its orphans belong to init and can no longer be told apart.
+ */
 export function killGroup(/** @type {number | undefined} */ pid) {
   if (pid === undefined) return;
   if (process.platform === 'win32') {
     spawnSync('taskkill', ['/pid', String(pid), '/T', '/F'], { stdio: 'ignore' });
     return;
   }
+  const tree = descendants(pid);
   try {
     process.kill(-pid, 'SIGKILL');
   } catch {
     // ESRCH: nothing left in the group.
   }
+  for (const child of tree) {
+    try {
+      process.kill(child, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** Every process below `pid`, from `ps` (POSIX). */
+export function descendants(/** @type {number} */ pid) {
+  const listing = spawnSync('ps', ['-A', '-o', 'pid=,ppid='], { encoding: 'utf8' }).stdout ?? '';
+  /** @type {Map<number, number[]>} */
+  const children = new Map();
+  for (const line of listing.split('\n')) {
+    const [child, parent] = line.trim().split(/\s+/).map(Number);
+    if (!child || parent === undefined) continue;
+    children.set(parent, [...(children.get(parent) ?? []), child]);
+  }
+  const found = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    for (const child of children.get(queue.shift() ?? -1) ?? []) {
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found;
 }
 
 /** Reads the journal incrementally: each call returns the complete lines written since the last. */

@@ -1,7 +1,9 @@
 // Loaded by vitest in the worker before each hidden test file (a setup file). It appends one JSON
 // line per event to the journal named by GRADER_JOURNAL, synchronously: if learner code then hangs
 // the thread, every line written so far is already on disk for the supervising process to read.
+import childProcess from 'node:child_process';
 import { appendFileSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 
 const journal = process.env.GRADER_JOURNAL;
@@ -20,6 +22,21 @@ interface TaskLike {
 function write(event: object): void {
   if (journal) appendFileSync(journal, JSON.stringify(event) + '\n');
 }
+
+/**
+ * Names every process learner code starts, so the grader can kill it after the grade even if it
+ * left the process group (`detached: true`) and outlived its parent. spawn, exec, execFile and fork
+ * all go through ChildProcess#spawn.
+ */
+// spawn is internal to ChildProcess (not in its types), hence the cast.
+const prototype = childProcess.ChildProcess.prototype as unknown as { spawn: (...args: unknown[]) => unknown };
+const originalSpawn = prototype.spawn;
+prototype.spawn = function (this: childProcess.ChildProcess, ...args: unknown[]) {
+  const result = originalSpawn.apply(this, args);
+  if (this.pid !== undefined) write({ t: 'child', pid: this.pid });
+  return result;
+};
+syncBuiltinESMExports();
 
 function listTests(task: TaskLike, out: object[]): object[] {
   if (task.type === 'test') out.push({ id: task.id, name: task.name, mode: task.mode, meta: task.meta });
