@@ -124,7 +124,7 @@ async function main() {
 
 /** Keeps the latest grade of each lab in .grader/state/<lab>.json (the learner never edits it). */
 function saveState(/** @type {import('./report.mjs').GradeResult} */ result) {
-  const dir = join(ROOT, '.grader', 'state');
+  const dir = process.env.GRADER_STATE_DIR || join(ROOT, '.grader', 'state');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `${result.lab}.json`), JSON.stringify({ ...result, gradedAt: new Date().toISOString() }, null, 2) + '\n');
 }

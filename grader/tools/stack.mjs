@@ -13,9 +13,14 @@ import { LABS, ROOT } from '../course.mjs';
  * @property {string} why   for the line the tools print ("lab 2: yours (62/62 tests passed)")
  */
 
+/** Where grades, hints and quiz scores are kept: GRADER_STATE_DIR, or .grader/state. */
+export function stateDir() {
+  return process.env.GRADER_STATE_DIR || join(ROOT, '.grader', 'state');
+}
+
 /** The latest recorded grade of a lab, if the learner has graded it. */
 export function lastGrade(/** @type {import('../course.mjs').LabInfo} */ lab) {
-  const file = join(ROOT, '.grader', 'state', `${lab.folder}.json`);
+  const file = join(stateDir(), `${lab.folder}.json`);
   if (!existsSync(file)) return null;
   try {
     return JSON.parse(readFileSync(file, 'utf8'));

@@ -1,0 +1,70 @@
+// The bookshelf demo, run in a child process of `npm run serve` with the stack's --conditions:
+// lab 7's createDemo() on lab 3's serve(), over whichever labs 1 to 6 the conditions chose. It
+// logs one line per request, tells the parent where it listens, and closes its server when told
+// to stop (SIGTERM or SIGINT) or when the parent goes away.
+import type { StartResponse, TsgiApp } from '#contracts/tsgi';
+
+export type ServeMessage = { kind: 'listening'; url: string } | { kind: 'failed'; message: string };
+
+function tell(message: ServeMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (process.send) process.send(message, undefined, undefined, () => resolve());
+    else {
+      process.stdout.write(`${JSON.stringify(message)}\n`);
+      resolve();
+    }
+  });
+}
+
+/** The app, printing `GET /books/1 -> 200 OK` for each request. */
+function logged(app: TsgiApp): TsgiApp {
+  return (environ, startResponse) => {
+    const logging: StartResponse = (...args) => {
+      const target = environ.QUERY_STRING ? `${environ.PATH_INFO}?${environ.QUERY_STRING}` : environ.PATH_INFO;
+      process.stdout.write(`${environ.REQUEST_METHOD} ${target} -> ${args[0]}\n`);
+      return startResponse(...args);
+    };
+    return app(environ, logging);
+  };
+}
+
+async function main(): Promise<void> {
+  const port = Number(process.env.SERVE_PORT ?? 5000);
+  const host = process.env.SERVE_HOST ?? '127.0.0.1';
+  const { createDemo } = await import('#framework');
+  const { serve } = await import('#gateway');
+  let server;
+  try {
+    server = await serve(logged(createDemo().tsgi), { port, host });
+  } catch (error) {
+    const code = (error as { code?: string })?.code;
+    const message =
+      code === 'EADDRINUSE'
+        ? `port ${port} is in use: stop what runs there, or choose another with npm run serve -- --port ${port + 1}`
+        : error instanceof Error ? error.message : String(error);
+    await tell({ kind: 'failed', message });
+    process.exit(1);
+  }
+  const address = server.address();
+  const shownHost = !address || address.address === '0.0.0.0' || address.address === '::' ? 'localhost' : address.address.includes(':') ? `[${address.address}]` : address.address;
+  await tell({ kind: 'listening', url: `http://${shownHost}:${address?.port ?? port}/` });
+
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    // close() lets requests in flight finish; a browser's idle keep-alive connection must not
+    // keep us waiting, so there is a bound.
+    const bound = setTimeout(() => process.exit(0), 1500);
+    bound.unref();
+    void server.close().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('disconnect', stop); // the parent went away
+}
+
+main().catch(async (error: unknown) => {
+  await tell({ kind: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  process.exit(1);
+});
