@@ -2,7 +2,7 @@
 // @ts-check
 // `npm run grade <lab>`: grades a lab with its hidden tests and prints a report.
 // Exit code: 0 when every test passed, 1 when not, 2 when the grader was asked wrongly or broke.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import pc from 'picocolors';
@@ -10,6 +10,7 @@ import { LABS, ROOT, findLab, isPresent } from './course.mjs';
 import { UsageError, grade } from './grade.mjs';
 import { watch } from './watch.mjs';
 import { allPassed, formatReport } from './report.mjs';
+import { gitHubOutputLine, redact, toExercism, toGradescope, toJUnit } from './formats.mjs';
 
 const program = new Command()
   .name('npm run grade')
@@ -20,6 +21,11 @@ const program = new Command()
   .option('--solution', 'grade the reference solution instead of your code')
   .option('--own-stack', 'build on your own lower labs instead of the reference ones')
   .option('--json <file>', 'also write the results as JSON to <file>')
+  .option('--junit <file>', 'also write the results as JUnit XML to <file> (for CI)')
+  .option('--gradescope <file>', "also write Gradescope's results.json to <file> (hidden tests: name and points only)")
+  .option('--exercism <file>', "also write Exercism's test runner results.json to <file>")
+  .option('--github-classroom', "write the result GitHub Classroom's reporter reads to $GITHUB_OUTPUT (step output `result`)")
+  .option('--redact', "take the hidden tests' details (messages, expected and actual values, output) out of the files written")
   .option('--verbose', 'show every failure in full, not only the next milestone')
   .option('--no-state', "don't record this grade in your progress (.grader/state)")
   .option('--watch', 'regrade every time you save a file of the lab')
@@ -113,9 +119,25 @@ async function main() {
     throw new Error(`no tests ran for lab ${lab.number}:\n${result.problems.map((p) => p.message).join('\n')}`);
   }
   process.stdout.write(formatReport(result, { verbose: !!options.verbose, color: pc.isColorSupported }));
-  if (options.json) {
-    writeFileSync(options.json, JSON.stringify(result, null, 2) + '\n');
-    process.stdout.write(pc.dim(`results written to ${options.json}\n`));
+  // Written here, by the grading process, after the run: never by the process that ran the code.
+  const machine = options.redact ? redact(result) : result;
+  /** @type {[string | undefined, () => string][]} */
+  const outputs = [
+    [options.json, () => JSON.stringify(machine, null, 2) + '\n'],
+    [options.junit, () => toJUnit(machine)],
+    // toGradescope shows hidden tests' names and points only, --redact or not.
+    [options.gradescope, () => JSON.stringify(toGradescope(result), null, 2) + '\n'],
+    [options.exercism, () => JSON.stringify(toExercism(machine), null, 2) + '\n'],
+  ];
+  for (const [file, text] of outputs) {
+    if (!file) continue;
+    writeFileSync(file, text());
+    process.stdout.write(pc.dim(`results written to ${file}\n`));
+  }
+  if (options.githubClassroom) {
+    // A workflow step's outputs are lines appended to the file $GITHUB_OUTPUT names.
+    if (process.env.GITHUB_OUTPUT) appendFileSync(process.env.GITHUB_OUTPUT, gitHubOutputLine(machine));
+    else process.stdout.write(gitHubOutputLine(machine));
   }
   // The learner's own grades feed `npm run progress` and `npm run hint`.
   if (options.state && !options.solution && !options.labDir) saveState(result);

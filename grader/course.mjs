@@ -40,9 +40,33 @@ export const LABS = [
  * @property {boolean} [childProcesses]  its tests start programs: the workers may spawn processes
  */
 
-/** True when the lab's hidden tests exist in this copy of the course. */
+/**
+ * @typedef {object} ReleaseInfo   grader/release.json, written by `npm run release` in a students' copy
+ * @property {boolean} hidden        the copy has the hidden tests (self-study); false: it grades the visible examples
+ * @property {string[]} reference    lab folders whose reference solution is in reference/<folder>
+ * @property {Record<string, LabDetails>} labs   each lab's lab.json (the hidden folder is not there to read it from)
+ * @property {string} contact        who students ask when stuck
+ */
+
+/** @type {ReleaseInfo | null} what this copy is when it is a students' release; null in the full course */
+export const RELEASE = existsSync(join(ROOT, 'grader', 'release.json'))
+  ? JSON.parse(readFileSync(join(ROOT, 'grader', 'release.json'), 'utf8'))
+  : null;
+
+/** True in a students' release without hidden tests: `npm run grade` runs the visible examples. */
+export function examplesOnly() {
+  return RELEASE !== null && !RELEASE.hidden;
+}
+
+/** True when the lab can be graded in this copy of the course (its hidden tests, or in a release its examples). */
 export function isPresent(/** @type {LabInfo} */ lab) {
+  if (examplesOnly()) return existsSync(join(ROOT, 'labs', lab.folder, 'index.ts'));
   return existsSync(hiddenDir(lab));
+}
+
+/** True when this copy has the reference of a lab: solutions/ in the course, reference/ in a release. */
+export function hasReference(/** @type {LabInfo} */ lab) {
+  return existsSync(join(ROOT, 'solutions', lab.folder)) || (RELEASE?.reference ?? []).includes(lab.folder);
 }
 
 export function hiddenDir(/** @type {LabInfo} */ lab) {
@@ -51,7 +75,10 @@ export function hiddenDir(/** @type {LabInfo} */ lab) {
 
 /** @returns {LabDetails} */
 export function labDetails(/** @type {LabInfo} */ lab) {
-  return JSON.parse(readFileSync(join(hiddenDir(lab), 'lab.json'), 'utf8'));
+  const file = join(hiddenDir(lab), 'lab.json');
+  const details = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : RELEASE?.labs[lab.folder];
+  if (!details) throw new Error(`no lab.json for ${lab.folder}: neither grader/hidden/${lab.folder}/lab.json nor grader/release.json has it`);
+  return details;
 }
 
 /**

@@ -6,7 +6,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultServerConditions } from 'vite';
 import { createVitest } from 'vitest/node';
-import { ROOT, findLab } from './course.mjs';
+import { LABS, ROOT, findLab, hasReference } from './course.mjs';
 
 const args = process.argv.slice(2);
 const solution = args.includes('--solution') || process.env.npm_config_solution === 'true';
@@ -23,7 +23,7 @@ if (files.length === 0) {
   process.exit(2);
 }
 // Like the grader: the labs below this one are the reference ones, when the course has them.
-const reference = existsSync(join(ROOT, 'solutions'));
+const reference = LABS.some((l) => l.number < lab.number && hasReference(l));
 const conditions = reference ? ['reference', ...defaultServerConditions] : [...defaultServerConditions];
 const vitest = await createVitest(
   'test',

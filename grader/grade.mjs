@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { ROOT, courseVersion, hiddenDir, labDetails } from './course.mjs';
+import { LABS, ROOT, courseVersion, examplesOnly, hasReference, hiddenDir, labDetails } from './course.mjs';
 import { buildResult } from './report.mjs';
 import { supervise } from './supervisor.mjs';
 
@@ -28,20 +28,31 @@ export class UsageError extends Error {}
  */
 export function gradePlan(options) {
   const { lab } = options;
-  const details = labDetails(lab);
+  const examples = examplesOnly();
+  if (options.solution && !existsSync(join(ROOT, 'solutions'))) {
+    throw new UsageError('this copy of the course has no reference solutions: --solution needs the instructor\'s copy.');
+  }
   const targetDir = options.labDir ?? join(ROOT, options.solution ? 'solutions' : 'labs', lab.folder);
   if (!existsSync(join(targetDir, 'index.ts'))) {
     throw new UsageError(`${relative(ROOT, targetDir)}/index.ts does not exist: nothing to grade.`);
   }
-  const haveReference = existsSync(join(ROOT, 'solutions'));
-  const reference = haveReference && !options.ownStack;
+  // In a students' release without hidden tests, the lab's visible examples are the tests. They
+  // carry no milestones: they are one group, "Visible examples".
+  const details = examples
+    ? { ...labDetails(lab), milestones: [{ id: 'other', title: 'Visible examples (the hidden tests run when you submit)', lesson: lab.lesson }] }
+    : labDetails(lab);
+  const lower = LABS.filter((l) => l.number < lab.number);
+  // The `reference` condition picks reference/ or solutions/ for every lower lab that has one;
+  // a release's imports map sends the others to labs/ whatever the condition.
+  const reference = !options.ownStack && lower.some(hasReference);
   return {
     lab,
     details,
     targetDir,
     reference,
+    examples,
     session: {
-      files: testFiles(lab),
+      files: examples ? exampleFiles(targetDir) : testFiles(lab),
       aliases: { [`@lab/${lab.slug}`]: join(targetDir, 'index.ts') },
       reference,
       testTimeout: details.testTimeout,
@@ -99,23 +110,46 @@ export async function grade(options, session) {
     session,
     refuse: forbiddenImports(plan.targetDir) ?? undefined,
   });
-  return buildResult({
+  const result = buildResult({
     lab: plan.lab,
     details: plan.details,
     outcome,
     target: relative(ROOT, plan.targetDir).split(sep).join('/'),
     layers: layersLabel(plan.lab.number, plan.reference, !!options.solution),
     courseVersion: courseVersion(),
-    testsHash: testsHash(plan.lab),
-    note: options.note,
+    testsHash: plan.examples ? filesHash([plan.targetDir], (name) => name.endsWith('.test.ts')) : testsHash(plan.lab),
+    note: plan.examples ? examplesNote(plan.session.files, options.note) : options.note,
   });
+  // Machine formats (formats.mjs) show a hidden test's name and points only; examples are visible.
+  return plan.examples ? { ...result, hidden: false } : result;
+}
+
+/** The visible example tests of the graded folder (labs/<lab>/examples.test.ts and any the learner added). */
+export function exampleFiles(/** @type {string} */ dir) {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.test.ts'))
+    .sort()
+    .map((name) => join(dir, name));
+}
+
+function examplesNote(/** @type {string[]} */ files, /** @type {string | undefined} */ note) {
+  const names = files.map((file) => relative(ROOT, file).split(sep).join('/')).join(', ');
+  const line =
+    `This copy of the course has no hidden tests: these are the visible examples (${names || 'none found'}). ` +
+    'The hidden tests, which decide your grade, run when you submit.';
+  return note ? `${line}\n${note}` : line;
 }
 
 function layersLabel(/** @type {number} */ number, /** @type {boolean} */ reference, /** @type {boolean} */ solution) {
   if (number === 1) return 'no lower layers';
   const range = number === 2 ? 'lab 1' : `labs 1-${number - 1}`;
-  if (solution || reference) return `${range}: reference`;
-  return `${range}: your own`;
+  const lower = LABS.filter((l) => l.number < number);
+  const ref = lower.filter(hasReference);
+  if (!solution && !reference) return `${range}: your own`;
+  if (ref.length === lower.length) return `${range}: reference`;
+  // A release with the reference of some labs only: say which is which.
+  const own = lower.filter((l) => !ref.includes(l));
+  return `${range}: reference ${ref.map((l) => l.number).join(', ')}, your own ${own.map((l) => l.number).join(', ')}`;
 }
 
 /** The lab's hidden test files, sorted so runs are repeatable. */
@@ -132,10 +166,15 @@ export function testFiles(/** @type {import('./course.mjs').LabInfo} */ lab) {
  * tests, its lab.json and the harness. Two reports with the same hash were graded alike.
  */
 export function testsHash(/** @type {import('./course.mjs').LabInfo} */ lab) {
+  return filesHash([hiddenDir(lab)]);
+}
+
+/** Hash of the files of some folders (those `keep` accepts) and of the harness. */
+function filesHash(/** @type {string[]} */ dirs, keep = (/** @type {string} */ _name) => true) {
   const hash = createHash('sha256');
-  const dirs = [hiddenDir(lab), join(ROOT, 'grader', 'harness')];
-  for (const dir of dirs) {
+  for (const dir of [...dirs, join(ROOT, 'grader', 'harness')]) {
     for (const name of readdirSync(dir).sort()) {
+      if (dir !== join(ROOT, 'grader', 'harness') && !keep(name)) continue;
       hash.update(`${relative(ROOT, join(dir, name))}\0`);
       hash.update(readFileSync(join(dir, name)));
     }

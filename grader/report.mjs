@@ -46,6 +46,7 @@ import { ROOT } from './course.mjs';
  * @property {TestResult[]} tests
  * @property {{ message: string, location?: string, frame?: string }[]} problems   errors outside any test
  * @property {string} [note]        a line for the top of the report (how the target was chosen)
+ * @property {boolean} [hidden]     false when the tests were visible ones (a release's examples): machine formats then show details
  */
 
 /**

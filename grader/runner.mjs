@@ -3,7 +3,7 @@
 // its own, tells it what to run in one JSON argument, and watches the journal it and its vitest
 // workers write. This process never prints a report: if learner code wedges or kills it, the
 // supervisor still owns the results. It only runs tests.
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { defaultServerConditions } from 'vite';
@@ -89,7 +89,15 @@ function permissionFlags() {
   if (process.env.GRADER_NO_PERMISSIONS === '1') return [];
   const read = [join(options.root, 'node_modules'), join(options.root, 'labs'), join(options.root, 'grader', 'harness'), tmpdir()];
   if (options.labDir) read.push(options.labDir);
-  const flags = ['--experimental-permission', ...read.map((path) => `--allow-fs-read=${path}`), `--allow-fs-write=${tmpdir()}`];
+  // Node checks the real path of what is opened: a symlinked node_modules (or tmp) must be allowed
+  // under its real name too.
+  const real = read.flatMap((path) => (existsSync(path) ? [path, realpathSync(path)] : [path]));
+  const writable = [...new Set([tmpdir(), realpathSync(tmpdir())])];
+  const flags = [
+    '--experimental-permission',
+    ...[...new Set(real)].map((path) => `--allow-fs-read=${path}`),
+    ...writable.map((path) => `--allow-fs-write=${path}`),
+  ];
   if (options.childProcesses) flags.push('--allow-child-process');
   return ['--no-warnings=ExperimentalWarning', ...flags];
 }

@@ -1,0 +1,256 @@
+#!/usr/bin/env node
+// @ts-check
+// `npm run release -- --out DIR [--keep-hidden] [--reference lab1,lab2] [--contact TEXT]`:
+// the students' copy of the course. Everything a student needs (package files, README, lessons,
+// the labs as the starters ship, the contracts, the grader) and nothing they must not have: no
+// solutions/, no hidden tests (unless --keep-hidden, for self-study). --reference ships the
+// reference of labs whose deadline has passed, in reference/<lab>, so later labs can run on it.
+// The release says what it is in grader/release.json, which the grader reads.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { LABS, ROOT, findLab, hiddenDir, isPresent, labDetails } from '../course.mjs';
+import { copyFiles, listFiles, starterFiles, writeFiles } from './files.mjs';
+
+/** Course files at the top that a student copy keeps. tsconfig.solutions.json and the course's
+ * own CI and vitest.config.ts (its self-tests) stay behind. */
+const TOP_FILES = ['package-lock.json', '.gitattributes', '.gitignore', 'tsconfig.base.json', 'tsconfig.json'];
+/** What of grader/ stays behind: the hidden tests, the course's self-tests and self-check, the
+ * benchmarks, and this classroom folder (the instructor's). Anything else in grader/ ships. */
+const GRADER_KEPT_BACK = new Set(['hidden', 'selftest', 'bench', 'classroom', 'selfcheck.mjs', 'release.json']);
+
+/**
+ * @typedef {object} ReleaseOptions
+ * @property {string} out
+ * @property {boolean} [keepHidden]
+ * @property {import('../course.mjs').LabInfo[]} [reference]
+ * @property {string} [contact]   who students ask (default: their instructor or teaching assistant)
+ * @property {boolean} [force]    empty `out` first if it holds anything
+ * @property {(message: string) => void} [warn]
+ *
+ * @typedef {object} ReleaseInfo   grader/release.json
+ * @property {boolean} hidden        the hidden tests are in this copy
+ * @property {string[]} reference    lab folders whose reference is in reference/
+ * @property {Record<string, import('../course.mjs').LabDetails>} labs   each lab's milestones and test timeout
+ * @property {string} contact
+ */
+
+/**
+ * Writes the release into options.out and returns what it wrote.
+ * @param {ReleaseOptions} options
+ */
+export function buildRelease(options) {
+  const out = resolve(options.out);
+  const warn = options.warn ?? ((message) => process.stderr.write(`release: ${message}\n`));
+  const inside = relative(ROOT, out);
+  if (!inside || (!inside.startsWith('..') && !isAbsolute(inside))) {
+    throw new Error(`--out ${options.out} is inside the course: write the release somewhere else`);
+  }
+  if (existsSync(out) && readdirSync(out).length > 0) {
+    if (!options.force) throw new Error(`${out} is not empty: choose an empty folder, or add --force to replace what is there`);
+    rmSync(out, { recursive: true, force: true });
+  }
+  mkdirSync(out, { recursive: true });
+
+  const labs = LABS.filter((lab) => isPresent(lab) && existsSync(join(ROOT, 'labs', lab.folder)));
+  const reference = (options.reference ?? []).filter((lab) => labs.includes(lab));
+  for (const lab of options.reference ?? []) {
+    if (!reference.includes(lab)) warn(`lab ${lab.number} is not in this course yet: no reference shipped for it`);
+  }
+
+  copyFiles(ROOT, TOP_FILES.filter((name) => existsSync(join(ROOT, name))), out);
+  copyFiles(ROOT, listFiles(join(ROOT, 'lessons')).map((rel) => `lessons/${rel}`), out);
+  copyFiles(ROOT, listFiles(join(ROOT, 'labs', 'contracts')).map((rel) => `labs/contracts/${rel}`), out);
+  for (const lab of labs) writeFiles(join(out, 'labs', lab.folder), starterFiles(lab.folder, warn));
+  const graderFiles = listFiles(join(ROOT, 'grader'), { skip: (rel) => GRADER_KEPT_BACK.has(rel.replace(/\/$/, '').split('/')[0] ?? '') });
+  copyFiles(ROOT, graderFiles.map((rel) => `grader/${rel}`), out);
+  if (options.keepHidden) {
+    for (const lab of labs) copyFiles(ROOT, listFiles(hiddenDir(lab)).map((rel) => `grader/hidden/${lab.folder}/${rel}`), out);
+  }
+  for (const lab of reference) {
+    writeFiles(join(out, 'reference', lab.folder), new Map(listFiles(join(ROOT, 'solutions', lab.folder)).map((rel) => [rel, readFileSync(join(ROOT, 'solutions', lab.folder, rel))])));
+  }
+
+  /** @type {ReleaseInfo} */
+  const info = {
+    hidden: !!options.keepHidden,
+    reference: reference.map((lab) => lab.folder),
+    labs: Object.fromEntries(labs.map((lab) => [lab.folder, labDetails(lab)])),
+    contact: options.contact ?? 'your instructor or teaching assistant',
+  };
+  writeFileSync(join(out, 'grader', 'release.json'), JSON.stringify(info, null, 2) + '\n');
+  const pkg = releasePackage(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')), out, reference);
+  writeFileSync(join(out, 'package.json'), JSON.stringify(pkg.json, null, 2) + '\n');
+  writeFileSync(join(out, 'README.md'), releaseReadme(readFileSync(join(ROOT, 'README.md'), 'utf8'), info, labs));
+
+  const leaks = findLeaks(out, { keepHidden: !!options.keepHidden, reference });
+  if (leaks.length > 0) {
+    throw new Error(`the release holds files it must not (removed nothing; fix the course): ${leaks.join(', ')}`);
+  }
+  return { out, labs: labs.map((l) => l.folder), info, droppedScripts: pkg.dropped, files: listFiles(out).length };
+}
+
+/**
+ * The release's package.json: the imports map points every lab at labs/, and the labs shipped
+ * as reference at reference/ under the `reference` condition (and `reference-<lab>`, which the
+ * learner's tools use); scripts whose program is not in the release are dropped, and `test`
+ * becomes the student's own check: type-check the labs, run every lab's visible examples.
+ * @param {any} source
+ * @param {string} out
+ * @param {import('../course.mjs').LabInfo[]} reference
+ */
+export function releasePackage(source, out, reference) {
+  const json = structuredClone(source);
+  for (const lab of LABS) {
+    const key = `#${lab.slug}`;
+    if (!(key in (json.imports ?? {}))) continue;
+    const own = `./labs/${lab.folder}/index.ts`;
+    json.imports[key] = reference.includes(lab)
+      ? { reference: `./reference/${lab.folder}/index.ts`, [`reference-${lab.slug}`]: `./reference/${lab.folder}/index.ts`, default: own }
+      : own;
+  }
+  /** @type {string[]} */
+  const dropped = [];
+  for (const [name, command] of Object.entries(/** @type {Record<string, string>} */ (json.scripts ?? {}))) {
+    const program = /^node\s+(\S+)/.exec(command)?.[1];
+    if (program && !existsSync(join(out, program))) {
+      delete json.scripts[name];
+      if (name !== 'test') dropped.push(name);
+    }
+  }
+  json.scripts.test = 'tsc -p tsconfig.json && vitest run labs/';
+  return { json, dropped };
+}
+
+/**
+ * The course README with a first section about this copy: what is not in it, what `npm run
+ * grade` does here, which layers the labs run on, and who to ask when a lower lab is broken.
+ * @param {string} readme
+ * @param {ReleaseInfo} info
+ * @param {import('../course.mjs').LabInfo[]} labs
+ */
+export function releaseReadme(readme, info, labs) {
+  const refLabs = labs.filter((lab) => info.reference.includes(lab.folder));
+  const list = (/** @type {import('../course.mjs').LabInfo[]} */ ls) =>
+    ls.length === 1 ? `lab ${ls[0]?.number}` : `labs ${ls.slice(0, -1).map((l) => l.number).join(', ')} and ${ls.at(-1)?.number}`;
+  const lines = [
+    '## This copy of the course',
+    '',
+    'This is the students\' copy. It has the lessons, the labs with their starter code and the grader,',
+    info.hidden
+      ? 'and the hidden tests (for self-study), but not the reference solutions.'
+      : 'but not the reference solutions and not the hidden tests that decide your grade.',
+    '',
+  ];
+  if (info.hidden) {
+    lines.push('`npm run grade lab3` runs lab 3\'s hidden tests, as the rest of this README describes.');
+  } else {
+    lines.push(
+      '`npm run grade lab3` runs the visible example tests of lab 3 (`labs/lab3-gateway/examples.test.ts`)',
+      'and says so at the top of its report. The hidden tests run when you submit your work: passing',
+      'the examples is a good sign, not a grade. Add your own tests to the examples file as you go.',
+    );
+  }
+  lines.push(
+    '',
+    '`npm test` checks your own work: it type-checks `labs/` and runs every lab\'s visible examples.',
+    'Where the rest of this README mentions `solutions/` or `--solution`, that is the instructor\'s copy.',
+    '',
+    '### When a lab you finished earlier is broken',
+    '',
+    'Each lab builds on the ones before it: lab 3 runs on labs 1 and 2.',
+  );
+  if (refLabs.length > 0) {
+    lines.push(
+      `For ${list(refLabs)}, this copy includes the course's reference (in \`reference/\`): later labs run on`,
+      'it, so a bug left in those labs of yours costs nothing in the labs after them. Add',
+      '`-- --own-stack` to `npm run grade` to run on your own instead.',
+      '',
+    );
+  }
+  const own = labs.filter((lab) => !info.reference.includes(lab.folder));
+  if (own.length > 0) {
+    lines.push(
+      `${refLabs.length > 0 ? 'For the other labs' : 'Here'}, later labs run on **your own** earlier labs. If one of them is broken, the`,
+      'report of a later lab shows failures whose location (`at labs/lab2-server/...`) is in the',
+      'earlier lab: grade that lab (`npm run grade lab2`) and fix it first, or, if you are stuck,',
+      `ask ${info.contact} for the reference of that lab. Instructors release each lab's reference`,
+      'after its deadline; it arrives in `reference/` and the grader then uses it by itself.',
+    );
+  }
+  lines.push(
+    '',
+    '**Your submission is graded on the reference labs below it**, whatever state your own earlier',
+    'labs are in: a bug in lab 2 costs points in lab 2 only.',
+    '',
+  );
+  const section = lines.join('\n');
+  // After the introduction: before the first second-level heading.
+  const at = readme.search(/^## /m);
+  return at < 0 ? `${readme.trimEnd()}\n\n${section}` : `${readme.slice(0, at)}${section}\n${readme.slice(at)}`;
+}
+
+/**
+ * Files of the release that must not be there: a solution file (one that differs from its
+ * starter) outside reference/, or a hidden test when the release keeps none. Compares contents,
+ * so a renamed or moved copy is found too.
+ * @param {string} out
+ * @param {{ keepHidden: boolean, reference: import('../course.mjs').LabInfo[] }} options
+ */
+export function findLeaks(out, options) {
+  const hash = (/** @type {Buffer} */ data) => createHash('sha256').update(data).digest('hex');
+  /** @type {Map<string, string>} */
+  const secret = new Map();
+  for (const lab of LABS) {
+    const solutionDir = join(ROOT, 'solutions', lab.folder);
+    if (existsSync(solutionDir)) {
+      const starter = existsSync(join(ROOT, 'labs', lab.folder)) ? starterFiles(lab.folder) : new Map();
+      for (const rel of listFiles(solutionDir)) {
+        const data = readFileSync(join(solutionDir, rel));
+        if (!starter.get(rel)?.equals(data)) secret.set(hash(data), `solutions/${lab.folder}/${rel}`);
+      }
+    }
+    if (!options.keepHidden && existsSync(hiddenDir(lab))) {
+      for (const rel of listFiles(hiddenDir(lab))) secret.set(hash(readFileSync(join(hiddenDir(lab), rel))), `grader/hidden/${lab.folder}/${rel}`);
+    }
+  }
+  const allowed = options.reference.map((lab) => `reference/${lab.folder}/`);
+  return listFiles(out)
+    .filter((rel) => !allowed.some((prefix) => rel.startsWith(prefix)))
+    .filter((rel) => secret.has(hash(readFileSync(join(out, rel)))))
+    .map((rel) => `${rel} (= ${secret.get(hash(readFileSync(join(out, rel))))})`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  const program = new Command()
+    .name('npm run release --')
+    .requiredOption('--out <dir>', 'an empty folder outside the course for the students\' copy')
+    .option('--keep-hidden', 'keep the hidden tests (a copy for self-study)')
+    .option('--reference <labs>', 'ship the reference of these labs (past their deadline), e.g. lab1,lab2', '')
+    .option('--contact <text>', 'who students ask when stuck, for the README', 'your instructor or teaching assistant')
+    .option('--force', 'empty --out first if it holds anything')
+    .parse();
+  const options = program.opts();
+  /** @type {import('../course.mjs').LabInfo[]} */
+  const reference = [];
+  for (const name of String(options.reference).split(',').map((s) => s.trim()).filter(Boolean)) {
+    const lab = findLab(name);
+    if (!lab) {
+      console.error(`release: no lab called "${name}" (--reference takes names like lab1,lab2)`);
+      process.exit(2);
+    }
+    reference.push(lab);
+  }
+  try {
+    const made = buildRelease({ out: options.out, keepHidden: !!options.keepHidden, reference, contact: options.contact, force: !!options.force });
+    console.log(`wrote the students' copy to ${made.out}: ${made.files} files, labs ${made.labs.join(', ')}`);
+    console.log(`hidden tests: ${made.info.hidden ? 'included (self-study)' : 'not included'}; reference shipped: ${made.info.reference.join(', ') || 'none'}`);
+    if (made.droppedScripts.length > 0) console.log(`scripts left out (their programs are not in the release): ${made.droppedScripts.join(', ')}`);
+    console.log('npm test in the release type-checks labs/ and runs the visible examples.');
+  } catch (error) {
+    console.error(`release: ${error instanceof Error ? error.message : error}`);
+    process.exit(2);
+  }
+}

@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+// @ts-check
+// The Node core of the Gradescope autograder's run_autograder (built by autograder.mjs). It runs
+// in <AUTOGRADER_ROOT>/source (Gradescope's /autograder/source): takes the lab's files, and only
+// those, from <AUTOGRADER_ROOT>/submission, grades them with the hidden tests, and writes
+// <AUTOGRADER_ROOT>/results/results.json. This process never runs student code: the grader's
+// runner does, in a process group that is gone by the time the results are written.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ROOT, findLab } from '../course.mjs';
+import { redact, toGradescope } from '../formats.mjs';
+import { grade } from '../grade.mjs';
+import { formatReport } from '../report.mjs';
+import { listFiles } from './files.mjs';
+import { describeSubmission, planSubmission, stageSubmission } from './submission.mjs';
+
+/**
+ * @typedef {object} AutograderConfig   grader/classroom/autograder.json, written by autograder.mjs
+ * @property {string} lab
+ * @property {import('../formats.mjs').GradescopeVisibility} visibility
+ * @property {boolean} fullFeedback
+ */
+
+/**
+ * Grades the submission and writes results.json. Returns what it wrote.
+ * @param {{ autograderRoot?: string, log?: (text: string) => void }} [options]
+ */
+export async function autograde(options = {}) {
+  const base = resolve(options.autograderRoot ?? process.env.AUTOGRADER_ROOT ?? '/autograder');
+  const log = options.log ?? ((text) => process.stdout.write(text));
+  const resultsFile = join(base, 'results', 'results.json');
+  const started = Date.now();
+  /** @type {AutograderConfig} */
+  const config = JSON.parse(readFileSync(join(ROOT, 'grader', 'classroom', 'autograder.json'), 'utf8'));
+  const lab = findLab(config.lab);
+  if (!lab) throw new Error(`autograder.json names an unknown lab: ${config.lab}`);
+
+  const starterDir = join(ROOT, 'grader', 'classroom', 'starter', lab.folder);
+  /** @type {Map<string, Buffer>} */
+  const starter = new Map(listFiles(starterDir).map((rel) => [rel, readFileSync(join(starterDir, rel))]));
+  const plan = planSubmission(join(base, 'submission'), lab, { courseRoot: ROOT, starter });
+  /** @param {object} results */
+  const write = (results) => {
+    mkdirSync(join(base, 'results'), { recursive: true });
+    writeFileSync(resultsFile, JSON.stringify(results, null, 2) + '\n');
+    return results;
+  };
+
+  if (plan.labPath === null) {
+    const text = describeSubmission(plan, lab);
+    log(text + '\n');
+    return write({ score: 0, output: text, output_format: 'text', visibility: 'visible', stdout_visibility: 'hidden', tests: [] });
+  }
+  const { filled } = stageSubmission(plan, join(ROOT, 'labs', lab.folder), starter);
+  const summary = describeSubmission(plan, lab, filled);
+  const result = await grade({ lab });
+  if (result.tests.length === 0) {
+    throw new Error(`no tests ran for lab ${lab.number}:\n${result.problems.map((p) => p.message).join('\n')}`);
+  }
+  const shown = config.fullFeedback ? result : redact(result);
+  const intro = config.fullFeedback
+    ? ''
+    : `The tests are hidden: each shows its name and points, not its inputs or expected values.\n` +
+      `The milestones below, the hints and the lesson links say what to work on next.\n\n`;
+  const output = `${summary}\n\n${intro}${formatReport(shown)}`;
+  const results = toGradescope(result, {
+    visibility: config.visibility,
+    fullFeedback: config.fullFeedback,
+    output,
+    executionTime: (Date.now() - started) / 1000,
+  });
+  // The instructor's view (Gradescope keeps stdout from students): the report in full.
+  log(`${summary}\n\n${formatReport(result, { verbose: true })}`);
+  return write(results);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  autograde().then(
+    () => process.exit(0),
+    (error) => {
+      // Still leave a results.json: a student sees that the grader failed, not a blank page.
+      process.stderr.write(`autograder: internal error\n${error?.stack ?? error}\n`);
+      const base = resolve(process.env.AUTOGRADER_ROOT ?? '/autograder');
+      try {
+        mkdirSync(join(base, 'results'), { recursive: true });
+        writeFileSync(
+          join(base, 'results', 'results.json'),
+          JSON.stringify({
+            score: 0,
+            output: 'The autograder itself failed on this submission (not necessarily your code). Your instructor can see why; please tell them.',
+            visibility: 'visible',
+            stdout_visibility: 'hidden',
+            tests: [],
+          }) + '\n',
+        );
+      } catch {
+        // nothing more to do: Gradescope reports a missing results.json itself
+      }
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,225 @@
+// @ts-check
+// A student's submission, as the autograder and the batch grader see it: find the lab in it
+// (the whole repository, the lab folder alone, or the lab's files at the top), take the lab's own
+// files and nothing else, and say what was left out. Changes to tests, the grader, package.json,
+// the contracts or other labs never reach a grade: the course's own copies are used.
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { basename, join, posix, relative, sep } from 'node:path';
+import { LABS, ROOT } from '../course.mjs';
+import { listTree, sameFile, writeFiles } from './files.mjs';
+
+/** A learner's file bigger than this is not source code. */
+const MAX_FILE_BYTES = 1 << 20;
+/** A lab folder with more files than this is not a lab folder. */
+const MAX_LAB_FILES = 400;
+
+/**
+ * @typedef {object} Ignored
+ * @property {string} path     relative to the submission
+ * @property {string} [inCourse]  the same file's place in the course, when the submission holds one
+ * @property {'changed' | 'course' | 'other-lab' | 'test' | 'elsewhere' | 'too-big' | 'link'} kind
+ *   changed: a course file (package.json, tsconfig, the grader, the contracts) that differs from the
+ *   course's; course: a course-owned path the grading copy does not have (a new file in grader/,
+ *   reference/); other-lab, elsewhere: the rest of a repository; test: the lab's own test files
+ *
+ * @typedef {object} SubmissionPlan
+ * @property {string} dir            the submission folder
+ * @property {string | null} labPath  where the lab folder is inside it, `` for the submission itself; null: not found
+ * @property {string[]} take         files of the lab folder that are graded, relative to it
+ * @property {Ignored[]} ignored
+ */
+
+const isTest = (/** @type {string} */ rel) => /\.(test|spec)\.[cm]?[jt]sx?$/.test(rel);
+
+/** Files that belong to the course, never to a submission, whatever their content. */
+const COURSE_FILE = /^(package\.json|package-lock\.json|tsconfig[^/]*\.json|vitest\.config\.[^/]+|\.gitattributes|grader\/|labs\/contracts\/|solutions\/|reference\/)/;
+
+/**
+ * Finds the lab in a submission and sorts its files into graded and ignored.
+ * @param {string} dir   the submission folder
+ * @param {import('../course.mjs').LabInfo} lab
+ * @param {{ courseRoot?: string, starter?: Map<string, Buffer> }} [options]
+ *   courseRoot: the course copy to compare the other files with (unchanged ones are not listed);
+ *   starter: the lab's starter files, to recognise a lab folder by its contents and to tell a
+ *   changed example test from an untouched one
+ * @returns {SubmissionPlan}
+ */
+export function planSubmission(dir, lab, options = {}) {
+  const courseRoot = options.courseRoot ?? ROOT;
+  const { files, links } = listTree(dir);
+  const starter = options.starter ?? new Map();
+  const labPath = locateLab(files, lab, [...starter.keys()]);
+  /** @type {Ignored[]} */
+  const ignored = links.map((path) => ({ path, kind: /** @type {const} */ ('link') }));
+  if (labPath === null) return { dir, labPath, take: [], ignored };
+
+  const prefix = labPath === '' ? '' : `${labPath}/`;
+  // The course folder the submission holds: the repository around labs/<lab>, if that is the layout.
+  const base = labPath.endsWith(`labs/${lab.folder}`) ? labPath.slice(0, -`labs/${lab.folder}`.length) : null;
+  /** @type {string[]} */
+  const take = [];
+  for (const path of files) {
+    if (path.startsWith(prefix)) {
+      const rel = path.slice(prefix.length);
+      if (isTest(rel)) {
+        // The lab's own example tests are not run by the grader: only a changed one is worth a word.
+        const shipped = starter.get(rel);
+        if (!shipped || !shipped.equals(readFileSync(join(dir, path)))) ignored.push({ path, kind: 'test' });
+      } else if (statSync(join(dir, path)).size > MAX_FILE_BYTES) {
+        ignored.push({ path, kind: 'too-big' });
+      } else take.push(rel);
+      continue;
+    }
+    const inCourse = base !== null && path.startsWith(base) ? path.slice(base.length) : base === null ? path : null;
+    if (inCourse === null) {
+      ignored.push({ path, kind: 'elsewhere' });
+      continue;
+    }
+    if (existsSync(join(courseRoot, inCourse)) && sameFile(join(dir, path), join(courseRoot, inCourse))) continue;
+    const other = LABS.find((l) => l !== lab && inCourse.startsWith(`labs/${l.folder}/`));
+    if (other) ignored.push({ path, inCourse, kind: 'other-lab' });
+    else if (!COURSE_FILE.test(inCourse)) ignored.push({ path, inCourse, kind: 'elsewhere' });
+    else if (existsSync(join(courseRoot, inCourse))) ignored.push({ path, inCourse, kind: 'changed' });
+    else ignored.push({ path, inCourse, kind: 'course' });
+  }
+  if (take.length > MAX_LAB_FILES) {
+    return { dir, labPath: null, take: [], ignored: [...ignored, { path: `${prefix}(${take.length} files)`, kind: 'too-big' }] };
+  }
+  return { dir, labPath, take, ignored };
+}
+
+/**
+ * Where the lab folder is: `labs/<lab>` anywhere (a repository, perhaps inside a zip's top
+ * folder), else a folder named after the lab, else the folder (the submission itself first)
+ * holding an index.ts and most of the starter's file names.
+ * @param {string[]} files
+ * @param {import('../course.mjs').LabInfo} lab
+ * @param {string[]} starterNames
+ * @returns {string | null}
+ */
+export function locateLab(files, lab, starterNames) {
+  const dirOf = (/** @type {string} */ f) => (posix.dirname(f) === '.' ? '' : posix.dirname(f));
+  const shortest = (/** @type {string[]} */ list) => list.sort((a, b) => a.length - b.length || a.localeCompare(b))[0] ?? null;
+  // A folder named after the lab counts with any .ts file in it (index.ts may be the one missing).
+  const withTs = [...new Set(files.filter((f) => f.endsWith('.ts')).map(dirOf))];
+  const inRepo = withTs.filter((d) => d === `labs/${lab.folder}` || d.endsWith(`/labs/${lab.folder}`));
+  if (inRepo.length > 0) return shortest(inRepo);
+  const named = withTs.filter((d) => posix.basename(d) === lab.folder);
+  if (named.length > 0) return shortest(named);
+  const folders = files.filter((f) => f === 'index.ts' || f.endsWith('/index.ts')).map(dirOf);
+  const otherLab = (/** @type {string} */ d) => LABS.some((l) => l !== lab && (posix.basename(d) === l.folder || d.includes(`labs/${l.folder}`)));
+  const wanted = starterNames.filter((n) => n.endsWith('.ts') && !isTest(n) && !n.includes('/'));
+  const overlap = (/** @type {string} */ d) => wanted.filter((n) => files.includes(d === '' ? n : `${d}/${n}`)).length;
+  const candidates = folders.filter((d) => !otherLab(d) && (wanted.length === 0 || overlap(d) * 2 >= wanted.length));
+  if (candidates.length === 0) return null;
+  return candidates.sort((a, b) => overlap(b) - overlap(a) || a.length - b.length)[0] ?? null;
+}
+
+/**
+ * Writes the lab to grade into `dest`: the starter first, then the submission's lab files over
+ * it, so a file the student left out is the starter's (its tests fail with its TODO message
+ * instead of the whole lab failing to load).
+ * @param {SubmissionPlan} plan
+ * @param {string} dest
+ * @param {Map<string, Buffer>} starter
+ * @returns {{ filled: string[] }} the starter files the submission lacked
+ */
+export function stageSubmission(plan, dest, starter) {
+  rmSync(dest, { recursive: true, force: true });
+  writeFiles(dest, starter);
+  const prefix = plan.labPath ? `${plan.labPath}/` : '';
+  /** @type {Map<string, Buffer>} */
+  const taken = new Map(plan.take.map((rel) => [rel, readFileSync(join(plan.dir, prefix + rel))]));
+  writeFiles(dest, taken);
+  const filled = [...starter.keys()].filter((rel) => !taken.has(rel) && !isTest(rel) && rel !== 'README.md');
+  return { filled };
+}
+
+/**
+ * What a student reads about their submission above the report: what was graded, and what was
+ * left out and why.
+ * @param {SubmissionPlan} plan
+ * @param {import('../course.mjs').LabInfo} lab
+ * @param {string[]} filled
+ */
+export function describeSubmission(plan, lab, filled = []) {
+  const lines = [];
+  if (plan.labPath === null) {
+    lines.push(
+      `No lab ${lab.number} found in the submission: it should hold labs/${lab.folder}/ (the whole ` +
+        `repository), the ${lab.folder}/ folder, or that folder's files (index.ts and the rest) at the top.`,
+    );
+  } else {
+    const where = plan.labPath === '' ? 'the top of your submission' : `${plan.labPath}/`;
+    lines.push(`Graded: labs/${lab.folder}, ${plan.take.length} ${plan.take.length === 1 ? 'file' : 'files'} from ${where}.`);
+  }
+  if (filled.length > 0) {
+    lines.push(`Not in your submission, so the starter's was used: ${filled.join(', ')}.`);
+  }
+  const of = (/** @type {Ignored['kind']} */ kind) => plan.ignored.filter((i) => i.kind === kind).map((i) => i.path);
+  const changed = of('changed');
+  if (changed.length > 0) {
+    lines.push("Ignored: changes to the course's own files (the grader uses its own copies):");
+    lines.push(...cap(changed).map((p) => `  ${p}`));
+  }
+  const course = plan.ignored.filter((i) => i.kind === 'course').map((i) => i.inCourse ?? i.path);
+  if (course.length > 0) lines.push(`Ignored: course files the grader does not use: ${summarise(course).join(', ')}.`);
+  const tests = of('test');
+  if (tests.length > 0) lines.push(`Not run: your test files (the hidden tests grade the lab): ${cap(tests).join(', ')}.`);
+  const big = of('too-big');
+  if (big.length > 0) lines.push(`Ignored, too big to be source code: ${cap(big).join(', ')}.`);
+  const links = of('link');
+  if (links.length > 0) lines.push(`Ignored, symbolic links: ${cap(links).join(', ')}.`);
+  const groups = plan.ignored.filter((i) => i.kind === 'other-lab' || i.kind === 'elsewhere').map((i) => i.inCourse ?? i.path);
+  if (groups.length > 0) {
+    lines.push(`Not part of lab ${lab.number}, not graded here: ${summarise(groups).join(', ')}.`);
+  }
+  return lines.join('\n');
+}
+
+/** Paths grouped by their first two folders: `labs/lab1-http/ (9 files)`. */
+function summarise(/** @type {string[]} */ paths) {
+  /** @type {Map<string, number>} */
+  const groups = new Map();
+  for (const path of paths) {
+    const parts = path.split('/');
+    const key = parts.length === 1 ? path : parts[0] === 'labs' && parts.length > 2 ? `labs/${parts[1]}/` : `${parts[0]}/`;
+    groups.set(key, (groups.get(key) ?? 0) + 1);
+  }
+  return [...groups].map(([key, n]) => (key.endsWith('/') ? `${key} (${n} ${n === 1 ? 'file' : 'files'})` : key));
+}
+
+function cap(/** @type {string[]} */ list, max = 20) {
+  return list.length <= max ? list : [...list.slice(0, max), `… and ${list.length - max} more`];
+}
+
+/**
+ * A result graded from a scratch copy, told as if graded from labs/<lab>: the student's feedback
+ * names their own paths, not the grader's scratch folder.
+ * @param {import('../report.mjs').GradeResult} result
+ * @param {string} stagedDir  absolute path of the scratch copy
+ * @param {string} [label]    what to call it instead
+ * @returns {import('../report.mjs').GradeResult}
+ */
+export function relabel(result, stagedDir, label = `labs/${basename(stagedDir)}`) {
+  const from = relative(ROOT, stagedDir).split(sep).join('/');
+  if (from === label) return result;
+  const fix = (/** @type {string | undefined} */ text) => (text === undefined ? undefined : text.split(from).join(label).split(stagedDir).join(label));
+  return {
+    ...result,
+    target: fix(result.target) ?? label,
+    tests: result.tests.map((t) => {
+      const copy = { ...t };
+      for (const key of /** @type {const} */ (['message', 'expected', 'actual', 'location', 'output'])) {
+        if (copy[key] !== undefined) copy[key] = fix(copy[key]);
+      }
+      return copy;
+    }),
+    problems: result.problems.map((p) => ({
+      ...p,
+      message: fix(p.message) ?? p.message,
+      ...(p.location !== undefined ? { location: fix(p.location) } : {}),
+      ...(p.frame !== undefined ? { frame: fix(p.frame) } : {}),
+    })),
+  };
+}
