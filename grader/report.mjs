@@ -45,6 +45,7 @@ import { ROOT } from './course.mjs';
  * @property {MilestoneResult[]} milestones
  * @property {TestResult[]} tests
  * @property {{ message: string, location?: string, frame?: string }[]} problems   errors outside any test
+ * @property {string[]} [skipped]   tests skipped on this platform, with their reason in the name (not scored)
  * @property {string} [note]        a line for the top of the report (how the target was chosen)
  * @property {boolean} [hidden]     false when the tests were visible ones (a release's examples): machine formats then show details
  */
@@ -58,6 +59,8 @@ import { ROOT } from './course.mjs';
 export function buildResult({ lab, details, outcome, target, layers, courseVersion, testsHash, note }) {
   const order = new Map(details.milestones.map((m, i) => [m.id, i]));
   const titles = new Map(details.milestones.map((m) => [m.id, m]));
+  // Tests skipped on purpose (a POSIX signal on Windows) are listed, not scored.
+  const skipped = outcome.tests.filter((t) => t.mode === 'skip' && t.status === 'notRun').map((t) => t.name);
   const records = [...outcome.tests]
     .filter((t) => t.status !== 'notRun' || t.mode !== 'skip')
     // Stable sort: milestone order first, the order tests were written in after that.
@@ -144,6 +147,7 @@ export function buildResult({ lab, details, outcome, target, layers, courseVersi
     milestones,
     tests,
     problems,
+    skipped,
     ...(note ? { note } : {}),
   };
 }
@@ -217,6 +221,9 @@ export function formatReport(result, options = {}) {
     }
   });
 
+  if (result.skipped?.length) {
+    out.push(c.dim(`○ ${result.skipped.length} skipped here, not scored: ${result.skipped.join('; ')}`));
+  }
   const counts = countBy(result.tests.map((t) => t.status));
   const pct = result.maxScore === 0 ? 0 : Math.round((100 * result.score) / result.maxScore);
   const parts = [`${counts.passed ?? 0} passed`, `${counts.failed ?? 0} failed`];

@@ -133,6 +133,8 @@ const vitest = await createVitest(
       GRADER_JOURNAL: options.journal,
       GRADER_LIST_ONLY: options.listOnly ? '1' : '0',
       GRADER_LAB_DIR: options.labDir ?? '',
+      // For tests that start the lab as a program: whether its lower layers are the reference.
+      GRADER_REFERENCE: options.reference ? '1' : '0',
     },
   },
   {

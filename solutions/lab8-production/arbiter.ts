@@ -5,6 +5,8 @@ import type { ArbiterOptions, ArbiterStatus } from '#contracts/production';
 import type { WorkerMessage } from './worker.ts';
 
 const WORKER_FILE = fileURLToPath(new URL('./worker.ts', import.meta.url));
+/** A starting worker is still loading its code (tsx compiles it on the way): it may take this long to be ready. */
+const BOOT_TIMEOUT_MS = 30_000;
 
 /** One worker as the arbiter sees it. */
 interface Managed {
@@ -78,7 +80,8 @@ export class Arbiter {
   #checkHeartbeats(): void {
     const now = Date.now();
     for (const managed of this.#managed.values()) {
-      if (!managed.retiring && now - managed.lastBeat > this.#options.timeoutMs) {
+      const limit = managed.ready ? this.#options.timeoutMs : Math.max(this.#options.timeoutMs, BOOT_TIMEOUT_MS);
+      if (!managed.retiring && now - managed.lastBeat > limit) {
         managed.worker.process.kill('SIGKILL'); // its exit handler starts a replacement
       }
     }

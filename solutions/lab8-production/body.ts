@@ -10,7 +10,8 @@ export interface Start {
  * Runs `app` with a startResponse that records instead of sending, and hands the recorded start
  * and the body to `respond`, which calls the real startResponse (changed or not) and returns the
  * body to send. An app may call startResponse late, inside its body, so the body is read up to
- * its first chunk (or its end) before `respond` sees anything: the core trick of WSGI middleware.
+ * its first non-empty chunk (or its end) before `respond` sees anything: the core trick of WSGI
+ * middleware.
  */
 export function intercept(
   app: TsgiApp,
@@ -18,18 +19,28 @@ export function intercept(
 ): TsgiApp {
   return async (environ, startResponse) => {
     let start: Start | null = null;
+    let passedOn = false;
     const body = await app(environ, (status, headers, excInfo) => {
-      if (excInfo !== undefined && start !== null) startResponse(status, headers, excInfo);
+      // Once the middleware has passed the head on, only the server can judge a late change.
+      if (passedOn) return startResponse(status, headers, excInfo);
+      // Before that, a call with excInfo (the app handling an error) replaces the recorded one.
+      if (start !== null && excInfo === undefined) throw new Error('startResponse was already called; a second call needs excInfo');
       start = { status, headers };
     });
     const iterator = toAsyncIterator(body);
-    const first = await iterator.next();
+    // An app may call startResponse as late as its first non-empty chunk (lesson 3, A3).
+    let first = await iterator.next();
+    while (!first.done && first.value.length === 0) first = await iterator.next();
     if (start === null) throw new Error('the application did not call startResponse before its body');
     const rest = (async function* () {
       if (!first.done) yield first.value;
       for (let step = await iterator.next(); !step.done; step = await iterator.next()) yield step.value;
     })();
-    return closing(respond(start, rest, startResponse, environ), async () => {
+    const passOn: StartResponse = (status, headers, excInfo) => {
+      passedOn = true;
+      startResponse(status, headers, excInfo);
+    };
+    return closing(respond(start, rest, passOn, environ), async () => {
       await iterator.return?.();
       body.close?.();
     });

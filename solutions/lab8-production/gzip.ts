@@ -17,26 +17,31 @@ export function acceptsGzip(header: unknown): boolean {
 
 /**
  * Compresses text responses for clients that accept gzip. The length changes, so Content-Length
- * goes; Vary tells caches the answer depends on Accept-Encoding. Already-encoded bodies, small
- * statuses (1xx, 204, 304) and non-text types pass through untouched.
+ * goes. Already-encoded bodies, small statuses (1xx, 204, 304), ranges and non-text types pass
+ * through untouched. A response that could have been compressed says `Vary: Accept-Encoding`
+ * either way: a cache must not hand the gzip version to a client that did not ask for it, nor
+ * the plain one to everyone (RFC 9110 §12.5.5).
  */
 export function gzip(): Middleware {
   return (app) =>
     intercept(app, (start, body, startResponse, environ) => {
       const status = Number(start.status.slice(0, 3));
       const type = headerValue(start.headers, 'content-type') ?? '';
-      const compress =
-        acceptsGzip(environ.HTTP_ACCEPT_ENCODING) &&
+      const compressible =
         status >= 200 && status !== 204 && status !== 206 && status !== 304 &&
         COMPRESSIBLE.test(type) &&
         headerValue(start.headers, 'content-encoding') === undefined;
-      if (!compress) {
+      if (!compressible) {
         startResponse(start.status, start.headers);
         return body;
       }
-      const headers: TsgiHeaders = start.headers.filter(([name]) => name.toLowerCase() !== 'content-length');
-      headers.push(['Content-Encoding', 'gzip'], ['Vary', 'Accept-Encoding']);
-      startResponse(start.status, headers);
+      const vary: TsgiHeaders = [['Vary', 'Accept-Encoding']];
+      if (!acceptsGzip(environ.HTTP_ACCEPT_ENCODING)) {
+        startResponse(start.status, [...start.headers, ...vary]);
+        return body;
+      }
+      const headers = start.headers.filter(([name]) => name.toLowerCase() !== 'content-length');
+      startResponse(start.status, [...headers, ['Content-Encoding', 'gzip'], ...vary]);
       return compressStream(body);
     });
 }

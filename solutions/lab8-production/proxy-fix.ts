@@ -24,8 +24,9 @@ export function proxyFix(options: ProxyFixOptions = {}): Middleware {
     const host = trustedValue(environ.HTTP_X_FORWARDED_HOST, xHost);
     if (host) {
       fixed.HTTP_HOST = host;
-      const [name, port] = host.split(':');
-      fixed.SERVER_NAME = name ?? host;
+      // `example.com:8443`, `example.com`, `[::1]:8080`: the port is the digits after the last colon.
+      const [, name = host, port] = /^(.*?)(?::(\d+))?$/.exec(host)!;
+      fixed.SERVER_NAME = name;
       fixed.SERVER_PORT = port ?? (fixed['tsgi.url_scheme'] === 'https' ? '443' : '80');
     }
     return app(fixed, startResponse);

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import http from 'node:http';
 import type { HeaderField } from '#contracts/http';
 import type { ProxyOptions } from '#contracts/production';
@@ -41,7 +42,8 @@ export function proxyHandler(options: ProxyOptions): Handler {
         resolve(response);
       };
       const headers = withoutHopByHop(request.headers);
-      const forwardedFor = request.headers.find(([name]) => name === 'x-forwarded-for')?.[1];
+      // Every X-Forwarded-For line the client sent, as one list (RFC 9110 §5.3), then ours.
+      const forwardedFor = request.headers.filter(([name]) => name === 'x-forwarded-for').map(([, value]) => value).join(', ');
       const host = request.headers.find(([name]) => name === 'host')?.[1] ?? '';
       const outgoing = headers.filter(([name]) => !name.startsWith('x-forwarded-'));
       outgoing.push(
@@ -73,7 +75,8 @@ export function proxyHandler(options: ProxyOptions): Handler {
       request.signal.addEventListener('abort', () => forward.destroy());
       void (async () => {
         try {
-          for await (const chunk of request.body) forward.write(chunk);
+          // Backpressure: wait while the upstream is behind, instead of buffering the upload.
+          for await (const chunk of request.body) if (!forward.write(chunk)) await once(forward, 'drain');
           forward.end();
         } catch {
           forward.destroy();

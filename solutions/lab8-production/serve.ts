@@ -33,11 +33,13 @@ const arbiter = new Arbiter({
 process.stdout.on('error', () => {});
 const report = (event: string) => console.log(JSON.stringify({ event, ...arbiter.status() }));
 await arbiter.start();
-report('listening');
+// Signals first, then the news: whoever reads "listening" may signal at once, and TTIN or TTOU
+// that arrive before a handler would stop (suspend) this process, as their default action does.
 arbiter.handleSignals(() => {
   report('stopped');
   process.exit(0);
 });
+report('listening');
 // Let tests and operators see the worker set change (restarts, reloads, TTIN/TTOU).
 let last = JSON.stringify(arbiter.status().workers);
 setInterval(() => {

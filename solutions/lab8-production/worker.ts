@@ -1,6 +1,7 @@
 // A worker process of the prefork server. The arbiter forks this file with the app's module as its
 // argument; it serves that module's `app` on the lab 2 server through the lab 3 gateway, sends a
 // heartbeat while its event loop is free, and finishes its requests when told to stop.
+import cluster from 'node:cluster';
 import { pathToFileURL } from 'node:url';
 import type { TsgiApp } from '#contracts/tsgi';
 import { tsgiHandler } from '#gateway';
@@ -23,7 +24,12 @@ export async function runWorker(moduleFile: string, port: number, host: string, 
   const beat = setInterval(() => send('heartbeat'), heartbeatMs);
   const stop = async () => {
     clearInterval(beat);
-    await server.close(); // lets requests in flight finish (lab 2's graceful close)
+    // First stop taking connections: the arbiter hands new ones (even those already on their way
+    // here) to the other workers. A connection handed over just before may not have sent its
+    // request yet; lab 2's close() would take it for idle and end it, so give it a moment.
+    cluster.worker?.disconnect();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await server.close(); // idle connections end; requests in flight finish (lab 2's graceful close)
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop());
