@@ -84,6 +84,8 @@ export function buildRelease(options) {
   const pkg = releasePackage(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')), out, reference);
   writeFileSync(join(out, 'package.json'), JSON.stringify(pkg.json, null, 2) + '\n');
   writeFileSync(join(out, 'README.md'), releaseReadme(readFileSync(join(ROOT, 'README.md'), 'utf8'), info, labs));
+  mkdirSync(join(out, '.github', 'workflows'), { recursive: true });
+  writeFileSync(join(out, '.github', 'workflows', 'classroom.yml'), classroomWorkflow(labs));
 
   const leaks = findLeaks(out, { keepHidden: !!options.keepHidden, reference });
   if (leaks.length > 0) {
@@ -253,4 +255,49 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1
     console.error(`release: ${error instanceof Error ? error.message : error}`);
     process.exit(2);
   }
+}
+
+/**
+ * GitHub Classroom's autograding workflow for the release: one step per lab runs the grader with
+ * --github-classroom (its result goes to the step's output), and the grading reporter adds them up.
+ * It runs in the student's own repository, so it grades what the release has: the visible examples
+ * (and the hidden tests only in a --keep-hidden release). Give marks with the autograder or a batch.
+ * @param {Array<{ number: number, folder: string }>} labs
+ */
+export function classroomWorkflow(labs) {
+  const id = (/** @type {{ number: number }} */ lab) => `lab${lab.number}`;
+  const steps = labs
+    .map(
+      (lab) => `      - name: Grade ${lab.folder}
+        id: ${id(lab)}
+        run: npm run grade ${id(lab)} -- --github-classroom --no-state
+        continue-on-error: true`,
+    )
+    .join('\n');
+  const env = labs.map((lab) => `          ${id(lab).toUpperCase()}_RESULTS: "\${{ steps.${id(lab)}.outputs.result }}"`).join('\n');
+  return `# Autograding for GitHub Classroom (the visible examples: see "Teaching with this course").
+name: Autograding
+on: [push, workflow_dispatch]
+permissions:
+  checks: write
+  actions: read
+  contents: read
+jobs:
+  grade:
+    runs-on: ubuntu-latest
+    if: github.actor != 'github-classroom[bot]'
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 20
+      - run: npm ci
+${steps}
+      - name: Report
+        uses: classroom-resources/autograding-grading-reporter@v1
+        env:
+${env}
+        with:
+          runners: ${labs.map(id).join(',')}
+`;
 }

@@ -239,6 +239,11 @@ describe('npm run release', () => {
       expect(existsSync(join(out, name)), name).toBe(true);
     }
     for (const [rel, content] of starterFiles('lab1-http')) expect(readFileSync(join(out, 'labs', 'lab1-http', rel)).equals(content), rel).toBe(true);
+    // GitHub Classroom: one grading step per lab, added up by the grading reporter.
+    const workflow = readFileSync(join(out, '.github', 'workflows', 'classroom.yml'), 'utf8');
+    expect(workflow).toContain('npm run grade lab1 -- --github-classroom');
+    expect(workflow).toContain('LAB1_RESULTS: "${{ steps.lab1.outputs.result }}"');
+    expect(workflow).toContain('autograding-grading-reporter');
     expect(readFileSync(join(out, 'reference', 'lab1-http', 'parser.ts'))).toEqual(readFileSync(join(ROOT, 'solutions', 'lab1-http', 'parser.ts')));
 
     const info = JSON.parse(readFileSync(join(out, 'grader', 'release.json'), 'utf8'));
