@@ -3,9 +3,8 @@
 // its own, tells it what to run in one JSON argument, and watches the journal it and its vitest
 // workers write. This process never prints a report: if learner code wedges or kills it, the
 // supervisor still owns the results. It only runs tests.
-import { appendFileSync, existsSync, realpathSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { appendFileSync, existsSync, mkdirSync, realpathSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { defaultServerConditions } from 'vite';
 import { createVitest } from 'vitest/node';
 
@@ -87,12 +86,13 @@ const conditions = options.reference ? ['reference', ...defaultServerConditions]
  */
 function permissionFlags() {
   if (process.env.GRADER_NO_PERMISSIONS === '1') return [];
-  const read = [join(options.root, 'node_modules'), join(options.root, 'labs'), join(options.root, 'grader', 'harness'), tmpdir()];
+  // Not the whole temporary folder: the course itself may sit in it (a CI checkout in /tmp).
+  const read = [join(options.root, 'node_modules'), join(options.root, 'labs'), join(options.root, 'grader', 'harness'), scratch];
   if (options.labDir) read.push(options.labDir);
   // Node checks the real path of what is opened: a symlinked node_modules (or tmp) must be allowed
   // under its real name too.
   const real = read.flatMap((path) => (existsSync(path) ? [path, realpathSync(path)] : [path]));
-  const writable = [...new Set([tmpdir(), realpathSync(tmpdir())])];
+  const writable = [...new Set([scratch, realpathSync(scratch)])];
   const flags = [
     '--experimental-permission',
     ...[...new Set(real)].map((path) => `--allow-fs-read=${path}`),
@@ -107,7 +107,13 @@ function limitFlags() {
   return [`--max-old-space-size=${options.memoryMb ?? 2048}`];
 }
 
-const scratch = join(tmpdir(), `grader-snapshots-${process.pid}`);
+/**
+ * The one folder test workers may write to: the session's scratch folder (beside the journal,
+ * which the supervisor made for this runner). Tests get it as their temporary folder (TMPDIR).
+ */
+const scratch = dirname(options.journal);
+const testTmp = join(scratch, 'tmp');
+mkdirSync(testTmp, { recursive: true });
 
 const vitest = await createVitest(
   'test',
@@ -126,7 +132,7 @@ const vitest = await createVitest(
     pool: 'forks',
     execArgv: [...permissionFlags(), ...limitFlags()],
     // vitest looks for snapshot files beside each test; the workers may not read there.
-    resolveSnapshotPath: (testPath, extension) => join(scratch, basename(testPath) + extension),
+    resolveSnapshotPath: (testPath, extension) => join(scratch, 'snapshots', basename(testPath) + extension),
     passWithNoTests: true,
     allowOnly: false,
     env: {
@@ -135,6 +141,9 @@ const vitest = await createVitest(
       GRADER_LAB_DIR: options.labDir ?? '',
       // For tests that start the lab as a program: whether its lower layers are the reference.
       GRADER_REFERENCE: options.reference ? '1' : '0',
+      // os.tmpdir() in the tests: the scratch folder, the only place they may write (the setup
+      // file sets TMPDIR from it, in the worker only).
+      GRADER_TMP: testTmp,
     },
   },
   {

@@ -10,7 +10,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ROOT } from './course.mjs';
 
 const RUNNER = join(ROOT, 'grader', 'runner.mjs');
@@ -488,14 +488,16 @@ function statusOf(event) {
 }
 
 /** Starts runner.mjs in a new process group, output captured (bounded). */
-function startRunner(/** @type {object} */ runnerOptions, ipc = false) {
+function startRunner(/** @type {{ journal: string } & Record<string, unknown>} */ runnerOptions, ipc = false) {
   const child = spawn(process.execPath, [RUNNER, JSON.stringify(runnerOptions)], {
     cwd: ROOT,
     detached: true, // its own process group, so a kill reaches everything learner code started
     windowsHide: true,
     // With an IPC channel the runner serves runs until told to exit; without, it runs once.
     stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+    // vitest keeps the modules it hands its workers in a folder of the temporary folder; the
+    // workers may read only the grade's scratch folder, so that is where it must be.
+    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', TMPDIR: dirname(runnerOptions.journal), TMP: dirname(runnerOptions.journal), TEMP: dirname(runnerOptions.journal) },
   });
   let output = '';
   /** @param {Buffer} chunk */

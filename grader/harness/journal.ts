@@ -7,6 +7,12 @@ import { syncBuiltinESMExports } from 'node:module';
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 
 const journal = process.env.GRADER_JOURNAL;
+
+// The temporary folder of this test worker: the grade's scratch folder, the one place the
+// permission model lets learner code and tests write. os.tmpdir() reads these on every call.
+if (process.env.GRADER_TMP) {
+  process.env.TMPDIR = process.env.TMP = process.env.TEMP = process.env.GRADER_TMP;
+}
 const listOnly = process.env.GRADER_LIST_ONLY === '1';
 
 interface TaskLike {

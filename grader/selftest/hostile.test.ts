@@ -16,7 +16,6 @@ const posix = process.platform !== 'win32';
 
 beforeAll(() => {
   // The hostile modules find their targets here (the workers inherit the environment).
-  process.env.HOSTILE_DIR = scratch;
   process.env.HOSTILE_ROOT = ROOT;
 });
 
@@ -68,7 +67,9 @@ describe('hostile submissions', () => {
   it('a server left listening is gone when the grade ends', async () => {
     const result = await gradeHostile('server-left-listening');
     expect(result['the hostile call']).toBe('passed');
-    const port = Number(readFileSync(join(scratch, 'port'), 'utf8'));
+    const printed = lastOutcome!.tests.find((t) => t.name === 'the hostile call')?.output ?? '';
+    const port = Number(/PORT (\d+)/.exec(printed)?.[1]);
+    expect(port, `the fixture printed ${JSON.stringify(printed)}`).toBeGreaterThan(0);
     const refused = await new Promise<boolean>((resolve) => {
       const socket = net.connect(port, '127.0.0.1');
       socket.once('connect', () => {
@@ -136,7 +137,8 @@ describe('a lab that writes the results file', () => {
     writeFileSync(
       join(copy, 'chunked.ts'),
       readFileSync(join(copy, 'chunked.ts'), 'utf8') +
-        `\nimport { writeFileSync as forge } from 'node:fs';\nforge(${JSON.stringify(target)}, JSON.stringify({ score: 999, maxScore: 999 }));\n`,
+        // (the permission model refuses the write; were it off, the grader still writes last)
+        `\nimport { writeFileSync as forge } from 'node:fs';\ntry { forge(${JSON.stringify(target)}, JSON.stringify({ score: 999, maxScore: 999 })); } catch {}\n`,
     );
   });
   afterAll(() => rmSync(join(ROOT, '.grader', 'hostile-results'), { recursive: true, force: true }));

@@ -22,11 +22,14 @@ const options = {
 const statuses = (outcome: Awaited<ReturnType<typeof supervise>>) =>
   Object.fromEntries(outcome.tests.map((t) => [t.name, t.status]));
 
-/** Runner processes still alive (they would be orphans: every grade above has finished). */
-function leftoverRunners(): string[] {
+/**
+ * Runner processes still alive for this fixture (they would be orphans: its grade has finished).
+ * Only this fixture's: other self-tests may be grading at the same time.
+ */
+function leftoverRunners(fixture: string): string[] {
   if (process.platform === 'win32') return [];
   const out = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
-  return out.split('\n').filter((line) => line.includes('grader/runner.mjs') && line.includes(fixtures));
+  return out.split('\n').filter((line) => line.includes('grader/runner.mjs') && line.includes(join(fixtures, fixture)));
 }
 
 describe('supervise', () => {
@@ -39,7 +42,7 @@ describe('supervise', () => {
       'fails honestly': 'failed',
     });
     expect(outcome.runners).toBe(2);
-    expect(leftoverRunners()).toEqual([]);
+    expect(leftoverRunners('loops.fixture.ts')).toEqual([]);
   });
 
   it('reports process.exit as an error of the test that called it', async () => {
@@ -66,7 +69,7 @@ describe('supervise', () => {
     });
     // The heartbeat caught it (the 20 s timeout would have said "did not finish within").
     expect(outcome.tests.find((t) => t.status === 'timedOut')?.errors[0]?.message).toMatch(/held the thread/);
-    expect(leftoverRunners()).toEqual([]);
+    expect(leftoverRunners('heartbeat.fixture.ts')).toEqual([]);
   });
 
   it('lists the tests of a lab that never finishes loading, as errors', async () => {
@@ -74,6 +77,6 @@ describe('supervise', () => {
     expect(statuses(outcome)).toEqual({ 'would pass if the lab loaded': 'error' });
     expect(outcome.tests[0]?.meta.points).toBe(3);
     expect(outcome.fileErrors[0]?.errors[0]?.message).toMatch(/did not finish loading/);
-    expect(leftoverRunners()).toEqual([]);
+    expect(leftoverRunners('import-loop')).toEqual([]);
   });
 });
