@@ -40,6 +40,9 @@ export function validator(app: TsgiApp, options: ValidatorOptions = {}): TsgiApp
         report('start-response.status', `status must be a string like '200 OK', got ${JSON.stringify(status)}`);
       }
       declaredLength = checkHeaders(headers, report);
+      // A HEAD response, a 1xx, 204 or 304 may announce a length and send no body (RFC 9110 §8.6).
+      const bodyless = environ.REQUEST_METHOD === 'HEAD' || (typeof status === 'string' && /^(1\d\d|204|304) /.test(status));
+      if (bodyless) declaredLength = null;
       started = true;
       return startResponse(status, headers, excInfo);
     };
