@@ -1,6 +1,9 @@
-// A bare vitest run of one lab's hidden tests: the same files, aliases and conditions the grader
-// uses, without its supervisor, journal or report. The peer the grader is measured against.
+// A bare vitest run of one lab's hidden tests: the same files, aliases, conditions, timeout and
+// environment the grader gives them, with vitest's default pool, and without the grader's
+// supervisor, journal, permission flags or report. The peer the grader is measured against in
+// `npm run bench` (run.mjs).
 //   BENCH_LAB=lab1-http BENCH_SLUG=http BENCH_TARGET=solutions vitest run --config grader/bench/vitest.bare.config.ts
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
@@ -9,10 +12,16 @@ const root = join(import.meta.dirname, '..', '..');
 const lab = process.env.BENCH_LAB ?? 'lab1-http';
 const slug = process.env.BENCH_SLUG ?? 'http';
 const target = process.env.BENCH_TARGET ?? 'solutions';
+const { testTimeout } = JSON.parse(readFileSync(join(root, 'grader', 'hidden', lab, 'lab.json'), 'utf8')) as { testTimeout: number };
 
 export default defineConfig({
   root,
   resolve: { alias: { [`@lab/${slug}`]: join(root, target, lab, 'index.ts') } },
   ssr: { resolve: { conditions: ['reference', ...defaultServerConditions] } },
-  test: { include: [`grader/hidden/${lab}/*.test.ts`], pool: 'threads' },
+  test: {
+    include: [`grader/hidden/${lab}/*.test.ts`],
+    testTimeout,
+    hookTimeout: testTimeout,
+    env: { GRADER_LAB_DIR: join(root, target, lab) },
+  },
 });

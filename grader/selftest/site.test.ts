@@ -197,7 +197,12 @@ browserSuite(`the site in a browser${haveBrowser ? '' : ` (${noBrowser})`}`, () 
       if (message.type() === 'error') problems.push(`console error on ${message.location().url}: ${message.text()}`);
     });
     context.on('weberror', (error) => problems.push(`page error: ${error.error().message}`));
-    context.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`));
+    // ERR_ABORTED is the browser cancelling what it no longer needs (a navigation while the favicon
+    // loads), not a request that failed.
+    context.on('requestfailed', (request) => {
+      const reason = request.failure()?.errorText;
+      if (reason !== 'net::ERR_ABORTED') problems.push(`request failed: ${request.url()} (${reason})`);
+    });
     context.on('response', (response) => {
       if (response.status() >= 400) problems.push(`HTTP ${response.status()} for ${response.url()}`);
     });

@@ -17,7 +17,8 @@ export function createServer(handler: Handler, options: Partial<ServerOptions> =
   const settings: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...options };
   const connections = new Set<Connection>();
   let bound: BoundAddress | null = null;
-  // TODO(lab2): create the listening socket here with net.createServer({ allowHalfOpen: true }, ...).
+  // TODO(lab2): create the listening socket here with net.createServer({ allowHalfOpen: true, noDelay: true }, ...)
+  // (noDelay: see "Sending small responses fast" in lesson 2).
   // For every socket it accepts, make a Connection (with handler and settings), add it to
   // `connections`, and delete it again when the socket closes.
 

@@ -25,6 +25,10 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding']);
  * Rejects if the body fails after the head was sent; the caller must then destroy the socket.
  */
 export async function writeResponse(socket: Socket, response: ServerResponse, context: ResponseContext): Promise<boolean> {
+  // Gather the writes of this tick (head, body, last chunk) into one packet, as node:http does;
+  // writes after an await that really waits (a slow stream) still go out as they come.
+  socket.cork();
+  process.nextTick(() => socket.uncork());
   const { status, reason, body } = response;
   let keepAlive = context.keepAlive && !connectionTokens(response.headers).includes('close');
   const headers: HeaderField[] = response.headers.filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase()));

