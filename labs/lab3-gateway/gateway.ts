@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import { HttpError } from '#contracts/http';
 import type { Handler, ServerRequest, ServerResponse } from '#contracts/server';
 import type { Environ, TsgiApp, TsgiBody } from '#contracts/tsgi';
 import { buildEnviron } from './environ.ts';
@@ -73,9 +75,14 @@ class BodyReader {
   }
 }
 
-/** Before the head went out, a failure becomes a clean 500; either way it goes to tsgi.errors. */
+/**
+ * Before the head went out, a failure becomes a clean error response, and either way it goes to
+ * tsgi.errors. An HttpError is the client's doing (the 413 that reading tsgi.input throws when a
+ * body passes the server's limit): its own status. Anything else is the app's: 500 (rule R2).
+ */
 function failure(environ: Environ, error: unknown): ServerResponse {
   report(environ, error);
+  if (error instanceof HttpError) return plain(error.status, `${error.status} ${STATUS_CODES[error.status] ?? ''}\n`);
   return plain(500, 'Internal Server Error\n');
 }
 
