@@ -30,7 +30,7 @@ const wanted = (/** @type {string} */ group) => chosen.length === 0 || chosen.in
 const settings = {
   gradeRounds: quick ? 1 : 3,
   /** A lab's rounds stop when the next one would end past this. */
-  gradeBudgetMs: 25_000,
+  gradeBudgetMs: 20_000,
   watchRounds: quick ? 2 : 3,
   httpSeconds: quick ? 1 : 2,
   httpRounds: quick ? 1 : 3,
