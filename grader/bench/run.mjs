@@ -33,7 +33,7 @@ const settings = {
   gradeBudgetMs: 20_000,
   watchRounds: quick ? 2 : 3,
   httpSeconds: quick ? 1 : 2,
-  httpRounds: quick ? 1 : 3,
+  httpRounds: quick ? 1 : 2,
   httpConnections: [1, 10, 50],
   /** The prefork rows are measured at this connection count only, to keep the run short. */
   preforkConnections: 50,
