@@ -5,7 +5,7 @@ export { parseQuery } from './query.ts';
 export { parseCookies, serializeCookie } from './cookies.ts';
 export { bestMatch } from './accept.ts';
 export { Request } from './request.ts';
-export { Response, type ResponseInit } from './response.ts';
+export { Response, escapeHtml, type ResponseInit } from './response.ts';
 export {
   HttpException,
   BadRequest,

@@ -1,8 +1,7 @@
 import type { RequestApi } from '#contracts/toolkit';
+// The toolkit's escaping (lab 5): one function for the whole stack, not a copy per layer.
+import { escapeHtml } from '#toolkit';
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 /** The debug page: what failed, where, and on which request. Only ever shown with DEBUG on. */
 export function debugPage(error: unknown, request: RequestApi): string {
