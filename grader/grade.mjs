@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { LABS, ROOT, courseVersion, examplesOnly, hasReference, hiddenDir, labDetails } from './course.mjs';
+import { labRules } from './ledger.mjs';
 import { buildResult } from './report.mjs';
 import { supervise } from './supervisor.mjs';
 
@@ -119,6 +120,7 @@ export async function grade(options, session) {
     courseVersion: courseVersion(),
     testsHash: plan.examples ? filesHash([plan.targetDir], (name) => name.endsWith('.test.ts')) : testsHash(plan.lab),
     note: plan.examples ? examplesNote(plan.session.files, options.note) : options.note,
+    rules: labRules(plan.lab),
   });
   // Machine formats (formats.mjs) show a hidden test's name and points only; examples are visible.
   return plan.examples ? { ...result, hidden: false } : result;

@@ -22,6 +22,8 @@ import { ROOT } from './course.mjs';
  * @property {string} [output]     what the code printed during the test
  * @property {string} [hint]
  * @property {string} [lesson]     `lessons/01-http.md#the-request-line`
+ * @property {string[]} [rules]    ids of the lesson's rules the test checks (`['E7']`)
+ * @property {{ id: string, text: string, lesson: string }[]} [broken]   on a failure: those rules, with their sentence and section
  *
  * @typedef {object} MilestoneResult
  * @property {string} id
@@ -53,10 +55,12 @@ import { ROOT } from './course.mjs';
 /**
  * @param {{ lab: import('./course.mjs').LabInfo, details: import('./course.mjs').LabDetails,
  *   outcome: import('./supervisor.mjs').RunOutcome, target: string, layers: string,
- *   courseVersion: string, testsHash: string, note?: string }} input
+ *   courseVersion: string, testsHash: string, note?: string,
+ *   rules?: import('./ledger.mjs').Rule[] }} input
  * @returns {GradeResult}
  */
-export function buildResult({ lab, details, outcome, target, layers, courseVersion, testsHash, note }) {
+export function buildResult({ lab, details, outcome, target, layers, courseVersion, testsHash, note, rules = [] }) {
+  const ledger = new Map(rules.map((rule) => [rule.id, rule]));
   const order = new Map(details.milestones.map((m, i) => [m.id, i]));
   const titles = new Map(details.milestones.map((m) => [m.id, m]));
   // Tests skipped on purpose (a POSIX signal on Windows) are listed, not scored.
@@ -72,14 +76,17 @@ export function buildResult({ lab, details, outcome, target, layers, courseVersi
     const milestone = titles.get(record.meta.milestone);
     const maxPoints = record.meta.points ?? 1;
     const error = record.errors[0];
+    /** @type {string[]} */
+    const ruleIds = Array.isArray(record.meta.rules) ? record.meta.rules : [];
     /** @type {TestResult} */
     const result = {
-      name: record.name,
+      name: escapeName(record.name),
       section: milestone?.title ?? record.meta.milestone ?? 'Other',
       milestone: record.meta.milestone ?? 'other',
       status: voided ? 'error' : record.status,
       points: record.status === 'passed' && !voided ? maxPoints : 0,
       maxPoints,
+      rules: ruleIds,
     };
     if (voided) {
       result.message = voided;
@@ -97,7 +104,13 @@ export function buildResult({ lab, details, outcome, target, layers, courseVersi
       }
       if (record.output) result.output = record.output.slice(0, 2000);
       if (record.meta.hint) result.hint = record.meta.hint;
-      result.lesson = `lessons/${record.meta.lesson ?? milestone?.lesson ?? lab.lesson}`;
+      const broken = ruleIds.flatMap((id) => {
+        const rule = ledger.get(id);
+        return rule ? [{ id, text: rule.text, lesson: `lessons/${rule.lesson}` }] : [];
+      });
+      if (broken.length > 0) result.broken = broken;
+      // The section that teaches the fix: the test's own link, else its first rule's, else its milestone's.
+      result.lesson = `lessons/${record.meta.lesson ?? ledger.get(ruleIds[0] ?? '')?.lesson ?? milestone?.lesson ?? lab.lesson}`;
     }
     return result;
   });
@@ -253,6 +266,7 @@ function pushFailure(out, t, c) {
 function pushHelp(out, t, c, pre) {
   if (t.location) out.push(`${pre}${c.dim(`at ${t.location}`)}`);
   if (t.output) out.push(`${pre}${c.dim('your code printed:')} ${visible(firstLines(t.output.trimEnd(), 4), pre + '  ')}`);
+  for (const rule of t.broken ?? []) out.push(`${pre}${c.magenta(`rule ${rule.id}:`)} ${rule.text}`);
   if (t.hint) out.push(`${pre}${c.yellow('hint:')} ${t.hint}`);
   if (t.lesson) out.push(`${pre}${c.cyan(`read: ${t.lesson}`)}`);
 }
@@ -298,6 +312,11 @@ export function locate(/** @type {string | undefined} */ stack) {
     }
   }
   return undefined;
+}
+
+/** A test name on one line: CR, LF and other controls in it are shown escaped. */
+function escapeName(/** @type {string} */ name) {
+  return name.replace(/[\x00-\x1f\x7f]/g, (ch) => ({ '\r': '\\r', '\n': '\\n', '\t': '\\t' })[ch] ?? `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 function rel(/** @type {string} */ path) {

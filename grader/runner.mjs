@@ -135,6 +135,8 @@ const vitest = await createVitest(
     resolveSnapshotPath: (testPath, extension) => join(scratch, 'snapshots', basename(testPath) + extension),
     passWithNoTests: true,
     allowOnly: false,
+    // A failure shows expected and actual in full: no `{ kind: 'match', …(3) }` elision.
+    chaiConfig: { truncateThreshold: 0 },
     env: {
       GRADER_JOURNAL: options.journal,
       GRADER_LIST_ONLY: options.listOnly ? '1' : '0',

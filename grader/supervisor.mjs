@@ -65,6 +65,7 @@ const POLL_MS = 20;
  * @property {number} [totalTimeout]     ms for the whole grade
  * @property {number} [graceMs]          ms past testTimeout before a silent test is declared stuck
  * @property {number} [blockedMs]        ms without a heartbeat before a running test is declared stuck
+ * @property {Map<string, string[]>} [only]   run only these tests (file -> test ids), not every test of `files`
  * @property {(done: number, total: number) => void} [onProgress]
  */
 
@@ -189,7 +190,7 @@ export async function supervise(options) {
 
   /** Files still to run, each with the ids of the tests still to run (undefined: all of them). */
   /** @type {Map<string, string[] | undefined>} */
-  let todo = new Map(options.files.map((file) => [file, undefined]));
+  let todo = options.only ? new Map(options.only) : new Map(options.files.map((file) => [file, undefined]));
   let voided = null;
   if (options.refuse) {
     // Refused before running (a forbidden import): every test fails with the reason.

@@ -11,12 +11,16 @@ declare module 'vitest' {
     milestone?: string;
     /** One or two sentences that point a stuck learner in the right direction. */
     hint?: string;
-    /** Lesson section to reread, relative to lessons/ (defaults to the milestone's). */
+    /** Lesson section to reread, relative to lessons/ (defaults to the section of the first rule). */
     lesson?: string;
+    /** Ids of the lesson's rules this test checks (`['E7']`): the rule ledger, grader/ledger.mjs. */
+    rules?: string[];
   }
 }
 
 export interface TestOptions {
+  /** The lesson's rules this test checks, by id (`['E7', 'E8']`). Every hidden test names at least one. */
+  rules?: string[]; // TODO(ledger): required once every lab names its rules
   points?: number;
   hint?: string;
   lesson?: string;
@@ -39,7 +43,13 @@ export function milestone(id: string, body: () => void): void {
 /** A graded test. Declare it inside `milestone(...)`. */
 export function test(name: string, options: TestOptions, fn: () => unknown): void {
   if (currentMilestone === undefined) throw new Error(`test "${name}" is outside milestone(...)`);
-  const meta = { points: options.points ?? 1, milestone: currentMilestone, hint: options.hint, lesson: options.lesson };
+  const meta = {
+    points: options.points ?? 1,
+    milestone: currentMilestone,
+    hint: options.hint,
+    lesson: options.lesson,
+    rules: options.rules,
+  };
   vitestTest(name, { meta }, fn);
 }
 

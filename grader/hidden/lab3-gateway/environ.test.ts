@@ -31,6 +31,7 @@ milestone('environ', () => {
   });
 
   test('QUERY_STRING is what follows the first ?, not decoded', {
+    rules: ['E7'],
     points: 2,
     hint: 'Split the target at its first "?" and pass the rest on untouched: the app decodes the query, not the gateway (rule E7).',
   }, () => {
