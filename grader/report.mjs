@@ -24,6 +24,8 @@ import { ROOT } from './course.mjs';
  * @property {string} [lesson]     `lessons/01-http.md#the-request-line`
  * @property {string[]} [rules]    ids of the lesson's rules the test checks (`['E7']`)
  * @property {{ id: string, text: string, lesson: string }[]} [broken]   on a failure: those rules, with their sentence and section
+ * @property {number} [busy]       the machine was busy while it failed: tasks ready to run per core
+ * @property {boolean} [retried]   it failed while the machine was busy, and this is the result of a second run, alone
  *
  * @typedef {object} MilestoneResult
  * @property {string} id
@@ -103,7 +105,10 @@ export function buildResult({ lab, details, outcome, target, layers, courseVersi
         if (location) result.location = location;
       }
       if (record.output) result.output = record.output.slice(0, 2000);
-      if (record.meta.hint) result.hint = record.meta.hint;
+      if (record.retried) result.retried = true;
+      if (record.busy) result.busy = Math.round(record.busy * 10) / 10;
+      // A timeout on a busy machine is not the learner's: no hint that says it is.
+      if (record.meta.hint && !(record.busy && record.status === 'timedOut')) result.hint = record.meta.hint;
       const broken = ruleIds.flatMap((id) => {
         const rule = ledger.get(id);
         return rule ? [{ id, text: rule.text, lesson: `lessons/${rule.lesson}` }] : [];
@@ -267,6 +272,13 @@ function pushHelp(out, t, c, pre) {
   if (t.location) out.push(`${pre}${c.dim(`at ${t.location}`)}`);
   if (t.output) out.push(`${pre}${c.dim('your code printed:')} ${visible(firstLines(t.output.trimEnd(), 4), pre + '  ')}`);
   for (const rule of t.broken ?? []) out.push(`${pre}${c.magenta(`rule ${rule.id}:`)} ${rule.text}`);
+  if (t.busy) {
+    out.push(
+      `${pre}${c.yellow('the machine was busy:')} while this test ran, ${t.busy} tasks per core were waiting to run` +
+        `${t.retried ? ', in its first run and in a second run alone' : ''}. This result may not be your code's: ` +
+        'grade again when the machine is quieter.',
+    );
+  }
   if (t.hint) out.push(`${pre}${c.yellow('hint:')} ${t.hint}`);
   if (t.lesson) out.push(`${pre}${c.cyan(`read: ${t.lesson}`)}`);
 }

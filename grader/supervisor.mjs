@@ -12,6 +12,7 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFile
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ROOT } from './course.mjs';
+import { LoadMonitor } from './load.mjs';
 
 const RUNNER = join(ROOT, 'grader', 'runner.mjs');
 /** What vitest gets over a test's own timeout before we stop waiting for it to report. */
@@ -22,6 +23,13 @@ const BLOCKED_MS = 3000;
 const BLOCKED_AGAIN_MS = 1200;
 /** How often the journal is read. */
 const POLL_MS = 20;
+/** Tests that failed while the machine was busy are run again, alone, for at most this long in all. */
+const RETRY_BUDGET_MS = 120_000;
+/**
+ * A failure that came quickly (a wrong value, a stub's TODO error) is not the machine's doing; one
+ * that took this long was waiting for something, and waiting is what a busy machine slows down.
+ */
+const SLOW_FAILURE_MS = 500;
 
 /**
  * @typedef {object} TestRecord
@@ -34,6 +42,10 @@ const POLL_MS = 20;
  * @property {ErrorRecord[]} errors
  * @property {number} [duration]
  * @property {string} [output]   what learner code printed during the test
+ * @property {number} [startedAt]  when it started (ms since the epoch, this process's clock)
+ * @property {number} [endedAt]    when it ended
+ * @property {number} [busy]       set when the machine was busy while it ran: tasks ready to run per core, on average
+ * @property {boolean} [retried]   it failed while the machine was busy and was run again, alone
  *
  * @typedef {object} ErrorRecord
  * @property {string} [name]
@@ -66,7 +78,12 @@ const POLL_MS = 20;
  * @property {number} [graceMs]          ms past testTimeout before a silent test is declared stuck
  * @property {number} [blockedMs]        ms without a heartbeat before a running test is declared stuck
  * @property {Map<string, string[]>} [only]   run only these tests (file -> test ids), not every test of `files`
+ * @property {boolean} [retryBusy]   run a test that failed while the machine was busy again, alone (default true)
+ * @property {LoadSampler} [monitor]   how busy the machine is (tests give a fake)
  * @property {(done: number, total: number) => void} [onProgress]
+ *
+ * @typedef {{ cores: number, start(): unknown, stop(): void, busyBetween(from: number, to: number): boolean,
+ *   averageBetween(from: number, to: number): number }} LoadSampler   what load.mjs's LoadMonitor does
  */
 
 /**
@@ -192,6 +209,8 @@ export async function supervise(options) {
   /** @type {Map<string, string[] | undefined>} */
   let todo = options.only ? new Map(options.only) : new Map(options.files.map((file) => [file, undefined]));
   let voided = null;
+  const monitor = options.monitor ?? new LoadMonitor();
+  monitor.start();
   if (options.refuse) {
     // Refused before running (a forbidden import): every test fails with the reason.
     for (const file of options.files) fileErrors.set(file, [{ name: 'Refused', message: options.refuse }]);
@@ -221,10 +240,14 @@ export async function supervise(options) {
       }
       todo = next;
     }
+    if (options.retryBusy !== false && !voided) {
+      await retryBusyFailures({ ...options, tests, monitor, deadline, fileErrors });
+    }
     // Tests a broken file never declared still count: list them with the lab replaced by a stub.
     const unlisted = [...fileErrors.keys()].filter((file) => ![...tests.values()].some((t) => t.file === file));
     if (unlisted.length > 0) await listTests({ ...options, files: unlisted, scratch, tests });
   } finally {
+    monitor.stop();
     rmSync(scratch, { recursive: true, force: true });
     if (!options.session) await session.close();
   }
@@ -245,6 +268,65 @@ export async function supervise(options) {
     runnerOutput,
     voided,
   };
+}
+
+/**
+ * A test that failed or timed out while the machine was busy (more tasks ready to run than cores)
+ * proves nothing about the learner's code: it runs again, alone, in a fresh runner with twice the
+ * time. Its second result stands; if the machine was busy during that run too and it failed again,
+ * the record says how busy (`busy`), and the report says so instead of blaming the code.
+ * @param {SuperviseOptions & { tests: Map<string, TestRecord>, monitor: LoadSampler, deadline: number,
+ *   fileErrors: Map<string, ErrorRecord[]> }} options
+ */
+async function retryBusyFailures(options) {
+  const { tests, monitor } = options;
+  const failedWhileBusy = [...tests.values()].filter(
+    (t) =>
+      (t.status === 'timedOut' || (t.status === 'failed' && (t.endedAt ?? Date.now()) - (t.startedAt ?? 0) >= SLOW_FAILURE_MS)) &&
+      t.startedAt !== undefined &&
+      !options.fileErrors.has(t.file) &&
+      monitor.busyBetween(t.startedAt, t.endedAt ?? Date.now()),
+  );
+  if (failedWhileBusy.length === 0) return;
+  const testTimeout = options.testTimeout * 2;
+  const session = new RunnerSession({
+    files: options.files,
+    aliases: options.aliases,
+    reference: options.reference,
+    testTimeout,
+    labDir: options.labDir,
+    childProcesses: options.childProcesses,
+    memoryMb: options.memoryMb,
+  });
+  const budgetEnd = Math.min(Date.now() + RETRY_BUDGET_MS, options.deadline);
+  try {
+    for (const test of failedWhileBusy) {
+      if (Date.now() > budgetEnd) {
+        test.busy = monitor.averageBetween(test.startedAt ?? 0, test.endedAt ?? Date.now()) / monitor.cores;
+        continue;
+      }
+      test.retried = true;
+      test.status = 'notRun';
+      await runOnce({
+        ...options,
+        testTimeout,
+        loadTimeout: options.loadTimeout ?? 10_000,
+        blockedMs: options.blockedMs ?? BLOCKED_MS,
+        deadline: options.deadline,
+        session,
+        todo: new Map([[test.file, [test.id]]]),
+        tests,
+      });
+      // runOnce settled it (TypeScript can't see that through the call).
+      const status = /** @type {TestRecord['status']} */ (test.status);
+      if (status === 'notRun') test.status = 'error';
+      if (status !== 'passed' && monitor.busyBetween(test.startedAt ?? 0, test.endedAt ?? Date.now())) {
+        test.busy = monitor.averageBetween(test.startedAt ?? 0, test.endedAt ?? Date.now()) / monitor.cores;
+      }
+    }
+  } finally {
+    await session.close();
+  }
 }
 
 /**
@@ -311,9 +393,15 @@ async function runOnce(options) {
           });
         }
         break;
-      case 'start':
+      case 'start': {
         running.set(event.id, Date.now());
+        const test = tests.get(event.id);
+        if (test) {
+          test.startedAt = Date.now();
+          test.endedAt = undefined;
+        }
         break;
+      }
       case 'beat':
         beats.set(event.id, Date.now());
         break;
@@ -322,8 +410,9 @@ async function runOnce(options) {
         const test = tests.get(event.id);
         if (!test) break;
         test.status = statusOf(event);
-        test.errors = event.errors ?? [];
+        test.errors = (event.errors ?? []).map(ownWords);
         test.duration = event.duration;
+        test.endedAt = Date.now();
         settled += 1;
         options.onProgress?.([...tests.values()].filter((t) => t.status !== 'notRun').length, tests.size);
         break;
@@ -382,6 +471,7 @@ async function runOnce(options) {
     const test = tests.get(culprit.id);
     if (test) {
       test.status = 'timedOut';
+      test.endedAt = Date.now();
       test.errors = [
         {
           name: 'TimeoutError',
@@ -477,6 +567,23 @@ async function listTests(options) {
     }
   }
   reader.close();
+}
+
+/**
+ * vitest's own timeout message tells the reader to configure vitest: the grader says what it means
+ * for the code under test instead.
+ * @param {ErrorRecord} error @returns {ErrorRecord}
+ */
+function ownWords(error) {
+  const timeout = /^Test timed out in (\d+)ms/.exec(error?.message ?? '');
+  if (!timeout) return error;
+  return {
+    ...error,
+    name: 'TimeoutError',
+    message:
+      `did not finish within ${timeout[1]} ms: the test was still waiting for the code under test. ` +
+      'Is there a promise that never settles, a response never ended, a callback never called, or a connection never closed?',
+  };
 }
 
 /** @param {any} event @returns {TestRecord['status']} */

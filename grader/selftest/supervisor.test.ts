@@ -72,6 +72,26 @@ describe('supervise', () => {
     expect(leftoverRunners('heartbeat.fixture.ts')).toEqual([]);
   });
 
+  it('runs a slow failure again, alone and with more time, when the machine was busy', async () => {
+    const busy = { cores: 2, start() { return this; }, stop() {}, busyBetween: () => true, averageBetween: () => 5 };
+    const outcome = await supervise({ ...options, monitor: busy, files: [join(fixtures, 'slow.fixture.ts')] });
+    expect(statuses(outcome)).toEqual({
+      'needs 700 ms (its first run, bounded at 500 ms, times out)': 'passed',
+      'fails at once, whatever the load': 'failed',
+    });
+    expect(outcome.tests.map((t) => t.retried ?? false)).toEqual([true, false]);
+  });
+
+  it('leaves a timeout on an idle machine as it is, in its own words', async () => {
+    const idle = { cores: 2, start() { return this; }, stop() {}, busyBetween: () => false, averageBetween: () => 0 };
+    const outcome = await supervise({ ...options, monitor: idle, files: [join(fixtures, 'slow.fixture.ts')] });
+    const slow = outcome.tests[0];
+    expect(slow?.status).toBe('timedOut');
+    expect(slow?.retried).toBeUndefined();
+    expect(slow?.errors[0]?.message).toMatch(/^did not finish within 500 ms/);
+    expect(slow?.errors[0]?.message).not.toMatch(/testTimeout/);
+  });
+
   it('lists the tests of a lab that never finishes loading, as errors', async () => {
     const outcome = await supervise({ ...options, files: [join(fixtures, 'import-loop.fixture.ts')] });
     expect(statuses(outcome)).toEqual({ 'would pass if the lab loaded': 'error' });
