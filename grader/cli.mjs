@@ -2,12 +2,12 @@
 // @ts-check
 // `npm run grade <lab>`: grades a lab with its hidden tests and prints a report.
 // Exit code: 0 when every test passed, 1 when not, 2 when the grader was asked wrongly or broke.
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import pc from 'picocolors';
-import { LABS, ROOT, findLab, isPresent } from './course.mjs';
-import { UsageError, grade } from './grade.mjs';
+import { LABS, findLab, isPresent } from './course.mjs';
+import { UsageError, grade, saveState } from './grade.mjs';
 import { watch } from './watch.mjs';
 import { allPassed, formatReport } from './report.mjs';
 import { gitHubOutputLine, redact, toExercism, toGradescope, toJUnit } from './formats.mjs';
@@ -64,20 +64,33 @@ async function main() {
   const options = program.opts();
   const notes = [];
 
-  // `npm run grade lab1 --solution` (no `--`) hands the flag to npm, which turns it into an
-  // environment variable and drops it from our arguments. Honour it and say so, rather than
-  // quietly grading the learner's code when the reference was asked for.
-  for (const [flag, key] of [['solution', 'solution'], ['own-stack', 'ownStack']]) {
-    if (process.env[`npm_config_${flag.replace('-', '_')}`] === 'true' && !options[key]) {
-      options[key] = true;
-      notes.push(`--${flag}`);
+  // `npm run grade lab1 --verbose` (no `--`) hands the flag to npm, which turns it into an
+  // environment variable (npm_config_verbose...) and drops it from our arguments; a value given to
+  // such a flag stays behind as a stray argument. Honour every option npm took and say so, rather
+  // than quietly grading without it.
+  const npm = npmTookOptions(process.env);
+  for (const [key, flag] of npm.switches) {
+    const value = key !== 'state'; // --no-state turns recording off; every other switch turns its option on
+    if (options[key] !== value) {
+      options[key] = value;
+      notes.push(flag);
     }
   }
   let positional = extra;
-  if (process.env.npm_config_json === 'true' && !options.json && positional.length === 1) {
-    options.json = positional[0];
+  if (npm.valued.length > 0) {
+    if (npm.valued.length !== positional.length || npm.valued.length > 1) {
+      const taken = npm.valued.map(([, flag]) => flag).join(', ');
+      throw new UsageError(
+        `npm took ${taken} for itself and left ${positional.join(' ') || 'nothing'} behind, so the grader cannot tell ` +
+          `which file goes with which option. Put the options after "--": npm run grade ${labName ?? 'lab1'} -- ${npm.valued.map(([, flag]) => `${flag} FILE`).join(' ')}`,
+      );
+    }
+    const [[key, flag]] = /** @type {[string, string][]} */ (npm.valued);
+    if (!options[key]) {
+      options[key] = positional[0];
+      notes.push(`${flag} ${positional[0]}`);
+    }
     positional = [];
-    notes.push(`--json ${options.json}`);
   }
   if (positional.length > 0) {
     throw new UsageError(
@@ -98,7 +111,7 @@ async function main() {
   }
 
   if (options.watch) {
-    await watch({ lab, solution: !!options.solution, ownStack: !!options.ownStack, poll: !!options.poll, verbose: !!options.verbose, color: pc.isColorSupported, note });
+    await watch({ lab, solution: !!options.solution, ownStack: !!options.ownStack, poll: !!options.poll, verbose: !!options.verbose, color: pc.isColorSupported, note, state: options.state !== false });
     return;
   }
 
@@ -144,11 +157,27 @@ async function main() {
   process.exit(allPassed(result) ? 0 : 1);
 }
 
-/** Keeps the latest grade of each lab in .grader/state/<lab>.json (the learner never edits it). */
-function saveState(/** @type {import('./report.mjs').GradeResult} */ result) {
-  const dir = process.env.GRADER_STATE_DIR || join(ROOT, '.grader', 'state');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${result.lab}.json`), JSON.stringify({ ...result, gradedAt: new Date().toISOString() }, null, 2) + '\n');
+/**
+ * The grader's options that npm kept for itself when they came before `--`: npm passes each on as
+ * npm_config_<name> (`true`, or `''` for `--no-<name>`; `--verbose` becomes npm's own loglevel).
+ * @param {NodeJS.ProcessEnv} env
+ * @returns {{ switches: [string, string][], valued: [string, string][] }}  [option key, flag as typed]
+ */
+function npmTookOptions(env) {
+  /** @type {[string, string][]} */
+  const switches = [];
+  for (const [name, key] of [['solution', 'solution'], ['own_stack', 'ownStack'], ['watch', 'watch'], ['poll', 'poll'],
+    ['redact', 'redact'], ['github_classroom', 'githubClassroom']]) {
+    if (env[`npm_config_${name}`] === 'true') switches.push([key, `--${name.replace('_', '-')}`]);
+  }
+  if (env.npm_config_loglevel === 'verbose') switches.push(['verbose', '--verbose']);
+  if (env.npm_config_state === '') switches.push(['state', '--no-state']);
+  /** @type {[string, string][]} */
+  const valued = [];
+  for (const name of ['json', 'junit', 'gradescope', 'exercism']) {
+    if (env[`npm_config_${name}`] === 'true') valued.push([name, `--${name}`]);
+  }
+  return { switches, valued };
 }
 
 function labList() {

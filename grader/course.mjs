@@ -38,6 +38,8 @@ export const LABS = [
  * @property {number} testTimeout  ms a single test may take before vitest fails it
  * @property {Milestone[]} milestones  in the order a learner should reach them
  * @property {boolean} [childProcesses]  its tests start programs: the workers may spawn processes
+ * @property {string[]} [given]    functions the starter gives whole (helpers like `badRequest`): an error's
+ *   location in the report is the learner's line that called them, not theirs
  */
 
 /**

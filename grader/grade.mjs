@@ -2,7 +2,7 @@
 // One grade: which code to test, over which lower layers, with which hidden tests; then the run
 // (supervisor.mjs) and the result (report.mjs). The CLI and the self-check both call `grade`.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { LABS, ROOT, courseVersion, examplesOnly, hasReference, hiddenDir, labDetails } from './course.mjs';
 import { labRules } from './ledger.mjs';
@@ -182,4 +182,16 @@ function filesHash(/** @type {string[]} */ dirs, keep = (/** @type {string} */ _
     }
   }
   return hash.digest('hex').slice(0, 12);
+}
+
+/**
+ * Keeps the latest grade of each lab in .grader/state/<lab>.json (the learner never edits it):
+ * `npm run progress` and `npm run hint` read it. Every grade of the learner's own lab is kept,
+ * from `npm run grade` and from each save in --watch alike.
+ * @param {import('./report.mjs').GradeResult} result
+ */
+export function saveState(result) {
+  const dir = process.env.GRADER_STATE_DIR || join(ROOT, '.grader', 'state');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${result.lab}.json`), JSON.stringify({ ...result, gradedAt: new Date().toISOString() }, null, 2) + '\n');
 }

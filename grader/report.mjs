@@ -63,6 +63,7 @@ import { ROOT } from './course.mjs';
  */
 export function buildResult({ lab, details, outcome, target, layers, courseVersion, testsHash, note, rules = [] }) {
   const ledger = new Map(rules.map((rule) => [rule.id, rule]));
+  const where = { target, given: details.given ?? [] };
   const order = new Map(details.milestones.map((m, i) => [m.id, i]));
   const titles = new Map(details.milestones.map((m) => [m.id, m]));
   // Tests skipped on purpose (a POSIX signal on Windows) are listed, not scored.
@@ -101,7 +102,7 @@ export function buildResult({ lab, details, outcome, target, layers, courseVersi
           result.expected = error.expected;
           result.actual = error.actual;
         }
-        const location = locate(error.stack);
+        const location = locate(error.stack, where);
         if (location) result.location = location;
       }
       if (record.output) result.output = record.output.slice(0, 2000);
@@ -139,7 +140,7 @@ export function buildResult({ lab, details, outcome, target, layers, courseVersi
   const fileProblems = outcome.fileErrors.flatMap(({ file, errors }) => errors.map((e) => ({ file, e })));
   for (const { file, e } of fileProblems) {
     const message = firstLines(e.message, 16);
-    const seen = distinct.get(message) ?? { message, location: locate(e.stack), frame: e.frame, files: [], refused: e.name === 'Refused' };
+    const seen = distinct.get(message) ?? { message, location: locate(e.stack, where), frame: e.frame, files: [], refused: e.name === 'Refused' };
     seen.files.push(rel(file).split(sep).join('/'));
     distinct.set(message, seen);
   }
@@ -148,7 +149,11 @@ export function buildResult({ lab, details, outcome, target, layers, courseVersi
       ...problem,
       message: refused ? problem.message : `${problem.message}\n(while loading ${files.join(', ')})`,
     })),
-    ...outcome.unhandled.map((e) => ({ message: firstLines(e.message, 8), location: locate(e.stack), frame: e.frame })),
+    ...outcome.unhandled.map((e) => ({
+      message: `${e.test ? `while the test "${escapeName(e.test)}" ran, an error escaped it: ` : ''}${firstLines(e.message, 8)}`,
+      location: locate(e.stack, where),
+      frame: e.frame,
+    })),
     ...(voided ? [{ message: voided }] : []),
   ];
 
@@ -312,18 +317,33 @@ export function visible(/** @type {string} */ text, /** @type {string} */ contin
 }
 
 /**
- * The first stack frame in the graded code (labs/, solutions/ or a starter copy), as a path
- * relative to the course root with line and column. Frames in the grader and vitest are noise.
+ * Where in the learner's code an error came from: the first stack frame in the graded folder, as a
+ * path relative to the course root with line and column. Frames of the grader, vitest, the contracts
+ * and the functions the starter gives (`given` in lab.json, such as lab 1's `badRequest`) are not the
+ * learner's line: the frame that called them is. The reference layers below (solutions/) are never
+ * shown for a learner's grade; the learner's own lower layers (labs/, with --own-stack) are.
+ * @param {string | undefined} stack
+ * @param {{ target?: string, given?: string[] }} [where]   the graded folder, relative to the root
  */
-export function locate(/** @type {string | undefined} */ stack) {
+export function locate(stack, where = {}) {
   if (!stack) return undefined;
-  for (const match of stack.matchAll(/\(?((?:file:\/\/)?[^\s()]+):(\d+):(\d+)\)?/g)) {
-    const path = rel(match[1].replace(/^file:\/\//, ''));
-    if (/^(labs|solutions|\.grader)[/\\]/.test(path) && !path.includes('node_modules')) {
-      return `${path.split(sep).join('/')}:${match[2]}:${match[3]}`;
-    }
+  const target = (where.target ?? '').replace(/\/+$/, '');
+  /** @type {{ fn: string, path: string, line: string, column: string }[]} */
+  const frames = [];
+  for (const line of stack.split('\n')) {
+    const m = /^\s*at (?:async )?(?:new )?(?:(.*?) \()?((?:file:\/\/)?[^\s()]+):(\d+):(\d+)\)?\s*$/.exec(line);
+    if (!m) continue;
+    const path = rel((m[2] ?? '').replace(/^file:\/\//, '')).split(sep).join('/');
+    if (path.includes('node_modules') || /^labs\/contracts\//.test(path)) continue;
+    const fn = (m[1] ?? '').split('.').at(-1) ?? '';
+    if ((where.given ?? []).includes(fn)) continue;
+    frames.push({ fn, path, line: m[3] ?? '', column: m[4] ?? '' });
   }
-  return undefined;
+  const pick =
+    (target && frames.find((f) => f.path.startsWith(`${target}/`))) ||
+    frames.find((f) => /^(labs|\.grader)\//.test(f.path)) ||
+    (!target || target.startsWith('solutions/') ? frames.find((f) => f.path.startsWith('solutions/')) : undefined);
+  return pick ? `${pick.path}:${pick.line}:${pick.column}` : undefined;
 }
 
 /** A test name on one line: CR, LF and other controls in it are shown escaped. */

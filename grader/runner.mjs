@@ -45,6 +45,8 @@ function plainError(error) {
     message: clean(String(error?.message ?? error), 4000),
     stack: clean(error?.stack, 4000),
     frame: clean(error?.frame, 2000),
+    // vitest names the test that was running when an error escaped it.
+    test: clean(error?.VITEST_TEST_NAME, 300),
   };
 }
 

@@ -54,6 +54,7 @@ const SLOW_FAILURE_MS = 500;
  * @property {string} [actual]
  * @property {string} [stack]
  * @property {string} [frame]
+ * @property {string} [test]   the test that was running when the error escaped it (errors outside any test)
  *
  * @typedef {object} RunOutcome
  * @property {TestRecord[]} tests        in the order they were collected

@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import chokidar from 'chokidar';
 import pc from 'picocolors';
 import { LABS, ROOT } from './course.mjs';
-import { grade, gradePlan } from './grade.mjs';
+import { grade, gradePlan, saveState } from './grade.mjs';
 import { formatReport } from './report.mjs';
 import { RunnerSession } from './supervisor.mjs';
 
@@ -43,7 +43,7 @@ export function changes(before, after) {
 }
 
 /**
- * @param {import('./grade.mjs').GradeOptions & { poll?: boolean, verbose?: boolean, color?: boolean }} options
+ * @param {import('./grade.mjs').GradeOptions & { poll?: boolean, verbose?: boolean, color?: boolean, state?: boolean }} options
  */
 export async function watch(options) {
   const plan = gradePlan(options);
@@ -68,6 +68,8 @@ export async function watch(options) {
     const started = Date.now();
     const result = await grade(options, session);
     const took = Date.now() - started;
+    // `npm run hint` and `npm run progress` read the latest grade, whichever way it was made.
+    if (options.state !== false && !options.solution) saveState(result);
     const { fixed, broken } = changes(last, result);
     last = result;
     process.stdout.write('\x1b[2J\x1b[H'); // clear the screen: the newest report is the only one that matters

@@ -64,6 +64,26 @@ describe('npm run grade', () => {
     expect(run.out).toMatch(/npm took --solution/);
   });
 
+  it('honours every switch npm swallowed (--verbose, --no-state, --junit FILE), and names them', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'cli-')), 'out.xml');
+    const run = grade(['lab1', file], {
+      npm_config_solution: 'true',
+      npm_config_loglevel: 'verbose',
+      npm_config_state: '',
+      npm_config_junit: 'true',
+    });
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(/npm took --solution --verbose --no-state --junit /);
+    expect(readFileSync(file, 'utf8')).toMatch(/<testsuites/);
+  });
+
+  it('refuses two swallowed options with values rather than guess which file is whose', () => {
+    const run = grade(['lab1', 'a.json', 'b.xml'], { npm_config_json: 'true', npm_config_junit: 'true' });
+    expect(run.code).toBe(2);
+    expect(run.err).toMatch(/npm took --json, --junit for itself/);
+    expect(run.err).toMatch(/npm run grade lab1 -- --json FILE --junit FILE/);
+  });
+
   it('takes the file of a swallowed --json from the arguments', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'cli-')), 'out.json');
     const run = grade(['lab1', file], { npm_config_json: 'true', npm_config_solution: 'true' });

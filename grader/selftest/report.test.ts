@@ -137,4 +137,57 @@ describe('helpers', () => {
     expect(locate(stack)).toBe('labs/lab1-http/parser.ts:12:5');
     expect(locate('Error: x\n    at h (/elsewhere/file.js:3:4)')).toBeUndefined();
   });
+  it('locate() skips the contracts and given helpers, and never shows the reference to a learner', () => {
+    const root = process.cwd();
+    const stack = [
+      'Error: bad',
+      `    at new HttpError (${root}/labs/contracts/http.ts:40:5)`,
+      `    at badRequest (${root}/labs/lab1-http/syntax.ts:29:10)`,
+      `    at Object.parseChunkSize (${root}/labs/lab1-http/chunked.ts:12:11)`,
+    ].join('\n');
+    expect(locate(stack, { target: 'labs/lab1-http', given: ['badRequest'] })).toBe('labs/lab1-http/chunked.ts:12:11');
+    const below = `Error: x\n    at respond (${root}/solutions/lab2-server/respond.ts:9:3)\n    at app (${root}/labs/lab3-gateway/apps.ts:4:2)`;
+    expect(locate(below, { target: 'labs/lab3-gateway' })).toBe('labs/lab3-gateway/apps.ts:4:2');
+    expect(locate(`Error: x\n    at respond (${root}/solutions/lab2-server/respond.ts:9:3)`, { target: 'labs/lab3-gateway' })).toBeUndefined();
+    expect(locate(`Error: x\n    at respond (${root}/solutions/lab2-server/respond.ts:9:3)`, { target: 'solutions/lab3-gateway' })).toBe(
+      'solutions/lab2-server/respond.ts:9:3',
+    );
+  });
+});
+
+describe('rules in the report', () => {
+  const rules = [{ id: 'C2', text: 'A chunk size is hexadecimal.', lesson: '01-http.md#chunked-transfer-coding', line: 3 }];
+  const failing = { ...record('reads hex sizes', 'one', 'failed', 'no'), meta: { milestone: 'one', points: 1, rules: ['C2'] } };
+  const build = (tests: TestRecord[]) =>
+    buildResult({ lab, details, outcome: { tests, fileErrors: [], unhandled: [], runners: 1, runnerOutput: '', voided: null }, target: 'labs/lab1-http', layers: '', courseVersion: '1', testsHash: 'x', rules });
+
+  it('a failing test carries its rules with their sentence, and links to the first rule\'s section', () => {
+    const r = build([failing]);
+    expect(r.tests[0]).toMatchObject({
+      rules: ['C2'],
+      broken: [{ id: 'C2', text: 'A chunk size is hexadecimal.', lesson: 'lessons/01-http.md#chunked-transfer-coding' }],
+      lesson: 'lessons/01-http.md#chunked-transfer-coding',
+    });
+    expect(formatReport(r)).toContain('rule C2: A chunk size is hexadecimal.');
+  });
+
+  it('a test name with CR or LF in it is shown escaped, on one line', () => {
+    const r = build([{ ...failing, name: 'refuses a\r\nb' }]);
+    expect(r.tests[0]?.name).toBe('refuses a\\r\\nb');
+  });
+
+  it('names the test an escaped error came from', () => {
+    const r = buildResult({
+      lab, details, target: 'labs/lab1-http', layers: '', courseVersion: '1', testsHash: 'x', rules,
+      outcome: { tests: [], fileErrors: [], unhandled: [{ message: 'ECONNRESET', test: 'a reset' }], runners: 1, runnerOutput: '', voided: null },
+    });
+    expect(r.problems[0]?.message).toMatch(/^while the test "a reset" ran, an error escaped it: ECONNRESET/);
+  });
+
+  it('says the machine was busy, and gives no learner hint for a timeout then', () => {
+    const busy = { ...failing, status: 'timedOut' as const, busy: 2.6, retried: true, meta: { ...failing.meta, hint: 'check your loop' } };
+    const r = build([busy]);
+    expect(r.tests[0]).not.toHaveProperty('hint');
+    expect(formatReport(r)).toMatch(/the machine was busy/);
+  });
 });

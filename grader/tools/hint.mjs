@@ -5,6 +5,8 @@
 // paragraph; (3) what to write, the TODO comments of the starter function the failure points at
 // and the contract types it uses (never the reference solution). `--more` (or "y" at the prompt)
 // goes one step further; the step reached is remembered per test in .grader/state/hints.json.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { visible } from '../report.mjs';
 import {
@@ -24,7 +26,7 @@ import {
 } from './common.mjs';
 import { milestoneTasks, readSection, splitLessonReference } from './lesson-text.mjs';
 import { contractTypesFor, functionsFor, starterFiles } from './starter-source.mjs';
-import { LABS } from '../course.mjs';
+import { LABS, ROOT } from '../course.mjs';
 
 const LAST_STEP = 3;
 const STEP_TITLES = ['', 'a nudge', 'where to read', 'what to write'];
@@ -190,7 +192,7 @@ function nearSolution({ lab, test, milestoneNumber, c }) {
   }
   const lines = [`  What the starter asks you to write ${c.dim('(its TODO comments; the signature stays as it is)')}:`];
   for (const f of functions) {
-    lines.push('', `  ${c.cyan(`${f.file}:${f.line}`)}  ${c.bold(f.name)}`);
+    lines.push('', `  ${c.cyan(whereNow(f))}  ${c.bold(f.name)}`);
     const indent = Math.min(...[...f.doc, ...f.signature].filter((l) => l.trim()).map((l) => /^\s*/.exec(l)?.[0].length ?? 0));
     for (const line of [...f.doc, ...f.signature]) lines.push(`    ${line.slice(indent)}`);
     const inner = ' '.repeat(Math.max(0, (/^\s*/.exec(f.signature[0] ?? '')?.[0].length ?? 0) - indent) + 2);
@@ -210,6 +212,27 @@ function nearSolution({ lab, test, milestoneNumber, c }) {
     }
   }
   return lines.join('\n');
+}
+
+/**
+ * Where a starter function stands in the learner's file today: its line moves as they write
+ * above it. Found by its declaration's first line, else by its name; else the file alone.
+ * @param {import('./starter-source.mjs').StarterFunction} f
+ */
+function whereNow(f) {
+  let text;
+  try {
+    text = readFileSync(join(ROOT, f.file), 'utf8').replace(/\r\n/g, '\n').split('\n');
+  } catch {
+    return f.file;
+  }
+  const first = (f.signature[0] ?? '').trim();
+  let index = first ? text.findIndex((line) => line.trim() === first) : -1;
+  if (index < 0) {
+    const name = (f.name.split('.').at(-1) ?? f.name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    index = text.findIndex((line) => new RegExp(`(function|class|async|get|set|static|^\\s*)\\s*\\#?${name}\\s*[(<=:]`).test(line));
+  }
+  return index < 0 ? f.file : `${f.file}:${index + 1}`;
 }
 
 function firstLines(/** @type {string} */ text, /** @type {number} */ n) {
