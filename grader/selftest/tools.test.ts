@@ -139,6 +139,9 @@ describe('npm run hint', () => {
     expect(third.out).toContain('Hint 3 of 3');
     expect(third.out).toMatch(/export function splitTarget\(target: string\)/);
     expect(third.out).toContain('// TODO(lab3):');
+    // The line is where the function stands in the learner's file today.
+    const own = readFileSync(join(ROOT, 'labs', 'lab3-gateway', 'environ.ts'), 'utf8').split('\n');
+    expect(third.out).toContain(`labs/lab3-gateway/environ.ts:${own.findIndex((l) => l.startsWith('export function splitTarget')) + 1}`);
     expect(readJson(hints)['lab3-gateway'][failing.name]).toBe(3);
     if (existsSync(join(ROOT, 'solutions'))) {
       const reference = readFileSync(join(ROOT, 'solutions', 'lab3-gateway', 'environ.ts'), 'utf8');
