@@ -18,8 +18,9 @@ import { copyFiles, listFiles, starterFiles, writeFiles } from './files.mjs';
  * own CI and vitest.config.ts (its self-tests) stay behind. */
 const TOP_FILES = ['package-lock.json', '.gitattributes', '.gitignore', 'tsconfig.base.json', 'tsconfig.json'];
 /** What of grader/ stays behind: the hidden tests, the course's self-tests and self-check, the
- * benchmarks, and this classroom folder (the instructor's). Anything else in grader/ ships. */
-const GRADER_KEPT_BACK = new Set(['hidden', 'selftest', 'bench', 'classroom', 'selfcheck.mjs', 'release.json']);
+ * benchmarks, the rule breakers and mutation testing (they work on the reference), and this
+ * classroom folder (the instructor's). Anything else in grader/ ships. */
+const GRADER_KEPT_BACK = new Set(['hidden', 'selftest', 'bench', 'classroom', 'mutation', 'selfcheck.mjs', 'breakers.mjs', 'RULES.md', 'release.json']);
 
 /**
  * @typedef {object} ReleaseOptions
