@@ -123,6 +123,7 @@ function details(test) {
   }
   if (test.location) lines.push(`at ${test.location}`);
   if (test.output) lines.push(`your code printed: ${visible(test.output.trimEnd(), '  ')}`);
+  lines.push(...ruleLines(test));
   if (test.hint) lines.push(`hint: ${test.hint}`);
   if (test.lesson) lines.push(`read: ${test.lesson}`);
   lines.push(`points: ${test.points}/${test.maxPoints}`);
@@ -206,7 +207,8 @@ export function toGradescope(result, options = {}) {
 function gradescopeOutput(test, redacted) {
   const points = `${test.points}/${test.maxPoints} ${test.maxPoints === 1 ? 'point' : 'points'}`;
   if (test.status === 'passed') return `passed · ${points}`;
-  if (redacted) return `${statusWord(test)} · ${points} · ${HIDDEN_LINE}`;
+  // The rules a hidden test checks are the lesson's own sentences: they say what to fix, not how the test checks it.
+  if (redacted) return [`${statusWord(test)} · ${points} · ${HIDDEN_LINE}`, ...ruleLines(test), ...(test.lesson ? [`read: ${test.lesson}`] : [])].join('\n');
   return `${statusWord(test)} · ${points}\n${details(test)}`;
 }
 
@@ -263,9 +265,15 @@ function exercismMessage(test) {
     lines.push(`expected: ${visible(test.expected)}`, `received: ${visible(test.actual)}`);
   }
   if (test.location) lines.push(`at ${test.location}`);
+  lines.push(...ruleLines(test));
   if (test.hint) lines.push(`hint: ${test.hint}`);
   if (test.lesson) lines.push(`read: ${test.lesson}`);
   return lines.join('\n');
+}
+
+/** The lesson's rules a failing test checks, one line each. @param {TestResult} test */
+function ruleLines(test) {
+  return (test.broken ?? []).map((rule) => `rule ${rule.id}: ${rule.text}`);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -157,7 +157,8 @@ describe('machine formats', () => {
       expect(Object.keys(row)).toEqual(expect.arrayContaining(['name', 'score', 'max_score', 'status', 'output', 'visibility']));
       expect(['passed', 'failed']).toContain(row.status);
       expect(row.visibility).toBe('after_due_date');
-      expect(row.output).toMatch(/^(passed|failed|timed out|error|not run) · \d+\/\d+ points?( · hidden test: details are not shown)?$/);
+      // Name and points, and for a failure the lesson's rules and section it is about: nothing of the test itself.
+      expect(row.output).toMatch(/^(passed|failed|timed out|error|not run) · \d+\/\d+ points?( · hidden test: details are not shown(\nrule [A-Z]{1,2}\d+: [^\n]+)*(\nread: lessons\/[\w.-]+\.md#[\w-]+)?)?$/);
     }
     expect(results.tests.map((t) => t.score)).toEqual([2, 1, 0, 0, 0, 0]);
     expect(results.tests[2]).toMatchObject({ status: 'failed', max_score: 2, name: 'First <things> & "more" › parses <GET> & friends' });
@@ -353,7 +354,9 @@ describe('npm run autograder (Gradescope), in a simulated /autograder', () => {
     const { results } = submitAndRun((dir) => writeFiles(join(dir, 'labs', 'lab1-http'), starterFiles('lab1-http')));
     expect(results.score).toBe(0);
     expect(results.output).toMatch(/Graded: labs\/lab1-http, \d+ files from labs\/lab1-http\//);
-    for (const row of results.tests) expect(row.output).toMatch(/^(failed|timed out|error|not run) · 0\/\d+ points? · hidden test: details are not shown$/);
+    for (const row of results.tests) {
+      expect(row.output).toMatch(/^(failed|timed out|error|not run) · 0\/\d+ points? · hidden test: details are not shown(\nrule [A-Z]{1,2}\d+: [^\n]+)*(\nread: lessons\/[\w.-]+\.md#[\w-]+)?$/);
+    }
     expect(results.output).not.toMatch(/expected:|received:/);
   });
 
