@@ -264,13 +264,16 @@ milestone('converters', () => {
     const anchored = (pattern: string) => new RegExp(`^(?:${pattern})$`);
     expect(anchored(int.pattern).test('123'), `the int pattern ${JSON.stringify(int.pattern)} should match "123"`).toBe(true);
     expect(anchored(int.pattern).test('12a'), `the int pattern ${JSON.stringify(int.pattern)} should not match "12a"`).toBe(false);
-    expect(int.toValue('123'), "int's toValue('123') should be the number 123").toBe(123);
-    expect(int.toUrl(123), "int's toUrl(123) should be '123'").toBe('123');
-    expect(make('uuid').toUrl(UUID.toUpperCase()), "uuid's toUrl should lowercase").toBe(UUID);
-    expect(make('uuid').toValue(UUID.toUpperCase()), "uuid's toValue should lowercase").toBe(UUID);
-    expect(make('float').toUrl(2), "float's toUrl(2) should write the dot").toBe('2.0');
-    expect(make('float').toUrl(2.5), "float's toUrl(2.5)").toBe('2.5');
-    expect(make('string').toValue('x'), "string's toValue('x')").toBe('x');
+    const run = <T>(what: string, fn: () => T): T => bounded(what, fn);
+    expect(run("int's toValue('123')", () => int.toValue('123')), "int's toValue('123') should be the number 123").toBe(123);
+    expect(run("int's toUrl(123)", () => int.toUrl(123)), "int's toUrl(123) should be '123'").toBe('123');
+    const uuid = make('uuid');
+    expect(run("uuid's toUrl", () => uuid.toUrl(UUID.toUpperCase())), "uuid's toUrl should lowercase").toBe(UUID);
+    expect(run("uuid's toValue", () => uuid.toValue(UUID.toUpperCase())), "uuid's toValue should lowercase").toBe(UUID);
+    const float = make('float');
+    expect(run("float's toUrl(2)", () => float.toUrl(2)), "float's toUrl(2) should write the dot").toBe('2.0');
+    expect(run("float's toUrl(2.5)", () => float.toUrl(2.5)), "float's toUrl(2.5) should be '2.5'").toBe('2.5');
+    expect(run("string's toValue('x')", () => make('string').toValue('x')), "string's toValue('x') should be 'x'").toBe('x');
     expect(Object.keys(builtInConverters).sort(), 'the names in builtInConverters').toEqual(['any', 'float', 'int', 'path', 'string', 'uuid']);
   });
 
