@@ -35,7 +35,12 @@ export interface RuleOptions {
 /** What matching a path and method gives. */
 export type MatchResult =
   | { kind: 'match'; endpoint: string; params: Record<string, unknown>; rule: string }
-  /** The rule ends in '/' and the path did not: go to `location` (the query string kept). */
+  /**
+   * The rule ends in '/' and the path did not: go to `location`. It is a URL from the mount point
+   * on, ready to send: the path percent-encoded segment by segment (encodeURIComponent), then '/',
+   * then '?' and the query string exactly as match() was given it, if there is one. Put the mount
+   * point (SCRIPT_NAME, encoded the same way) in front of it; never encode it again.
+   */
   | { kind: 'redirect'; status: 308; location: string }
   /** Some rule matches the path, none the method; `allowed` is what the Allow header lists. */
   | { kind: 'method-not-allowed'; allowed: string[] }
@@ -53,7 +58,7 @@ export class RuleError extends Error {
   }
 }
 
-/** urlFor could not build a URL: an unknown endpoint, or values missing. */
+/** urlFor could not build a URL: an unknown endpoint, a value missing, or one its converter cannot write. */
 export class BuildError extends Error {
   constructor(message: string) {
     super(message);

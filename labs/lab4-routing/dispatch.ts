@@ -1,5 +1,5 @@
 import type { Environ, StartResponse, TsgiApp, TsgiBody } from '#contracts/tsgi';
-import type { Router } from './router.ts';
+import { encodePath, type Router } from './router.ts';
 
 /** A view: a TSGI application that also receives the values the rule's variables matched. */
 export type View = (
@@ -17,8 +17,8 @@ const encoder = new TextEncoder();
 export function dispatcher(router: Router, views: Record<string, View>): TsgiApp {
   // TODO(lab4): return a TSGI app. For each request: decode PATH_INFO (utf8), match it with the
   // method and the query string, then call the view of the endpoint with the params, or answer
-  // 308 with a Location (SCRIPT_NAME + path + '/', percent-encoded, then the query string),
-  // 405 with Allow, or 404 (plain).
+  // 308 with a Location (the mount point, encodePath(utf8(SCRIPT_NAME)), then the router's
+  // location as it is), 405 with Allow (the methods joined by ', '), or 404 (plain).
   throw new Error('TODO(lab4): dispatcher is not written yet (lessons/04-routing.md#the-dispatcher)');
 }
 
@@ -29,7 +29,7 @@ function utf8(bytesAsText: string): string {
 }
 
 function plain(startResponse: StartResponse, status: string, headers: Array<[string, string]>): TsgiBody {
-  // TODO(lab4): start a text/plain response with these headers; the body is the status line as
-  // one chunk of bytes (encoder).
+  // TODO(lab4): start a response with Content-Type 'text/plain; charset=utf-8' and these headers;
+  // the body is the status line as one chunk of bytes (encoder).
   throw new Error('TODO(lab4): plain is not written yet (lessons/04-routing.md#the-dispatcher)');
 }

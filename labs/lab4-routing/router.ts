@@ -23,6 +23,15 @@ export interface RouteGroup {
   add(rule: string, options: RuleOptions): void;
 }
 
+/**
+ * Text to URL form, slashes kept: each piece between slashes percent-encoded on its own, so a
+ * `?`, `#`, `%`, space, control character or `é` in it can't be read as part of the URL's syntax.
+ */
+export function encodePath(text: string): string {
+  // TODO(lab4): cut at '/', encodeURIComponent each piece, join with '/' again.
+  throw new Error('TODO(lab4): encodePath is not written yet (lessons/04-routing.md#trailing-slashes)');
+}
+
 /** A request path cut into segments: `/a/b/` is [a, b] with a trailing slash. */
 function splitPath(path: string): { segments: string[]; trailingSlash: boolean } {
   // TODO(lab4): '' counts as '/'. A final '/' (on anything longer than '/') is the trailing
@@ -47,7 +56,8 @@ export class Router {
     // TODO(lab4): parse the rule (parseRule) with this router's converters. Methods default to
     // ['GET'], uppercased; GET brings HEAD. An endpoint already used by another rule is a
     // RuleError; by the same rule, its methods are added. Otherwise store a new Entry and keep
-    // #entries sorted with bySpecificity.
+    // #entries sorted with bySpecificity. Check everything before storing anything: a failed add
+    // leaves the router as it was.
     throw new Error('TODO(lab4): Router.add is not written yet (lessons/04-routing.md#matching-segment-by-segment)');
   }
 
@@ -60,19 +70,21 @@ export class Router {
 
   match(path: string, method: string, query = ''): MatchResult {
     // TODO(lab4): split the path, then try the entries in order (fitRule). The first that fits
-    // and allows the method is the match. Remember what the others tell you: methods of rules
-    // that fit the path but not the method (for a 405), a rule that wants a trailing slash (for
-    // a 308 to path + '/' + the query). No match: redirect, else 405, else 404.
+    // and allows the method (in capitals) is the match. Remember what the others tell you: methods of rules
+    // that fit the path but not the method (for a 405), a rule that accepts the method and wants
+    // a trailing slash (for a 308 to encodePath(path) + '/', then '?' + the query as it came if
+    // there is one). No match: redirect, else 405 (methods sorted), else 404.
     throw new Error('TODO(lab4): Router.match is not written yet (lessons/04-routing.md#matching-segment-by-segment)');
   }
 
   /** Builds the URL of an endpoint: variables from `values`, other values as a query string. */
   urlFor(endpoint: string, values: Record<string, unknown> = {}): string {
     // TODO(lab4): find the endpoint's entry (else a BuildError with a suggestion). Every variable
-    // needs a value (else a BuildError naming them). Each value goes through its converter's
-    // toUrl and must match the segment's regex (else a BuildError). Every segment, static text
-    // too, is percent-encoded. The other values, except undefined and null, go to the query
-    // string (URLSearchParams).
+    // needs a value, not undefined or null (else a BuildError naming them). Each value goes
+    // through its converter's toUrl (a throw there is a BuildError too) and must match the
+    // segment's regex (else a BuildError). Every segment, static text too, is percent-encoded
+    // (a path value with encodePath). The other values, except undefined and null, go to the
+    // query string (URLSearchParams).
     throw new Error('TODO(lab4): Router.urlFor is not written yet (lessons/04-routing.md#building-urls)');
   }
 }

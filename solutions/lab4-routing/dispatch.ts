@@ -1,5 +1,5 @@
 import type { Environ, StartResponse, TsgiApp, TsgiBody } from '#contracts/tsgi';
-import type { Router } from './router.ts';
+import { encodePath, type Router } from './router.ts';
 
 /** A view: a TSGI application that also receives the values the rule's variables matched. */
 export type View = (
@@ -26,9 +26,9 @@ export function dispatcher(router: Router, views: Record<string, View>): TsgiApp
         return view(environ, startResponse, result.params);
       }
       case 'redirect': {
-        // Back to URL form. encodeURI leaves '?' and '#' alone, but inside a path they are data.
-        const target = encodeURI(utf8(environ.SCRIPT_NAME) + path + '/').replace(/[?#]/g, encodeURIComponent);
-        const location = environ.QUERY_STRING ? `${target}?${environ.QUERY_STRING}` : target;
+        // The router's location is a URL from the mount point on: put the mount point in front,
+        // in URL form too (SCRIPT_NAME holds bytes, like PATH_INFO).
+        const location = encodePath(utf8(environ.SCRIPT_NAME)) + result.location;
         return plain(startResponse, '308 Permanent Redirect', [['Location', location]]);
       }
       case 'method-not-allowed':

@@ -23,6 +23,14 @@ export interface RouteGroup {
   add(rule: string, options: RuleOptions): void;
 }
 
+/**
+ * Text to URL form, slashes kept: each piece between slashes percent-encoded on its own, so a
+ * `?`, `#`, `%`, space, control character or `é` in it can't be read as part of the URL's syntax.
+ */
+export function encodePath(text: string): string {
+  return text.split('/').map(encodeURIComponent).join('/');
+}
+
 /** A request path cut into segments: `/a/b/` is [a, b] with a trailing slash. */
 function splitPath(path: string): { segments: string[]; trailingSlash: boolean } {
   const full = path === '' ? '/' : path;
@@ -88,7 +96,8 @@ export class Router {
       if (!entry.methods.has(method.toUpperCase())) {
         for (const m of entry.methods) allowed.add(m);
       } else if (fit.needsSlash) {
-        redirect ??= `${path}/${query ? `?${query}` : ''}`;
+        // A URL, ready to send: the path encoded, the query string as it came (never decoded).
+        redirect ??= `${encodePath(path)}/${query ? `?${query}` : ''}`;
       } else {
         return { kind: 'match', endpoint: entry.endpoint, params: fit.params, rule: entry.rule.text };
       }
@@ -109,11 +118,17 @@ export class Router {
     }
     const parts = entry.rule.segments.map((segment) => {
       if (segment.kind === 'static') return encodeURIComponent(segment.text);
-      const text = segment.converter.toUrl(values[segment.name]);
-      if (!segment.regex.test(text)) {
-        throw new BuildError(`${JSON.stringify(values[segment.name])} does not fit <${segment.converterName}:${segment.name}>`);
+      const value = values[segment.name];
+      let text: string;
+      try {
+        text = segment.converter.toUrl(value);
+      } catch {
+        throw new BuildError(`the converter of <${segment.converterName}:${segment.name}> cannot write ${JSON.stringify(value)}`);
       }
-      return text.split('/').map(encodeURIComponent).join('/');
+      if (!segment.regex.test(text)) {
+        throw new BuildError(`${JSON.stringify(value)} does not fit <${segment.converterName}:${segment.name}>`);
+      }
+      return encodePath(text); // a path value keeps its slashes
     });
     const url = `/${parts.join('/')}${entry.rule.trailingSlash ? '/' : ''}`;
     const query = new URLSearchParams();

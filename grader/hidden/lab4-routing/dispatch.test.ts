@@ -1,13 +1,14 @@
 // Hidden tests for lab 4, the dispatcher: the router as a TSGI application. Each test calls the
 // app directly with a fake environ (strings hold bytes, one character each, as TSGI says) and a
-// startResponse that records its arguments, then reads the body by iterating it.
+// startResponse that records its arguments, then reads the body by iterating it. Every expectation
+// names the request (its environ, with bytes made visible) and the rule table.
 import { expect } from 'vitest';
 import type { Environ, StartResponse, TsgiApp, TsgiHeaders } from '#contracts/tsgi';
 import { dispatcher, type View } from '@lab/routing';
-import { bounded, milestone, test } from '../../harness/index.ts';
-import { routerWith, type RuleSpec } from './helpers.ts';
+import { bounded, milestone, show, test } from '../../harness/index.ts';
+import { routerWith, rulesOf, type RuleSpec } from './helpers.ts';
 
-/** A complete environ for one request; `pathInfo` is bytes as text (latin1). */
+/** A complete environ for one request; `pathInfo` and `scriptName` are bytes as text (latin1). */
 function environ(method: string, pathInfo: string, query = '', scriptName = ''): Environ {
   return {
     REQUEST_METHOD: method,
@@ -30,7 +31,17 @@ function environ(method: string, pathInfo: string, query = '', scriptName = ''):
   };
 }
 
+type Calls = Array<{ environ: Environ; params: Record<string, unknown> }>;
+
+/** An app made by the dispatcher, with what a failure should show about it. */
+interface App {
+  app: TsgiApp;
+  rules: string;
+}
+
 interface Answer {
+  /** The request and the rules, as a failure shows them. */
+  request: string;
   status: string;
   headers: TsgiHeaders;
   header(name: string): string | undefined;
@@ -39,23 +50,26 @@ interface Answer {
 }
 
 /** Calls the app once, as a server would: startResponse recorded, body iterated, then closed. */
-async function call(app: TsgiApp, env: Environ): Promise<Answer> {
+async function call({ app, rules }: App, env: Environ): Promise<Answer> {
   const starts: Array<[string, TsgiHeaders]> = [];
   const startResponse: StartResponse = (status, headers) => {
     starts.push([status, headers]);
   };
-  const what = `app(${env.REQUEST_METHOD} ${JSON.stringify(env.PATH_INFO)})`;
-  const body = await bounded(what, () => app(env, startResponse));
+  const request =
+    `${env.REQUEST_METHOD} with PATH_INFO ${show(env.PATH_INFO)}, QUERY_STRING ${show(env.QUERY_STRING)}` +
+    `${env.SCRIPT_NAME ? `, SCRIPT_NAME ${show(env.SCRIPT_NAME)}` : ''}, to the dispatcher of ${rules}`;
+  const body = await bounded(`app(environ) for ${request}`, () => app(env, startResponse));
   const chunks: unknown[] = [];
   try {
     for await (const chunk of body) chunks.push(chunk);
   } finally {
     body.close?.();
   }
-  expect(starts.length, `${what} should call startResponse exactly once`).toBe(1);
+  expect(starts.length, `${request}: the app should call startResponse exactly once`).toBe(1);
   const [status, headers] = starts[0]!;
   const bytes = chunks.filter((c): c is Uint8Array => c instanceof Uint8Array);
   return {
+    request,
     status,
     headers,
     header: (name) => headers.find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1],
@@ -67,7 +81,7 @@ async function call(app: TsgiApp, env: Environ): Promise<Answer> {
 const encode = (text: string) => new TextEncoder().encode(text);
 
 /** A view that answers 200 with its endpoint and params, and remembers how it was called. */
-function recordingView(name: string, calls: Array<{ environ: Environ; params: Record<string, unknown> }>): View {
+function recordingView(name: string, calls: Calls): View {
   return (env, startResponse, params) => {
     calls.push({ environ: env, params });
     startResponse('200 OK', [['Content-Type', 'text/plain']]);
@@ -75,96 +89,43 @@ function recordingView(name: string, calls: Array<{ environ: Environ; params: Re
   };
 }
 
-function appWith(rules: RuleSpec[], calls: Array<{ environ: Environ; params: Record<string, unknown> }> = []): TsgiApp {
+/** The dispatcher of these rules, one recording view per endpoint. */
+function appWith(rules: RuleSpec[], calls: Calls = []): App {
   const router = routerWith(rules);
   const views: Record<string, View> = {};
   for (const [, options] of rules) {
     const endpoint = typeof options === 'string' ? options : options.endpoint;
     views[endpoint] = recordingView(endpoint, calls);
   }
-  return bounded('dispatcher(router, views)', () => dispatcher(router, views));
+  return { app: bounded('dispatcher(router, views)', () => dispatcher(router, views)), rules: rulesOf(router) };
+}
+
+/** Expects one of the dispatcher's own answers: this status line, text/plain, bytes that read as the status. */
+function expectPlain(answer: Answer, status: string): void {
+  expect(answer.status, `${answer.request}: the status`).toBe(status);
+  expect(answer.header('Content-Type'), `${answer.request}: the Content-Type`).toBe('text/plain; charset=utf-8');
+  expect(answer.chunks.length, `${answer.request}: the body should have a chunk`).toBeGreaterThan(0);
+  expect(
+    answer.chunks.every((chunk) => chunk instanceof Uint8Array),
+    `${answer.request}: every chunk of the body should be a Uint8Array, got ${answer.chunks.map((c) => typeof c).join(', ')}`,
+  ).toBe(true);
+  expect(answer.text.trim(), `${answer.request}: the body should read as the status line`).toBe(status);
 }
 
 milestone('dispatch', () => {
-  test("calls the matched endpoint's view with the environ and the params, and returns its body", { points: 2 }, async () => {
-    const calls: Array<{ environ: Environ; params: Record<string, unknown> }> = [];
+  test("calls the matched endpoint's view with the environ and the params, and returns its body", { rules: ['D2'], points: 2 }, async () => {
+    const calls: Calls = [];
     const app = appWith([['/', 'index'], ['/items/<int:id>', 'item']], calls);
     const env = environ('GET', '/items/42');
     const answer = await call(app, env);
-    expect(answer.status).toBe('200 OK');
-    expect(answer.text).toBe('item {"id":42}');
-    expect(calls).toHaveLength(1);
-    expect(calls[0]!.environ).toBe(env);
-    expect(calls[0]!.params).toEqual({ id: 42 });
+    expect(answer.status, `${answer.request}: the status the view gave`).toBe('200 OK');
+    expect(answer.text, `${answer.request}: the body the view gave`).toBe('item {"id":42}');
+    expect(calls.length, `${answer.request}: the view should be called once`).toBe(1);
+    expect(calls[0]!.environ, `${answer.request}: the view should get the same environ`).toBe(env);
+    expect(calls[0]!.params, `${answer.request}: the params the view got`).toEqual({ id: 42 });
   });
 
-  test('no rule for the path: 404, with a body of bytes', {
-    hint: 'A TSGI body is an iterable of Uint8Array chunks, never a string.',
-  }, async () => {
-    const app = appWith([['/', 'index']]);
-    const answer = await call(app, environ('GET', '/missing'));
-    expect(answer.status).toMatch(/^404 \S/);
-    expect(answer.chunks.length).toBeGreaterThan(0);
-    expect(answer.chunks.every((chunk) => chunk instanceof Uint8Array)).toBe(true);
-    expect(answer.text.length).toBeGreaterThan(0);
-  });
-
-  test('a known path with another method: 405 and an Allow header', { points: 2 }, async () => {
-    const app = appWith([['/notes', 'list'], ['/notes', { endpoint: 'create', methods: ['POST'] }]]);
-    const answer = await call(app, environ('DELETE', '/notes'));
-    expect(answer.status).toMatch(/^405 \S/);
-    const allow = answer.header('Allow');
-    expect(allow, 'an Allow header').toBeDefined();
-    expect(allow!.split(',').map((m) => m.trim()).sort()).toEqual(['GET', 'HEAD', 'POST']);
-  });
-
-  test('a missing trailing slash: 308 with a Location that keeps the query string and SCRIPT_NAME', {
-    hint: "The client needs the whole path: SCRIPT_NAME (where the app is mounted), then the path with its '/', then '?' and QUERY_STRING.",
-  }, async () => {
-    const app = appWith([['/docs/', 'docs']]);
-    const plain = await call(app, environ('GET', '/docs'));
-    expect(plain.status).toMatch(/^308 \S/);
-    expect(plain.header('Location')).toBe('/docs/');
-    const mounted = await call(app, environ('GET', '/docs', 'page=2&q=a+b', '/app'));
-    expect(mounted.status).toMatch(/^308 \S/);
-    expect(mounted.header('Location')).toBe('/app/docs/?page=2&q=a+b');
-  });
-
-  test('PATH_INFO holds bytes: decoded as UTF-8 before matching', {
-    points: 2,
-    hint: 'Each character of PATH_INFO stands for one byte. Get the bytes back and decode them as UTF-8 before matching.',
-  }, async () => {
-    const calls: Array<{ environ: Environ; params: Record<string, unknown> }> = [];
-    const app = appWith([['/café', 'cafe'], ['/users/<name>', 'user']], calls);
-    expect((await call(app, environ('GET', '/caf\xc3\xa9'))).status).toBe('200 OK');
-    await call(app, environ('GET', '/users/Zo\xc3\xab \xe2\x82\xac'));
-    expect(calls.map((c) => c.params)).toEqual([{}, { name: 'Zoë €' }]);
-  });
-
-  test('the Location of a redirect is percent-encoded: non-ASCII, "?" and "#" in the path', {
-    hint: 'A Location header is ASCII. encodeURI handles non-ASCII but leaves "?" and "#" alone: in a path they must be encoded too.',
-  }, async () => {
-    const app = appWith([['/café/', 'cafe'], ['/q/<name>/', 'q']]);
-    const cafe = await call(app, environ('GET', '/caf\xc3\xa9'));
-    expect(cafe.status).toMatch(/^308 \S/);
-    const location = cafe.header('Location') ?? '';
-    expect(location).toMatch(/^[\x21-\x7e]+$/);
-    expect(decodeURIComponent(location)).toBe('/café/');
-    const odd = await call(app, environ('GET', '/q/a?b#c', 'x=1'));
-    const url = new URL(odd.header('Location') ?? '', 'http://localhost');
-    expect(decodeURIComponent(url.pathname)).toBe('/q/a?b#c/');
-    expect(url.search).toBe('?x=1');
-  });
-
-  test('HEAD goes to the GET view; an empty PATH_INFO is "/"', {}, async () => {
-    const calls: Array<{ environ: Environ; params: Record<string, unknown> }> = [];
-    const app = appWith([['/', 'index'], ['/about', 'about']], calls);
-    expect((await call(app, environ('HEAD', '/about'))).status).toBe('200 OK');
-    expect((await call(app, environ('GET', '', '', '/app'))).text).toBe('index {}');
-    expect(calls).toHaveLength(2);
-  });
-
-  test('an async view: the dispatcher hands on its promise', {}, async () => {
+  test('an async view: the dispatcher hands on its promise', { rules: ['D2'] }, async () => {
     const router = routerWith([['/slow', 'slow']]);
     const views: Record<string, View> = {
       slow: async (_env, startResponse) => {
@@ -173,8 +134,120 @@ milestone('dispatch', () => {
         return [encode('done')];
       },
     };
-    const app = bounded('dispatcher(router, views)', () => dispatcher(router, views));
+    const app = { app: bounded('dispatcher(router, views)', () => dispatcher(router, views)), rules: rulesOf(router) };
     const answer = await call(app, environ('GET', '/slow'));
-    expect(answer.text).toBe('done');
+    expect(answer.text, `${answer.request}: the body of the async view`).toBe('done');
+  });
+
+  test('HEAD goes to the GET view; an empty PATH_INFO is "/"', { rules: ['D2', 'M3', 'P2'] }, async () => {
+    const calls: Calls = [];
+    const app = appWith([['/', 'index'], ['/about', 'about']], calls);
+    const head = await call(app, environ('HEAD', '/about'));
+    expect(head.text, `${head.request}: the body of the view`).toBe('about {}');
+    const empty = await call(app, environ('GET', '', '', '/app'));
+    expect(empty.text, `${empty.request}: the body of the view`).toBe('index {}');
+  });
+
+  test('no rule for the path: 404 Not Found, text/plain, a body of bytes', {
+    rules: ['D5', 'D6'],
+    hint: 'A TSGI body is an iterable of Uint8Array chunks, never a string.',
+  }, async () => {
+    const app = appWith([['/', 'index']]);
+    expectPlain(await call(app, environ('GET', '/missing')), '404 Not Found');
+  });
+
+  test('a known path with another method: 405 and an Allow header "GET, HEAD, POST"', {
+    rules: ['D4'],
+    points: 2,
+    hint: 'Allow lists the router\'s allowed methods joined with ", ".',
+  }, async () => {
+    const app = appWith([['/notes', 'list'], ['/notes', { endpoint: 'create', methods: ['POST'] }]]);
+    const answer = await call(app, environ('DELETE', '/notes'));
+    expect(answer.status, `${answer.request}: the status`).toBe('405 Method Not Allowed');
+    expect(answer.header('Allow'), `${answer.request}: the Allow header`).toBe('GET, HEAD, POST');
+  });
+
+  test("the dispatcher's own answers are plain text: 308, 405 and 404", {
+    rules: ['D6'],
+    hint: "plain() calls startResponse with Content-Type 'text/plain; charset=utf-8' and the headers it is given, and returns the status line as one chunk of bytes.",
+  }, async () => {
+    const app = appWith([['/docs/', 'docs'], ['/upload', { endpoint: 'upload', methods: ['POST'] }]]);
+    expectPlain(await call(app, environ('GET', '/docs')), '308 Permanent Redirect');
+    expectPlain(await call(app, environ('GET', '/upload')), '405 Method Not Allowed');
+    expectPlain(await call(app, environ('GET', '/nothing')), '404 Not Found');
+  });
+
+  test("a missing trailing slash: 308, Location is the mount point and the router's location", {
+    rules: ['D3'],
+    points: 2,
+    hint: "The client needs the whole path: SCRIPT_NAME (where the app is mounted, encoded with encodePath), then the router's location as it is.",
+  }, async () => {
+    const app = appWith([['/docs/', 'docs']]);
+    const plain = await call(app, environ('GET', '/docs'));
+    expect(plain.status, `${plain.request}: the status`).toBe('308 Permanent Redirect');
+    expect(plain.header('Location'), `${plain.request}: the Location`).toBe('/docs/');
+    const mounted = await call(app, environ('GET', '/docs', 'page=2&q=a+b', '/app'));
+    expect(mounted.status, `${mounted.request}: the status`).toBe('308 Permanent Redirect');
+    expect(mounted.header('Location'), `${mounted.request}: the Location`).toBe('/app/docs/?page=2&q=a+b');
+  });
+
+  test('the Location is never encoded twice: the query string as sent, the path once', {
+    rules: ['D3', 'T4'],
+    hint: "The router's location is already a URL: encoding it again turns %20 into %2520. Only the mount point needs encoding.",
+  }, async () => {
+    const app = appWith([['/café/', 'cafe'], ['/docs/', 'docs']]);
+    const query = await call(app, environ('GET', '/docs', 'q=a%20b&next=%2Fx'));
+    expect(query.header('Location'), `${query.request}: the Location`).toBe('/docs/?q=a%20b&next=%2Fx');
+    const cafe = await call(app, environ('GET', '/caf\xc3\xa9', 'x=%C3%A9'));
+    expect(cafe.header('Location'), `${cafe.request}: the Location`).toBe('/caf%C3%A9/?x=%C3%A9');
+  });
+
+  test('the mount point in a Location is decoded from bytes, then percent-encoded', {
+    rules: ['D3'],
+    hint: 'SCRIPT_NAME holds bytes as text, like PATH_INFO: utf8 it, then encodePath it, before the router\'s location.',
+  }, async () => {
+    const app = appWith([['/docs/', 'docs']]);
+    const answer = await call(app, environ('GET', '/docs', '', '/caf\xc3\xa9/a b'));
+    expect(answer.header('Location'), `${answer.request}: the Location`).toBe('/caf%C3%A9/a%20b/docs/');
+  });
+
+  test('the Location of a redirect is ASCII: "?", "#" and non-ASCII in the path are encoded', {
+    rules: ['T4', 'D3'],
+    hint: 'A Location header is ASCII, and a "?" or "#" in a decoded path is data: encodeURIComponent each segment (encodePath).',
+  }, async () => {
+    const app = appWith([['/café/', 'cafe'], ['/q/<name>/', 'q']]);
+    const cafe = await call(app, environ('GET', '/caf\xc3\xa9'));
+    expect(cafe.status, `${cafe.request}: the status`).toBe('308 Permanent Redirect');
+    expect(cafe.header('Location'), `${cafe.request}: the Location`).toBe('/caf%C3%A9/');
+    const odd = await call(app, environ('GET', '/q/a?b#c', 'x=1'));
+    expect(odd.header('Location'), `${odd.request}: the Location`).toBe('/q/a%3Fb%23c/?x=1');
+  });
+
+  test('CR and LF in a path never reach the Location header', {
+    rules: ['T4', 'D3'],
+    hint: 'A client can send %0D%0A in a path; decoded, it is CR LF, which would end the header line and start one of its choosing. Percent-encode every segment of the location.',
+  }, async () => {
+    const app = appWith([['/q/<name>/', 'q']]);
+    const answer = await call(app, environ('GET', '/q/a\r\nSet-Cookie: admin=1'));
+    expect(answer.status, `${answer.request}: the status`).toBe('308 Permanent Redirect');
+    expect(answer.header('Location'), `${answer.request}: the Location`).toBe('/q/a%0D%0ASet-Cookie%3A%20admin%3D1/');
+    for (const [name, value] of answer.headers) {
+      expect(/[\r\n]/.test(name + value), `${answer.request}: the header ${show(`${name}: ${value}`)} should hold no CR or LF`).toBe(false);
+    }
+  });
+
+  test('PATH_INFO holds bytes: decoded as UTF-8 before matching', {
+    rules: ['D1'],
+    points: 2,
+    hint: 'Each character of PATH_INFO stands for one byte: Buffer.from(text, "latin1") gives the bytes back; decode them as UTF-8, once, before matching. Not decodeURIComponent: the gateway already percent-decoded.',
+  }, async () => {
+    const calls: Calls = [];
+    const app = appWith([['/café', 'cafe'], ['/users/<name>', 'user']], calls);
+    const cafe = await call(app, environ('GET', '/caf\xc3\xa9'));
+    expect(cafe.status, `${cafe.request}: the status`).toBe('200 OK');
+    for (const [pathInfo, name] of [['/users/Zo\xc3\xab \xe2\x82\xac', 'Zoë €'], ['/users/50%', '50%'], ['/users/100%25', '100%25']]) {
+      const answer = await call(app, environ('GET', pathInfo!));
+      expect(calls.at(-1)?.params, `${answer.request}: the params the view got`).toEqual({ name });
+    }
   });
 });

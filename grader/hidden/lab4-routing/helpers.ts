@@ -1,6 +1,9 @@
-// What lab 4's hidden tests share: building a router from a list of rules and asking it things,
-// every call into the lab bounded so an endless loop fails one test instead of the grade, and
-// catching the error a call throws. Nothing here routes: expectations are written out in the tests.
+// What lab 4's hidden tests share: building a router from a table of rules, asking it things, and
+// expectations whose failure shows the rule table and the request that failed. Every call into the
+// lab is bounded, so an endless loop fails one test instead of the grade. Nothing here routes:
+// expected answers are written out in the tests.
+import { inspect } from 'node:util';
+import { expect } from 'vitest';
 import type { ConverterFactory, MatchResult, RuleOptions } from '#contracts/routing';
 import { Router } from '@lab/routing';
 import { bounded } from '../../harness/index.ts';
@@ -8,32 +11,123 @@ import { bounded } from '../../harness/index.ts';
 /** A rule and its endpoint (GET only), or a rule and its full options. */
 export type RuleSpec = [rule: string, options: string | RuleOptions];
 
-/** A router with these rules added in this order. */
+/** The rules each router was given, in the order they were added, as a failure shows them. */
+const tables = new WeakMap<Router, string[]>();
+
+/** `/upload/ -> upload [POST]`, `/docs/ -> docs (strictSlashes: false)`. */
+function ruleLine(rule: string, options: string | RuleOptions): string {
+  const opts = typeof options === 'string' ? { endpoint: options } : options;
+  const methods = opts.methods ? ` [${opts.methods.join(', ')}]` : '';
+  const slashes = opts.strictSlashes === false ? ' (strictSlashes: false)' : '';
+  return `${rule} -> ${opts.endpoint}${methods}${slashes}`;
+}
+
+/** A router with these rules added in this order (and these custom converters). */
 export function routerWith(rules: RuleSpec[], converters?: Record<string, ConverterFactory>): Router {
   const router = bounded('new Router()', () => new Router(converters ? { converters } : {}));
-  for (const [rule, options] of rules) {
-    const opts = typeof options === 'string' ? { endpoint: options } : options;
-    bounded(`router.add(${JSON.stringify(rule)})`, () => router.add(rule, opts));
-  }
+  const table: string[] = converters ? [`converters: ${Object.keys(converters).join(', ')}`] : [];
+  tables.set(router, table);
+  for (const [rule, options] of rules) addRule(router, rule, options);
   return router;
+}
+
+/** router.add, bounded, and written into the router's table. */
+export function addRule(router: Router, rule: string, options: string | RuleOptions): void {
+  const opts = typeof options === 'string' ? { endpoint: options } : options;
+  bounded(`router.add(${JSON.stringify(rule)}, ${inspect(opts)})`, () => router.add(rule, opts));
+  tables.get(router)?.push(ruleLine(rule, options));
+}
+
+/** router.group, bounded; its add is bounded and written into the router's table too. */
+export function groupOn(router: Router, prefix: string, name?: string): { add(rule: string, options: string | RuleOptions): void } {
+  const call = `router.group(${JSON.stringify(prefix)}${name === undefined ? '' : `, ${JSON.stringify(name)}`})`;
+  const group = bounded(call, () => router.group(prefix, name));
+  return {
+    add(rule, options) {
+      const opts = typeof options === 'string' ? { endpoint: options } : options;
+      bounded(`${call}.add(${JSON.stringify(rule)}, ${inspect(opts)})`, () => group.add(rule, opts));
+      tables.get(router)?.push(`${call}: ${ruleLine(rule, options)}`);
+    },
+  };
+}
+
+/** The rule table of a router, as a failure shows it. */
+export function rulesOf(router: Router): string {
+  const table = tables.get(router) ?? [];
+  return table.length === 0 ? 'no rules' : `the rules [ ${table.join(' | ')} ]`;
+}
+
+/** A value in full, on one line (undefined and null visible, unlike JSON). */
+export function showValue(value: unknown): string {
+  return inspect(value, { breakLength: Infinity, depth: 5 });
+}
+
+/** A path as a failure shows it: quoted, controls escaped, very long ones cut in the middle. */
+function showPath(path: string): string {
+  const shown = path.length > 80 ? `${path.slice(0, 40)}…(${path.length} characters)…${path.slice(-20)}` : path;
+  return JSON.stringify(shown);
+}
+
+/** The call `router.match(path, method, query)`, as a failure shows it. */
+export function matchCall(path: string, method = 'GET', query?: string): string {
+  return `router.match(${showPath(path)}, ${JSON.stringify(method)}${query === undefined ? '' : `, ${JSON.stringify(query)}`})`;
 }
 
 /** router.match, bounded, with the call named in a failure. */
 export function matchOn(router: Router, path: string, method = 'GET', query?: string, ms?: number): MatchResult {
-  const what = `router.match(${JSON.stringify(path.length > 60 ? path.slice(0, 60) + '...' : path)}, '${method}')`;
-  return bounded(what, () => (query === undefined ? router.match(path, method) : router.match(path, method, query)), ms);
+  const call = `${matchCall(path, method, query)} with ${rulesOf(router)}`;
+  return bounded(call, () => (query === undefined ? router.match(path, method) : router.match(path, method, query)), ms);
 }
 
-/** The endpoint a path leads to, or the kind of the result when it is not a match. */
-export function endpointOf(router: Router, path: string, method = 'GET'): string {
-  const result = matchOn(router, path, method);
-  return result.kind === 'match' ? result.endpoint : `(${result.kind})`;
+/** What a match says, without the parts a test did not ask about. */
+function project(result: MatchResult, withParams: boolean): unknown {
+  if (result.kind !== 'match') return result;
+  return withParams ? { kind: 'match', endpoint: result.endpoint, params: result.params } : { kind: 'match', endpoint: result.endpoint };
 }
 
-/** The params of a match, or null when the path does not match. */
-export function paramsOf(router: Router, path: string, method = 'GET'): Record<string, unknown> | null {
+export interface Ask {
+  method?: string;
+  query?: string;
+  /** A bound on the call, in ms, for the long paths. */
+  ms?: number;
+}
+
+/** Expects `path` to match `endpoint` (with exactly these params, if given). */
+export function expectMatch(router: Router, path: string, endpoint: string, params?: Record<string, unknown>, ask: Ask = {}): void {
+  const method = ask.method ?? 'GET';
+  const result = matchOn(router, path, method, ask.query, ask.ms);
+  const expected = params ? { kind: 'match', endpoint, params } : { kind: 'match', endpoint };
+  expect(
+    project(result, params !== undefined),
+    `${matchCall(path, method, ask.query)} with ${rulesOf(router)} should match the endpoint ${JSON.stringify(endpoint)}${params ? ` with the params ${showValue(params)}` : ''}`,
+  ).toEqual(expected);
+}
+
+/** Expects `path` to match no rule: not-found. */
+export function expectNotFound(router: Router, path: string, ask: Ask = {}): void {
+  const method = ask.method ?? 'GET';
+  const result = matchOn(router, path, method, ask.query, ask.ms);
+  expect(project(result, true), `${matchCall(path, method, ask.query)} with ${rulesOf(router)} should be not-found`).toEqual({ kind: 'not-found' });
+}
+
+/** Expects a 308 redirect to exactly `location`. */
+export function expectRedirect(router: Router, path: string, location: string, ask: Ask = {}): void {
+  const method = ask.method ?? 'GET';
+  const result = matchOn(router, path, method, ask.query, ask.ms);
+  expect(project(result, true), `${matchCall(path, method, ask.query)} with ${rulesOf(router)} should redirect (308) to ${JSON.stringify(location)}`).toEqual({
+    kind: 'redirect',
+    status: 308,
+    location,
+  });
+}
+
+/** Expects method-not-allowed with exactly these methods, in this order. */
+export function expectNotAllowed(router: Router, path: string, method: string, allowed: string[]): void {
   const result = matchOn(router, path, method);
-  return result.kind === 'match' ? result.params : null;
+  expect(project(result, true), `${matchCall(path, method)} with ${rulesOf(router)} should be method-not-allowed, allowing ${allowed.join(', ')}`).toEqual({
+    kind: 'method-not-allowed',
+    allowed,
+  });
 }
 
 /** The error `fn` throws (bounded), or 'no error'. */
