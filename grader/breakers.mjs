@@ -45,6 +45,7 @@ import { RunnerSession, supervise } from './supervisor.mjs';
  * @property {boolean} caught
  * @property {string[]} failing   the tests that caught it, with their status
  * @property {string} [problem]   why it could not be tried (stale find text, no test names its rule)
+ * @property {number} [ms]        how long its run took
  *
  * @typedef {object} TestInfo
  * @property {string} id
@@ -172,11 +173,15 @@ export async function checkBreakers(lab, options = {}) {
   mkdirSync(scratch, { recursive: true });
   cpSync(join(ROOT, 'solutions', lab.folder), scratch, { recursive: true });
   const plan = gradePlan({ lab, labDir: scratch });
-  const session = new RunnerSession(plan.session);
+  // The code under test is the course's own reference: worker threads, without the permission model
+  // that guards against learner code, cost less per run than forked processes.
+  const session = new RunnerSession({ ...plan.session, pool: process.env.BREAKERS_POOL === 'forks' ? 'forks' : 'threads' });
   const base = { ...plan.session, emptyLab: join(ROOT, 'grader', 'harness', 'unloaded-lab.ts'), session };
   try {
     // The unbroken copy first: every test must pass, or a breaker's failure would prove nothing.
+    const pristineStart = Date.now();
     const pristine = await supervise(base);
+    const pristineMs = Date.now() - pristineStart;
     /** @type {TestInfo[]} */
     const tests = pristine.tests.map((t) => ({
       id: t.id,
@@ -193,12 +198,13 @@ export async function checkBreakers(lab, options = {}) {
     const results = [];
     if (notPassing.length === 0) {
       for (const breaker of breakers.filter((b) => !options.rule || b.rule === options.rule)) {
-        const result = await tryBreaker(breaker, tests, scratch, base, session);
+        const start = Date.now();
+        const result = { ...(await tryBreaker(breaker, tests, scratch, base, session)), ms: Date.now() - start };
         results.push(result);
         options.onResult?.(result);
       }
     }
-    return { lab, tests, ledger, notPassing, results, seconds: (Date.now() - started) / 1000 };
+    return { lab, tests, ledger, notPassing, results, pristineMs, seconds: (Date.now() - started) / 1000 };
   } finally {
     await session.close();
   }
@@ -242,11 +248,14 @@ export function printCheck(/** @type {Awaited<ReturnType<typeof checkBreakers>>}
     const label = `${r.breaker.rule}: ${r.breaker.why}`;
     if (r.problem) out.write(pc.red(`  ✘ ${label}: cannot be tried: ${r.problem}\n`));
     else if (!r.caught) out.write(pc.red(`  ✘ ${label}: NOT CAUGHT by any test naming ${r.breaker.rule}\n`));
-    else if (verbose) out.write(pc.green(`  ✔ ${label}`) + pc.dim(` — ${r.failing.slice(0, 2).join('; ')}${r.failing.length > 2 ? ` (+${r.failing.length - 2})` : ''}\n`));
+    else if (verbose) out.write(pc.green(`  ✔ ${label}`) + pc.dim(` — ${r.failing.slice(0, 2).join('; ')}${r.failing.length > 2 ? ` (+${r.failing.length - 2})` : ''} · ${r.ms} ms\n`));
   }
   const caught = results.filter((r) => r.caught).length;
   const ok = notPassing.length === 0 && ledger.length === 0 && caught === results.length;
-  out.write(`  ${ok ? pc.green('✔') : pc.red('✘')} ${caught}/${results.length} breakers caught, ${ledger.length} ledger problems · ${check.seconds.toFixed(1)} s\n`);
+  out.write(
+    `  ${ok ? pc.green('✔') : pc.red('✘')} ${caught}/${results.length} breakers caught, ${ledger.length} ledger problems · ` +
+      `${check.seconds.toFixed(1)} s (the unbroken copy ${(check.pristineMs / 1000).toFixed(1)} s)\n`,
+  );
   return ok;
 }
 

@@ -20,6 +20,8 @@ import { createVitest } from 'vitest/node';
  * @property {string} [labDir]     the folder being graded, for tests that start it as a program
  * @property {boolean} [childProcesses]  the lab's tests start programs (lab 8's arbiter)
  * @property {number} [memoryMb]    heap limit of a test worker (default 2048)
+ * @property {'forks' | 'threads'} [pool]   'threads' only for the course's own code (the breakers' copies of
+ *   the reference): cheaper per run, but no permission model and no process to lose to process.exit()
  */
 
 /** @type {RunnerOptions} */
@@ -131,8 +133,8 @@ const vitest = await createVitest(
     teardownTimeout: 1000,
     // forks, not threads: the permission flags apply to a process. A learner's process.exit()
     // then ends that worker, which vitest reports, instead of the runner.
-    pool: 'forks',
-    execArgv: [...permissionFlags(), ...limitFlags()],
+    pool: options.pool ?? 'forks',
+    execArgv: options.pool === 'threads' ? [] : [...permissionFlags(), ...limitFlags()],
     // vitest looks for snapshot files beside each test; the workers may not read there.
     resolveSnapshotPath: (testPath, extension) => join(scratch, 'snapshots', basename(testPath) + extension),
     passWithNoTests: true,

@@ -93,7 +93,7 @@ const SLOW_FAILURE_MS = 500;
  * killed (a loop), the session starts a fresh runner for the next run.
  */
 export class RunnerSession {
-  /** @type {{ files: string[], aliases: Record<string, string>, reference: boolean, testTimeout: number, labDir?: string, childProcesses?: boolean, memoryMb?: number }} */
+  /** @type {{ files: string[], aliases: Record<string, string>, reference: boolean, testTimeout: number, labDir?: string, childProcesses?: boolean, memoryMb?: number, pool?: 'forks' | 'threads' }} */
   #config;
   /** @type {(ReturnType<typeof startRunner> & { reader: ReturnType<typeof journalReader>, exited: Promise<unknown> }) | null} */
   #child = null;
@@ -102,7 +102,7 @@ export class RunnerSession {
   /** @type {Set<string>} */
   #stale = new Set();
 
-  /** @param {{ files: string[], aliases: Record<string, string>, reference: boolean, testTimeout: number, labDir?: string, childProcesses?: boolean, memoryMb?: number }} config */
+  /** @param {{ files: string[], aliases: Record<string, string>, reference: boolean, testTimeout: number, labDir?: string, childProcesses?: boolean, memoryMb?: number, pool?: 'forks' | 'threads' }} config */
   constructor(config) {
     this.#config = config;
   }
@@ -134,6 +134,7 @@ export class RunnerSession {
           labDir: this.#config.labDir,
           childProcesses: this.#config.childProcesses,
           memoryMb: this.#config.memoryMb,
+          pool: this.#config.pool,
         },
         true,
       );
