@@ -43,7 +43,7 @@ milestone('routes-and-views', () => {
     const answer = await call(app, { path: '/' });
     expect(answer.status, answer.says('should be a 200')).toBe(200);
     expect(answer.header('content-type'), answer.says('should be an HTML page in UTF-8')).toBe('text/html; charset=utf-8');
-    expect(answer.text, answer.says("should be the view's string")).toBe('<h1>Hello, TSGI!</h1>');
+    expect(answer.text, answer.saysHead("should be the view's string")).toBe('<h1>Hello, TSGI!</h1>');
   });
 
   test("the view gets the request and the values of the rule's variables, already converted", {
@@ -57,7 +57,7 @@ milestone('routes-and-views', () => {
       return `book ${params.id}`;
     }));
     const answer = await call(app, { path: '/books/42?q=tea' });
-    expect(answer.text, answer.says('should be the view\'s page')).toBe('book 42');
+    expect(answer.text, answer.saysHead('should be the view\'s page')).toBe('book 42');
     expect(seen, 'the view should get the request (GET /books/42?q=tea) and params.id as the number 42').toEqual({ method: 'GET', path: '/books/42', q: 'tea', id: 42 });
   });
 
@@ -67,7 +67,7 @@ milestone('routes-and-views', () => {
       return 'worth the wait';
     }));
     const answer = await call(app, { path: '/slow' });
-    expect(answer.text, answer.says('should be the string the async view resolved with')).toBe('worth the wait');
+    expect(answer.text, answer.saysHead('should be the string the async view resolved with')).toBe('worth the wait');
   });
 
   test('route() answers the methods it lists and no other; app.post answers POST only; GET is the default', {
@@ -87,15 +87,15 @@ milestone('routes-and-views', () => {
       });
     });
     const get = await call(app, { path: '/name' });
-    expect(get.text, get.says('should answer GET')).toBe('tell me your name');
+    expect(get.text, get.saysHead('should answer GET')).toBe('tell me your name');
     const post = await call(app, { method: 'POST', path: '/name', headers: form, body: 'name=Ada' });
-    expect(post.text, post.says('should answer POST')).toBe('hello Ada');
+    expect(post.text, post.saysHead('should answer POST')).toBe('hello Ada');
     const ping = await call(app, { method: 'POST', path: '/ping', body: '' });
-    expect(ping.text, ping.says('app.post should answer POST')).toBe('pong');
+    expect(ping.text, ping.saysHead('app.post should answer POST')).toBe('pong');
     const pingGet = await call(app, { path: '/ping' });
     expect(pingGet.status, pingGet.says('app.post should not answer GET: 405')).toBe(405);
     const plainGet = await call(app, { path: '/plain' });
-    expect(plainGet.text, plainGet.says('a route without methods should answer GET')).toBe('plain');
+    expect(plainGet.text, plainGet.saysHead('a route without methods should answer GET')).toBe('plain');
     const plainPost = await call(app, { method: 'POST', path: '/plain', body: '' });
     expect(plainPost.status, plainPost.says('a route without methods should not answer POST: 405')).toBe(405);
   });
@@ -125,7 +125,7 @@ milestone('routes-and-views', () => {
     expect(app.urlFor('about_page'), 'urlFor("about_page") for route("/about", { endpoint: "about_page" }, function whatever ...)').toBe('/about');
     expect(() => app.urlFor('whatever'), 'urlFor("whatever") should throw: the endpoint is about_page, not the function\'s name').toThrow();
     const answer = await call(app, { path: '/about' });
-    expect(answer.text, answer.says('should be the view\'s page')).toBe('about us');
+    expect(answer.text, answer.saysHead('should be the view\'s page')).toBe('about us');
   });
 
   test('an anonymous view is refused when it is registered; with an endpoint it is fine', {
@@ -142,7 +142,7 @@ milestone('routes-and-views', () => {
     const accepted = await thrown(() => app.route('/home', { endpoint: 'home' }, () => 'home page'));
     expect(accepted, 'app.route("/home", { endpoint: "home" }, () => ...) has an endpoint and should be accepted').toBeNull();
     const answer = await call(app, { path: '/home' });
-    expect(answer.text, answer.says('the anonymous view with an endpoint should answer')).toBe('home page');
+    expect(answer.text, answer.saysHead('the anonymous view with an endpoint should answer')).toBe('home page');
   });
 
   test('the same view may be registered again for more methods; another view under a taken endpoint is refused', {
@@ -158,7 +158,7 @@ milestone('routes-and-views', () => {
       app.route('/notes', { methods: ['POST'], endpoint: 'notes' }, save);
     });
     const post = await call(app, { method: 'POST', path: '/notes', body: '' });
-    expect(post.text, post.says('the second registration of the same view should add POST')).toBe('saved');
+    expect(post.text, post.saysHead('the second registration of the same view should add POST')).toBe('saved');
     const error = await thrown(() => app.post('/save', function save() {
       return 'another view';
     }));
@@ -277,7 +277,7 @@ milestone('responses', () => {
     }));
     const answer = await call(app, { path: '/made' });
     expect(answer.status, answer.says('should keep the status 202')).toBe(202);
-    expect(answer.text, answer.says('should keep the body')).toBe('made by hand');
+    expect(answer.text, answer.saysHead('should keep the body')).toBe('made by hand');
     expect(answer.header('content-type'), answer.says('should keep the Content-Type')).toBe('text/plain');
     expect(answer.header('x-made'), answer.says('should keep X-Made')).toBe('by hand');
     expect(answer.header('set-cookie'), answer.says('should keep the cookie')).toMatch(/^seen=yes/);
@@ -294,7 +294,7 @@ milestone('responses', () => {
     const answer = await call(app, { path: '/gone' });
     expect(answer.status, answer.says('should be a 410')).toBe(410);
     expect(answer.header('content-type'), answer.says('the body is a string: HTML')).toMatch(/^text\/html/);
-    expect(answer.text, answer.says('should be the tuple\'s body')).toBe('<p>This page is gone.</p>');
+    expect(answer.text, answer.saysHead('should be the tuple\'s body')).toBe('<p>This page is gone.</p>');
   });
 
   test("a tuple's body may be an object (JSON) or a Response, and takes the tuple's status", { rules: ['V5'] }, async () => {
@@ -432,7 +432,7 @@ milestone('errors', () => {
     expect(missing.status, missing.says('should be a 404')).toBe(404);
     const bad = await call(app, { path: '/bad' });
     expect(bad.status, bad.says('should be a 400')).toBe(400);
-    expect(bad.text, bad.says('should be the error\'s own page, with its description')).toContain('no title');
+    expect(bad.text, bad.saysHead('should be the error\'s own page, with its description')).toContain('no title');
   });
 
   test('no default error page prints what the client sent unescaped', {
@@ -458,7 +458,7 @@ milestone('errors', () => {
     for (const init of requests) {
       const answer = await call(app, init);
       expect(answer.status, answer.says('should be an error page')).toBeGreaterThanOrEqual(400);
-      expect(answer.text, answer.says('should not print <script> as it came')).not.toContain('<script>');
+      expect(answer.text, answer.saysHead('should not print <script> as it came')).not.toContain('<script>');
     }
   });
 
@@ -478,7 +478,7 @@ milestone('errors', () => {
     for (const path of ['/nowhere', '/missing']) {
       const answer = await call(app, { path });
       expect(answer.status, answer.says('should be a 404')).toBe(404);
-      expect(answer.text, answer.says("should be the handler's page")).toBe('<h1>Nothing on this shelf</h1>');
+      expect(answer.text, answer.saysHead("should be the handler's page")).toBe('<h1>Nothing on this shelf</h1>');
     }
   });
 
@@ -522,9 +522,9 @@ milestone('errors', () => {
       app.errorHandler(TypeError, () => ['a type error', 500]);
     });
     const type = await call(app, { path: '/type' });
-    expect(type.text, type.says('a TypeError should get the TypeError handler, registered after the Error one')).toBe('a type error');
+    expect(type.text, type.saysHead('a TypeError should get the TypeError handler, registered after the Error one')).toBe('a type error');
     const range = await call(app, { path: '/range' });
-    expect(range.text, range.says('a RangeError should get the Error handler')).toBe('any error');
+    expect(range.text, range.saysHead('a RangeError should get the Error handler')).toBe('any error');
   });
 
   test('for an HttpException, a handler for its status beats a handler for its class', {
@@ -544,10 +544,10 @@ milestone('errors', () => {
       app.errorHandler(404, () => ['not found', 404]);
     });
     const bad = await call(app, { path: '/bad' });
-    expect(bad.text, bad.says('a BadRequest (no handler for 400) should get the HttpException handler')).toBe('an HTTP error');
+    expect(bad.text, bad.saysHead('a BadRequest (no handler for 400) should get the HttpException handler')).toBe('an HTTP error');
     for (const path of ['/nowhere', '/missing']) {
       const answer = await call(app, { path });
-      expect(answer.text, answer.says('a 404 should get the handler for 404, not the one for its class')).toBe('not found');
+      expect(answer.text, answer.saysHead('a 404 should get the handler for 404, not the one for its class')).toBe('not found');
     }
   });
 
@@ -600,7 +600,7 @@ milestone('errors', () => {
     });
     const answer = await call(app, { method: 'DELETE', path: '/books' });
     expect(answer.status, answer.says('should be the handler\'s 405')).toBe(405);
-    expect(answer.text, answer.says('should be the handler\'s page')).toBe('<h1>Not that way</h1>');
+    expect(answer.text, answer.saysHead('should be the handler\'s page')).toBe('<h1>Not that way</h1>');
     expect(methodsIn(answer.header('allow')), answer.says('should still list GET and HEAD in Allow')).toEqual(['GET', 'HEAD']);
     const own = await call(app, { method: 'DELETE', path: '/admin' });
     const allows = own.headers.filter(([name]) => name.toLowerCase() === 'allow').map(([, value]) => value);
@@ -638,7 +638,7 @@ milestone('errors', () => {
     const answer = await call(app, { path: '/crash', errors });
     expect(answer.status, answer.says('should be a 500')).toBe(500);
     for (const secret of ['hunter2', 'VaultError', 'explodeOnPurpose']) {
-      expect(answer.text, answer.says(`the page should not show "${secret}"`)).not.toContain(secret);
+      expect(answer.text, answer.saysHead(`the page should not show "${secret}"`)).not.toContain(secret);
     }
     expect(errors.text, `tsgi.errors should have the message; it has ${show(errors.text)}`).toContain('hunter2');
     expect(errors.text, `tsgi.errors should have the stack (the view's name in it); it has ${show(errors.text)}`).toContain('explodeOnPurpose');
@@ -661,7 +661,7 @@ milestone('errors', () => {
     expect(answer.status, answer.says('should be a 500')).toBe(500);
     expect(answer.header('content-type'), answer.says('should be an HTML page')).toMatch(/^text\/html/);
     for (const [what, text] of [['the name', 'ShelfError'], ['the message', 'the shelf fell'], ['the method', 'GET'], ['the URL', 'http://localhost/crash?page=2'], ['the stack', 'explodeOnPurpose']]) {
-      expect(answer.text, answer.says(`the page should show ${what}, ${text}`)).toContain(text);
+      expect(answer.text, answer.saysHead(`the page should show ${what}, ${text}`)).toContain(text);
     }
   });
 
@@ -699,8 +699,8 @@ milestone('errors', () => {
     for (const [path, raw, visible] of cases) {
       const answer = await call(app, { path });
       expect(answer.status, answer.says('should be a 500')).toBe(500);
-      expect(answer.text, answer.says(`should show ${visible}, escaped`)).toContain(visible);
-      expect(answer.text, answer.says(`should not contain ${raw} as it came`)).not.toContain(raw);
+      expect(answer.text, answer.saysHead(`should show ${visible}, escaped`)).toContain(visible);
+      expect(answer.text, answer.saysHead(`should not contain ${raw} as it came`)).not.toContain(raw);
     }
   });
 
@@ -729,10 +729,10 @@ milestone('errors', () => {
       app.errorHandler(500, () => ['<h1>Our own 500 page</h1>', 500]);
     });
     const down = await call(app, { path: '/down' });
-    expect(down.text, down.says('a thrown InternalServerError should get the 500 handler')).toBe('<h1>Our own 500 page</h1>');
+    expect(down.text, down.saysHead('a thrown InternalServerError should get the 500 handler')).toBe('<h1>Our own 500 page</h1>');
     const bug = await call(app, { path: '/bug' });
     expect(bug.status, bug.says('should be a 500')).toBe(500);
-    expect(bug.text, bug.says('an unhandled TypeError should get the plain 500 page, not the handler\'s')).not.toContain('Our own 500 page');
+    expect(bug.text, bug.saysHead('an unhandled TypeError should get the plain 500 page, not the handler\'s')).not.toContain('Our own 500 page');
   });
 });
 
@@ -756,7 +756,7 @@ milestone('hooks', () => {
       app.teardown(() => void calls.push('teardown 2'));
     });
     const answer = await call(app, { path: '/' });
-    expect(answer.text, answer.says('should be the view\'s page')).toBe('home');
+    expect(answer.text, answer.saysHead('should be the view\'s page')).toBe('home');
     expect(calls, 'the order of the hooks and the view for GET /').toEqual(['before 1', 'before 2', 'view', 'after 1 (200)', 'after 2', 'teardown 1 (no error)', 'teardown 2']);
   });
 
@@ -887,7 +887,7 @@ milestone('hooks', () => {
     });
     const answer = await call(app, { path: '/' });
     expect(answer.status, answer.says('should be the replacement\'s 202')).toBe(202);
-    expect(answer.text, answer.says('should be the replacement\'s body')).toBe('replaced');
+    expect(answer.text, answer.saysHead('should be the replacement\'s body')).toBe('replaced');
     expect(answer.header('x-third'), answer.says('the third hook should have changed the replacement')).toBe('3');
     expect(answer.header('x-first'), answer.says('X-First was set on the response that was replaced')).toBeUndefined();
   });
@@ -952,7 +952,7 @@ milestone('hooks', () => {
       });
     });
     const answer = await call(app, { path: '/' });
-    expect(answer.text, answer.says('should be the view\'s page')).toBe('home');
+    expect(answer.text, answer.saysHead('should be the view\'s page')).toBe('home');
     expect(answer.header('x-late'), answer.says('the async after hook should have set X-Late before the response went out')).toBe('yes');
     expect(calls, 'each hook should finish before the next step').toEqual(['before', 'view', 'after', 'teardown']);
   });

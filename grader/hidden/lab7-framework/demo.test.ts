@@ -23,15 +23,15 @@ milestone('demo', () => {
     const answer = await call(demo(), { path: '/' });
     expect(answer.status, answer.says('should be a 200')).toBe(200);
     expect(answer.header('content-type'), answer.says('should be HTML')).toMatch(/^text\/html/);
-    for (const title of ['The Pragmatic Programmer', 'The C Programming Language', 'Refactoring']) expect(answer.text, answer.says(`should list ${title}`)).toContain(title);
-    for (const id of [1, 2, 3, 4, 5, 6]) expect(answer.text, answer.says(`should link to /books/${id}`)).toContain(`href="/books/${id}"`);
-    expect(answer.text, answer.says('should link the stylesheet')).toContain('href="/static/style.css"');
+    for (const title of ['The Pragmatic Programmer', 'The C Programming Language', 'Refactoring']) expect(answer.text, answer.saysHead(`should list ${title}`)).toContain(title);
+    for (const id of [1, 2, 3, 4, 5, 6]) expect(answer.text, answer.saysHead(`should link to /books/${id}`)).toContain(`href="/books/${id}"`);
+    expect(answer.text, answer.saysHead('should link the stylesheet')).toContain('href="/static/style.css"');
   });
 
   test("a book's page joins the book (JSON file) with its author (CSV file)", { rules: ['V1', 'D5', 'D9'], points: 2 }, async () => {
     const answer = await call(demo(), { path: '/books/4' });
     expect(answer.status, answer.says('should be a 200')).toBe(200);
-    for (const text of ['Designing Data-Intensive Applications', 'Martin Kleppmann', '2017']) expect(answer.text, answer.says(`should show ${text}`)).toContain(text);
+    for (const text of ['Designing Data-Intensive Applications', 'Martin Kleppmann', '2017']) expect(answer.text, answer.saysHead(`should show ${text}`)).toContain(text);
   });
 
   test("an unknown book, an id that is not a number, and an unknown path all get the demo's 404 page", {
@@ -43,8 +43,8 @@ milestone('demo', () => {
     for (const path of ['/books/99', '/books/abc', '/no/such/page']) {
       const answer = await call(app, { path });
       expect(answer.status, answer.says('should be a 404')).toBe(404);
-      expect(answer.text, answer.says('should be the demo\'s page, linking home')).toContain('href="/"');
-      expect(answer.text, answer.says('should be the demo\'s page, in its layout')).toContain('href="/static/style.css"');
+      expect(answer.text, answer.saysHead('should be the demo\'s page, linking home')).toContain('href="/"');
+      expect(answer.text, answer.saysHead('should be the demo\'s page, in its layout')).toContain('href="/static/style.css"');
     }
   });
 
@@ -56,13 +56,13 @@ milestone('demo', () => {
     const app = demo();
     const found = await call(app, { path: '/search?q=PROGRAM' });
     expect(found.status, found.says('should be a 200')).toBe(200);
-    expect(found.text, found.says('should find The Pragmatic Programmer')).toContain('The Pragmatic Programmer');
-    expect(found.text, found.says('should find The C Programming Language')).toContain('The C Programming Language');
-    expect(found.text, found.says('should not list Refactoring')).not.toContain('Refactoring');
+    expect(found.text, found.saysHead('should find The Pragmatic Programmer')).toContain('The Pragmatic Programmer');
+    expect(found.text, found.saysHead('should find The C Programming Language')).toContain('The C Programming Language');
+    expect(found.text, found.saysHead('should not list Refactoring')).not.toContain('Refactoring');
     const nasty = await call(app, { path: '/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E' });
     expect(nasty.status, nasty.says('should be a 200')).toBe(200);
-    expect(nasty.text, nasty.says('should show the query')).toContain('alert(1)');
-    expect(nasty.text, nasty.says('should show the query escaped')).not.toContain('<script>');
+    expect(nasty.text, nasty.saysHead('should show the query')).toContain('alert(1)');
+    expect(nasty.text, nasty.saysHead('should show the query escaped')).not.toContain('<script>');
   });
 
   test('the form: GET shows it; an invalid POST is a 400 with the errors and what was typed, escaped', {
@@ -73,14 +73,14 @@ milestone('demo', () => {
     const app = demo();
     const empty = await call(app, { path: '/books/new' });
     expect(empty.status, empty.says('should be a 200')).toBe(200);
-    expect(empty.text, empty.says('should be the form')).toContain('action="/books/new"');
+    expect(empty.text, empty.saysHead('should be the form')).toContain('action="/books/new"');
     const invalid = await call(app, { method: 'POST', path: '/books/new', headers: form, body: 'title=%3Cb%3EBold%3C%2Fb%3E&year=abc&authorId=99' });
     expect(invalid.status, invalid.says('should be a 400')).toBe(400);
-    expect(invalid.text, invalid.says('should show the title typed')).toContain('Bold');
-    expect(invalid.text, invalid.says('should show the title typed, escaped')).not.toContain('<b>Bold</b>');
-    expect(invalid.text, invalid.says('should keep the year typed')).toContain('value="abc"');
+    expect(invalid.text, invalid.saysHead('should show the title typed')).toContain('Bold');
+    expect(invalid.text, invalid.saysHead('should show the title typed, escaped')).not.toContain('<b>Bold</b>');
+    expect(invalid.text, invalid.saysHead('should keep the year typed')).toContain('value="abc"');
     const list = await call(app, { path: '/api/books' });
-    expect(list.text, list.says('the invalid book should not have been added')).not.toContain('Bold');
+    expect(list.text, list.saysHead('the invalid book should not have been added')).not.toContain('Bold');
   });
 
   test("a valid POST answers 303 See Other, pointing at the new book's page, which shows it", {
@@ -94,10 +94,10 @@ milestone('demo', () => {
     expect(posted.header('location'), posted.says('should point at /books/7')).toBe('/books/7');
     const page = await call(app, { path: '/books/7' });
     expect(page.status, page.says('should be a 200')).toBe(200);
-    expect(page.text, page.says('should show the new book')).toContain('Clean Code');
-    expect(page.text, page.says('should show its author')).toContain('Martin Fowler');
+    expect(page.text, page.saysHead('should show the new book')).toContain('Clean Code');
+    expect(page.text, page.saysHead('should show its author')).toContain('Martin Fowler');
     const home = await call(app, { path: '/' });
-    expect(home.text, home.says('should link to the new book')).toContain('href="/books/7"');
+    expect(home.text, home.saysHead('should link to the new book')).toContain('href="/books/7"');
   });
 
   test('/api/books is the list as JSON', { rules: ['V4'] }, async () => {
@@ -114,7 +114,7 @@ milestone('demo', () => {
     const answer = await call(app, { path: '/static/style.css' });
     expect(answer.status, answer.says('should be a 200')).toBe(200);
     expect(answer.header('content-type'), answer.says('should be CSS')).toMatch(/^text\/css/);
-    expect(answer.text, answer.says('should be the stylesheet')).toContain('body {');
+    expect(answer.text, answer.saysHead('should be the stylesheet')).toContain('body {');
     const icon = await call(app, { path: '/static/favicon.svg' });
     expect([icon.status, icon.header('content-type')], icon.says('should be the SVG icon')).toEqual([200, 'image/svg+xml']);
   });

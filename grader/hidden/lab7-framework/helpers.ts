@@ -119,6 +119,8 @@ export interface Answer {
   story: string;
   /** An assertion label: the expectation, then the request and the response (`answer.says('should be a 404')`). */
   says(expectation: string): string;
+  /** The same without the body, for an assertion on the body itself (the failure prints it already). */
+  saysHead(expectation: string): string;
 }
 
 /** The app's TSGI side, read inside a time bound (a getter that loops must not hang the grade). */
@@ -146,6 +148,7 @@ export async function call(app: { readonly tsgi: TsgiApp }, init: CallInit = {})
   const bytes = new Uint8Array(Buffer.concat(chunks));
   const text = Buffer.from(bytes).toString('utf8');
   const story = `${describeRequest(init)} was answered ${describeResponse(status, headers, text)}`;
+  const head = `${describeRequest(init)} was answered ${status}, headers ${JSON.stringify(headers)}`;
   return {
     status: Number(status.slice(0, 3)),
     headers,
@@ -154,6 +157,7 @@ export async function call(app: { readonly tsgi: TsgiApp }, init: CallInit = {})
     header: (name) => headers.find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1],
     story,
     says: (expectation) => `${expectation}; ${story}`,
+    saysHead: (expectation) => `${expectation}; ${head}`,
   };
 }
 

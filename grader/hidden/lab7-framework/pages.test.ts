@@ -98,7 +98,7 @@ milestone('templates', () => {
     const answer = await call(templated(), { path: '/' });
     expect(answer.status, answer.says('should be a 200')).toBe(200);
     expect(answer.header('content-type'), answer.says('should be HTML')).toMatch(/^text\/html/);
-    expect(answer.text, answer.says('should be page.html, rendered and escaped')).toBe('<title>Home - Shelf</title><main><p>Welcome &lt;friend&gt;</p></main>');
+    expect(answer.text, answer.saysHead('should be page.html, rendered and escaped')).toBe('<title>Home - Shelf</title><main><p>Welcome &lt;friend&gt;</p></main>');
   });
 
   test("templateEngine: 'nunjucks' renders with nunjucks, escaping, and gives the same pages as the course's engine", {
@@ -165,7 +165,7 @@ milestone('static-and-config', () => {
     const css = await call(app, { path: '/static/style.css' });
     expect(css.status, css.says('should be a 200')).toBe(200);
     expect(css.header('content-type'), css.says('should be CSS')).toMatch(/^text\/css/);
-    expect(css.text, css.says('should be the file')).toBe('body { color: teal; }\n');
+    expect(css.text, css.saysHead('should be the file')).toBe('body { color: teal; }\n');
     const js = await call(app, { path: '/static/js/app.js' });
     expect(js.header('content-type'), js.says('should be JavaScript')).toMatch(/^text\/javascript/);
     for (const path of ['/static/img/logo.png', '/static/img/LOGO.PNG']) {
@@ -221,7 +221,7 @@ milestone('static-and-config', () => {
     for (const path of ['/static/../secret.txt', '/static/..%2fsecret.txt', '/static/%2e%2e/secret.txt', '/static/../public-keys/key.txt', '/static/img/../../secret.txt']) {
       const answer = await call(app, { path });
       expect(answer.status, answer.says('should be a 404')).toBe(404);
-      expect(answer.text, answer.says('should not show the secret')).not.toContain('SECRET');
+      expect(answer.text, answer.saysHead('should not show the secret')).not.toContain('SECRET');
     }
   });
 
@@ -323,14 +323,14 @@ milestone('static-and-config', () => {
       }), { config: { DEBUG: value } });
       const answer = await call(app, { path: '/crash' });
       expect(answer.status, answer.says(`with DEBUG ${JSON.stringify(value)}: a 500`)).toBe(500);
-      expect(answer.text, answer.says(`with DEBUG ${JSON.stringify(value)} the page should show nothing of the error`)).not.toContain('visible only in debug');
+      expect(answer.text, answer.saysHead(`with DEBUG ${JSON.stringify(value)} the page should show nothing of the error`)).not.toContain('visible only in debug');
     }
     const app = build((app) => app.get('/crash', function crashOnPurpose() {
       throw new Error('visible only in debug');
     }));
     bounded('app.config.fromEnv', () => app.config.fromEnv('APP_', { APP_DEBUG: 'False' }));
     const answer = await call(app, { path: '/crash' });
-    expect(answer.text, answer.says('after fromEnv with APP_DEBUG=False the page should show nothing of the error')).not.toContain('visible only in debug');
+    expect(answer.text, answer.saysHead('after fromEnv with APP_DEBUG=False the page should show nothing of the error')).not.toContain('visible only in debug');
   });
 
   test('DEBUG is read when the error happens: APP_DEBUG=true later turns the debug page on, and off again', {
@@ -341,12 +341,12 @@ milestone('static-and-config', () => {
       throw new Error('visible only in debug');
     }), { config: { SITE_NAME: 'Shelf' } });
     const before = await call(app, { path: '/crash' });
-    expect(before.text, before.says('DEBUG is off: nothing of the error')).not.toContain('visible only in debug');
+    expect(before.text, before.saysHead('DEBUG is off: nothing of the error')).not.toContain('visible only in debug');
     bounded('app.config.fromEnv', () => app.config.fromEnv('APP_', { APP_DEBUG: 'true' }));
     const on = await call(app, { path: '/crash' });
-    expect(on.text, on.says('after fromEnv with APP_DEBUG=true the debug page should show the error')).toContain('visible only in debug');
+    expect(on.text, on.saysHead('after fromEnv with APP_DEBUG=true the debug page should show the error')).toContain('visible only in debug');
     bounded('app.config.set', () => app.config.set('DEBUG', false));
     const off = await call(app, { path: '/crash' });
-    expect(off.text, off.says('after config.set("DEBUG", false): nothing of the error')).not.toContain('visible only in debug');
+    expect(off.text, off.saysHead('after config.set("DEBUG", false): nothing of the error')).not.toContain('visible only in debug');
   });
 });
