@@ -33,7 +33,10 @@ export type BeforeRequestHook = (request: RequestApi) => ViewResult | undefined 
 export type AfterRequestHook = (response: ResponseApi, request: RequestApi) => ResponseApi | undefined | void | Promise<ResponseApi | undefined | void>;
 /** Runs last, always, with the error that ended the request if there was one. */
 export type TeardownHook = (error: unknown, request: RequestApi) => void | Promise<void>;
-/** Turns an error into a result: registered for a status (404) or an error class. */
+/**
+ * Turns an error into a result: registered for a status (404) or an error class. A bare body it
+ * returns takes the status of an HttpException; a tuple or a Response keeps its own status.
+ */
 export type ErrorHandler = (error: any, request: RequestApi) => ViewResult | Promise<ViewResult>;
 
 export interface AppOptions {
@@ -78,6 +81,7 @@ export interface ConfigApi {
 
 /** Records behind one small interface, whatever stores them: a JSON file, a CSV file, a database. */
 export interface DataSource<T extends { id: string }> {
+  /** Every record, in a new array each time (changing it does not change the source). */
   all(): Promise<T[]>;
   get(id: string): Promise<T | undefined>;
   /** Records whose listed fields contain `text`, case-insensitively. */

@@ -107,18 +107,20 @@ export class App implements AppApi {
     // TODO(lab7): Run the before-request hooks in order: the first that returns something other
     // than undefined answers instead of the view (makeResponse). Then ask #router to match the
     // path, method and query string: not-found throws NotFound, method-not-allowed throws
-    // MethodNotAllowed(allowed), redirect answers Response.redirect(location, 308) (the location's
-    // path is decoded text: encodeURI it, with request.scriptRoot in front; keep its query), and a
-    // match calls the endpoint's view with the request and the params, through makeResponse.
+    // MethodNotAllowed(allowed), and a match calls the endpoint's view with the request and the
+    // params, through makeResponse. A redirect answers Response.redirect(location, 308), the
+    // location built from the request: request.scriptRoot + request.path + '/', percent-encoded once
+    // (encodeURI, then '?' and '#' too), then '?' and QUERY_STRING as it is, if there is one.
     throw new Error('TODO(lab7): App.#dispatch is not written yet (lessons/07-framework.md#the-app-object)');
   }
 
   /** The handler registered for this error (by status, or by class), or the error's own page. */
   async #errorResponse(error: unknown, request: Request): Promise<Response> {
     // TODO(lab7): Find a handler (#handlerFor). If there is one, its result through makeResponse is
-    // the response; if the error was an HttpException and the handler left the status at 200,
-    // use the error's status. If the handler itself throws, that is a #serverError. Without a
-    // handler, an HttpException is its own page (toResponse()); anything else is a #serverError.
+    // the response, a bare body taking the error's status if it is an HttpException (makeResponse's
+    // third argument), and a MethodNotAllowed's response gets an Allow header if it has none. If
+    // the handler itself throws, that is a #serverError. Without a handler, an HttpException is its
+    // own page (toResponse()); anything else is a #serverError.
     throw new Error('TODO(lab7): App.#errorResponse is not written yet (lessons/07-framework.md#error-handling)');
   }
 

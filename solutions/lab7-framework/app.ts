@@ -131,8 +131,14 @@ export class App implements AppApi {
         throw new NotFound();
       case 'method-not-allowed':
         throw new MethodNotAllowed(match.allowed);
-      case 'redirect':
-        return Response.redirect(encodeURI(request.scriptRoot) + match.location.replace(/^[^?]*/, (path) => encodeURI(path)), 308);
+      case 'redirect': {
+        // The same path with its slash, built from the request: the mount point and the path are
+        // decoded text, so they are encoded once (and `?`, `#`, which encodeURI leaves alone, since
+        // in a path they are data); the query string was never decoded, so it goes out as it came.
+        const path = encodeURI(`${request.scriptRoot}${request.path}/`).replace(/[?#]/g, encodeURIComponent);
+        const query = request.environ.QUERY_STRING;
+        return Response.redirect(query ? `${path}?${query}` : path, 308);
+      }
       case 'match': {
         const view = this.#views.get(match.endpoint)!;
         return makeResponse(await view(request, match.params), `the view "${match.endpoint}"`);
@@ -143,17 +149,18 @@ export class App implements AppApi {
   /** The handler registered for this error (by status, or by class), or the error's own page. */
   async #errorResponse(error: unknown, request: Request): Promise<Response> {
     const handler = this.#handlerFor(error);
+    if (!handler) return error instanceof HttpException ? error.toResponse() : this.#serverError(error, request);
+    let response: Response;
     try {
-      if (handler) {
-        const response = makeResponse(await handler(error, request), 'an error handler');
-        if (error instanceof HttpException && response.status === 200) response.status = error.status;
-        return response;
-      }
+      // A bare body from the handler takes the error's status; a tuple or a Response keeps its own.
+      const status = error instanceof HttpException ? error.status : 200;
+      response = makeResponse(await handler(error, request), 'an error handler', status);
     } catch (handlerError) {
       return this.#serverError(handlerError, request);
     }
-    if (error instanceof HttpException) return error.toResponse();
-    return this.#serverError(error, request);
+    // RFC 9110 §15.5.6: a 405 lists the methods allowed, whoever made its page.
+    if (error instanceof MethodNotAllowed && !response.headers.has('Allow')) response.headers.set('Allow', error.allowed.join(', '));
+    return response;
   }
 
   /** A handler for the error's status first, then for its class: the nearest class wins, as in Flask. */

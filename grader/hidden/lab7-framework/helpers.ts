@@ -9,7 +9,7 @@ import type { Server } from '#contracts/server';
 import type { Environ, StartResponse, TsgiApp, TsgiErrors, TsgiHeaders, TsgiInput } from '#contracts/tsgi';
 import { tsgiHandler } from '#gateway';
 import { createServer } from '#server';
-import { bounded } from '../../harness/index.ts';
+import { bounded, show } from '../../harness/index.ts';
 
 export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -53,6 +53,23 @@ export interface CallInit {
   headers?: Record<string, string>;
   body?: string;
   errors?: TsgiErrors;
+  /** SCRIPT_NAME, the mount point (default ''); `path` is then the path within the app. */
+  scriptName?: string;
+}
+
+/** A request as a failure shows it: `POST /books/new (SCRIPT_NAME "/app", Content-Type ..., body "...")`. */
+export function describeRequest(init: CallInit = {}): string {
+  const extras = [
+    ...(init.scriptName ? [`SCRIPT_NAME ${JSON.stringify(init.scriptName)}`] : []),
+    ...Object.entries(init.headers ?? {}).map(([name, value]) => `${name}: ${value}`),
+    ...(init.body !== undefined ? [`body ${show(init.body)}`] : []),
+  ];
+  return `${init.method ?? 'GET'} ${init.path ?? '/'}${extras.length > 0 ? ` (${extras.join(', ')})` : ''}`;
+}
+
+/** What came back, on one line: `404 Not Found, headers [["Content-Type","text/html"]], body "..."`. */
+export function describeResponse(status: string, headers: unknown, body: string): string {
+  return `${status}, headers ${JSON.stringify(headers)}, body ${show(body)}`;
 }
 
 /** An environ as the gateway (lab 3) would build it for this request. */
@@ -63,7 +80,7 @@ export function makeEnviron(init: CallInit = {}): Environ {
   const body = new Uint8Array(Buffer.from(init.body ?? '', 'utf8'));
   const environ: Environ = {
     REQUEST_METHOD: init.method ?? 'GET',
-    SCRIPT_NAME: '',
+    SCRIPT_NAME: init.scriptName ?? '',
     // PATH_INFO is percent-decoded, as bytes-as-text (one character per byte).
     PATH_INFO: Buffer.from(decodeURIComponent(rawPath), 'utf8').toString('latin1'),
     QUERY_STRING: question === -1 ? '' : target.slice(question + 1),
@@ -98,6 +115,12 @@ export interface Answer {
   bytes: Uint8Array;
   /** The first value of a header, any case, or undefined. */
   header(name: string): string | undefined;
+  /** The request and what the app answered, on one line, for a failure to show. */
+  story: string;
+  /** An assertion label: the expectation, then the request and the response (`answer.says('should be a 404')`). */
+  says(expectation: string): string;
+  /** The same without the body, for an assertion on the body itself (the failure prints it already). */
+  saysHead(expectation: string): string;
 }
 
 /** The app's TSGI side, read inside a time bound (a getter that loops must not hang the grade). */
@@ -123,13 +146,24 @@ export async function call(app: { readonly tsgi: TsgiApp }, init: CallInit = {})
   if (calls.length === 0) throw new Error('app.tsgi returned a body without calling startResponse');
   const [status, headers] = calls.at(-1)!;
   const bytes = new Uint8Array(Buffer.concat(chunks));
+  const text = Buffer.from(bytes).toString('utf8');
+  const story = `${describeRequest(init)} was answered ${describeResponse(status, headers, text)}`;
+  const head = `${describeRequest(init)} was answered ${status}, headers ${JSON.stringify(headers)}`;
   return {
     status: Number(status.slice(0, 3)),
     headers,
-    text: Buffer.from(bytes).toString('utf8'),
+    text,
     bytes,
     header: (name) => headers.find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1],
+    story,
+    says: (expectation) => `${expectation}; ${story}`,
+    saysHead: (expectation) => `${expectation}; ${head}`,
   };
+}
+
+/** The same for a response that came through a real server (supertest): `told(response, 'GET /x')('should ...')`. */
+export function told(response: { status: number; headers: Record<string, unknown>; text: string }, request: string): (expectation: string) => string {
+  return (expectation) => `${expectation}; ${request} was answered ${describeResponse(String(response.status), response.headers, response.text ?? '')}`;
 }
 
 const servers: Server[] = [];
