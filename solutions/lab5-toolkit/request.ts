@@ -125,7 +125,7 @@ export class Request implements RequestApi {
   async text(): Promise<string> {
     // The charset is known from the header alone: refuse one we can't decode before reading.
     const charset = /;\s*charset="?([^";\s]+)/i.exec(this.environ.CONTENT_TYPE ?? '')?.[1] ?? 'utf-8';
-    let decoder: TextDecoder;
+    let decoder;
     try {
       decoder = new TextDecoder(charset);
     } catch {

@@ -77,7 +77,7 @@ function describeChunks(chunks: Iterable<Uint8Array>): string {
   const all = concatBytes(chunks);
   if (all.length === 0) return 'no body';
   const start = show(all.subarray(0, SHOWN));
-  return `the body ${start}${all.length > SHOWN ? '...' : ''} (${all.length} bytes in ${chunks.length} chunks)`;
+  return `the body ${start}${all.length > SHOWN ? '...' : ''} (${all.length} bytes in ${chunks.length} ${chunks.length === 1 ? 'chunk' : 'chunks'})`;
 }
 
 /** The environ keys `environ()` sets by default, to show only what a test changed. */
