@@ -471,6 +471,7 @@ milestone('cookies', () => {
       [undefined, {}],
       [' a = 1 ;b=2;  c =3  ', { a: '1', b: '2', c: '3' }],
       ['junk; a=1; ;  ; token=abc==', { a: '1', token: 'abc==' }],
+      ['list=1,2; b=3', { list: '1,2', b: '3' }],
     ] as Array<[string | undefined, Record<string, string>]>) {
       expect(cookies(header), `parseCookies(${header === undefined ? 'undefined' : show(header)})`).toEqual(expected);
     }
