@@ -9,12 +9,12 @@ export interface HeadersApi extends Iterable<[string, string]> {
   /** Every value of a field, in order. */
   getAll(name: string): string[];
   has(name: string): boolean;
-  /** Replaces every value of a field with one. Throws on CR, LF or NUL (header injection). */
+  /** Replaces every value of a field with one. A TypeError for a name that is not a token, or CR, LF or NUL in the value (header injection). */
   set(name: string, value: string): void;
-  /** Adds a value, keeping the others. Throws on CR, LF or NUL. */
+  /** Adds a value, keeping the others. The same TypeError as set() for a bad name or value. */
   add(name: string, value: string): void;
   delete(name: string): void;
-  /** Every field as `[name, value]`, in order, names as they were given. */
+  /** Every field as `[name, value]`, in order, names as they were given: a copy. */
   entries(): Array<[string, string]>;
 }
 
@@ -79,13 +79,13 @@ export interface RequestApi {
   readonly cookies: Record<string, string>;
   /** Of `offered` media types, the one the client's Accept header prefers, or null if none. */
   accepts(offered: string[]): string | null;
-  /** The raw body, at most maxBodyBytes (413 past that). Readable once; later calls return it again. */
+  /** The raw body, at most maxBodyBytes (413 past that, before reading past it). Read once; later and concurrent calls share that read. */
   bytes(): Promise<Uint8Array>;
   /** The body decoded as text (UTF-8 unless the Content-Type names another charset). */
   text(): Promise<string>;
   /** The body parsed as JSON; a BadRequest (400) if it is not JSON. */
   json(): Promise<unknown>;
-  /** An url-encoded or multipart form; a 415 for any other Content-Type. */
+  /** An url-encoded or multipart form; a 415 for any other Content-Type, before the body is read. */
   form(): Promise<FormData>;
 }
 

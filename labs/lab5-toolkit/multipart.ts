@@ -19,7 +19,8 @@ export function boundaryOf(contentType: string): string {
  * headers; Content-Disposition names the field, and a filename makes it a file.
  */
 export function parseMultipart(body: Uint8Array, boundary: string, maxParts: number): FormData {
-  // TODO(lab5): find the first `--boundary` (none: BadRequest). Then loop: right after a delimiter,
+  // TODO(lab5): find the first `--boundary` at the start of the body or of a line (none:
+  // BadRequest); what comes before it is ignored. Then loop: right after a delimiter,
   // `--` ends the body; anything but CRLF is a BadRequest. The part runs to the next
   // CRLF--boundary (none: BadRequest, the body never closes). Refuse a part past maxParts with
   // PayloadTooLarge, hand each part to readPart, and return both lists as MultiDicts.

@@ -110,8 +110,8 @@ export class Request implements RequestApi {
   }
 
   async text(): Promise<string> {
-    // TODO(lab5): the bytes decoded with the Content-Type's charset (default utf-8); a charset
-    // TextDecoder doesn't know: BadRequest.
+    // TODO(lab5): the bytes decoded with the Content-Type's charset (default utf-8). Make the
+    // TextDecoder first: a charset it doesn't know is a BadRequest before reading the body.
     throw new Error('TODO(lab5): Request.text is not written yet (lessons/05-toolkit.md#reading-the-body)');
   }
 
@@ -121,9 +121,10 @@ export class Request implements RequestApi {
   }
 
   async form(): Promise<FormData> {
-    // TODO(lab5): by the media type (before any `;`, lowercased): application/x-www-form-urlencoded
-    // is the body as UTF-8 text through parseQuery, with no files; multipart/form-data goes to
-    // parseMultipart with boundaryOf and maxParts; anything else: UnsupportedMediaType.
+    // TODO(lab5): by the media type (before any `;`, trimmed, lowercased): application/x-www-form-
+    // urlencoded is the body as UTF-8 text through parseQuery, with no files; multipart/form-data
+    // goes to parseMultipart with boundaryOf (found before reading the body) and maxParts; anything
+    // else: UnsupportedMediaType, before reading the body.
     throw new Error('TODO(lab5): Request.form is not written yet (lessons/05-toolkit.md#forms-url-encoded-and-multipart)');
   }
 }

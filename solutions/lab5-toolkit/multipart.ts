@@ -8,7 +8,7 @@ const utf8 = new TextDecoder('utf-8');
 
 /** The boundary parameter of a multipart Content-Type, quoted or not (RFC 2046 §5.1.1: 1-70 chars). */
 export function boundaryOf(contentType: string): string {
-  const match = /;\s*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
+  const match = /;\s*boundary=(?:"([^"]*)"|([^;\s]+))/i.exec(contentType);
   const boundary = match?.[1] ?? match?.[2];
   if (!boundary || boundary.length > 70) throw new BadRequest('multipart/form-data needs a boundary of 1 to 70 characters');
   return boundary;
@@ -20,22 +20,24 @@ export function boundaryOf(contentType: string): string {
  * headers; Content-Disposition names the field, and a filename makes it a file.
  */
 export function parseMultipart(body: Uint8Array, boundary: string, maxParts: number): FormData {
-  const delimiter = new TextEncoder().encode(`--${boundary}`);
+  // A delimiter counts only at the start of a line, and the CRLF before it belongs to it. The first
+  // one may also open the body: put a CRLF in front, and every delimiter is CRLF--boundary.
+  const data = concat(CRLF, body);
+  const delimiter = concat(CRLF, new TextEncoder().encode(`--${boundary}`));
   const fields: Array<[string, string]> = [];
   const files: Array<[string, FileUpload]> = [];
-  // The first delimiter may start the body; every later one follows a CRLF, which belongs to it.
-  let at = indexOf(body, delimiter, 0);
+  let at = indexOf(data, delimiter, 0); // what comes before it is the preamble
   if (at === -1) throw new BadRequest('the multipart body has no boundary line');
   while (true) {
     let cursor = at + delimiter.length;
-    if (body[cursor] === 45 && body[cursor + 1] === 45) break; // `--boundary--`: the end
-    if (body[cursor] !== 13 || body[cursor + 1] !== 10) throw new BadRequest('a boundary line must end with CRLF');
+    if (data[cursor] === 45 && data[cursor + 1] === 45) break; // `--boundary--`: the end (then the epilogue)
+    if (data[cursor] !== 13 || data[cursor + 1] !== 10) throw new BadRequest('a boundary line must end with CRLF');
     cursor += 2;
-    const next = indexOf(body, concat(CRLF, delimiter), cursor);
+    const next = indexOf(data, delimiter, cursor);
     if (next === -1) throw new BadRequest('the multipart body ends without its closing boundary');
     if (fields.length + files.length >= maxParts) throw new PayloadTooLarge(`more than ${maxParts} parts`);
-    readPart(body.subarray(cursor, next), fields, files);
-    at = next + 2;
+    readPart(data.subarray(cursor, next), fields, files);
+    at = next;
   }
   return { fields: new MultiDict(fields), files: new MultiDict(files) };
 }

@@ -123,13 +123,15 @@ export class Request implements RequestApi {
   }
 
   async text(): Promise<string> {
+    // The charset is known from the header alone: refuse one we can't decode before reading.
     const charset = /;\s*charset="?([^";\s]+)/i.exec(this.environ.CONTENT_TYPE ?? '')?.[1] ?? 'utf-8';
-    const body = await this.bytes();
+    let decoder;
     try {
-      return new TextDecoder(charset).decode(body);
+      decoder = new TextDecoder(charset);
     } catch {
       throw new BadRequest(`unknown charset ${charset}`);
     }
+    return decoder.decode(await this.bytes());
   }
 
   async json(): Promise<unknown> {
@@ -150,7 +152,8 @@ export class Request implements RequestApi {
       return { fields: parseQuery(body), files: new MultiDict() };
     }
     if (mediaType === 'multipart/form-data') {
-      return parseMultipart(await this.bytes(), boundaryOf(type), this.#options.maxParts);
+      const boundary = boundaryOf(type); // a missing boundary is known before reading the body
+      return parseMultipart(await this.bytes(), boundary, this.#options.maxParts);
     }
     throw new UnsupportedMediaType(`expected a form, got ${type === '' ? 'no Content-Type' : type}`);
   }

@@ -2,8 +2,9 @@
 // we choose, which counts what the reader took), a runner that calls a TSGI app and collects what
 // it sent, a Set-Cookie reader that ignores case and order, and catchers for refusals. Nothing
 // here implements the toolkit: the readers only split what the learner's code produced.
+import type { RequestOptions } from '#contracts/toolkit';
 import type { Environ, StartResponse, TsgiApp, TsgiHeaders, TsgiInput } from '#contracts/tsgi';
-import { bounded, bytes, concatBytes, text } from '../../harness/index.ts';
+import { bounded, bytes, concatBytes, show, text } from '../../harness/index.ts';
 
 const EMPTY = new Uint8Array(0);
 
@@ -13,11 +14,14 @@ const EMPTY = new Uint8Array(0);
  */
 export class TestInput implements TsgiInput {
   delivered = 0;
+  /** What the body is, for failure messages: its bytes (the start of them), or how a stream is made. */
+  readonly description: string;
   readonly #source: Iterator<Uint8Array>;
   #pending: Uint8Array = EMPTY;
 
-  constructor(chunks: Iterable<Uint8Array>) {
+  constructor(chunks: Iterable<Uint8Array> & { description?: string }) {
     this.#source = chunks[Symbol.iterator]();
+    this.description = chunks.description ?? describeChunks(chunks);
   }
 
   /** Makes sure #pending holds bytes; false at the end of the body. */
@@ -56,8 +60,79 @@ export class TestInput implements TsgiInput {
 }
 
 /** `count` chunks of `size` bytes each, made one at a time as the reader asks. */
-export function* stream(count: number, size: number, byte = 0x61): Generator<Uint8Array> {
-  for (let i = 0; i < count; i++) yield new Uint8Array(size).fill(byte);
+export function stream(count: number, size: number, byte = 0x61): Iterable<Uint8Array> & { description: string } {
+  return {
+    description: `a stream of ${count} chunks of ${size} bytes (${count * size} bytes)`,
+    *[Symbol.iterator]() {
+      for (let i = 0; i < count; i++) yield new Uint8Array(size).fill(byte);
+    },
+  };
+}
+
+/** At most this many bytes of a body are shown in a failure message. */
+const SHOWN = 120;
+
+function describeChunks(chunks: Iterable<Uint8Array>): string {
+  if (!Array.isArray(chunks)) return 'a stream';
+  const all = concatBytes(chunks);
+  if (all.length === 0) return 'no body';
+  const start = show(all.subarray(0, SHOWN));
+  return `the body ${start}${all.length > SHOWN ? '...' : ''} (${all.length} bytes in ${chunks.length} ${chunks.length === 1 ? 'chunk' : 'chunks'})`;
+}
+
+/** The environ keys `environ()` sets by default, to show only what a test changed. */
+const DEFAULTS: Record<string, unknown> = {
+  REQUEST_METHOD: 'GET',
+  SCRIPT_NAME: '',
+  PATH_INFO: '/',
+  QUERY_STRING: '',
+  SERVER_NAME: 'example.com',
+  SERVER_PORT: '80',
+  SERVER_PROTOCOL: 'HTTP/1.1',
+  REMOTE_ADDR: '127.0.0.1',
+  REMOTE_PORT: '50123',
+  HTTP_HOST: 'example.com',
+  'tsgi.url_scheme': 'http',
+};
+
+/** `HTTP_X_FORWARDED_FOR` -> `X-Forwarded-For`. */
+function headerName(cgi: string): string {
+  return cgi
+    .replace(/^HTTP_/, '')
+    .split('_')
+    .map((word) => word.charAt(0) + word.slice(1).toLowerCase())
+    .join('-');
+}
+
+/**
+ * The request an environ stands for, on one line, for failure messages: the request line, the
+ * headers, what differs from a plain request, the options and the body. Strings are bytes as text:
+ * CR, LF and bytes past ASCII are shown escaped.
+ */
+export function showRequest(env: Environ, options?: RequestOptions): string {
+  const raw = (value: unknown) => show(String(value)).slice(1, -1);
+  const query = env.QUERY_STRING ? `?${env.QUERY_STRING}` : '';
+  const parts = [`${raw(env.REQUEST_METHOD)} ${raw(`${env.SCRIPT_NAME}${env.PATH_INFO}${query}`)}`];
+  if (env.SCRIPT_NAME) parts.push(`SCRIPT_NAME ${show(env.SCRIPT_NAME)}, PATH_INFO ${show(env.PATH_INFO)}`);
+  for (const [key, value] of Object.entries(env)) {
+    const isHeader = key.startsWith('HTTP_') || key === 'CONTENT_TYPE' || key === 'CONTENT_LENGTH';
+    if (isHeader && !(key === 'HTTP_HOST' && value === DEFAULTS.HTTP_HOST)) parts.push(`${headerName(key)}: ${raw(value)}`);
+    else if (!isHeader && key in DEFAULTS && !['REQUEST_METHOD', 'SCRIPT_NAME', 'PATH_INFO', 'QUERY_STRING'].includes(key) && value !== DEFAULTS[key]) {
+      parts.push(`${key} ${show(String(value))}`);
+    }
+  }
+  if (!('HTTP_HOST' in env)) parts.push('no Host header');
+  if (options && Object.keys(options).length > 0) parts.push(`options ${JSON.stringify(options)}`);
+  const input = env['tsgi.input'];
+  if (input instanceof TestInput) parts.push(input.description);
+  return parts.join(' · ');
+}
+
+/** What a TSGI app sent, on one line: status, headers and the start of the body. */
+export function showResponse(sent: Sent): string {
+  const head = [show(sent.status), ...sent.headers.map(([name, value]) => `${name}: ${show(value).slice(1, -1)}`)];
+  const body = sent.body.length === 0 ? 'no body' : `body ${show(sent.body.subarray(0, SHOWN))}${sent.body.length > SHOWN ? '...' : ''}`;
+  return [...head, body].join(' · ');
 }
 
 /** Cuts bytes into pieces of `size`, the way a body might arrive from the server. */
@@ -220,14 +295,26 @@ function isOwnFailure(error: unknown): boolean {
 
 /** The status of the error `fn` throws or rejects with (an HttpException), or 'accepted'. */
 export async function refusal(what: string, fn: () => unknown): Promise<number | 'accepted'> {
+  const outcome = await caught(what, fn);
+  if (!('error' in outcome)) return 'accepted';
+  const status = (outcome.error as { status?: unknown } | null)?.status;
+  if (typeof status === 'number') return status;
+  throw outcome.error;
+}
+
+/** What `fn` resolved with, or `{ error }` if it threw or rejected with anything but a TODO or a timeout. */
+export async function caught<T>(what: string, fn: () => T | Promise<T>): Promise<{ value: T } | { error: unknown }> {
   try {
-    await bounded(what, fn);
-    return 'accepted';
+    return { value: await bounded(what, fn) };
   } catch (error) {
-    const status = (error as { status?: unknown } | null)?.status;
-    if (typeof status === 'number' && !isOwnFailure(error)) return status;
-    throw error;
+    if (isOwnFailure(error)) throw error;
+    return { error };
   }
+}
+
+/** Lets the event loop turn a few times, so that work a call started in the background can run. */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
 }
 
 /** What `fn` gave, or `{ threw }` if it threw anything but a TODO or a timeout. */

@@ -1,10 +1,11 @@
 // Hidden tests for lab 5, the writing side: Response as a TSGI app (string, bytes and iterable
 // bodies), json(), redirect(), cookies on a response, and HttpException pages. What the app sends
 // is read back loosely: header names in any case, Set-Cookie attributes in any order, and the
-// error page's text, not its layout.
+// error page's text, not its layout. Every failure shows what the app sent (showResponse).
 import { expect } from 'vitest';
 import {
   BadRequest,
+  escapeHtml,
   Forbidden,
   HttpException,
   InternalServerError,
@@ -16,218 +17,302 @@ import {
   Unauthorized,
   UnsupportedMediaType,
 } from '@lab/toolkit';
+import type { Environ, TsgiBody, TsgiHeaders } from '#contracts/tsgi';
 import { bounded, milestone, show, test } from '../../harness/index.ts';
-import { attempt, environ, htmlText, post, readSetCookie, run, utf8Bytes, utf8Text, values } from './helpers.ts';
+import { caught, environ, field, htmlText, multipart, post, readSetCookie, run, showRequest, showResponse, stream, utf8Bytes, utf8Text, values } from './helpers.ts';
 
-const make = (fn: () => Response) => bounded('new Response(...)', fn);
+const make = (what: string, fn: () => Response) => bounded(what, fn);
 const sent = (response: Response) => run(bounded('response.app', () => response.app));
 
-/** No header line the app sent holds CR, LF or NUL: none can end early and start another. */
-function expectNoInjection(headers: Array<[string, string]>): void {
-  for (const [name, value] of headers) expect(`${name}: ${value}`, show(`${name}: ${value}`)).not.toMatch(/[\r\n\0]/);
-}
-
 milestone('response', () => {
-  test('a string body is sent as UTF-8 HTML, status 200', { points: 2, hint: 'Response.app calls startResponse("200 OK", headers) and returns the body as byte chunks: encode strings as UTF-8.' }, async () => {
-    const response = make(() => new Response('<p>héllo</p>'));
-    expect(response.status).toBe(200);
-    const out = await sent(response);
-    expect(out.startResponseCalls).toBe(1);
-    expect(out.status).toMatch(/^200 /);
-    expect(values(out.headers, 'content-type')).toHaveLength(1);
-    expect(values(out.headers, 'content-type')[0]).toMatch(/^text\/html/i);
-    expect([...out.body]).toEqual([...utf8Bytes('<p>héllo</p>')]);
+  test('status and headers come from the init: pairs or a record', {
+    rules: ['W1'],
+    points: 2,
+    hint: 'status defaults to 200. init.headers may be [name, value] pairs (repeats kept) or a record { name: value } (Object.entries).',
+  }, async () => {
+    const plain = make("new Response('x')", () => new Response('x'));
+    expect(plain.status, "new Response('x').status").toBe(200);
+    const what = "new Response('gone', { status: 410, headers: [['X-A', '1'], ['X-A', '2']] })";
+    const out = await sent(make(what, () => new Response('gone', { status: 410, headers: [['X-A', '1'], ['X-A', '2']] })));
+    expect(out.status, `the status ${what} sent: ${showResponse(out)}`).toBe('410 Gone');
+    expect(values(out.headers, 'x-a'), `the X-A fields ${what} sent: ${showResponse(out)}`).toEqual(['1', '2']);
+    const recordWhat = "new Response('x', { headers: { 'Cache-Control': 'no-store', 'X-B': 'b' } })";
+    const record = await sent(make(recordWhat, () => new Response('x', { headers: { 'Cache-Control': 'no-store', 'X-B': 'b' } })));
+    expect([values(record.headers, 'cache-control'), values(record.headers, 'x-b')], `the fields ${recordWhat} sent: ${showResponse(record)}`).toEqual([['no-store'], ['b']]);
   });
 
-  test('status, headers and content type come from the init', {}, async () => {
-    const out = await sent(make(() => new Response('gone', {
-      status: 410,
-      headers: [['X-A', '1'], ['X-A', '2']],
-      contentType: 'text/plain; charset=utf-8',
-    })));
-    expect(out.status).toMatch(/^410 /);
-    expect(values(out.headers, 'x-a')).toEqual(['1', '2']);
-    expect(values(out.headers, 'content-type')).toEqual(['text/plain; charset=utf-8']);
-    const record = await sent(make(() => new Response('x', { headers: { 'Cache-Control': 'no-store', 'Content-Type': 'text/csv' } })));
-    expect(values(record.headers, 'cache-control')).toEqual(['no-store']);
-    expect(values(record.headers, 'content-type'), 'a Content-Type in the headers wins over the default').toEqual(['text/csv']);
+  test('a Content-Type is always there, once: the headers one, else contentType, else HTML', {
+    rules: ['W2'],
+    hint: 'If no Content-Type is among the headers (any case), set init.contentType, or "text/html; charset=utf-8". One that is among them wins.',
+  }, async () => {
+    for (const [what, build, expected] of [
+      ["new Response('x')", () => new Response('x'), 'text/html; charset=utf-8'],
+      ["new Response('x', { contentType: 'text/plain; charset=utf-8' })", () => new Response('x', { contentType: 'text/plain; charset=utf-8' }), 'text/plain; charset=utf-8'],
+      ["new Response('x', { headers: { 'Content-Type': 'text/csv' } })", () => new Response('x', { headers: { 'Content-Type': 'text/csv' } }), 'text/csv'],
+      ["new Response('x', { headers: [['content-type', 'image/png']], contentType: 'text/plain' })", () => new Response('x', { headers: [['content-type', 'image/png']], contentType: 'text/plain' }), 'image/png'],
+    ] as Array<[string, () => Response, string]>) {
+      const out = await sent(make(what, build));
+      expect(values(out.headers, 'content-type'), `the Content-Type fields ${what} sent: ${showResponse(out)}`).toEqual([expected]);
+    }
   });
 
-  test('bytes and iterable bodies are sent as they are', { hint: 'A Uint8Array is one chunk; an iterable or async iterable of chunks is already a TSGI body.' }, async () => {
-    const binary = await sent(make(() => new Response(Uint8Array.of(0, 1, 255))));
-    expect([...binary.body]).toEqual([0, 1, 255]);
+  test('a string is sent as UTF-8, bytes and iterables as they are', {
+    rules: ['W3'],
+    points: 2,
+    hint: 'A string: [new TextEncoder().encode(body)]. A Uint8Array: [body] (it is iterable too, but of numbers). An iterable or async iterable of chunks is a TSGI body already.',
+  }, async () => {
+    const text = await sent(make("new Response('<p>héllo ☕</p>')", () => new Response('<p>héllo ☕</p>')));
+    expect(show(text.body), `the body of new Response('<p>héllo ☕</p>'): ${showResponse(text)}`).toBe(show(utf8Bytes('<p>héllo ☕</p>')));
+    const binary = await sent(make('new Response(Uint8Array.of(0, 1, 255))', () => new Response(Uint8Array.of(0, 1, 255))));
+    expect([...binary.body], `the body of new Response(Uint8Array.of(0, 1, 255)): ${showResponse(binary)}`).toEqual([0, 1, 255]);
     function* chunks() {
       yield utf8Bytes('one, ');
       yield utf8Bytes('two');
     }
-    expect(utf8Text((await sent(make(() => new Response(chunks())))).body)).toBe('one, two');
+    const sync = await sent(make('new Response(a generator of two chunks)', () => new Response(chunks())));
+    expect(utf8Text(sync.body), `the body of new Response(a generator of 'one, ' and 'two'): ${showResponse(sync)}`).toBe('one, two');
     async function* later() {
       yield utf8Bytes('async ');
       yield utf8Bytes('chunks');
     }
-    expect(utf8Text((await sent(make(() => new Response(later())))).body)).toBe('async chunks');
+    const asyncOut = await sent(make('new Response(an async generator)', () => new Response(later())));
+    expect(utf8Text(asyncOut.body), `the body of new Response(an async generator of 'async ' and 'chunks'): ${showResponse(asyncOut)}`).toBe('async chunks');
   });
 
-  test('the status line carries the standard reason phrase', { hint: 'TSGI wants "404 Not Found": three digits, a space, the reason. node:http\'s STATUS_CODES has the phrases.' }, async () => {
-    expect((await sent(make(() => new Response('', { status: 404 })))).status).toBe('404 Not Found');
-    expect((await sent(make(() => new Response('', { status: 201 })))).status).toBe('201 Created');
+  test('app calls startResponse once with the status and its reason phrase', {
+    rules: ['W4'],
+    points: 2,
+    hint: 'TSGI wants "404 Not Found": the code, a space, the standard reason (STATUS_CODES of node:http), and the headers, in one call.',
+  }, async () => {
+    for (const [status, line] of [[200, '200 OK'], [201, '201 Created'], [404, '404 Not Found'], [503, '503 Service Unavailable']] as const) {
+      const what = `new Response('', { status: ${status} })`;
+      const out = await sent(make(what, () => new Response('', { status, headers: [['X-Id', '7']] })));
+      expect(out.startResponseCalls, `calls of startResponse by ${what}.app`).toBe(1);
+      expect(out.status, `the status line ${what} sent: ${showResponse(out)}`).toBe(line);
+      expect(values(out.headers, 'x-id'), `the X-Id field ${what} sent: ${showResponse(out)}`).toEqual(['7']);
+    }
   });
 
-  test('status, headers and body can change until the response is sent', {}, async () => {
-    const response = make(() => new Response('draft'));
+  test('status, headers and body are read when the app runs', {
+    rules: ['W5'],
+    hint: 'Read this.status, this.headers and this.body inside the function app returns, not in the getter or the constructor.',
+  }, async () => {
+    const response = make("new Response('draft')", () => new Response('draft'));
+    const app = bounded('response.app', () => response.app);
     response.status = 201;
     bounded('response.headers.set', () => response.headers.set('X-Id', '7'));
     response.body = 'final';
-    const out = await sent(response);
-    expect(out.status).toMatch(/^201 /);
-    expect(values(out.headers, 'x-id')).toEqual(['7']);
-    expect(utf8Text(out.body)).toBe('final');
+    const out = await run(app);
+    const label = `what app, taken before setting status 201, X-Id and body 'final', sent: ${showResponse(out)}`;
+    expect(out.status, label).toMatch(/^201 /);
+    expect(values(out.headers, 'x-id'), label).toEqual(['7']);
+    expect(utf8Text(out.body), label).toBe('final');
   });
 
-  test('Response.json() sends JSON', { points: 2 }, async () => {
-    const out = await sent(bounded('Response.json', () => Response.json({ ok: true, items: [1, 'é'] }, { status: 201 })));
-    expect(out.status).toMatch(/^201 /);
-    expect(values(out.headers, 'content-type')).toHaveLength(1);
-    expect(values(out.headers, 'content-type')[0]).toMatch(/^application\/json/i);
-    expect(JSON.parse(utf8Text(out.body))).toEqual({ ok: true, items: [1, 'é'] });
-  });
-
-  test('redirect() sends 302 and a Location', { points: 2 }, async () => {
-    const out = await sent(bounded('Response.redirect', () => Response.redirect('/login?next=%2Fnotes')));
-    expect(out.status).toMatch(/^302 /);
-    expect(values(out.headers, 'location')).toEqual(['/login?next=%2Fnotes']);
-    for (const status of [301, 303, 307, 308]) {
-      const other = await sent(bounded('Response.redirect', () => Response.redirect('https://example.com/', status)));
-      expect(other.status).toMatch(new RegExp(`^${status} `));
-      expect(values(other.headers, 'location')).toEqual(['https://example.com/']);
+  test('an iterable body is handed over unread, with its close()', {
+    rules: ['W6'],
+    points: 2,
+    hint: 'Return the iterable itself: wrapping it in a generator loses its close() (the file it holds stays open), and spreading it into an array reads it before the server asks.',
+  }, async () => {
+    for (const kind of ['sync', 'async'] as const) {
+      let pulled = 0;
+      let closed = 0;
+      const chunks = [utf8Bytes('a'), utf8Bytes('b')];
+      const body = kind === 'sync'
+        ? { *[Symbol.iterator]() { for (const c of chunks) { pulled++; yield c; } }, close() { closed++; } }
+        : { async *[Symbol.asyncIterator]() { for (const c of chunks) { pulled++; yield c; } }, close() { closed++; } };
+      const response = make(`new Response(a ${kind} iterable with close())`, () => new Response(body));
+      const headers: TsgiHeaders[] = [];
+      const given = (await bounded('calling response.app', () => response.app(environ(), (_s, h) => void headers.push(h)))) as TsgiBody;
+      expect(pulled, `chunks pulled from a ${kind} iterable body before the server asked for one`).toBe(0);
+      expect(typeof given.close, `the close of the body app returned, for a ${kind} iterable with close()`).toBe('function');
+      const out: Uint8Array[] = [];
+      if (Symbol.asyncIterator in given) for await (const c of given as AsyncIterable<Uint8Array>) out.push(c);
+      else for (const c of given as Iterable<Uint8Array>) out.push(c);
+      bounded('body.close()', () => given.close!());
+      expect(utf8Text(Buffer.concat(out)), `the chunks of a ${kind} iterable body`).toBe('ab');
+      expect(closed, `calls that reached the close() of a ${kind} iterable body, after the server called close() once`).toBe(1);
     }
   });
 
-  test('redirect() cannot be made to add a header', {
+  test('Response.json() sends JSON with the status and headers of the init', {
+    rules: ['W7'],
     points: 2,
-    hint: 'Redirect targets often come from the query (?next=...). A CR LF in one would end the Location line and start a header of the attacker\'s choosing.',
+    hint: 'new Response(JSON.stringify(data), ...) with Content-Type application/json, keeping init.status and init.headers.',
   }, async () => {
+    const what = "Response.json({ ok: true, items: [1, 'é'] }, { status: 201, headers: [['X-A', '1']] })";
+    const out = await sent(make(what, () => Response.json({ ok: true, items: [1, 'é'] }, { status: 201, headers: [['X-A', '1']] })));
+    const label = `what ${what} sent: ${showResponse(out)}`;
+    expect(out.status, label).toMatch(/^201 /);
+    expect(values(out.headers, 'content-type').map((v) => v.split(';')[0]!.trim().toLowerCase()), label).toEqual(['application/json']);
+    expect(values(out.headers, 'x-a'), label).toEqual(['1']);
+    expect(JSON.parse(utf8Text(out.body)), label).toEqual({ ok: true, items: [1, 'é'] });
+  });
+
+  test('redirect() sends 302, or the status given, and Location as given', {
+    rules: ['W8'],
+    points: 2,
+    hint: 'Response.redirect(location, status = 302): that status, and a Location header holding the location unchanged (no encoding).',
+  }, async () => {
+    for (const [location, status] of [['/login?next=%2Fnotes&x=caf%C3%A9', undefined], ['https://example.com/', 301], ['/a', 303], ['/b', 307], ['/c', 308]] as const) {
+      const what = `Response.redirect(${show(location)}${status ? `, ${status}` : ''})`;
+      const out = await sent(make(what, () => Response.redirect(location, status)));
+      const label = `what ${what} sent: ${showResponse(out)}`;
+      expect(out.status, label).toMatch(new RegExp(`^${status ?? 302} `));
+      expect(values(out.headers, 'location'), label).toEqual([location]);
+    }
+  });
+
+  test('redirect() refuses CR, LF and NUL in the location with a TypeError', {
+    rules: ['W9'],
+    points: 2,
+    hint: "Redirect targets often come from the query (?next=...). A CR LF in one would end the Location line and start a header of the attacker's choosing: throw a TypeError (checkField).",
+  }, () => {
     bounded('Response.redirect', () => Response.redirect('/fine'));
     for (const target of ['/x\r\nSet-Cookie: admin=1', '/x\nLocation: http://evil.example', '/x\r', '/x\0']) {
-      const outcome = attempt('Response.redirect', () => Response.redirect(target));
-      if ('threw' in outcome) continue;
-      const out = await sent(outcome.value);
-      expectNoInjection(out.headers);
-      expect(values(out.headers, 'location'), show(target)).toHaveLength(1);
-      expect(values(out.headers, 'set-cookie'), show(target)).toEqual([]);
+      expect(() => bounded('Response.redirect', () => Response.redirect(target)), `Response.redirect(${show(target)}) should throw a TypeError`).toThrow(TypeError);
     }
   });
 
-  test('setCookie adds one Set-Cookie field per cookie, never joined', {
-    lesson: '05-toolkit.md#cookies',
-    hint: 'Set-Cookie is the one field that cannot be joined with commas (RFC 9110 §5.3): add a field per cookie.',
+  test('the redirect page escapes the location', {
+    rules: ['W10'],
+    points: 2,
+    hint: 'The location is the client\'s text: put it into the page (the link and its href) through escapeHtml, or the page runs the client\'s script.',
   }, async () => {
-    const response = make(() => new Response('ok'));
+    for (const location of ['/x"><script>alert(1)</script>', "/a?b=1&c='2'", '/ok']) {
+      const what = `Response.redirect(${show(location)})`;
+      const out = await sent(make(what, () => Response.redirect(location)));
+      const page = utf8Text(out.body);
+      const label = `the page ${what} sent: ${showResponse(out)}`;
+      if (/[<>"'&]/.test(location)) expect(page, `${label}: the location should not be in it unescaped`).not.toContain(location);
+      expect(page, label).not.toContain('<script');
+      expect(htmlText(page), `${label}: the link, its text unescaped`).toContain(location);
+    }
+  });
+
+  test('setCookie adds one Set-Cookie field per cookie, never replaced or joined', {
+    rules: ['C13'],
+    points: 2,
+    hint: 'Set-Cookie is the one field that cannot be joined with commas (RFC 9110 §5.3): headers.add a field per cookie, never set.',
+  }, async () => {
+    const response = make("new Response('ok', { headers: [['Set-Cookie', 'first=0']] })", () => new Response('ok', { headers: [['Set-Cookie', 'first=0']] }));
     bounded('response.setCookie', () => response.setCookie('a', '1'));
     bounded('response.setCookie', () => response.setCookie('b', 'two words', { httpOnly: true, path: '/' }));
     const out = await sent(response);
+    const label = `what the response sent after setCookie('a', '1') and setCookie('b', 'two words', { httpOnly: true, path: '/' }): ${showResponse(out)}`;
     const cookies = values(out.headers, 'set-cookie').map(readSetCookie);
-    expect(cookies.map((c) => c.name)).toEqual(['a', 'b']);
-    expect(cookies[1]?.attributes.get('httponly')).toBe(true);
-    expect(cookies[1]?.attributes.get('path')).toBe('/');
+    expect(cookies.map((c) => c.name), `${label}: the names of the Set-Cookie fields`).toEqual(['first', 'a', 'b']);
+    expect([cookies[2]?.attributes.get('httponly'), cookies[2]?.attributes.get('path')], `${label}: HttpOnly and Path of b`).toEqual([true, '/']);
   });
 
-  test('deleteCookie expires the cookie, with the path and domain it was set with', {
-    lesson: '05-toolkit.md#cookies',
-    hint: 'A browser drops a cookie when a Set-Cookie for the same name, path and domain has Max-Age=0 or an Expires in the past.',
+  test('deleteCookie sends an empty, expired cookie with the path and domain given', {
+    rules: ['C14'],
+    points: 2,
+    hint: 'An empty value, Max-Age=0 and Expires in the past (new Date(0)), and the same Path and Domain: a cookie is named by all three (RFC 6265 §5.3).',
   }, async () => {
-    const response = make(() => new Response('bye'));
-    bounded('response.deleteCookie', () => response.deleteCookie('session', { path: '/app', domain: 'example.com' }));
-    const [header, ...rest] = values((await sent(response)).headers, 'set-cookie');
-    expect(rest).toEqual([]);
-    const cookie = readSetCookie(header ?? '');
-    expect(cookie.name).toBe('session');
-    const maxAge = cookie.attributes.get('max-age');
-    const expires = cookie.attributes.get('expires');
-    const expired = (typeof maxAge === 'string' && Number(maxAge) <= 0) || (typeof expires === 'string' && Date.parse(expires) < Date.now());
-    expect(expired, `Max-Age <= 0 or Expires in the past: ${show(header ?? '')}`).toBe(true);
-    expect(cookie.attributes.get('path')).toBe('/app');
-    expect(cookie.attributes.get('domain')).toBe('example.com');
-  });
-
-  test('a cookie value cannot add a header to the response', { lesson: '05-toolkit.md#cookies' }, async () => {
-    const response = make(() => new Response('ok'));
-    bounded('response.setCookie', () => response.setCookie('fine', '1'));
-    attempt('response.setCookie', () => response.setCookie('s', 'x\r\nLocation: http://evil.example'));
-    const out = await sent(response);
-    expectNoInjection(out.headers);
-    expect(values(out.headers, 'location')).toEqual([]);
+    for (const options of [{ path: '/app', domain: 'example.com' }, {}]) {
+      const response = make("new Response('bye')", () => new Response('bye'));
+      bounded('response.deleteCookie', () => response.deleteCookie('session', options));
+      const out = await sent(response);
+      const [header = '', ...rest] = values(out.headers, 'set-cookie');
+      const label = `deleteCookie('session', ${JSON.stringify(options)}) sent ${showResponse(out)}`;
+      expect(rest, `${label}: one Set-Cookie field`).toEqual([]);
+      const cookie = readSetCookie(header);
+      expect([cookie.name, cookie.raw], `${label}: name and value`).toEqual(['session', '']);
+      expect(cookie.attributes.get('max-age'), `${label}: Max-Age`).toBe('0');
+      const expires = cookie.attributes.get('expires');
+      expect(typeof expires === 'string' && Date.parse(expires) < Date.now() - 86_400_000, `${label}: Expires should be a date in the past`).toBe(true);
+      expect(cookie.attributes.get('path'), `${label}: Path`).toBe('path' in options ? options.path : undefined);
+      expect(cookie.attributes.get('domain'), `${label}: Domain`).toBe('domain' in options ? options.domain : undefined);
+    }
   });
 });
 
 milestone('errors', () => {
-  test('an HttpException renders itself as a page with its status', {
+  test('an HttpException renders itself as a page with its status and description', {
+    rules: ['E1'],
     points: 2,
-    hint: 'toResponse() builds a Response: the status, an HTML page with the description, text/html.',
+    hint: 'toResponse() builds a Response: the error\'s status, an HTML page (text/html) with the description; error.app serves it.',
   }, async () => {
-    const error = new NotFound();
-    expect(error).toBeInstanceOf(HttpException);
-    expect(error).toBeInstanceOf(Error);
-    const response = bounded('error.toResponse()', () => error.toResponse());
-    expect(response.status).toBe(404);
-    const out = await sent(response);
-    expect(out.status).toMatch(/^404 /);
-    expect(values(out.headers, 'content-type')[0]).toMatch(/^text\/html/i);
-    expect(htmlText(utf8Text(out.body))).toContain(error.description);
-  });
-
-  test('every subclass answers with its own status', {}, async () => {
     const cases: Array<[HttpException, number]> = [
       [new BadRequest(), 400],
       [new Unauthorized(), 401],
       [new Forbidden(), 403],
-      [new NotFound(), 404],
+      [new NotFound('No note called 42.'), 404],
       [new MethodNotAllowed(['GET']), 405],
       [new PayloadTooLarge(), 413],
       [new UnsupportedMediaType(), 415],
       [new InternalServerError(), 500],
+      [new HttpException(429, 'Slow down, please.'), 429],
     ];
     for (const [error, status] of cases) {
-      expect(bounded('error.toResponse()', () => error.toResponse()).status, error.name).toBe(status);
-      expect((await run(bounded('error.app', () => error.app))).status, error.name).toMatch(new RegExp(`^${status} `));
+      const what = `new ${error.name}(${show(error.description)})`;
+      const response = bounded('error.toResponse()', () => error.toResponse());
+      expect(response.status, `${what}.toResponse().status`).toBe(status);
+      const out = await sent(response);
+      const label = `what ${what}.toResponse() sent: ${showResponse(out)}`;
+      expect(out.status, label).toMatch(new RegExp(`^${status} `));
+      expect(values(out.headers, 'content-type')[0], label).toMatch(/^text\/html/i);
+      expect(htmlText(utf8Text(out.body)), `${label}: the page should show the description`).toContain(error.description);
+      const served = await run(bounded('error.app', () => error.app));
+      expect(served.status, `what ${what}.app sent: ${showResponse(served)}`).toMatch(new RegExp(`^${status} `));
     }
   });
 
-  test('the description is escaped in the page', {
+  test('the description is escaped in the page, and escapeHtml escapes & < > " \'', {
+    rules: ['E2'],
     points: 2,
-    hint: 'A description may echo what the client sent. Escape & < > " \' before putting it into HTML (escapeHtml is there for it).',
+    hint: 'A description may echo what the client sent. Put it through escapeHtml, which turns each of & < > " \' into a character reference.',
   }, async () => {
     const description = `<script>alert("x")</script> & <img src=x onerror='y'>`;
-    const page = utf8Text((await sent(bounded('error.toResponse()', () => new BadRequest(description).toResponse()))).body);
-    expect(page).not.toContain('<script>');
-    expect(page).not.toContain('<img');
-    expect(htmlText(page)).toContain(description);
+    const out = await sent(bounded('error.toResponse()', () => new BadRequest(description).toResponse()));
+    const page = utf8Text(out.body);
+    const label = `the page of new BadRequest(${show(description)}): ${showResponse(out)}`;
+    expect(page, label).not.toContain('<script');
+    expect(page, label).not.toContain('<img');
+    expect(htmlText(page), `${label}: the description, unescaped`).toContain(description);
+    for (const text of ['&', '<', '>', '"', "'", '&lt;', `a & b <c d="e" f='g'>`]) {
+      const escaped = bounded('escapeHtml', () => escapeHtml(text));
+      expect(escaped, `escapeHtml(${show(text)}) should hold no < > " ' and no & that does not start a reference`).not.toMatch(/[<>"']|&(?!#?\w+;)/);
+      expect(htmlText(escaped), `escapeHtml(${show(text)}) gave ${show(escaped)}, which should read back as the text`).toBe(text);
+    }
   });
 
-  test('MethodNotAllowed lists the allowed methods in Allow', { hint: 'RFC 9110 §15.5.6: a 405 must carry an Allow header with the methods the resource supports.' }, async () => {
-    const out = await sent(bounded('error.toResponse()', () => new MethodNotAllowed(['GET', 'HEAD']).toResponse()));
-    expect(out.status).toMatch(/^405 /);
-    const allow = values(out.headers, 'allow').flatMap((v) => v.split(',')).map((m) => m.trim());
-    expect(allow).toEqual(['GET', 'HEAD']);
-  });
-
-  test('a custom status and description', {}, async () => {
-    const out = await sent(bounded('error.toResponse()', () => new HttpException(429, 'Slow down, please.').toResponse()));
-    expect(out.status).toMatch(/^429 /);
-    expect(htmlText(utf8Text(out.body))).toContain('Slow down, please.');
-  });
-
-  test('the errors of the request readers render as pages too', {
-    hint: 'json(), bytes() and form() throw HttpExceptions (BadRequest, PayloadTooLarge, ...), so a framework can send them with toResponse().',
+  test('MethodNotAllowed lists the allowed methods in Allow', {
+    rules: ['E3'],
+    hint: 'RFC 9110 §15.5.6: a 405 must carry an Allow header with the methods the resource supports, joined by ", ".',
   }, async () => {
-    const bad = bounded('new Request(environ)', () => new Request(post('application/json', '{oops')));
-    const big = bounded('new Request(environ)', () => new Request(environ({ REQUEST_METHOD: 'POST', CONTENT_LENGTH: '99' }), { maxBodyBytes: 10 }));
-    for (const [reader, status] of [[() => bad.json(), 400], [() => big.bytes(), 413]] as const) {
-      const error = await bounded('reading the body', reader).then(() => null, (e: unknown) => e);
-      if ((error as Error | null)?.message?.startsWith('TODO(')) throw error;
-      expect(error, `the reader should throw an HttpException (${status})`).toBeInstanceOf(HttpException);
-      const out = await sent(bounded('error.toResponse()', () => (error as HttpException).toResponse()));
-      expect(out.status).toMatch(new RegExp(`^${status} `));
+    for (const allowed of [['GET', 'HEAD'], ['POST']]) {
+      const out = await sent(bounded('error.toResponse()', () => new MethodNotAllowed(allowed).toResponse()));
+      const label = `what new MethodNotAllowed(${JSON.stringify(allowed)}).toResponse() sent: ${showResponse(out)}`;
+      expect(out.status, label).toMatch(/^405 /);
+      expect(values(out.headers, 'allow').flatMap((v) => v.split(',')).map((m) => m.trim()), `${label}: the methods in Allow`).toEqual(allowed);
+    }
+  });
+
+  test('the body readers refuse with BadRequest, PayloadTooLarge and UnsupportedMediaType', {
+    rules: ['E4'],
+    points: 2,
+    hint: 'Throw the classes of errors.ts (an Error with a status property is not an HttpException): then the framework can send error.toResponse().',
+  }, async () => {
+    const cases: Array<[Environ, (r: Request) => Promise<unknown>, string, abstract new (...args: never[]) => HttpException, number, { maxBodyBytes?: number; maxParts?: number }?]> = [
+      [post('application/json', '{oops'), (r) => r.json(), 'request.json()', BadRequest, 400],
+      [post('text/plain; charset=klingon', 'x'), (r) => r.text(), 'request.text()', BadRequest, 400],
+      [environ({ REQUEST_METHOD: 'POST', CONTENT_LENGTH: '99' }), (r) => r.bytes(), 'request.bytes()', PayloadTooLarge, 413, { maxBodyBytes: 10 }],
+      [environ({ REQUEST_METHOD: 'POST' }, stream(10, 10)), (r) => r.bytes(), 'request.bytes()', PayloadTooLarge, 413, { maxBodyBytes: 50 }],
+      [post('application/json', '{}'), (r) => r.form(), 'request.form()', UnsupportedMediaType, 415],
+      [post('multipart/form-data; boundary=XyZ', 'no delimiter'), (r) => r.form(), 'request.form()', BadRequest, 400],
+      [post('multipart/form-data; boundary=XyZ', multipart('XyZ', [field('a', '1'), field('b', '2')])), (r) => r.form(), 'request.form()', PayloadTooLarge, 413, { maxParts: 1 }],
+    ];
+    for (const [env, reader, what, kind, status, options] of cases) {
+      const r = bounded('new Request(environ)', () => new Request(env, options));
+      const outcome = await caught(what, () => reader(r));
+      const label = `${what} for ${showRequest(env, options)}`;
+      if (!('error' in outcome)) expect.fail(`${label} should throw a ${kind.name}, but it resolved`);
+      expect(outcome.error, `${label} should throw a ${kind.name}`).toBeInstanceOf(kind);
+      const out = await sent(bounded('error.toResponse()', () => (outcome.error as HttpException).toResponse()));
+      expect(out.status, `${label}: the page of the error it threw: ${showResponse(out)}`).toMatch(new RegExp(`^${status} `));
     }
   });
 });
+
