@@ -152,7 +152,7 @@ milestone('start-response', () => {
     rules: ['H5'],
     hint: 'Hand the server the app\'s list itself (or a copy): an object or a Map would merge the two Set-Cookie headers (rule H5).',
   }, async () => {
-    const headers: TsgiHeaders = [['Set-Cookie', 'a=1'], ['X-Middle', 'm'], ['set-cookie', 'b=2'], ['X-Empty', '']];
+    const headers: TsgiHeaders = [['Set-Cookie', 'a=1'], ['X-Middle', 'm'], ['Set-Cookie', 'b=2'], ['x-lower', 'v'], ['X-Empty', '']];
     const response = await respond(answering('200 OK', headers, [bytes('x')]));
     expect(pairs(response.headers), `headers for ${answeringText('200 OK', headers, [bytes('x')])}`).toEqual(headers);
   });
@@ -727,6 +727,31 @@ milestone('errors-and-close', () => {
     expect(errors.flushes, `tsgi.errors.flush() calls for ${what}`).toBeGreaterThan(0);
   });
 
+  test('excInfo after the head went out is thrown back at the app', {
+    rules: ['S8'],
+    points: 2,
+    hint: 'Once the first chunk is on its way, startResponse(status, headers, excInfo) must throw excInfo itself (rule S8).',
+    lesson: '03-gateway.md#calling-it-again-excinfo',
+  }, async () => {
+    const original = new Error('failed-mid-page');
+    let thrown: unknown = 'nothing was thrown';
+    const response = await respond((_environ, startResponse) => {
+      startResponse('200 OK', []);
+      return (function* () {
+        yield bytes('<p>half a page');
+        try {
+          startResponse('500 Internal Server Error', [], original);
+        } catch (error) {
+          thrown = error;
+          throw error;
+        }
+        yield bytes('error page');
+      })();
+    });
+    await readBody(response.body).catch(() => {});
+    expect(thrown, "what startResponse('500 Internal Server Error', [], original) threw, called by the app's generator after it yielded '<p>half a page'").toBe(original);
+  });
+
   test('an HttpError from reading tsgi.input gets its own status, not 500', {
     rules: ['R5'],
     points: 2,
@@ -793,10 +818,15 @@ milestone('errors-and-close', () => {
         return body;
       });
       expect(closes(), `close() calls for ${what} before the server read the body`).toBe(0);
-      await readBody(response.body);
+      const iterator = iteratorOf(response.body);
+      for (let step = await bounded('the body iterator', () => iterator.next()); !step.done; ) {
+        step = await bounded('the body iterator', () => iterator.next());
+      }
       await waitFor(`close() to be called for ${what} read to its end`, () => closes() > 0, 500);
+      // A server may also call return() once it is done: the body is still closed only once.
+      await bounded('the body iterator\'s return()', () => iterator.return?.());
       await new Promise((resolve) => setTimeout(resolve, 10));
-      expect(closes(), `close() calls for ${what} read to its end`).toBe(1);
+      expect(closes(), `close() calls for ${what} read to its end, then return()`).toBe(1);
     }
   });
 

@@ -468,17 +468,19 @@ milestone('validator', () => {
   }, async () => {
     const { SERVER_NAME: _, ...withoutName } = handmadeEnviron();
     const { startResponse } = recorder();
+    const checked = bounded('validator(hello)', () => validator(hello));
     let caught: unknown = 'nothing was thrown';
     try {
-      await bounded('the validated app', () => validator(hello)(withoutName as Environ, startResponse));
+      await bounded('the validated app', () => checked(withoutName as Environ, startResponse));
     } catch (error) {
       caught = error;
     }
     expect(caught, `what validator(hello) threw for ${describeChange({ SERVER_NAME: undefined })}`).toBeInstanceOf(TsgiViolation);
     expect((caught as TsgiViolation).rule, `the rule of the violation thrown for ${describeChange({ SERVER_NAME: undefined })}`).toBe('environ.missing-key');
+    const checkedStatus = bounded('validator(app)', () => validator(appWith('200', [])));
     let fromStart: unknown = 'nothing was thrown';
     try {
-      await bounded('the validated app', () => validator(appWith('200', []))(handmadeEnviron(), startResponse));
+      await bounded('the validated app', () => checkedStatus(handmadeEnviron(), startResponse));
     } catch (error) {
       fromStart = error;
     }
@@ -506,7 +508,8 @@ milestone('validator', () => {
       called = true;
       return hello(environ, sr);
     };
-    await Promise.resolve(bounded('the validated app', () => validator(app)(environOf({ PATH_INFO: 'x' }), recorder().startResponse))).catch(() => {});
+    const checked = bounded('validator(app)', () => validator(app));
+    await Promise.resolve(bounded('the validated app', () => checked(environOf({ PATH_INFO: 'x' }), recorder().startResponse))).catch(() => {});
     expect(called, `the app was called although the environ check failed (without onViolation, for ${describeChange({ PATH_INFO: 'x' })})`).toBe(false);
 
     let caughtInApp: unknown = 'nothing reached the app';
@@ -519,13 +522,15 @@ milestone('validator', () => {
       }
       return [bytes('x')];
     };
-    await Promise.resolve(bounded('the validated app', () => validator(careful)(handmadeEnviron(), recorder().startResponse))).catch(() => {});
+    const checkedCareful = bounded('validator(app)', () => validator(careful));
+    await Promise.resolve(bounded('the validated app', () => checkedCareful(handmadeEnviron(), recorder().startResponse))).catch(() => {});
     expect((caughtInApp as TsgiViolation | null)?.rule, "what the app caught around its call startResponse('200', []), without onViolation").toBe('start-response.status');
 
+    const checkedChunks = bounded('validator(app)', () => validator(appWith('200 OK', [], [bytes('fine'), 'bad'])));
     let body: TsgiBody | undefined;
     let returned = 'the validated app threw';
     try {
-      body = await bounded('the validated app', () => validator(appWith('200 OK', [], [bytes('fine'), 'bad']))(handmadeEnviron(), recorder().startResponse));
+      body = await bounded('the validated app', () => checkedChunks(handmadeEnviron(), recorder().startResponse));
       returned = 'returned';
     } catch {
       // checked below
