@@ -94,7 +94,8 @@ milestone('apps', () => {
 
   test('serve(helloApp) answers supertest', { rules: ['N1'] }, async () => {
     const port = await serveOnFreePort(helloApp);
-    const response = await request(url(port)).get('/any/path?x=1').expect(200);
+    const response = await request(url(port)).get('/any/path?x=1');
+    expect(response.status, 'status for GET /any/path?x=1 from serve(helloApp), with supertest').toBe(200);
     expect(response.text, 'body for GET /any/path?x=1 from serve(helloApp)').toBe('Hello, WSGI!\n');
   });
 
