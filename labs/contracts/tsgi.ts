@@ -4,8 +4,9 @@
 // wraps them. Read it; don't edit it.
 
 /**
- * `tsgi.input`: the request body. Iterate it for chunks as they arrive, or `read(size)` for at
- * most `size` bytes (an empty array at the end), or `read()` for everything that is left.
+ * `tsgi.input`: the request body. Iterate it for chunks as they arrive, or `read(size)` for
+ * `size` bytes (fewer only where the body ends; an empty array at the end), or `read()` for
+ * everything that is left.
  */
 export interface TsgiInput extends AsyncIterable<Uint8Array> {
   read(size?: number): Promise<Uint8Array>;
@@ -95,7 +96,7 @@ export type TsgiRule =
   // The server's side: what it hands the application.
   | 'environ.missing-key' // a required key is absent
   | 'environ.not-a-string' // a CGI key (REQUEST_METHOD, HTTP_*, ...) holds something other than a string
-  | 'environ.version' // tsgi.version is not [1, 0]
+  | 'environ.version' // tsgi.version is not exactly [1, 0]
   | 'environ.url-scheme' // tsgi.url_scheme is not 'http' or 'https'
   | 'environ.method' // REQUEST_METHOD is empty
   | 'environ.script-name' // SCRIPT_NAME is not '' and not '/...' without a trailing '/'
@@ -111,7 +112,7 @@ export type TsgiRule =
   | 'start-response.header-value' // a header value holds CR, LF or another control character
   | 'start-response.hop-by-hop' // the application set a hop-by-hop header
   | 'start-response.twice' // called again without excInfo
-  | 'start-response.missing' // the body produced a chunk, or ended, before startResponse was called
+  | 'start-response.missing' // the body produced a non-empty chunk, or ended, before startResponse was called
   | 'body.type' // the app returned something that is not an iterable of chunks (a string, bytes, an object)
   | 'body.chunk' // a chunk is not a Uint8Array
   | 'body.length' // the body has more or fewer bytes than the Content-Length the app set

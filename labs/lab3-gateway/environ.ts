@@ -10,8 +10,8 @@ const standardError: TsgiErrors = {
 
 /** The path and query of a request target, for all its forms (RFC 9112 §3.2). */
 export function splitTarget(target: string): { path: string; query: string } {
-  // TODO(lab3): drop a leading `scheme://authority` (absolute-form; nothing left means '/'), then
-  // a `#fragment`; split what is left at the first '?'. Decode nothing.
+  // TODO(lab3): drop a leading `scheme://authority` (absolute-form), then a `#fragment`; split what
+  // is left at the first '?'. After an authority, an empty path is '/'. Decode nothing.
   throw new Error('TODO(lab3): splitTarget is not written yet (lessons/03-gateway.md#the-path-and-the-query)');
 }
 

@@ -50,9 +50,10 @@ class BodyReader {
     throw new Error('TODO(lab3): BodyReader.next is not written yet (lessons/03-gateway.md#the-response-body)');
   }
 
-  async firstNonEmpty(): Promise<Uint8Array | null> {
-    // TODO(lab3): skip empty chunks; return the first non-empty one, or null if the body ends first.
-    throw new Error('TODO(lab3): BodyReader.firstNonEmpty is not written yet (lessons/03-gateway.md#when-the-head-goes-out)');
+  /** The next chunk that has bytes, or null at the end: empty chunks are never handed on. */
+  async nextNonEmpty(): Promise<Uint8Array | null> {
+    // TODO(lab3): skip empty chunks; return the next non-empty one, or null if the body ends first.
+    throw new Error('TODO(lab3): BodyReader.nextNonEmpty is not written yet (lessons/03-gateway.md#when-the-head-goes-out)');
   }
 
   /** Stops the iterator if it is still running, then calls the body's close(). Once. */
@@ -68,8 +69,8 @@ class BodyReader {
    * a HEAD request or a client that leaves early must still close the body.
    */
   rest(first: Uint8Array | null, onError: (error: unknown) => void): AsyncIterable<Uint8Array> {
-    // TODO(lab3): an iterator whose next() gives `first` (if any), then the reader's chunks; at the
-    // end it closes the reader. If reading fails: onError, close, throw the error on. return()
+    // TODO(lab3): an iterator whose next() gives `first` (if any), then the reader's non-empty
+    // chunks; at the end it closes the reader. If reading fails: onError, close, throw the error on. return()
     // closes the reader.
     throw new Error('TODO(lab3): BodyReader.rest is not written yet (lessons/03-gateway.md#closing-the-body)');
   }

@@ -35,7 +35,8 @@ export function validator(app: TsgiApp, options: ValidatorOptions = {}): TsgiApp
 type Report = (rule: TsgiRule, message: string) => void;
 
 function checkEnviron(environ: Environ, report: Report): void {
-  // TODO(lab3): the environ.* rules of the lesson's table, one report per broken rule.
+  // TODO(lab3): the environ.* rules of the lesson's list, one report per broken rule. A key that
+  // is absent, or a CGI key that is not a string, is reported for that only, not for its format.
   throw new Error('TODO(lab3): checkEnviron is not written yet (lessons/03-gateway.md#the-validator)');
 }
 
@@ -62,8 +63,9 @@ function checkedBody(
   state: () => { started: boolean; declaredLength: number | null },
   report: Report,
 ): TsgiBody {
-  // TODO(lab3): an async iterable over the app's body whose next() checks start-response.missing,
-  // body.chunk, body.length and body.close (reading after close()), and whose return() passes on
-  // to the app's iterator; plus a close() that reports a second call and closes the app's body.
+  // TODO(lab3): an async iterable over the app's body whose next() checks start-response.missing
+  // (empty chunks before startResponse are fine), body.chunk, body.length (those two: once per
+  // response) and body.close (reading after close()), and whose return() passes on to the app's
+  // iterator; plus a close() that reports a second call and closes the app's body, once.
   throw new Error('TODO(lab3): checkedBody is not written yet (lessons/03-gateway.md#the-validator)');
 }

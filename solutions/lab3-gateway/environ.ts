@@ -10,14 +10,16 @@ const standardError: TsgiErrors = {
 
 /** The path and query of a request target, for all its forms (RFC 9112 §3.2). */
 export function splitTarget(target: string): { path: string; query: string } {
-  let rest = target;
   // absolute-form, `GET http://example.com/a?b HTTP/1.1`, is what a client sends to a proxy.
-  const absolute = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(rest);
-  if (absolute) rest = rest.slice(absolute[0].length) || '/';
+  const authority = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(target)?.[0] ?? '';
+  let rest = target.slice(authority.length);
   const hash = rest.indexOf('#');
   if (hash !== -1) rest = rest.slice(0, hash);
   const question = rest.indexOf('?');
-  return question === -1 ? { path: rest, query: '' } : { path: rest.slice(0, question), query: rest.slice(question + 1) };
+  const path = question === -1 ? rest : rest.slice(0, question);
+  const query = question === -1 ? '' : rest.slice(question + 1);
+  // After an authority, an empty path means the root (RFC 9110 §4.2.3).
+  return { path: authority !== '' && path === '' ? '/' : path, query };
 }
 
 /**

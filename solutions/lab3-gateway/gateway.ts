@@ -29,7 +29,7 @@ export function tsgiHandler(app: TsgiApp, options: GatewayOptions = {}): Handler
     const chunks = new BodyReader(body);
     let first: Uint8Array | null;
     try {
-      first = await chunks.firstNonEmpty();
+      first = await chunks.nextNonEmpty();
       if (start.status === null) throw new Error('the application produced its body without calling startResponse');
     } catch (error) {
       await chunks.close();
@@ -78,7 +78,8 @@ class BodyReader {
     return step.value;
   }
 
-  async firstNonEmpty(): Promise<Uint8Array | null> {
+  /** The next chunk that has bytes, or null at the end: empty chunks are never handed on. */
+  async nextNonEmpty(): Promise<Uint8Array | null> {
     for (let chunk = await this.next(); chunk !== null; chunk = await this.next()) {
       if (chunk.length > 0) return chunk;
     }
@@ -112,7 +113,7 @@ class BodyReader {
             pending = null;
             return { done: false, value: chunk };
           }
-          const chunk = await reader.next();
+          const chunk = await reader.nextNonEmpty();
           if (chunk !== null) return { done: false, value: chunk };
         } catch (error) {
           onError(error);

@@ -65,31 +65,39 @@ function checkEnviron(environ: Environ, report: Report): void {
     const cgi = REQUIRED.includes(key) || key.startsWith('HTTP_') || ['CONTENT_TYPE', 'CONTENT_LENGTH', 'REMOTE_ADDR', 'REMOTE_PORT'].includes(key);
     if (cgi && typeof value !== 'string') report('environ.not-a-string', `${key} must be a string, got ${typeof value}`);
   }
+  // Each key is judged once: a key that is absent, or a CGI key that is not a string, was reported
+  // above, so the checks of its format below only look at keys that are there (and strings).
+  const has = (key: string) => key in environ;
+  const text = (key: string) => (typeof environ[key] === 'string' ? (environ[key] as string) : null);
   const version = environ['tsgi.version'];
-  if (!Array.isArray(version) || version[0] !== 1 || version[1] !== 0) report('environ.version', 'tsgi.version must be [1, 0]');
-  if (!['http', 'https'].includes(environ['tsgi.url_scheme'])) report('environ.url-scheme', "tsgi.url_scheme must be 'http' or 'https'");
-  if (environ.REQUEST_METHOD === '') report('environ.method', 'REQUEST_METHOD is empty');
-  const script = environ.SCRIPT_NAME;
-  if (typeof script === 'string' && script !== '' && (!script.startsWith('/') || script.endsWith('/'))) {
+  if (has('tsgi.version') && !(Array.isArray(version) && version.length === 2 && version[0] === 1 && version[1] === 0)) {
+    report('environ.version', 'tsgi.version must be [1, 0]');
+  }
+  if (has('tsgi.url_scheme') && !['http', 'https'].includes(environ['tsgi.url_scheme'])) {
+    report('environ.url-scheme', "tsgi.url_scheme must be 'http' or 'https'");
+  }
+  if (text('REQUEST_METHOD') === '') report('environ.method', 'REQUEST_METHOD is empty');
+  const script = text('SCRIPT_NAME');
+  if (script !== null && script !== '' && (!script.startsWith('/') || script.endsWith('/'))) {
     report('environ.script-name', `SCRIPT_NAME must be '' or start with '/' and not end with it, got ${JSON.stringify(script)}`);
   }
-  const path = environ.PATH_INFO;
-  if (typeof path === 'string' && path !== '' && !path.startsWith('/')) {
+  const path = text('PATH_INFO');
+  if (path !== null && path !== '' && !path.startsWith('/')) {
     report('environ.path-info', `PATH_INFO must be '' or start with '/', got ${JSON.stringify(path)}`);
   }
-  const length = environ.CONTENT_LENGTH;
-  if (length !== undefined && !/^\d+$/.test(String(length))) {
+  const length = text('CONTENT_LENGTH');
+  if (length !== null && !/^\d+$/.test(length)) {
     report('environ.content-length', `CONTENT_LENGTH must be decimal digits, got ${JSON.stringify(length)}`);
   }
   for (const key of ['HTTP_CONTENT_TYPE', 'HTTP_CONTENT_LENGTH']) {
-    if (key in environ) report('environ.content-header', `${key} must not be set: it belongs in ${key.slice(5)}`);
+    if (has(key)) report('environ.content-header', `${key} must not be set: it belongs in ${key.slice(5)}`);
   }
   const input = environ['tsgi.input'] as Partial<Environ['tsgi.input']> | undefined;
-  if (!input || typeof input.read !== 'function' || typeof input[Symbol.asyncIterator] !== 'function') {
+  if (has('tsgi.input') && (!input || typeof input.read !== 'function' || typeof input[Symbol.asyncIterator] !== 'function')) {
     report('environ.input', 'tsgi.input must be an async iterable with a read() method');
   }
   const errors = environ['tsgi.errors'] as Partial<Environ['tsgi.errors']> | undefined;
-  if (!errors || typeof errors.write !== 'function' || typeof errors.flush !== 'function') {
+  if (has('tsgi.errors') && (!errors || typeof errors.write !== 'function' || typeof errors.flush !== 'function')) {
     report('environ.errors', 'tsgi.errors must have write() and flush()');
   }
 }
@@ -136,23 +144,35 @@ function checkedBody(
   let sent = 0;
   let closed = false;
   let ended = false;
+  // These two are reported once per response, not at every chunk after the first offence.
+  let missingReported = false;
+  let lengthReported = false;
+  const lengthWrong = (message: string) => {
+    if (lengthReported) return;
+    lengthReported = true;
+    report('body.length', message);
+  };
   const checked: AsyncIterator<Uint8Array> = {
     async next() {
       if (closed) report('body.close', 'the server read the body after calling close()');
       const step = await iterator.next();
-      if (!state().started) report('start-response.missing', 'the body produced a chunk or ended before startResponse was called');
+      // Empty chunks may come before startResponse (A3): anything else, or the end, may not.
+      const emptyChunk = !step.done && step.value instanceof Uint8Array && step.value.length === 0;
+      if (!state().started && !emptyChunk && !missingReported) {
+        missingReported = true;
+        report('start-response.missing', 'the body produced a chunk or ended before startResponse was called');
+      }
+      const declared = state().declaredLength;
       if (step.done) {
         ended = true;
-        const declared = state().declaredLength;
-        if (declared !== null && sent !== declared) report('body.length', `Content-Length is ${declared} but the body had ${sent} bytes`);
+        if (declared !== null && sent < declared) lengthWrong(`Content-Length is ${declared} but the body had only ${sent} bytes`);
         return step;
       }
       if (!(step.value instanceof Uint8Array)) {
         report('body.chunk', `a chunk must be a Uint8Array, got ${typeof step.value === 'string' ? 'a string (encode it)' : typeof step.value}`);
       } else {
         sent += step.value.length;
-        const declared = state().declaredLength;
-        if (declared !== null && sent > declared) report('body.length', `the body passed its Content-Length of ${declared}`);
+        if (declared !== null && sent > declared) lengthWrong(`the body passed its Content-Length of ${declared}`);
       }
       return step;
     },
@@ -164,7 +184,10 @@ function checkedBody(
   return {
     [Symbol.asyncIterator]: () => checked,
     close() {
-      if (closed) report('body.close', 'close() was called twice');
+      if (closed) {
+        report('body.close', 'close() was called twice');
+        return;
+      }
       closed = true;
       body.close?.();
     },

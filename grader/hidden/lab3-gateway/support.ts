@@ -8,7 +8,7 @@ import type { Server, ServerRequest, ServerResponse } from '#contracts/server';
 import type { Environ, StartResponse, TsgiApp, TsgiErrors, TsgiHeaders } from '#contracts/tsgi';
 import { createServer } from '#server';
 import { serve, tsgiHandler, type GatewayOptions, type ServeOptions } from '@lab/gateway';
-import { bounded, bytes, concatBytes, text } from '../../harness/index.ts';
+import { bounded, bytes, concatBytes, show, text } from '../../harness/index.ts';
 
 export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -75,14 +75,50 @@ export function fakeRequest(init: FakeRequestInit = {}): ServerRequest {
   };
 }
 
-/** Runs an app through the lab's tsgiHandler for one fake request; returns what the server gets. */
+/** The request line of a fake request, for failure messages: `GET /a?b HTTP/1.1`. */
+export function requestLine(init: FakeRequestInit = {}): string {
+  return `${init.method ?? 'GET'} ${init.target ?? '/'} ${init.version ?? 'HTTP/1.1'}`;
+}
+
+/** A fake request as text, for failure messages: the request line, then its headers. */
+export function describeRequest(init: FakeRequestInit = {}): string {
+  const headers = (init.headers ?? [['host', 'example.com']]).map(([name, value]) => `${name}: ${value}`).join(', ');
+  return show(`${requestLine(init)} [${headers}]`);
+}
+
+/**
+ * Runs an app through the lab's tsgiHandler for one fake request; returns what the server gets.
+ * A handler that rejects fails the test with a message that says so (rule H2).
+ */
 export async function respond(app: TsgiApp, init: FakeRequestInit = {}, options: GatewayOptions = {}): Promise<ServerResponse> {
   const handler = bounded('tsgiHandler(app)', () => tsgiHandler(app, { errors: quiet, ...options }));
-  const response = await bounded('the handler returned by tsgiHandler', () => handler(fakeRequest(init)));
+  let response: ServerResponse;
+  try {
+    response = await bounded('the handler returned by tsgiHandler', () => handler(fakeRequest(init)));
+  } catch (error) {
+    // A stub's TODO and a timeout speak for themselves; anything else is a handler that rejected.
+    // The error keeps its stack, so the report still points at the line that threw it.
+    if (!(error instanceof Error) || error.name === 'TimeoutError' || error.message.includes('TODO(')) throw error;
+    error.message = `for ${requestLine(init)}, the handler rejected (it must resolve with a response, whatever the app did: rule H2): ${error.message}`;
+    throw error;
+  }
   if (response === null || typeof response !== 'object') {
     throw new Error(`the handler must resolve to a ServerResponse object, got ${String(response)}`);
   }
   return response;
+}
+
+/** The chunks a ServerResponse body yields, one by one, the way the server reads them. */
+export async function readChunks(body: ServerResponse['body']): Promise<Uint8Array[]> {
+  if (body === undefined) return [];
+  if (body instanceof Uint8Array) return [body];
+  const iterator = iteratorOf(body);
+  const chunks: Uint8Array[] = [];
+  for (let step = await bounded('the body iterator', () => iterator.next()); !step.done; ) {
+    chunks.push(step.value);
+    step = await bounded('the body iterator', () => iterator.next());
+  }
+  return chunks;
 }
 
 /** Reads a ServerResponse body to its end, the way the server does. */
@@ -192,16 +228,20 @@ export async function listen(app: TsgiApp, options: GatewayOptions = {}): Promis
   return (await server.listen(0)).port;
 }
 
-/** The lab's serve() on a free port. */
-export async function serveOnFreePort(app: TsgiApp, options: ServeOptions = {}): Promise<number> {
+/** The lab's serve() on a free port; resolves with the Server it started (closed after the test). */
+export async function startServe(app: TsgiApp, options: ServeOptions = {}): Promise<Server> {
   const server = await bounded('serve(app, options)', () => serve(app, { errors: quiet, ...options, port: 0 }));
   if (server === null || typeof server !== 'object' || typeof server.close !== 'function') {
     throw new Error('serve() must resolve with the Server it started (the one createServer returned)');
   }
   servers.push(server);
-  const address = server.address();
-  if (!address) throw new Error('serve() resolved before its server was listening: await server.listen(...)');
-  return address.port;
+  if (!server.address()) throw new Error('serve() resolved before its server was listening: await server.listen(...)');
+  return server;
+}
+
+/** The lab's serve() on a free port; resolves with the port. */
+export async function serveOnFreePort(app: TsgiApp, options: ServeOptions = {}): Promise<number> {
+  return (await startServe(app, options)).address()!.port;
 }
 
 /** Opens a raw connection (closed after the test). */
