@@ -169,6 +169,8 @@ export const corpus: Group[] = [
       { template: '{% macro show() %}[{{ x }}|{{ g }}]{% endmacro %}{% set g = "global" %}{% for x in [1] %}{{ show() }}{% endfor %}', data: { x: 'ctx' } },
       { template: '{% macro m(a, b) %}{{ a }}-{{ b }}{% set a = "changed" %}{% endmacro %}{% set a = "kept" %}{{ m(1) }}|{{ m(b=2, a=1) }}|{{ a }}' },
       { template: '{% macro m(a=1, b="d") %}[{{ a }}|{{ b }}]{% endmacro %}{{ m(0, "") }}{{ m(false, none) }}{{ m() }}{{ m(a=0, b="") }}' },
+      { template: '{% for x in [1] %}{% macro m() %}[{{ x }}]{% endmacro %}{{ m() }}{% endfor %}{% macro n(a) %}[{{ a }}]{% endmacro %}{{ n(1) }}{{ n() }}', data: { a: 'ctx' } },
+      { template: '{% for x in [1] %}{% set y = 2 %}{% include "m.html" %}{% endfor %}', files: { 'm.html': '{% macro m() %}[{{ x }}|{{ y }}]{% endmacro %}{{ m() }}' } },
       { template: '<ul>{% for item in items %}{% include "item.html" %}{% endfor %}</ul>', data: { items: ['one', XSS] }, files: { 'item.html': '<li>{{ loop.index }}. {{ item }}</li>' } },
       { template: '{% set x = 1 %}{% include "inc.html" %}|{{ x }}|{{ y }}', files: { 'inc.html': '{% set x = 2 %}{% set y = 3 %}{{ x }}{{ y }}' } },
       { template: '{% include which %}|{% include "nested.html" %}', data: { which: 'a.html', who: '<w>' }, files: { 'a.html': 'A:{{ who }}', 'nested.html': 'N({% include "a.html" %})' } },

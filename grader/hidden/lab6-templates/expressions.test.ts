@@ -71,7 +71,7 @@ milestone('expressions', () => {
   });
 
   test('parenthesizes what it generates: the tree decides, not JavaScript\'s precedence', { rules: ['C13'], hint: 'Wrap every operator\'s output in parentheses: not 1 == 2 must run as !(1 == 2), "n=" ~ 1 + 2 as "n=" + (1 + 2).' }, () => {
-    expectRender('{{ not 1 == 2 }}|{{ "n=" ~ 1 + 2 }}|{{ 7 * 3 // 2 }}|{{ -(1 + 2) }}|{{ not (0 or 0) }}|{{ 2 * (3 + 4) }}', {}, 'true|n=3|10|-3|true|14');
+    expectRender('{{ not 1 == 2 }}|{{ "n=" ~ 1 + 2 }}|{{ 7 * 3 // 2 }}|{{ -(1 + 2) }}|{{ not (0 or 0) }}|{{ 2 * (3 + 4) }}|{{ 2 * (1 ~ 2) }}', {}, 'true|n=3|10|-3|true|14|24');
     expectRender('{{ (1 if a else 2) + 10 }}|{{ 1 + (a or 5) }}|{{ "x" if not a in xs else "y" }}|{{ (2 ** 3) * 2 }}', { a: 0, xs: [] }, '12|6|x|16');
   });
 

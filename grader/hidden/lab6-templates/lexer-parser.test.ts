@@ -90,6 +90,8 @@ milestone('lexer', () => {
     ]);
     expectTokens('{{ a }}{{ b }}', ['variable-start {{', 'name a', 'variable-end }}', 'variable-start {{', 'name b', 'variable-end }}', 'end']);
     expectTokens('', ['end']);
+    const crlf = 'a\r\n\t b {{ x }}';
+    expect(lex(crlf)[0]?.value, `the first token's value in ${show(crlf)}, copied as is`).toBe('a\r\n\t b ');
   });
 
   test('gives every token the 1-based line and column where it starts', { rules: ['L7'], points: 2, hint: 'Count lines and columns as you advance through the source: a newline starts line + 1 at column 1, anything else moves one column.' }, () => {
@@ -292,11 +294,11 @@ milestone('parser', () => {
   });
 
   test('parses a macro with its parameters and their defaults', { rules: ['P7'] }, () => {
-    const source = '{% macro m(a, b=2, c="x") %}M{{ a }}{% endmacro %}{% macro n() %}{% endmacro %}';
+    const source = '{% macro m(a, b=2, c="x", d=-1) %}M{{ a }}{% endmacro %}{% macro n() %}{% endmacro %}';
     const [m, n] = tree(source);
     expect(m, `parse(${show(source)}): the first macro`).toMatchObject({ kind: 'macro', name: 'm', body: [{ kind: 'text', text: 'M' }, { kind: 'output' }] });
     if (m?.kind === 'macro') {
-      expect(m.params.map((p) => `${p.name}=${p.default ? shape(p.default) : 'null'}`), 'the parameters of m(a, b=2, c="x")').toEqual(['a=null', 'b=2', 'c="x"']);
+      expect(m.params.map((p) => `${p.name}=${p.default ? shape(p.default) : 'null'}`), 'the parameters of m(a, b=2, c="x", d=-1)').toEqual(['a=null', 'b=2', 'c="x"', 'd=(- 1)']);
     }
     expect(n, `parse(${show(source)}): the second macro`).toMatchObject({ kind: 'macro', name: 'n', params: [], body: [] });
   });
@@ -311,6 +313,7 @@ milestone('parser', () => {
     expectShape('-2 ** 2', '(** (- 2) 2)');
     expectShape('a or b and c', '(or a (and b c))');
     expectShape('a == b and c', '(and (compare a == b) c)');
+    expectShape('a ~ b == c', '(compare (~ a b) == c)');
   });
 
   test('reads operators of one level from left to right, ** included', { rules: ['X2'] }, () => {

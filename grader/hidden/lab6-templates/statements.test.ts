@@ -68,6 +68,11 @@ milestone('control-flow', () => {
     expectRender('{% for x in xs %}{% if loop.first %}{% set first = x %}{% endif %}{{ first }}{% endfor %}|{{ first }}', { xs: ['a', 'b'] }, 'aa|');
   });
 
+  test('a variable of a loop\'s frame hides the context\'s variable of the same name', { rules: ['C3'] }, () => {
+    expectRender('{% for x in [1] %}{% set y = x %}[{{ y }}]{% endfor %}[{{ y }}]', { y: 'ctx' }, '[1][ctx]');
+    expectRender('{% for x in [1] %}{% set y = none %}[{{ y }}]{% endfor %}', { y: 'ctx' }, '[]');
+  });
+
   test('set at the top level defines a variable; set inside an if does too', { rules: ['S10'], points: 2 }, () => {
     expectRender('{% set name = "Ann" %}{% set greeting = "Hi " ~ name %}{{ greeting }}', {}, 'Hi Ann');
     expectRender('{% set x = "outer" %}{% if true %}{% set x = "inner" %}{% set y = 1 %}{% endif %}{{ x }}{{ y }}', {}, 'inner1');
@@ -234,6 +239,17 @@ milestone('macros-and-include', () => {
   test('a macro sees its parameters, the context and top-level sets, not the variables where it is called', { rules: ['M7', 'S10'], points: 2 }, () => {
     expectRender('{% macro show() %}[{{ x }}|{{ g }}]{% endmacro %}{% set g = "global" %}{% for x in [1] %}{{ show() }}{% endfor %}', { x: 'ctx' }, '[ctx|global]');
     expectRender('{% macro m(a) %}{{ a }}{{ b }}{% endmacro %}{% for b in [2] %}{{ m(1) }}{% endfor %}', {}, '1');
+    expectRender('{% if true %}{% set g = 1 %}{% endif %}{% macro m() %}[{{ g }}]{% endmacro %}{{ m() }}', {}, '[1]');
+  });
+
+  test('a macro does not see the loop variables around the place where it is defined either', { rules: ['M7'] }, () => {
+    expectRender('{% for x in [1] %}{% macro m() %}[{{ x }}]{% endmacro %}{{ m() }}{% endfor %}', {}, '[]');
+    const files = { 'page.html': '{% for x in [1] %}{% set y = 2 %}{% include "m.html" %}{% endfor %}', 'm.html': '{% macro m() %}[{{ x }}|{{ y }}]{% endmacro %}{{ m() }}' };
+    expectRenderFile(files, 'page.html', {}, '[|]');
+  });
+
+  test('a macro\'s parameter hides the context\'s variable of the same name', { rules: ['C3', 'M3'] }, () => {
+    expectRender('{% macro m(a) %}[{{ a }}]{% endmacro %}{{ m(1) }}{{ m() }}{{ m(none) }}', { a: 'ctx' }, '[1][][]');
   });
 
   test('what a macro sets stays in the macro', { rules: ['S12'] }, () => {
