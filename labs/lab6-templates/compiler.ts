@@ -82,9 +82,10 @@ class Generator {
     //  - for: #forLoop. macro: #macro.
     //  - set: rt.assign(frame, ctx, name, value, place.topLevel, place.inLoop).
     //  - extends: remember the parent's name in `parent`. include: env.renderInclude(...).
-    //  - block: push a block function onto #blocks (its body compiled with a fresh Place, no locals,
-    //    super() allowed), and here call the most derived one: chain[name][0](ctx, a new frame on top
-    //    of the current one, chain, 0). In a template with a parent, only if no parent is set yet.
+    //  - block: push a block function `function (ctx, outer, chain, depth)` onto #blocks: it makes
+    //    its own frame on top of `outer` and runs its body there (compiled with a fresh Place, no
+    //    locals, super() allowed). Here, call the most derived one: chain[name][0](ctx, the current
+    //    frame, chain, 0). In a template with a parent, only if no parent is set yet.
     throw new Error('TODO(lab6): Generator.#statement is not written yet (lessons/06-templates.md#compiling-a-tree-to-javascript)');
   }
 
@@ -100,8 +101,9 @@ class Generator {
   #macro(node: Extract<Node, { kind: 'macro' }>, place: Place): string {
     // TODO(lab6): rt.makeMacro(parameter names, (args) => { ... }): in a fresh frame of its own
     // (Object.create(null): a macro doesn't see its caller's variables, only the context), each
-    // parameter is its argument, or its default when the argument is undefined; the body's output is
-    // returned with rt.markSafe. Bind the macro with rt.assign like a set (never walking up).
+    // parameter is its argument, or its default when the argument is undefined (only then: 0, ''
+    // and none are arguments too); the body's output is returned with rt.markSafe. Bind the macro
+    // with rt.assign like a set (never walking up).
     throw new Error('TODO(lab6): Generator.#macro is not written yet (lessons/06-templates.md#include-and-macros)');
   }
 
@@ -120,14 +122,16 @@ class Generator {
 
   #binary(node: Extract<Expression, { kind: 'binary' }>, place: Place): string {
     // TODO(lab6): or and and are || and &&; in and not in go through rt.contains; ~ joins as
-    // strings; // is Math.floor of the division; ** is Math.pow; the rest are JavaScript's own.
+    // JavaScript strings ("" + a + b, so undefined joins as "undefined"); // is Math.floor of the
+    // division; ** is Math.pow; the rest are JavaScript's own. Parenthesize what you generate.
     throw new Error('TODO(lab6): Generator.#binary is not written yet (lessons/06-templates.md#compiling-a-tree-to-javascript)');
   }
 
   #call(node: Extract<Expression, { kind: 'call' }>, place: Place): string {
     // TODO(lab6): super() (only inside a block, else fail) is rt.callSuper(chain, block name, depth,
-    // ctx, frame, where). Any other call is rt.call(callee, [args], kwargs, where), where the name
-    // in `where` is describeCallee(callee).
+    // ctx, outer, where): `outer` is the frame the block function was called with, not its own.
+    // Any other call is rt.call(callee, [args], kwargs, where), where the name in `where` is
+    // describeCallee(callee).
     throw new Error('TODO(lab6): Generator.#call is not written yet (lessons/06-templates.md#compiling-a-tree-to-javascript)');
   }
 

@@ -1,9 +1,20 @@
 import type { Filter } from '#contracts/templates';
-import { escape, markSafe, SafeString } from './runtime.ts';
+import { escape, escapeHtml, markSafe, SafeString } from './runtime.ts';
 
 /** Results of string filters stay safe if their input was (nunjucks's copySafeness). */
 function keepSafety(input: unknown, result: string): string | SafeString {
   return input instanceof SafeString ? new SafeString(result) : result;
+}
+
+/**
+ * An argument a filter puts into its result, as text. When the value is a SafeString the result
+ * will be one too, so the argument must be escaped like the value was (unless it is safe itself):
+ * else `{{ s|e|replace("a", x) }}` would print x unescaped. nunjucks forgets this; Jinja2 does not.
+ */
+function argText(value: unknown, arg: unknown): string {
+  // TODO(lab6): String(arg) for a plain value; for a SafeString value, the argument escaped with
+  // escapeHtml, or its own text if it is a SafeString itself.
+  throw new Error('TODO(lab6): argText is not written yet (lessons/06-templates.md#autoescaping)');
 }
 
 /** null, undefined and false become the fallback; anything else its string. */
@@ -35,7 +46,7 @@ export const builtInFilters: Record<string, Filter> = {
     throw new Error('TODO(lab6): the title filter is not written yet (lessons/06-templates.md#filters)');
   },
   trim: (value) => {
-    // TODO(lab6): without whitespace at both ends; keeps safety.
+    // TODO(lab6): without whitespace at both ends (none and undefined: ''); keeps safety.
     throw new Error('TODO(lab6): the trim filter is not written yet (lessons/06-templates.md#filters)');
   },
 
@@ -60,7 +71,8 @@ export const builtInFilters: Record<string, Filter> = {
   replace(value, old, replacement, maxCount = -1) {
     // TODO(lab6): every occurrence of `old` replaced (at most maxCount of them unless it is -1),
     // as nunjucks does: numbers count as strings; an empty `old` puts the replacement around every
-    // character; no match returns the value as it was. Keeps safety.
+    // character; no match returns the value as it was. Keeps safety, and so takes `old` and the
+    // replacement through argText.
     throw new Error('TODO(lab6): the replace filter is not written yet (lessons/06-templates.md#filters)');
   },
 
@@ -83,8 +95,9 @@ export const builtInFilters: Record<string, Filter> = {
   },
 
   sort: Object.assign(function sort(value: unknown, reverse = false, caseSensitive = false, attribute?: string) {
-    // TODO(lab6): a sorted copy: by `attribute` of each item if given, strings compared in lower
-    // case unless caseSensitive, descending if reverse.
+    // TODO(lab6): a sorted copy: by `attribute` of each item if given (a dotted one, "a.b", goes
+    // one attribute at a time), strings compared in lower case unless caseSensitive, descending if
+    // reverse.
     throw new Error('TODO(lab6): the sort filter is not written yet (lessons/06-templates.md#filters)');
   }, { params: ['reverse', 'case_sensitive', 'attribute'] }),
 
@@ -94,10 +107,10 @@ export const builtInFilters: Record<string, Filter> = {
     throw new Error('TODO(lab6): the round filter is not written yet (lessons/06-templates.md#filters)');
   },
 
-  int: Object.assign(function int(value: unknown, fallback?: unknown) {
-    // TODO(lab6): parseInt in base 10, or the fallback when that is NaN.
+  int: Object.assign(function int(value: unknown, fallback?: unknown, base = 10) {
+    // TODO(lab6): parseInt in the base (10 unless given), or the fallback when that is NaN.
     throw new Error('TODO(lab6): the int filter is not written yet (lessons/06-templates.md#filters)');
-  }, { params: ['default'] }),
+  }, { params: ['default', 'base'] }),
 
   float(value, fallback?: unknown) {
     // TODO(lab6): parseFloat, or the fallback when that is NaN.
@@ -114,7 +127,7 @@ export const builtInFilters: Record<string, Filter> = {
   truncate(value, length = 255, killwords = false, end?: string) {
     // TODO(lab6): text up to `length` characters (default 255) stays as it is. Longer text is
     // cut at the last space before `length` (or at `length` exactly with killwords) and gets `end`
-    // (default '...'). Keeps safety.
+    // (default '...', taken through argText). Keeps safety.
     throw new Error('TODO(lab6): the truncate filter is not written yet (lessons/06-templates.md#filters)');
   },
 };

@@ -26,7 +26,8 @@ export class DictLoader implements Loader {
   }
 
   getSource(name: string): string {
-    // TODO(lab6): the source stored under the name; none: a TemplateError naming the template.
+    // TODO(lab6): the source stored under the name (the object's own keys only: `toString` is no
+    // template); none: a TemplateError naming the template.
     throw new Error('TODO(lab6): DictLoader.getSource is not written yet (lessons/06-templates.md#loaders-and-the-cache)');
   }
 }

@@ -114,19 +114,6 @@ export function makeMacro(params: string[], body: (args: unknown[]) => SafeStrin
   return Object.assign((...args: unknown[]) => body(args), { params });
 }
 
-/** `f(args, name=value)`: keyword arguments go to a macro's parameters by name. */
-export function call(
-  callee: unknown,
-  args: unknown[],
-  kwargs: Record<string, unknown> | null,
-  where: { template: string; line: number; column: number; name: string },
-): unknown {
-  // TODO(lab6): a callee that is not a function: TemplateError naming it (where.name), with the
-  // call's template, line and column. Keyword arguments go to a macro's parameters by name (its
-  // `params`); any other function gets them as one last object argument.
-  throw new Error('TODO(lab6): call is not written yet (lessons/06-templates.md#compiling-a-tree-to-javascript)');
-}
-
 /** Where a call or filter is in its template, for error messages. */
 interface Where {
   template: string;
@@ -135,17 +122,32 @@ interface Where {
   name: string;
 }
 
+/** `f(args, name=value)`: keyword arguments go to a macro's parameters by name. */
+export function call(callee: unknown, args: unknown[], kwargs: Record<string, unknown> | null, where: Where): unknown {
+  // TODO(lab6): a callee that is not a function: TemplateError naming it (where.name), with the
+  // call's template, line and column. Keyword arguments go to a macro's parameters by name (its
+  // `params`), and a keyword that is none of them is a TemplateError naming it; any other function
+  // gets them as one last object argument.
+  throw new Error('TODO(lab6): call is not written yet (lessons/06-templates.md#compiling-a-tree-to-javascript)');
+}
+
 /** `value | name(args)`: keyword arguments go by name to filters that list their parameters. */
 export function applyFilter(filter: Filter, value: unknown, args: unknown[], kwargs: Record<string, unknown> | null, where: Where): unknown {
   // TODO(lab6): call the filter with the value, then the arguments. Keyword arguments go by name
-  // into the positions listed in the filter's `params`, when it has them, else as one last object.
-  // An error thrown by the filter becomes a TemplateError that names the filter and says where.
+  // into the positions listed in the filter's `params`, when it has them (a keyword that is not
+  // listed: TemplateError naming it), else as one last object. An error thrown by the filter
+  // becomes a TemplateError that names the filter and says where.
   throw new Error('TODO(lab6): applyFilter is not written yet (lessons/06-templates.md#filters)');
 }
 
-/** `super()` in a block: the same block of the parent template, already safe HTML. */
-export function callSuper(chain: Record<string, Array<(...a: any[]) => string>>, name: string, depth: number, context: object, frame: object, where: Where): SafeString {
-  // TODO(lab6): the next block of that name in the chain (depth + 1), rendered with a new frame
-  // on top of `frame`, as a SafeString. No such block: TemplateError that says so.
+/**
+ * `super()` in a block: the same block of the parent template, already safe HTML. It gets the
+ * frame the child's block was called with, so it sees what is around the block, not what the
+ * child's block set.
+ */
+export function callSuper(chain: Record<string, Array<(...a: any[]) => string>>, name: string, depth: number, context: object, outer: object, where: Where): SafeString {
+  // TODO(lab6): the next block of that name in the chain (depth + 1), called with `outer` (a
+  // block function makes its own frame on top of what it gets), as a SafeString. No such block:
+  // TemplateError that says so.
   throw new Error('TODO(lab6): callSuper is not written yet (lessons/06-templates.md#template-inheritance)');
 }

@@ -107,10 +107,12 @@ class Generator {
       case 'include':
         return `out += env.renderInclude(${this.#expression(node.template, place)}, ctx, ${frame}, ${JSON.stringify(this.#template)});`;
       case 'block': {
+        // A block function gets the frame where the block is called (`outer`, which super() hands
+        // on to the parent's block) and runs in a frame of its own on top of it.
         const name = JSON.stringify(node.name);
         const inner = this.#statements(node.body, { frame: 'frame', topLevel: false, inLoop: false, block: node.name, locals: new Map() });
-        this.#blocks.push(`blocks[${name}] = function (ctx, frame, chain, depth) {\nlet out = "";\n${inner}\nreturn out;\n};`);
-        const render = `out += chain[${name}][0](ctx, Object.create(${frame}), chain, 0);`;
+        this.#blocks.push(`blocks[${name}] = function (ctx, outer, chain, depth) {\nconst frame = Object.create(outer);\nlet out = "";\n${inner}\nreturn out;\n};`);
+        const render = `out += chain[${name}][0](ctx, ${frame}, chain, 0);`;
         return hasParent ? `if (parent === undefined) ${render}` : render;
       }
       case 'macro':
@@ -228,7 +230,7 @@ class Generator {
     if (node.callee.kind === 'name' && node.callee.name === 'super') {
       if (place.block === null) this.#fail('super() is only allowed inside a block', node);
       const name = JSON.stringify(place.block);
-      return `rt.callSuper(chain, ${name}, depth, ctx, ${place.frame}, ${this.#where(node, 'super')})`;
+      return `rt.callSuper(chain, ${name}, depth, ctx, outer, ${this.#where(node, 'super')})`;
     }
     const args = node.args.map((arg) => this.#expression(arg, place));
     return `rt.call(${this.#expression(node.callee, place)}, [${args.join(', ')}], ${this.#kwargs(node.kwargs, place)}, ${this.#where(node, describeCallee(node.callee))})`;

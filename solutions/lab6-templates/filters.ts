@@ -1,9 +1,26 @@
 import type { Filter } from '#contracts/templates';
-import { escape, markSafe, SafeString } from './runtime.ts';
+import { escape, escapeHtml, markSafe, SafeString } from './runtime.ts';
 
 /** Results of string filters stay safe if their input was (nunjucks's copySafeness). */
 function keepSafety(input: unknown, result: string): string | SafeString {
   return input instanceof SafeString ? new SafeString(result) : result;
+}
+
+/**
+ * An argument a filter puts into its result, as text. When the value is a SafeString the result
+ * will be one too, so the argument must be escaped like the value was (unless it is safe itself):
+ * else `{{ s|e|replace("a", x) }}` would print x unescaped. nunjucks forgets this; Jinja2 does not.
+ */
+function argText(value: unknown, arg: unknown): string {
+  if (!(value instanceof SafeString)) return String(arg);
+  return arg instanceof SafeString ? arg.value : escapeHtml(String(arg));
+}
+
+/** `a.b.c` of an item: each step one attribute, undefined once one is missing. */
+function attributeOf(item: unknown, path: string): unknown {
+  let value = item;
+  for (const key of path.split('.')) value = value === null || value === undefined ? undefined : (value as Record<string, unknown>)[key];
+  return value;
 }
 
 /** null, undefined and false become the fallback; anything else its string. */
@@ -33,7 +50,7 @@ export const builtInFilters: Record<string, Filter> = {
   lower: (value) => text(value).toLowerCase(),
   capitalize,
   title,
-  trim: (value) => keepSafety(value, String(value).replace(/^\s*|\s*$/g, '')),
+  trim: (value) => keepSafety(value, text(value).replace(/^\s*|\s*$/g, '')),
 
   length(value) {
     if (value === null || value === undefined || value === false) return 0;
@@ -54,14 +71,16 @@ export const builtInFilters: Record<string, Filter> = {
     const source = typeof value === 'number' ? String(value) : value;
     if (typeof source !== 'string' && !(source instanceof SafeString)) return value;
     const haystack = String(source);
-    const needle = typeof old === 'number' ? String(old) : old;
-    if (typeof needle !== 'string') return value;
-    if (needle === '') return keepSafety(value, replacement + [...haystack].join(replacement) + replacement);
+    if (typeof old !== 'string' && typeof old !== 'number' && !(old instanceof SafeString)) return value;
+    // Into safe text, the old and the new text go escaped (see argText).
+    const needle = argText(value, old);
+    const insert = argText(value, replacement);
+    if (needle === '') return keepSafety(value, insert + [...haystack].join(insert) + insert);
     let result = '';
     let position = 0;
     let count = 0;
     for (let at = haystack.indexOf(needle); at !== -1 && (maxCount === -1 || count < maxCount); at = haystack.indexOf(needle, position)) {
-      result += haystack.slice(position, at) + replacement;
+      result += haystack.slice(position, at) + insert;
       position = at + needle.length;
       count += 1;
     }
@@ -86,7 +105,7 @@ export const builtInFilters: Record<string, Filter> = {
 
   sort: Object.assign(function sort(value: unknown, reverse = false, caseSensitive = false, attribute?: string) {
     const key = (item: unknown) => {
-      const v = attribute ? (item as Record<string, unknown>)[attribute] : item;
+      const v = attribute ? attributeOf(item, attribute) : item;
       return !caseSensitive && typeof v === 'string' ? v.toLowerCase() : v;
     };
     return [...(value as unknown[])].sort((a, b) => {
@@ -101,10 +120,10 @@ export const builtInFilters: Record<string, Filter> = {
     return rounder((value as number) * factor) / factor;
   },
 
-  int: Object.assign(function int(value: unknown, fallback?: unknown) {
-    const result = parseInt(value as string, 10);
+  int: Object.assign(function int(value: unknown, fallback?: unknown, base = 10) {
+    const result = parseInt(value as string, base);
     return Number.isNaN(result) ? fallback : result;
-  }, { params: ['default'] }),
+  }, { params: ['default', 'base'] }),
 
   float(value, fallback?: unknown) {
     const result = parseFloat(value as string);
@@ -130,6 +149,6 @@ export const builtInFilters: Record<string, Filter> = {
       const space = input.lastIndexOf(' ', limit);
       cut = input.slice(0, space === -1 ? limit : space);
     }
-    return keepSafety(value, cut + (end ?? '...'));
+    return keepSafety(value, cut + argText(value, end ?? '...'));
   },
 };

@@ -32,8 +32,8 @@ export class DictLoader implements Loader {
   }
 
   getSource(name: string): string {
-    const source = this.#templates[name];
-    if (source === undefined) throw new TemplateError('template not found', name);
-    return source;
+    // Own keys only: `toString` or `constructor` are no templates, though every object has them.
+    if (!Object.hasOwn(this.#templates, name)) throw new TemplateError('template not found', name);
+    return this.#templates[name]!;
   }
 }

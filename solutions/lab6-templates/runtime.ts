@@ -145,28 +145,6 @@ export function makeMacro(params: string[], body: (args: unknown[]) => SafeStrin
   return Object.assign((...args: unknown[]) => body(args), { params });
 }
 
-/** `f(args, name=value)`: keyword arguments go to a macro's parameters by name. */
-export function call(
-  callee: unknown,
-  args: unknown[],
-  kwargs: Record<string, unknown> | null,
-  where: { template: string; line: number; column: number; name: string },
-): unknown {
-  if (typeof callee !== 'function') {
-    throw new TemplateError(`cannot call ${where.name}: it is ${callee === undefined ? 'undefined' : typeof callee}`, where.template, where.line, where.column);
-  }
-  const params = (callee as Partial<Macro>).params;
-  if (kwargs !== null && params) {
-    const full = [...args];
-    for (const [name, value] of Object.entries(kwargs)) {
-      const at = params.indexOf(name);
-      if (at !== -1) full[at] = value;
-    }
-    return callee(...full);
-  }
-  return kwargs === null ? callee(...args) : callee(...args, kwargs);
-}
-
 /** Where a call or filter is in its template, for error messages. */
 interface Where {
   template: string;
@@ -175,28 +153,51 @@ interface Where {
   name: string;
 }
 
+/**
+ * The arguments of a macro or filter that names its parameters: the positional ones in order,
+ * then each keyword argument at its parameter's place. A keyword no parameter has is a mistake
+ * (a typo, or a parameter this engine lacks): an error, never silently dropped.
+ */
+function byName(params: string[], args: unknown[], kwargs: Record<string, unknown>, where: Where): unknown[] {
+  const full = [...args];
+  for (const [name, value] of Object.entries(kwargs)) {
+    const at = params.indexOf(name);
+    if (at === -1) throw new TemplateError(`${where.name} has no parameter named "${name}"`, where.template, where.line, where.column);
+    full[at] = value;
+  }
+  return full;
+}
+
+/** `f(args, name=value)`: keyword arguments go to a macro's parameters by name. */
+export function call(callee: unknown, args: unknown[], kwargs: Record<string, unknown> | null, where: Where): unknown {
+  if (typeof callee !== 'function') {
+    throw new TemplateError(`cannot call ${where.name}: it is ${callee === undefined ? 'undefined' : typeof callee}`, where.template, where.line, where.column);
+  }
+  if (kwargs === null) return callee(...args);
+  const params = (callee as Partial<Macro>).params;
+  // A macro takes them by name; any other function gets them as one last object.
+  return params ? callee(...byName(params, args, kwargs, where)) : callee(...args, kwargs);
+}
+
 /** `value | name(args)`: keyword arguments go by name to filters that list their parameters. */
 export function applyFilter(filter: Filter, value: unknown, args: unknown[], kwargs: Record<string, unknown> | null, where: Where): unknown {
+  const params = (filter as Filter & { params?: string[] }).params;
+  const full = kwargs === null ? args : params ? byName(params, args, kwargs, where) : [...args, kwargs];
   try {
-    const params = (filter as Filter & { params?: string[] }).params;
-    if (kwargs !== null && params) {
-      const full = [...args];
-      for (const [name, v] of Object.entries(kwargs)) {
-        const at = params.indexOf(name);
-        if (at !== -1) full[at] = v;
-      }
-      return filter(value, ...full);
-    }
-    return kwargs === null ? filter(value, ...args) : filter(value, ...args, kwargs);
+    return filter(value, ...full);
   } catch (error) {
     if (error instanceof TemplateError) throw error;
     throw new TemplateError(`filter "${where.name}" failed: ${(error as Error).message}`, where.template, where.line, where.column);
   }
 }
 
-/** `super()` in a block: the same block of the parent template, already safe HTML. */
-export function callSuper(chain: Record<string, Array<(...a: any[]) => string>>, name: string, depth: number, context: object, frame: object, where: Where): SafeString {
+/**
+ * `super()` in a block: the same block of the parent template, already safe HTML. It gets the
+ * frame the child's block was called with, so it sees what is around the block, not what the
+ * child's block set.
+ */
+export function callSuper(chain: Record<string, Array<(...a: any[]) => string>>, name: string, depth: number, context: object, outer: object, where: Where): SafeString {
   const parent = chain[name]?.[depth + 1];
   if (!parent) throw new TemplateError(`super(): no parent template defines the block "${name}"`, where.template, where.line, where.column);
-  return new SafeString(parent(context, Object.create(frame), chain, depth + 1));
+  return new SafeString(parent(context, outer, chain, depth + 1));
 }

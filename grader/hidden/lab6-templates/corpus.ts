@@ -1,7 +1,13 @@
 // The templates of the differential tests: each is rendered by the learner's engine and by
-// nunjucks, on the same data, and the two outputs must be identical. They stay inside the lab's
-// features and away from nunjucks's known slips (see lessons/06-templates.md#jinja2-and-nunjucks):
-// no `not a == b`, no `~` next to an unparenthesized `+`, no `//` after `*`.
+// nunjucks, on the same data, and the two outputs must be identical (rule N1). They stay inside the
+// lab's features and away from where the engine parts from nunjucks on purpose (the lesson's table
+// at lessons/06-templates.md#jinja2-and-nunjucks), so they never ask for nunjucks's output there:
+// - no `not a == b`, no `~` next to an unparenthesized `+`, no `//` after `*` (nunjucks's slips, C13);
+// - no filter that keeps safeness (replace, truncate) gets text with `& < > " '` in its arguments
+//   while its value is safe (`|e`, `|safe`, `super()`, a macro's output): nunjucks pastes such text
+//   unescaped, an XSS hole; the engine escapes it (A7);
+// - no backslash in printed data: nunjucks writes `&#92;`, the engine leaves it (A2);
+// - no keyword argument that names no parameter: nunjucks ignores it, the engine refuses it (F17, M5).
 
 export interface Case {
   template: string;
@@ -12,6 +18,8 @@ export interface Case {
 
 export interface Group {
   name: string;
+  /** The lesson's rules the group exercises, N1 first: a failure links to the nunjucks section. */
+  rules: string[];
   cases: Case[];
 }
 
@@ -22,6 +30,7 @@ const ATTR = `" onmouseover="alert(1)`;
 export const corpus: Group[] = [
   {
     name: 'literals and arithmetic',
+    rules: ['N1', 'C2', 'C7', 'C8', 'C9', 'C6', 'C10', 'X6'],
     cases: [
       { template: '{{ "text" }}|{{ 42 }}|{{ 3.25 }}|{{ true }}|{{ false }}|[{{ none }}]' },
       { template: '{{ 7 / 2 }} {{ 8 / 2 }} {{ 7 // 2 }} {{ -7 // 2 }} {{ 7 % 3 }} {{ 2 ** 8 }}' },
@@ -31,10 +40,12 @@ export const corpus: Group[] = [
       { template: '{{ 0 or "zero" }}|{{ 1 and "one" }}|{{ not 0 }}|{{ not items }}|{{ x or y or "none" }}', data: { items: [] } },
       { template: '{{ 2 in [1, 2] }} {{ "b" in "abc" }} {{ "k" in d }} {{ 3 not in [1, 2] }} {{ "z" not in d }}', data: { d: { k: 1 } } },
       { template: '{{ "big" if n > 3 else "small" }}|[{{ "shown" if n < 0 }}]|{{ ("a" if false) ~ "b" }}', data: { n: 5 } },
+      { template: '{{ "x" ~ missing }}|{{ none ~ "y" }}|{{ n ~ "" }}|{{ "a" + 1 }}', data: { n: 0 } },
     ],
   },
   {
     name: 'lookups, lists and dicts',
+    rules: ['N1', 'C4', 'X3', 'X4', 'C2'],
     cases: [
       { template: '{{ user.name }} {{ user["email"] }} {{ user.tags[1] }} [{{ user.missing }}] [{{ nobody.name.first }}]', data: { user: { name: 'Ada', email: 'ada@example.com', tags: ['math', 'engines'] } } },
       { template: '{{ [1, 2, 3] }}|{{ [] }}|{{ {"a": 1}.a }}|{{ {b: 2}.b }}|{{ [[1, 2], [3]] }}|{{ rows[0].cells[1] }}', data: { rows: [{ cells: ['a', 'b'] }] } },
@@ -44,6 +55,7 @@ export const corpus: Group[] = [
   },
   {
     name: 'filters',
+    rules: ['N1', 'F1', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8', 'F9', 'F10', 'F11', 'F12', 'F13', 'F14', 'F15', 'F16', 'F17'],
     cases: [
       { template: '{{ s|upper }}|{{ s|lower }}|{{ s|capitalize }}|{{ s|title }}|{{ "  pad  "|trim }}', data: { s: 'hELLO wORLD <b>' } },
       { template: '{{ xs|length }} {{ "four"|length }} {{ d|length }} {{ none|length }} {{ xs|first }} {{ xs|last }}', data: { xs: [3, 1, 2], d: { a: 1, b: 2 } } },
@@ -56,10 +68,13 @@ export const corpus: Group[] = [
       { template: '{{ "abc"|list|join("-") }}|{% for pair in d|list %}{{ pair.key }}={{ pair.value }};{% endfor %}', data: { d: { a: 1, b: 2 } } },
       { template: '{{ long|truncate(12) }}|{{ long|truncate(12, true) }}|{{ long|truncate(12, false, "!") }}|{{ "short"|truncate(12) }}', data: { long: 'The quick brown fox jumps' } },
       { template: '{{ words|sort|first|upper }}|{{ xs|length * 2 }}|{{ 1 + "2"|int }}', data: { words: ['pear', 'apple'], xs: [1, 2, 3] } },
+      { template: '{{ names|sort|join(",") }}|{{ names|sort(case_sensitive=true)|join(",") }}|{{ names|sort(false, true)|join(",") }}', data: { names: ['bob', 'Carol', 'alice'] } },
+      { template: '{{ ps|sort(attribute="a.b")|join(",", "n") }}|{{ "ff"|int(base=16) }}|{{ "12"|int(0, 8) }}|[{{ none|upper }}{{ missing|lower }}{{ none|capitalize }}]', data: { ps: [{ n: 'p', a: { b: 2 } }, { n: 'q', a: { b: 1 } }] } },
     ],
   },
   {
     name: 'escaping',
+    rules: ['N1', 'A1', 'A3', 'A4', 'A5', 'A6'],
     cases: [
       { template: '<p>{{ payload }}</p>', data: { payload: XSS } },
       { template: '<a href="/u?q={{ q }}" title="{{ t }}">{{ t }}</a>', data: { q: `a"b'c&d`, t: ATTR } },
@@ -72,6 +87,7 @@ export const corpus: Group[] = [
   },
   {
     name: 'conditions and loops',
+    rules: ['N1', 'S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7', 'S8'],
     cases: [
       { template: '{% if n > 10 %}big{% elif n > 5 %}medium{% elif n > 0 %}small{% else %}none{% endif %}', data: { n: 7 } },
       { template: '{% if [] %}A{% endif %}{% if {} %}B{% endif %}{% if 0 %}C{% endif %}{% if "" %}D{% endif %}{% if none %}E{% endif %}{% if missing %}F{% endif %}{% if "0" %}G{% endif %}' },
@@ -81,10 +97,12 @@ export const corpus: Group[] = [
       { template: '{% for row in grid %}{% for cell in row %}{{ loop.index }}{{ cell }}{% endfor %}/{{ loop.index }} {% endfor %}', data: { grid: [['a', 'b'], ['c']] } },
       { template: '{% for c in "héllo" %}[{{ c }}]{% endfor %}|{% for x in d %}x{% else %}objects need two names{% endfor %}', data: { d: { a: 1 } } },
       { template: '{% for user in users %}{% if user.active %}{{ user.name }}{% if not loop.last %}, {% endif %}{% endif %}{% endfor %}', data: { users: [{ name: 'a', active: true }, { name: 'b', active: false }, { name: 'c', active: true }] } },
+      { template: '{% for x in xs %}[{{ prev }}]{% set prev = x %}{% endfor %}[{{ prev }}]', data: { xs: [1, 2, 3] } },
     ],
   },
   {
     name: 'set and scoping',
+    rules: ['N1', 'S9', 'S10', 'S11'],
     cases: [
       { template: '{% set total = 0 %}{% for x in xs %}{% set total = total + x %}{% endfor %}{{ total }}', data: { xs: [1, 2, 3, 4] } },
       { template: '{% for x in xs %}{% set last = x %}{% endfor %}[{{ last }}]', data: { xs: [1, 2] } },
@@ -96,6 +114,7 @@ export const corpus: Group[] = [
   },
   {
     name: 'whitespace control and comments',
+    rules: ['N1', 'W1', 'W2', 'W5'],
     cases: [
       { template: '<ul>\n  {%- for x in xs %}\n  <li>{{ x }}</li>\n  {%- endfor %}\n</ul>', data: { xs: [1, 2] } },
       { template: 'a  {{- " b " -}}  c {# a comment #} d {#- trimmed -#} e\n{# multi\nline #}f' },
@@ -104,6 +123,7 @@ export const corpus: Group[] = [
   },
   {
     name: 'inheritance',
+    rules: ['N1', 'I1', 'I2', 'I4', 'I5', 'I6', 'I7', 'I8', 'I9', 'S12'],
     cases: [
       {
         template: '{% extends "base.html" %}{% block title %}Home{% endblock %}{% block body %}<p>{{ msg }}</p>{% endblock %}ignored text',
@@ -128,15 +148,29 @@ export const corpus: Group[] = [
         files: { 'list.html': '{% for x in xs %}{% block item %}{{ x }}{% endblock %}{% endfor %}' },
       },
       { template: '{% set x = 1 %}{% block b %}{% set x = 2 %}{{ x }}{% endblock %}{{ x }}' },
+      {
+        template: '{% extends "base.html" %}{% block b %}{% set x = "child" %}{{ x }}{% for y in [1] %}{{ super() }}{% endfor %}{% endblock %}',
+        data: { x: 'ctx', y: 'ctx' },
+        files: { 'base.html': '{% block b %}[{{ x }}|{{ y }}]{% endblock %}' },
+      },
+      {
+        template: '{% extends "list.html" %}{% block item %}<{{ super() }}>{% endblock %}',
+        data: { xs: [1, 2] },
+        files: { 'list.html': '{% for x in xs %}{% block item %}({{ x }}){% endblock %}{% endfor %}' },
+      },
     ],
   },
   {
     name: 'macros and includes',
+    rules: ['N1', 'M1', 'M2', 'M3', 'M4', 'M6', 'M7', 'M8', 'S12'],
     cases: [
       { template: '{% macro field(name, value="", type="text") %}<input type="{{ type }}" name="{{ name }}" value="{{ value }}">{% endmacro %}{{ field("q") }}{{ field("pw", type="password") }}{{ field("x", v) }}', data: { v: ATTR } },
       { template: '{% macro box(body) %}<div>{{ body }}</div>{% endmacro %}{{ box(payload) }}|{{ box(box("<i>")) }}|{{ box(payload|safe) }}', data: { payload: XSS } },
       { template: '{% macro show() %}[{{ x }}|{{ g }}]{% endmacro %}{% set g = "global" %}{% for x in [1] %}{{ show() }}{% endfor %}', data: { x: 'ctx' } },
       { template: '{% macro m(a, b) %}{{ a }}-{{ b }}{% set a = "changed" %}{% endmacro %}{% set a = "kept" %}{{ m(1) }}|{{ m(b=2, a=1) }}|{{ a }}' },
+      { template: '{% macro m(a=1, b="d") %}[{{ a }}|{{ b }}]{% endmacro %}{{ m(0, "") }}{{ m(false, none) }}{{ m() }}{{ m(a=0, b="") }}' },
+      { template: '{% for x in [1] %}{% macro m() %}[{{ x }}]{% endmacro %}{{ m() }}{% endfor %}{% macro n(a) %}[{{ a }}]{% endmacro %}{{ n(1) }}{{ n() }}', data: { a: 'ctx' } },
+      { template: '{% for x in [1] %}{% set y = 2 %}{% include "m.html" %}{% endfor %}', files: { 'm.html': '{% macro m() %}[{{ x }}|{{ y }}]{% endmacro %}{{ m() }}' } },
       { template: '<ul>{% for item in items %}{% include "item.html" %}{% endfor %}</ul>', data: { items: ['one', XSS] }, files: { 'item.html': '<li>{{ loop.index }}. {{ item }}</li>' } },
       { template: '{% set x = 1 %}{% include "inc.html" %}|{{ x }}|{{ y }}', files: { 'inc.html': '{% set x = 2 %}{% set y = 3 %}{{ x }}{{ y }}' } },
       { template: '{% include which %}|{% include "nested.html" %}', data: { which: 'a.html', who: '<w>' }, files: { 'a.html': 'A:{{ who }}', 'nested.html': 'N({% include "a.html" %})' } },

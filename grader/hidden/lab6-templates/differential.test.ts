@@ -27,7 +27,7 @@ function learnerRender(source: string, data: Record<string, unknown>, files: Rec
 
 milestone('differential', () => {
   for (const group of corpus) {
-    test(`renders like nunjucks: ${group.name} (${group.cases.length} templates)`, { points: 2, hint: 'Compare your output with nunjucks\'s for the template shown; the lesson\'s table lists where nunjucks and Jinja2 part ways.' }, () => {
+    test(`renders like nunjucks: ${group.name} (${group.cases.length} templates)`, { rules: group.rules, points: 2, hint: 'Compare your output with nunjucks\'s for the template shown; the lesson\'s table lists where nunjucks and Jinja2 part ways.' }, () => {
       const failures: Array<{ template: string; data: Record<string, unknown>; files: Record<string, string>; expected: string; actual: string }> = [];
       for (const { template, data = {}, files = {} } of group.cases) {
         const expected = nunjucksRender(template, structuredClone(data), files);
