@@ -18,11 +18,11 @@
 //   npm run breakers -- lab3 --rule E7  the breakers of one rule
 //   npm run breakers -- all             every lab
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import pc from 'picocolors';
 import { LABS, ROOT, findLab, hiddenDir, isPresent } from './course.mjs';
-import { gradePlan, testFiles } from './grade.mjs';
+import { gradePlan } from './grade.mjs';
 import { citedRules, labRules } from './ledger.mjs';
 import { RunnerSession, supervise } from './supervisor.mjs';
 
@@ -45,7 +45,7 @@ import { RunnerSession, supervise } from './supervisor.mjs';
  * @property {boolean} caught
  * @property {string[]} failing   the tests that caught it, with their status
  * @property {string} [problem]   why it could not be tried (stale find text, no test names its rule)
- * @property {number} [ms]        how long its run took
+ * @property {number} [ran]       how many of its tests ran
  *
  * @typedef {object} TestInfo
  * @property {string} id
@@ -161,29 +161,58 @@ function readmeProblems(
 }
 
 /**
- * Grades a scratch copy of the reference, then every breaker (or those of `rule`) against it.
+ * Every breaker of a lab (or those of `rule`), in one run of the hidden tests.
+ *
+ * Starting a test worker costs far more than the tests a breaker needs, so the breakers don't take
+ * turns on one copy of the reference: each gets a numbered copy of its own under
+ * .grader/breakers/<lab>/<k>/ (the lab with the breaker applied, and the hidden tests and harness
+ * beside it, so that the lab alias and relative imports resolve inside the copy), and one
+ * long-lived worker runs them all, one after another. Copy 0 is the unbroken reference, with every
+ * test: they must all pass, or a breaker's failure would prove nothing. In a breaker's copy, the
+ * harness declares only the tests that name its rule; the breaker is caught when one of them fails.
  * @param {import('./course.mjs').LabInfo} lab
- * @param {{ rule?: string, onResult?: (result: BreakerResult) => void }} [options]
+ * @param {{ rule?: string }} [options]
  */
 export async function checkBreakers(lab, options = {}) {
   const started = Date.now();
-  const breakers = await loadBreakers(lab);
-  const scratch = join(ROOT, '.grader', 'breakers', lab.folder);
-  rmSync(scratch, { recursive: true, force: true });
-  mkdirSync(scratch, { recursive: true });
-  cpSync(join(ROOT, 'solutions', lab.folder), scratch, { recursive: true });
-  const plan = gradePlan({ lab, labDir: scratch });
-  // The code under test is the course's own reference: worker threads, without the permission model
-  // that guards against learner code, cost less per run than forked processes.
-  const session = new RunnerSession({ ...plan.session, pool: process.env.BREAKERS_POOL === 'forks' ? 'forks' : 'threads' });
-  const base = { ...plan.session, emptyLab: join(ROOT, 'grader', 'harness', 'unloaded-lab.ts'), session };
+  const all = await loadBreakers(lab);
+  const tried = all.filter((b) => !options.rule || b.rule === options.rule);
+  const root = join(ROOT, '.grader', 'breakers', lab.folder);
+  rmSync(root, { recursive: true, force: true });
+
+  /** @type {BreakerResult[]} */
+  const results = [];
+  /** @type {Map<number, BreakerResult>} copy number -> its breaker's result, filled in after the run */
+  const byCopy = new Map();
+  const files = makeCopy(lab, root, 0, null).files;
+  tried.forEach((breaker, index) => {
+    const copy = makeCopy(lab, root, index + 1, breaker);
+    const result = { breaker, caught: false, failing: /** @type {string[]} */ ([]), ...(copy.problem ? { problem: copy.problem } : {}) };
+    results.push(result);
+    if (copy.problem) return;
+    if (copy.files.length === 0) result.problem = `no hidden test file mentions rule ${breaker.rule}`;
+    else {
+      byCopy.set(index + 1, result);
+      files.push(...copy.files);
+    }
+  });
+
+  const plan = gradePlan({ lab, labDir: join(root, '0', 'lab') });
+  // The code under test is the course's own reference: worker threads, without the permission
+  // model that guards against learner code, and workers reused from one copy to the next.
+  const session = new RunnerSession({ ...plan.session, files, pool: 'threads', copies: root });
+  let outcome;
   try {
-    // The unbroken copy first: every test must pass, or a breaker's failure would prove nothing.
-    const pristineStart = Date.now();
-    const pristine = await supervise(base);
-    const pristineMs = Date.now() - pristineStart;
-    /** @type {TestInfo[]} */
-    const tests = pristine.tests.map((t) => ({
+    outcome = await supervise({ ...plan.session, files, session, emptyLab: join(ROOT, 'grader', 'harness', 'unloaded-lab.ts') });
+  } finally {
+    await session.close();
+  }
+
+  const copyOf = (/** @type {string} */ file) => Number(relative(root, file).split(sep)[0]);
+  /** @type {TestInfo[]} */
+  const tests = outcome.tests
+    .filter((t) => copyOf(t.file) === 0)
+    .map((t) => ({
       id: t.id,
       name: t.name,
       file: t.file,
@@ -191,50 +220,79 @@ export async function checkBreakers(lab, options = {}) {
       lesson: t.meta.lesson,
       status: t.status,
     }));
-    const notPassing = tests.filter((t) => t.status !== 'passed').map((t) => `${t.name}: ${t.status}`);
-    if (pristine.fileErrors.length > 0) notPassing.push(...pristine.fileErrors.map((f) => `${relative(ROOT, f.file)}: ${f.errors[0]?.message}`));
-    const ledger = ledgerProblems(lab, tests, breakers);
-    /** @type {BreakerResult[]} */
-    const results = [];
-    if (notPassing.length === 0) {
-      for (const breaker of breakers.filter((b) => !options.rule || b.rule === options.rule)) {
-        const start = Date.now();
-        const result = { ...(await tryBreaker(breaker, tests, scratch, base, session)), ms: Date.now() - start };
-        results.push(result);
-        options.onResult?.(result);
-      }
-    }
-    return { lab, tests, ledger, notPassing, results, pristineMs, seconds: (Date.now() - started) / 1000 };
-  } finally {
-    await session.close();
+  const notPassing = tests.filter((t) => t.status !== 'passed').map((t) => `${t.name}: ${t.status} ${t.status === 'passed' ? '' : firstError(outcome, t.id)}`);
+  for (const f of outcome.fileErrors.filter((f) => copyOf(f.file) === 0)) notPassing.push(`${relative(root, f.file)}: ${f.errors[0]?.message}`);
+
+  for (const t of outcome.tests) {
+    const result = byCopy.get(copyOf(t.file));
+    if (!result) continue;
+    if (t.mode === 'skip') continue;
+    result.ran = (result.ran ?? 0) + 1;
+    if (t.status !== 'passed') result.failing.push(`${t.name} (${t.status})`);
   }
+  // A file that no longer loads fails every test in it: that counts as caught too.
+  for (const f of outcome.fileErrors) byCopy.get(copyOf(f.file))?.failing.push(`${relative(root, f.file)} did not load`);
+  for (const result of byCopy.values()) {
+    result.caught = result.failing.length > 0;
+    if (!result.ran && !result.caught) result.problem = `no test names rule ${result.breaker.rule}`;
+  }
+  if (notPassing.length > 0) {
+    // Against a failing reference, a breaker's failures prove nothing.
+    for (const result of results) result.caught = false;
+  }
+  if (!process.env.KEEP_COPIES) rmSync(root, { recursive: true, force: true });
+  return { lab, tests, ledger: ledgerProblems(lab, tests, all), notPassing, results, seconds: (Date.now() - started) / 1000 };
+}
+
+/** The first error of a test, one line. @param {{ tests: { id: string, errors: { message: string }[] }[] }} outcome @param {string} id */
+function firstError(outcome, id) {
+  return (outcome.tests.find((t) => t.id === id)?.errors[0]?.message ?? '').split('\n')[0] ?? '';
 }
 
 /**
- * @param {Breaker} breaker @param {TestInfo[]} tests @param {string} scratch
- * @param {Parameters<typeof supervise>[0]} base @param {RunnerSession} session
- * @returns {Promise<BreakerResult>}
+ * Copy number k of the lab: the reference (with the breaker applied), and beside it the hidden
+ * tests and the harness, which declares only the tests that name the breaker's rule. Returns the
+ * copy's test files (for a breaker, those that mention its rule), or why the breaker does not fit.
+ * @param {import('./course.mjs').LabInfo} lab @param {string} root @param {number} k @param {Breaker | null} breaker
+ * @returns {{ files: string[], problem?: string }}
  */
-async function tryBreaker(breaker, tests, scratch, base, session) {
-  const naming = tests.filter((t) => t.rules.includes(breaker.rule));
-  if (naming.length === 0) return { breaker, caught: false, failing: [], problem: `no test names rule ${breaker.rule}` };
-  const applied = applyBreaker(breaker, scratch);
-  if ('problem' in applied) return { breaker, caught: false, failing: [], problem: applied.problem };
-  /** @type {Map<string, string[]>} */
-  const only = new Map();
-  for (const t of naming) only.set(t.file, [...(only.get(t.file) ?? []), t.id]);
-  try {
-    session.invalidate([...applied.changed.keys()]);
-    const outcome = await supervise({ ...base, only });
-    const ran = outcome.tests.filter((t) => naming.some((n) => n.id === t.id));
-    const failing = ran.filter((t) => t.status !== 'passed').map((t) => `${t.name} (${t.status})`);
-    // A file that no longer loads fails every test in it: that counts as caught too.
-    for (const f of outcome.fileErrors) failing.push(`${relative(ROOT, f.file)} did not load`);
-    return { breaker, caught: failing.length > 0, failing };
-  } finally {
-    for (const [path, text] of applied.changed) writeFileSync(path, text);
-    session.invalidate([...applied.changed.keys()]);
+function makeCopy(lab, root, k, breaker) {
+  const dir = join(root, String(k));
+  const labDir = join(dir, 'lab');
+  cpSync(join(ROOT, 'solutions', lab.folder), labDir, { recursive: true });
+  if (breaker) {
+    const applied = applyBreaker(breaker, labDir);
+    if ('problem' in applied) return { files: [], problem: applied.problem };
   }
+  const harness = join(dir, 'grader', 'harness');
+  cpSync(join(ROOT, 'grader', 'harness'), harness, { recursive: true });
+  if (breaker) {
+    const index = join(harness, 'index.ts');
+    const text = readFileSync(index, 'utf8');
+    const marker = 'const onlyRule = undefined as string | undefined;';
+    if (!text.includes(marker)) throw new Error(`grader/harness/index.ts lost its line "${marker}", which the breakers set`);
+    writeFileSync(index, text.replace(marker, `const onlyRule = ${JSON.stringify(breaker.rule)} as string | undefined;`));
+  }
+  const hidden = join(dir, 'grader', 'hidden', lab.folder);
+  mkdirSync(hidden, { recursive: true });
+  /** @type {string[]} */
+  const files = [];
+  const quoted = (/** @type {string} */ text) => !breaker || text.includes(`'${breaker.rule}'`) || text.includes(`"${breaker.rule}"`);
+  // A test file runs in a breaker's copy when it names the rule, or when a helper beside it does
+  // (tests built from a table of cases, like lab 6's corpus, take their rules from there).
+  let helperNames = false;
+  /** @type {[string, boolean][]} */
+  const tests = [];
+  for (const name of readdirSync(hiddenDir(lab))) {
+    if (name === 'breakers.mjs') continue;
+    // Tests that start the lab as a program find it through GRADER_LAB_DIR: this copy's lab.
+    const text = readFileSync(join(hiddenDir(lab), name), 'utf8').replaceAll('process.env.GRADER_LAB_DIR', JSON.stringify(labDir));
+    writeFileSync(join(hidden, name), text);
+    if (name.endsWith('.test.ts')) tests.push([join(hidden, name), quoted(text)]);
+    else if (quoted(text)) helperNames = true;
+  }
+  for (const [file, names] of tests) if (names || helperNames) files.push(file);
+  return { files: files.sort() };
 }
 
 /** Prints one lab's check; returns true when every breaker was caught and the ledger is whole. */
@@ -248,14 +306,11 @@ export function printCheck(/** @type {Awaited<ReturnType<typeof checkBreakers>>}
     const label = `${r.breaker.rule}: ${r.breaker.why}`;
     if (r.problem) out.write(pc.red(`  ✘ ${label}: cannot be tried: ${r.problem}\n`));
     else if (!r.caught) out.write(pc.red(`  ✘ ${label}: NOT CAUGHT by any test naming ${r.breaker.rule}\n`));
-    else if (verbose) out.write(pc.green(`  ✔ ${label}`) + pc.dim(` — ${r.failing.slice(0, 2).join('; ')}${r.failing.length > 2 ? ` (+${r.failing.length - 2})` : ''} · ${r.ms} ms\n`));
+    else if (verbose) out.write(pc.green(`  ✔ ${label}`) + pc.dim(` — ${r.failing.slice(0, 2).join('; ')}${r.failing.length > 2 ? ` (+${r.failing.length - 2})` : ''}\n`));
   }
   const caught = results.filter((r) => r.caught).length;
   const ok = notPassing.length === 0 && ledger.length === 0 && caught === results.length;
-  out.write(
-    `  ${ok ? pc.green('✔') : pc.red('✘')} ${caught}/${results.length} breakers caught, ${ledger.length} ledger problems · ` +
-      `${check.seconds.toFixed(1)} s (the unbroken copy ${(check.pristineMs / 1000).toFixed(1)} s)\n`,
-  );
+  out.write(`  ${ok ? pc.green('✔') : pc.red('✘')} ${caught}/${results.length} breakers caught, ${ledger.length} ledger problems · ${check.seconds.toFixed(1)} s\n`);
   return ok;
 }
 

@@ -22,6 +22,8 @@ import { createVitest } from 'vitest/node';
  * @property {number} [memoryMb]    heap limit of a test worker (default 2048)
  * @property {'forks' | 'threads'} [pool]   'threads' only for the course's own code (the breakers' copies of
  *   the reference): cheaper per run, but no permission model and no process to lose to process.exit()
+ * @property {string} [copies]   the breakers' folder of numbered copies (`<copies>/<k>/lab`, `<k>/grader/...`):
+ *   the lab alias resolves to the copy its importer sits in, and workers are reused across files
  */
 
 /** @type {RunnerOptions} */
@@ -135,6 +137,9 @@ const vitest = await createVitest(
     // then ends that worker, which vitest reports, instead of the runner.
     pool: options.pool ?? 'forks',
     execArgv: options.pool === 'threads' ? [] : [...permissionFlags(), ...limitFlags()],
+    // The breakers' copies are many small test files: one worker runs them one after another
+    // (starting a worker costs far more than a test), each copy with its own modules.
+    isolate: !options.copies,
     // vitest looks for snapshot files beside each test; the workers may not read there.
     resolveSnapshotPath: (testPath, extension) => join(scratch, 'snapshots', basename(testPath) + extension),
     passWithNoTests: true,
@@ -153,12 +158,33 @@ const vitest = await createVitest(
     },
   },
   {
-    resolve: { alias: options.aliases },
+    resolve: { alias: options.copies ? {} : options.aliases },
+    plugins: options.copies ? [copiesPlugin(options.copies)] : [],
     ssr: { resolve: { conditions } },
     logLevel: 'silent',
     clearScreen: false,
   },
 );
+
+/**
+ * The lab alias for the breakers' copies: `@lab/<slug>` imported from `<copies>/<k>/...` is that
+ * copy's lab, `<copies>/<k>/lab/index.ts`. Everything else resolves as usual.
+ * @param {string} copies
+ * @returns {import('vite').Plugin}
+ */
+function copiesPlugin(copies) {
+  const names = new Set(Object.keys(options.aliases));
+  const prefix = copies.endsWith('/') ? copies : `${copies}/`;
+  return {
+    name: 'grader-breaker-copies',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      if (!names.has(source) || !importer?.startsWith(prefix)) return null;
+      const copy = importer.slice(prefix.length).split('/')[0];
+      return join(prefix, copy ?? '0', 'lab', 'index.ts');
+    },
+  };
+}
 
 /**
  * One run: the given files (and tests), after forgetting the modules that changed on disk since

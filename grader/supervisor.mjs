@@ -78,7 +78,6 @@ const SLOW_FAILURE_MS = 500;
  * @property {number} [totalTimeout]     ms for the whole grade
  * @property {number} [graceMs]          ms past testTimeout before a silent test is declared stuck
  * @property {number} [blockedMs]        ms without a heartbeat before a running test is declared stuck
- * @property {Map<string, string[]>} [only]   run only these tests (file -> test ids), not every test of `files`
  * @property {boolean} [retryBusy]   run a test that failed while the machine was busy again, alone (default true)
  * @property {LoadSampler} [monitor]   how busy the machine is (tests give a fake)
  * @property {(done: number, total: number) => void} [onProgress]
@@ -93,7 +92,7 @@ const SLOW_FAILURE_MS = 500;
  * killed (a loop), the session starts a fresh runner for the next run.
  */
 export class RunnerSession {
-  /** @type {{ files: string[], aliases: Record<string, string>, reference: boolean, testTimeout: number, labDir?: string, childProcesses?: boolean, memoryMb?: number, pool?: 'forks' | 'threads' }} */
+  /** @type {{ files: string[], aliases: Record<string, string>, reference: boolean, testTimeout: number, labDir?: string, childProcesses?: boolean, memoryMb?: number, pool?: 'forks' | 'threads', copies?: string }} */
   #config;
   /** @type {(ReturnType<typeof startRunner> & { reader: ReturnType<typeof journalReader>, exited: Promise<unknown> }) | null} */
   #child = null;
@@ -102,9 +101,14 @@ export class RunnerSession {
   /** @type {Set<string>} */
   #stale = new Set();
 
-  /** @param {{ files: string[], aliases: Record<string, string>, reference: boolean, testTimeout: number, labDir?: string, childProcesses?: boolean, memoryMb?: number, pool?: 'forks' | 'threads' }} config */
+  /** @param {{ files: string[], aliases: Record<string, string>, reference: boolean, testTimeout: number, labDir?: string, childProcesses?: boolean, memoryMb?: number, pool?: 'forks' | 'threads', copies?: string }} config */
   constructor(config) {
     this.#config = config;
+  }
+
+  /** A new session like this one, but with another time bound per test (the busy retries). */
+  withTestTimeout(/** @type {number} */ testTimeout) {
+    return new RunnerSession({ ...this.#config, testTimeout });
   }
 
   /** How many runner processes this session has started. */
@@ -135,6 +139,7 @@ export class RunnerSession {
           childProcesses: this.#config.childProcesses,
           memoryMb: this.#config.memoryMb,
           pool: this.#config.pool,
+          copies: this.#config.copies,
         },
         true,
       );
@@ -209,7 +214,7 @@ export async function supervise(options) {
 
   /** Files still to run, each with the ids of the tests still to run (undefined: all of them). */
   /** @type {Map<string, string[] | undefined>} */
-  let todo = options.only ? new Map(options.only) : new Map(options.files.map((file) => [file, undefined]));
+  let todo = new Map(options.files.map((file) => [file, undefined]));
   let voided = null;
   const monitor = options.monitor ?? new LoadMonitor();
   monitor.start();
@@ -243,7 +248,7 @@ export async function supervise(options) {
       todo = next;
     }
     if (options.retryBusy !== false && !voided) {
-      await retryBusyFailures({ ...options, tests, monitor, deadline, fileErrors });
+      await retryBusyFailures({ ...options, tests, monitor, deadline, fileErrors, like: session });
     }
     // Tests a broken file never declared still count: list them with the lab replaced by a stub.
     const unlisted = [...fileErrors.keys()].filter((file) => ![...tests.values()].some((t) => t.file === file));
@@ -278,7 +283,7 @@ export async function supervise(options) {
  * time. Its second result stands; if the machine was busy during that run too and it failed again,
  * the record says how busy (`busy`), and the report says so instead of blaming the code.
  * @param {SuperviseOptions & { tests: Map<string, TestRecord>, monitor: LoadSampler, deadline: number,
- *   fileErrors: Map<string, ErrorRecord[]> }} options
+ *   fileErrors: Map<string, ErrorRecord[]>, like: RunnerSession }} options   `like`: the session the tests ran in
  */
 async function retryBusyFailures(options) {
   const { tests, monitor } = options;
@@ -291,15 +296,7 @@ async function retryBusyFailures(options) {
   );
   if (failedWhileBusy.length === 0) return;
   const testTimeout = options.testTimeout * 2;
-  const session = new RunnerSession({
-    files: options.files,
-    aliases: options.aliases,
-    reference: options.reference,
-    testTimeout,
-    labDir: options.labDir,
-    childProcesses: options.childProcesses,
-    memoryMb: options.memoryMb,
-  });
+  const session = options.like.withTestTimeout(testTimeout);
   const budgetEnd = Math.min(Date.now() + RETRY_BUDGET_MS, options.deadline);
   try {
     for (const test of failedWhileBusy) {
@@ -599,7 +596,7 @@ function statusOf(event) {
 
 /** Starts runner.mjs in a new process group, output captured (bounded). */
 function startRunner(/** @type {{ journal: string } & Record<string, unknown>} */ runnerOptions, ipc = false) {
-  const child = spawn(process.execPath, [RUNNER, JSON.stringify(runnerOptions)], {
+  const child = spawn(process.execPath, [...(process.env.PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), RUNNER, JSON.stringify(runnerOptions)], {
     cwd: ROOT,
     detached: true, // its own process group, so a kill reaches everything learner code started
     windowsHide: true,

@@ -30,19 +30,30 @@ function write(event: object): void {
 }
 
 /**
+ * What this file installs once per worker, however often it runs: vitest runs a setup file before
+ * every test file, and a worker that is not isolated (the breakers' runs) keeps one process for many.
+ */
+const shared = ((globalThis as { __graderJournal?: { running: string | null; installed: boolean } }).__graderJournal ??= {
+  running: null,
+  installed: false,
+});
+
+/**
  * Names every process learner code starts, so the grader can kill it after the grade even if it
  * left the process group (`detached: true`) and outlived its parent. spawn, exec, execFile and fork
  * all go through ChildProcess#spawn.
  */
-// spawn is internal to ChildProcess (not in its types), hence the cast.
-const prototype = childProcess.ChildProcess.prototype as unknown as { spawn: (...args: unknown[]) => unknown };
-const originalSpawn = prototype.spawn;
-prototype.spawn = function (this: childProcess.ChildProcess, ...args: unknown[]) {
-  const result = originalSpawn.apply(this, args);
-  if (this.pid !== undefined) write({ t: 'child', pid: this.pid });
-  return result;
-};
-syncBuiltinESMExports();
+function watchSpawns(): void {
+  // spawn is internal to ChildProcess (not in its types), hence the cast.
+  const prototype = childProcess.ChildProcess.prototype as unknown as { spawn: (...args: unknown[]) => unknown };
+  const originalSpawn = prototype.spawn;
+  prototype.spawn = function (this: childProcess.ChildProcess, ...args: unknown[]) {
+    const result = originalSpawn.apply(this, args);
+    if (this.pid !== undefined) write({ t: 'child', pid: this.pid });
+    return result;
+  };
+  syncBuiltinESMExports();
+}
 
 function listTests(task: TaskLike, out: object[]): object[] {
   if (task.type === 'test') out.push({ id: task.id, name: task.name, mode: task.mode, meta: task.meta });
@@ -98,17 +109,20 @@ afterAll(() => {
  * a slow test that is merely waiting keeps beating and is left to vitest's own timeout.
  */
 const BEAT_MS = 250;
-let running: string | null = null;
-setInterval(() => {
-  if (running !== null) write({ t: 'beat', id: running });
-}, BEAT_MS).unref();
+if (!shared.installed) {
+  shared.installed = true;
+  watchSpawns();
+  setInterval(() => {
+    if (shared.running !== null) write({ t: 'beat', id: shared.running });
+  }, BEAT_MS).unref();
+}
 
 beforeEach((context) => {
   const task = context.task;
-  running = task.id;
+  shared.running = task.id;
   write({ t: 'start', id: task.id });
   context.onTestFinished(() => {
-    running = null;
+    shared.running = null;
     const result = task.result;
     write({
       t: 'end',

@@ -55,18 +55,20 @@ describe('applyBreaker', () => {
   });
 });
 
-// One lab at a time: each grades a copy of the reference once, then runs every breaker against it.
+// One lab at a time: one run grades the unbroken reference and every breaker, each in its own copy.
+// Hundreds of breakers take minutes on a busy two-core machine: the bound is for a hang, not a pace.
+const LAB_BOUND_MS = 20 * 60_000;
 describe.each(checkableLabs().map((lab) => [lab.folder, lab] as const))('%s', (_, lab) => {
   let check: ReturnType<typeof checkBreakers> | undefined;
   const run = () => (check ??= checkBreakers(lab));
 
-  it('the ledger is whole: every rule has a test and a breaker, every test names stated rules', async () => {
+  it('the ledger is whole: every rule has a test and a breaker, every test names stated rules', { timeout: LAB_BOUND_MS }, async () => {
     const { ledger, notPassing } = await run();
     expect(notPassing, 'the reference copy fails these tests').toEqual([]);
     expect(ledger).toEqual([]);
   });
 
-  it('every breaker is caught by a test that names its rule', async () => {
+  it('every breaker is caught by a test that names its rule', { timeout: LAB_BOUND_MS }, async () => {
     const { results } = await run();
     const missed = results
       .filter((r) => !r.caught)
