@@ -130,6 +130,10 @@ export async function grade(options, session) {
     note: plan.examples ? examplesNote(plan.session.files, options.note) : options.note,
     rules: labRules(plan.lab),
   });
+  // Examples that name no milestone are one group: listed alone, it is "1.", not the lab's last.
+  if (plan.examples && result.tests.every((t) => t.milestone === 'other')) {
+    result.milestones = result.milestones.filter((m) => m.id === 'other');
+  }
   const typeErrors = await types;
   // Machine formats (formats.mjs) show a hidden test's name and points only; examples are visible.
   return { ...result, ...(plan.examples ? { hidden: false } : {}), ...(typeErrors ? { typeErrors } : {}) };

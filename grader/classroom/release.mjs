@@ -15,13 +15,18 @@ import { LABS, ROOT, findLab, hiddenDir, isPresent, labDetails } from '../course
 import { copyFiles, listFiles, starterFiles, writeFiles } from './files.mjs';
 import { RELEASE_TEST_SCRIPT } from './submission.mjs';
 
+/** The GitHub Actions the workflow uses: versions that run on the Actions runner's current Node. */
+const CHECKOUT = 'actions/checkout@v5';
+const SETUP_NODE = 'actions/setup-node@v5';
+const REPORTER = 'classroom-resources/autograding-grading-reporter@v1';
+
 /** Course files at the top that a student copy keeps. tsconfig.solutions.json and the course's
  * own CI and vitest.config.ts (its self-tests) stay behind. */
 const TOP_FILES = ['package-lock.json', '.gitattributes', '.gitignore', 'tsconfig.base.json', 'tsconfig.json'];
 /** What of grader/ stays behind: the hidden tests, the course's self-tests and self-check, the
  * benchmarks, the rule breakers and mutation testing (they work on the reference), and this
  * classroom folder (the instructor's). Anything else in grader/ ships. */
-const GRADER_KEPT_BACK = new Set(['hidden', 'selftest', 'bench', 'classroom', 'mutation', 'selfcheck.mjs', 'breakers.mjs', 'RULES.md', 'release.json']);
+const GRADER_KEPT_BACK = new Set(['hidden', 'selftest', 'bench', 'classroom', 'mutation', 'selfcheck.mjs', 'breakers.mjs', 'RULES.md', 'INTERNALS.md', 'release.json']);
 
 /**
  * @typedef {object} ReleaseOptions
@@ -163,8 +168,11 @@ export function releaseReadme(readme, info, labs) {
   }
   lines.push(
     '',
-    '`npm test` checks your own work: it type-checks `labs/` and runs every lab\'s visible examples.',
-    'Where the rest of this README mentions `solutions/` or `--solution`, that is the instructor\'s copy.',
+    '`npm test` checks your own work: every lab against its visible examples, one line per lab, and',
+    'TypeScript on `labs/`. `npm run lessons`, `npm run quiz` and `npm run progress` work from the',
+    'first day; `npm run trace` and `npm run serve` run your own stack, so they say which of your labs',
+    'they still need. Where the rest of this README mentions `solutions/` or `--solution`, that is the',
+    'instructor\'s copy.',
     '',
     '### When a lab you finished earlier is broken',
     '',
@@ -195,9 +203,11 @@ export function releaseReadme(readme, info, labs) {
     '',
   );
   const section = lines.join('\n');
+  // The course developers' section points at files the release does not have.
+  const forStudents = readme.replace(/^## Developing the course\n[\s\S]*?(?=^## |(?![\s\S]))/m, '').trimEnd() + '\n';
   // After the introduction: before the first second-level heading.
-  const at = readme.search(/^## /m);
-  return at < 0 ? `${readme.trimEnd()}\n\n${section}` : `${readme.slice(0, at)}${section}\n${readme.slice(at)}`;
+  const at = forStudents.search(/^## /m);
+  return at < 0 ? `${forStudents.trimEnd()}\n\n${section}` : `${forStudents.slice(0, at)}${section}\n${forStudents.slice(at)}`;
 }
 
 /**
@@ -269,11 +279,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1
     process.exit(2);
   }
 }
-
-/** The GitHub Actions the workflow uses: versions that run on the Actions runner's current Node. */
-const CHECKOUT = 'actions/checkout@v5';
-const SETUP_NODE = 'actions/setup-node@v5';
-const REPORTER = 'classroom-resources/autograding-grading-reporter@v1';
 
 /**
  * GitHub Classroom's autograding workflow for one lab: GitHub Classroom's own template (its name,

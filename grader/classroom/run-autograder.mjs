@@ -54,7 +54,7 @@ export async function autograde(options = {}) {
   }
   const { filled } = stageSubmission(plan, join(ROOT, 'labs', lab.folder), starter);
   const summary = describeSubmission(plan, lab, filled);
-  const result = await grade({ lab });
+  const result = await grade({ lab, typeCheck: true });
   if (result.tests.length === 0) {
     throw new Error(`no tests ran for lab ${lab.number}:\n${result.problems.map((p) => p.message).join('\n')}`);
   }
@@ -79,7 +79,7 @@ export async function autograde(options = {}) {
     starterMessages: messages,
   });
   // The instructor's view (Gradescope keeps stdout from students): the report in full.
-  log(`${summary}\n\n${formatReport(result, { verbose: true })}`);
+  log(`${summary}\n\n${formatReport(result, { verbose: true })}${typeErrorLines(result.typeErrors ?? []).join('\n')}`);
   return write(results);
 }
 

@@ -73,17 +73,19 @@ export function describeStack(/** @type {Layer[]} */ layers) {
 }
 
 /**
- * What a tool says when its stack has layers that cannot run yet: which labs it needs and why,
- * what works meanwhile, and nothing about a TODO error deep inside the stack.
+ * What a tool says when its stack has layers that cannot run yet (printed under describeStack,
+ * whose ✘ marks them): which labs it needs and why, and when it will run, instead of a TODO error
+ * from deep inside the stack.
  * @param {string} what      "npm run trace -- lab3" (what was asked for)
- * @param {string} purpose   "sends one request through labs 1-3 (the hello app needs a server and a gateway)"
+ * @param {string} purpose   "sends one request through labs 1-3: its hello app needs a server and a gateway"
  * @param {Layer[]} layers
  */
 export function notReadyMessage(what, purpose, layers) {
-  const missing = layers.filter((l) => !l.ready);
-  return [
-    `${what} ${purpose}. In this copy of the course those layers are yours, and ${missing.length === 1 ? 'this one does' : 'these do'} not pass ${missing.length === 1 ? 'its' : 'their'} tests yet:`,
-    ...missing.map((l) => `  lab ${l.lab.number} (${l.lab.title}): ${l.why}`),
-    `It runs once every one of them passes (the reference of a lab your instructor releases counts too).`,
-  ].join('\n');
+  const missing = layers.filter((l) => !l.ready).map((l) => l.lab.number);
+  const list = missing.length === 1 ? `lab ${missing[0]}` : `labs ${missing.slice(0, -1).join(', ')} and ${missing.at(-1)}`;
+  return (
+    `${what} ${purpose}. In this copy of the course those layers are yours, and ${list} (marked ✘) ` +
+    `${missing.length === 1 ? 'does' : 'do'} not pass ${missing.length === 1 ? 'its' : 'their'} tests yet: it runs once ${missing.length === 1 ? 'it does' : 'they do'} ` +
+    `(the reference of a lab, when your instructor ships it, counts too).`
+  );
 }
