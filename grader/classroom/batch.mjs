@@ -241,6 +241,7 @@ export async function runBatch(options) {
   const base = join(dirname(out), basename(out, extname(out)));
   const files = { csv: out, feedback: `${base}-feedback`, report: `${base}-report.html`, results: `${base}-results.json` };
   let policy = latePolicy(options);
+  let threshold = options.threshold ?? DEFAULT_THRESHOLD;
 
   /** @type {BatchRow[]} */
   let earlier = [];
@@ -251,8 +252,9 @@ export async function runBatch(options) {
     const saved = JSON.parse(readFileSync(files.results, 'utf8'));
     if (saved.lab !== options.lab.folder) throw new Error(`${files.results} holds a batch of ${saved.lab}, not ${options.lab.folder}`);
     earlier = saved.rows;
-    // A student graded again keeps the class's late policy unless a new one is given.
+    // A student graded again keeps the class's late policy and similarity threshold unless new ones are given.
     if (!policy && saved.policy) policy = { ...saved.policy, submitted: new Map(saved.policy.submitted) };
+    threshold = options.threshold ?? saved.threshold ?? threshold;
   }
   const graded = await gradeBatch({
     ...options,
@@ -278,7 +280,6 @@ export async function runBatch(options) {
     const code = existsSync(dir) ? labCode(dir, options.lab, starter) : null;
     return code ? [{ student: row.student, files: code }] : [];
   });
-  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
   const similarity = similarPairs(submissions, starterCode, { threshold });
 
   mkdirSync(dirname(out), { recursive: true });
@@ -287,7 +288,7 @@ export async function runBatch(options) {
   mkdirSync(files.feedback, { recursive: true });
   for (const row of graded) writeFileSync(join(files.feedback, `${fileName(row.student)}.txt`), feedbackText(row, !!options.fullFeedback, messages));
   const savedPolicy = policy && { deadline: policy.deadline, penaltyPerDay: policy.penaltyPerDay, submitted: [...policy.submitted] };
-  writeFileSync(files.results, JSON.stringify({ version: 1, lab: options.lab.folder, writtenAt: new Date().toISOString(), policy: savedPolicy, rows }, null, 1) + '\n');
+  writeFileSync(files.results, JSON.stringify({ version: 1, lab: options.lab.folder, writtenAt: new Date().toISOString(), policy: savedPolicy, threshold, rows }, null, 1) + '\n');
   writeFileSync(
     files.report,
     classReportHtml({
