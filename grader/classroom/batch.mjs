@@ -298,7 +298,7 @@ export async function runBatch(options) {
       similarity: { compared: similarity.compared, skipped: similarity.skipped, threshold },
       feedbackDir: relative(dirname(files.report), files.feedback).split('\\').join('/'),
       generatedAt: new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC'),
-      latePolicy: policy ? { deadline: new Date(policy.deadline).toISOString(), penaltyPerDay: policy.penaltyPerDay } : null,
+      latePolicy: policy ? { deadline: new Date(policy.deadline).toISOString().replace('T', ' ').replace(/:00\.000Z$/, ' UTC'), penaltyPerDay: policy.penaltyPerDay } : null,
       finalScore,
     }),
   );

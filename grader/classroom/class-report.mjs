@@ -74,7 +74,9 @@ export function flagsOf(row, pairs = []) {
         label: 'endless loop',
         detail:
           `${count(timeouts.length)} timed out (${sections(timeouts)})` +
-          (busy > 0 ? `; the machine was busy during ${busy === timeouts.length ? 'all of them' : busy}: grade again with --only ${row.student} to be sure` : ''),
+          (busy > 0
+            ? `; the machine was busy ${busy === timeouts.length ? (busy === 1 ? 'then' : 'during all of them') : `during ${busy}`}: grade again with --only ${row.student} to be sure`
+            : ''),
       });
     }
     const exit = own.get('exit');
@@ -275,23 +277,24 @@ export function classReportHtml(input) {
   const flagged = rows.map((row) => ({ row, flags: flagsOf(row, pairs) })).filter((x) => x.flags.length > 0);
   const late = rows.filter((r) => r.late && r.late.lateMs > 0).length;
   const fmt = (/** @type {number} */ n) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
+  /** @type {[string, string][]} label, value */
   const cards = [
     ['submissions', String(stats.submissions)],
     ['graded', String(stats.graded)],
-    ['median', `${fmt(stats.median)} / ${stats.maxScore}`],
-    ['mean', `${fmt(stats.mean)} / ${stats.maxScore}`],
+    [`median, of ${stats.maxScore} points`, fmt(stats.median)],
+    [`mean, of ${stats.maxScore} points`, fmt(stats.mean)],
     ['full marks', String(stats.full)],
     ['flagged', String(flagged.length)],
-    ...(input.latePolicy ? [['late', String(late)]] : []),
     ['similar pairs', String(pairs.length)],
   ];
+  if (input.latePolicy) cards.push(['late', String(late)]);
 
   const milestoneRows = stats.milestones
     .map(
       (m, i) =>
-        `<tr><td>${i + 1}. ${esc(m.title)}</td><td class="num">${m.maxScore}</td>` +
+        `<tr><td>${i + 1}. ${esc(m.title)}</td><td class="num" data-label="points">${m.maxScore}</td>` +
         `<td>${meter(m.passRate, `${percent(m.passRate)} of tests passed`)}</td>` +
-        `<td class="num">${fmt(m.meanScore)}</td><td class="num">${m.finished} of ${stats.graded}</td></tr>`,
+        `<td class="num" data-label="mean points">${fmt(m.meanScore)}</td><td class="num" data-label="finished by">${m.finished} of ${stats.graded}</td></tr>`,
     )
     .join('\n');
 
@@ -302,7 +305,7 @@ export function classReportHtml(input) {
         .sort((a, b) => b[1] - a[1])
         .map(([status, n]) => `${statusWords[/** @type {keyof typeof statusWords} */ (status)] ?? status} ${n}`)
         .join(', ');
-      return `<tr><td>${esc(t.name)}</td><td>${esc(t.section)}</td><td>${meter(t.passRate, `${t.passed} of ${t.graded}`)}</td><td class="muted">${esc(how)}</td></tr>`;
+      return `<tr><td>${esc(t.name)}</td><td data-label="milestone">${esc(t.section)}</td><td>${meter(t.passRate, `${t.passed} of ${t.graded}`)}</td><td class="muted" data-label="the others">${esc(how)}</td></tr>`;
     })
     .join('\n');
 
@@ -319,7 +322,7 @@ export function classReportHtml(input) {
     .map(
       (p) =>
         `<tr><td>${esc(p.a)}</td><td>${esc(p.b)}</td><td>${meter(p.similarity, percent(p.similarity))}</td>` +
-        `<td>${p.identical ? '<span class="flag similar">identical</span>' : ''}</td><td class="num">${p.shared}</td></tr>`,
+        `<td>${p.identical ? '<span class="flag similar">identical</span>' : ''}</td><td class="num" data-label="shared shingles">${p.shared}</td></tr>`,
     )
     .join('\n');
 
@@ -357,9 +360,9 @@ export function classReportHtml(input) {
 <title>Lab ${lab.number} · ${esc(lab.title)} · class report</title>
 <style>
 :root { --text:#1f2328; --muted:#59636e; --bg:#fff; --panel:#f6f8fa; --border:#d8dee4; --accent:#1d5fbf;
-  --good:#2f7d4f; --mid:#b7791f; --low:#b42318; --good-soft:#e6f4ea; --mid-soft:#fdf3e1; --low-soft:#fdecea; color-scheme: light dark; }
+  --good:#2f7d4f; --mid:#b7791f; --low:#b42318; --good-soft:#e6f4ea; --mid-soft:#fdf3e1; --low-soft:#fdecea; --shadow: rgba(0,0,0,.2); color-scheme: light dark; }
 @media (prefers-color-scheme: dark) { :root { --text:#e6edf3; --muted:#9198a1; --bg:#0f1419; --panel:#161b22; --border:#30363d; --accent:#6ea8fe;
-  --good:#3fb950; --mid:#d29922; --low:#ff7b72; --good-soft:#12261b; --mid-soft:#2b2111; --low-soft:#2d1617; } }
+  --good:#3fb950; --mid:#d29922; --low:#ff7b72; --good-soft:#12261b; --mid-soft:#2b2111; --low-soft:#2d1617; --shadow: rgba(160,180,200,.35); } }
 * { box-sizing: border-box; }
 body { margin: 0; background: var(--bg); color: var(--text); font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
 main { max-width: 72rem; margin: 0 auto; padding: 1.5rem 1.25rem 4rem; }
@@ -367,7 +370,7 @@ h1 { font-size: 1.6rem; margin: 0 0 .25rem; }
 h2 { font-size: 1.2rem; margin: 2.5rem 0 .75rem; padding-bottom: .3rem; border-bottom: 1px solid var(--border); }
 a { color: var(--accent); }
 .muted { color: var(--muted); }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(9rem, 1fr)); gap: .75rem; margin: 1.25rem 0; }
+.summary { display: grid; grid-template-columns: repeat(auto-fill, minmax(9rem, 1fr)); gap: .75rem; margin: 1.25rem 0; }
 .card { padding: .7rem .9rem; border: 1px solid var(--border); border-radius: 10px; background: var(--panel); }
 .card b { display: block; font-size: 1.35rem; font-variant-numeric: tabular-nums; }
 .card span { color: var(--muted); font-size: .85rem; }
@@ -379,8 +382,8 @@ a { color: var(--accent); }
 .scroll { overflow-x: auto; border: 1px solid var(--border); border-radius: 10px;
   background: linear-gradient(to right, var(--bg) 30%, transparent) left / 2rem 100% no-repeat local,
     linear-gradient(to left, var(--bg) 30%, transparent) right / 2rem 100% no-repeat local,
-    linear-gradient(to right, rgba(0,0,0,.18), transparent) left / .75rem 100% no-repeat scroll,
-    linear-gradient(to left, rgba(0,0,0,.18), transparent) right / .75rem 100% no-repeat scroll; }
+    linear-gradient(to right, var(--shadow), transparent) left / .75rem 100% no-repeat scroll,
+    linear-gradient(to left, var(--shadow), transparent) right / .75rem 100% no-repeat scroll; }
 table { border-collapse: collapse; width: 100%; font-size: .9rem; }
 th, td { padding: .45rem .6rem; border-bottom: 1px solid var(--border); text-align: left; vertical-align: top; }
 th { background: var(--panel); font-weight: 600; white-space: nowrap; position: sticky; top: 0; }
@@ -398,6 +401,21 @@ tr:last-child td { border-bottom: 0; }
 .cell { text-align: center; font-variant-numeric: tabular-nums; }
 .cell.good { background: var(--good-soft); } .cell.mid { background: var(--mid-soft); } .cell.low { background: var(--low-soft); } .cell.none { color: var(--muted); }
 .empty { padding: .75rem 1rem; color: var(--muted); }
+/* On a phone, the lists (milestones, flags, pairs, tests) become one card per row; the students'
+   table, a grid of points, scrolls inside its box, with a shadow at the edge where it continues. */
+@media (max-width: 700px) {
+  main { padding: 1rem .75rem 3rem; }
+  table.cards thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
+  table.cards, table.cards tbody, table.cards tr, table.cards td { display: block; }
+  table.cards tr { padding: .55rem .7rem; border-bottom: 1px solid var(--border); }
+  table.cards tr:last-child { border-bottom: 0; }
+  table.cards td { border: 0; padding: .12rem 0; text-align: left; }
+  .scroll:has(> table.cards) { overflow: visible; background: none; }
+  table.cards td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); }
+  table.cards td:empty { display: none; }
+  .meter { min-width: 0; }
+  .meter-track { flex-basis: 5rem; }
+}
 footer { margin-top: 3rem; font-size: .8rem; color: var(--muted); }
 </style>
 </head>
@@ -406,20 +424,20 @@ footer { margin-top: 3rem; font-size: .8rem; color: var(--muted); }
 <h1>Lab ${lab.number} · ${esc(lab.title)}</h1>
 <p class="muted">Class report of ${stats.submissions} submissions, graded ${esc(input.generatedAt)}. Each student's name links to the feedback they get.</p>
 ${policy}
-<div class="cards">${cards.map(([label, value]) => `<div class="card"><b>${esc(value)}</b><span>${esc(label)}</span></div>`).join('')}</div>
+<div class="summary">${cards.map(([label, value]) => `<div class="card"><b>${esc(value)}</b><span>${esc(label)}</span></div>`).join('')}</div>
 
 <h2 id="scores">Scores</h2>
 ${stats.graded > 0 ? histogram(stats.scores, stats.maxScore) : '<p class="empty">No submission was graded.</p>'}
 
 <h2 id="milestones">Milestones</h2>
-<div class="scroll"><table>
+<div class="scroll"><table class="cards">
 <thead><tr><th>milestone</th><th class="num">points</th><th>pass rate</th><th class="num">mean points</th><th class="num">finished</th></tr></thead>
 <tbody>
 ${milestoneRows || '<tr><td colspan="5" class="empty">No submission was graded.</td></tr>'}
 </tbody></table></div>
 
 <h2 id="flagged">Flagged submissions (${flagged.length})</h2>
-${flagged.length > 0 ? `<div class="scroll"><table>
+${flagged.length > 0 ? `<div class="scroll"><table class="cards">
 <thead><tr><th>student</th><th>flags</th><th>details</th></tr></thead>
 <tbody>
 ${flagRows}
@@ -431,14 +449,14 @@ every run of ${K} tokens is a shingle, and shingles the starter has are left out
 submissions' shingle sets (shared shingles over all shingles of either); "identical" means every file is the same after
 dropping comments and whitespace. Pairs from ${percent(input.similarity.threshold)} on are listed. ${input.similarity.compared} submissions compared${input.similarity.skipped.length > 0 ? `; ${input.similarity.skipped.length} not compared (fewer than ${MIN_OWN} shingles of their own, such as an untouched starter)` : ''}.
 A high similarity is a reason to look, not a verdict.</p>
-${pairs.length > 0 ? `<div class="scroll"><table>
+${pairs.length > 0 ? `<div class="scroll"><table class="cards">
 <thead><tr><th>student</th><th>student</th><th>similarity</th><th></th><th class="num">shared shingles</th></tr></thead>
 <tbody>
 ${pairRows}
 </tbody></table></div>` : '<p class="empty">No pair.</p>'}
 
 <h2 id="tests">Tests, hardest first</h2>
-<div class="scroll"><table>
+<div class="scroll"><table class="cards">
 <thead><tr><th>test</th><th>milestone</th><th>passed</th><th>how the others failed</th></tr></thead>
 <tbody>
 ${testRows || '<tr><td colspan="4" class="empty">No submission was graded.</td></tr>'}
