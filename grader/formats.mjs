@@ -37,6 +37,7 @@ export function isHidden(result) {
  * @property {string} [location]  where in the learner's code, `labs/lab1-http/parser.ts:12:5`
  *
  * @typedef {object} RedactOptions
+ * @property {string} [target]  the graded folder (GradeResult.target): paths in it are the learner's code
  * @property {Iterable<string>} [starterMessages]  the starter's own TODO messages (starterMessages()):
  *   a stub's message can be shown, since it is the course's text, not anything a test passed in
  */
@@ -58,17 +59,22 @@ export function starterMessages(sources) {
 /** The loader's words for a file it could not parse. */
 const SYNTAX = /Transform failed|SyntaxError|PARSE_ERROR|Unexpected token|Expected .* but found/;
 
-/** True for a path in the learner's labs (not the contracts, which the course owns). */
-function inLabs(/** @type {string | undefined} */ path) {
-  return !!path && /^labs\/(?!contracts\/)[\w.-]+\//.test(path);
+/**
+ * True for a path in the learner's code: their labs (not the contracts, which the course owns), or
+ * the graded folder wherever it is (a scratch copy under .grader/ while a batch or the self-check grades).
+ */
+function inLabs(/** @type {string | undefined} */ path, /** @type {string | undefined} */ target = undefined) {
+  if (!path) return false;
+  if (target && !target.startsWith('solutions/') && path.startsWith(`${target.replace(/\/+$/, '')}/`)) return true;
+  return /^labs\/(?!contracts\/)[\w.-]+\//.test(path);
 }
 
 /** `labs/x/y.ts:12:5` quoted in a loader's message ("╭─[ labs/x/y.ts:12:16 ]"), if every path it quotes is the learner's. */
-function learnerPathIn(/** @type {string} */ message) {
-  const paths = [...message.matchAll(/(?:^|[\s[(])((?:\/[^\s:()[\]]*\/)?(?:labs|grader|solutions|reference|node_modules)\/[^\s:()[\]]+\.[cm]?[jt]s)(?::(\d+)(?::(\d+))?)?/g)];
+function learnerPathIn(/** @type {string} */ message, /** @type {string | undefined} */ target = undefined) {
+  const paths = [...message.matchAll(/(?:^|[\s[(])((?:\/[^\s:()[\]]*\/)?(?:labs|\.?grader|solutions|reference|node_modules)\/[^\s:()[\]]+\.[cm]?[jt]s)(?::(\d+)(?::(\d+))?)?/g)];
   if (paths.length === 0) return undefined;
-  const relative = paths.map((m) => ({ path: (m[1] ?? '').replace(/^.*?(?=(labs|grader|solutions|reference|node_modules)\/)/, ''), line: m[2], column: m[3] }));
-  if (!relative.every((p) => inLabs(p.path))) return undefined;
+  const relative = paths.map((m) => ({ path: (m[1] ?? '').replace(/^.*?(?=(labs|\.?grader|solutions|reference|node_modules)\/)/, ''), line: m[2], column: m[3] }));
+  if (!relative.every((p) => inLabs(p.path, target))) return undefined;
   const first = relative.find((p) => p.line) ?? relative[0];
   return first && [first.path, first.line, first.column].filter(Boolean).join(':');
 }
@@ -116,17 +122,17 @@ export function ownFailure(test, options = {}) {
     return {
       kind: 'exit',
       text: 'your code called process.exit(), which would end the whole server: a layer returns, or throws an error, instead.',
-      ...(inLabs(test.location) ? { location: test.location } : {}),
+      ...(inLabs(test.location, options.target) ? { location: test.location } : {}),
     };
   }
   for (const { kind, pattern } of GRADER_WORDS) {
     if (pattern.test(message)) return { kind, text: message.split('\n')[0] ?? message };
   }
   if (test.status === 'error' && SYNTAX.test(message)) {
-    const location = learnerPathIn(message);
+    const location = learnerPathIn(message, options.target);
     if (location) return { kind: 'syntax', text: `your lab could not be loaded: a syntax error at ${location}.`, location };
   }
-  if (inLabs(test.location) && test.expected === undefined) {
+  if (inLabs(test.location, options.target) && test.expected === undefined) {
     const known = [...(options.starterMessages ?? [])].includes(message.split('\n')[0] ?? '');
     const what = test.status === 'error' ? 'your lab threw an error while loading' : 'your code threw an error';
     return { kind: 'thrown', text: known ? (message.split('\n')[0] ?? '') : `${what} at ${test.location}.`, location: test.location };
@@ -150,6 +156,8 @@ const BEYOND_THE_RULE = new Set(['timeout', 'exit', 'crash', 'syntax', 'load', '
  * @returns {GradeResult}
  */
 export function redact(result, options = {}) {
+  options = { ...options, target: options.target ?? result.target };
+  const problem = (/** @type {GradeResult['problems'][number]} */ p) => redactProblem(p, options.target);
   return {
     ...result,
     milestones: result.milestones.map((m) => ({ ...m })),
@@ -161,17 +169,17 @@ export function redact(result, options = {}) {
       const { hint, ...rest } = kept;
       return { ...(BEYOND_THE_RULE.has(own.kind) ? rest : kept), message: own.text, ...(own.location ? { location: own.location } : {}) };
     }),
-    problems: result.problems.map(redactProblem),
+    problems: result.problems.map(problem),
   };
 }
 
-/** @param {GradeResult['problems'][number]} problem */
-function redactProblem(problem) {
+/** @param {GradeResult['problems'][number]} problem @param {string | undefined} target */
+function redactProblem(problem, target) {
   for (const { pattern } of GRADER_WORDS) if (pattern.test(problem.message)) return { message: problem.message };
   const suffix = /\n\(while loading [^)]*\)$/;
   if (!suffix.test(problem.message)) {
     // An error that escaped a test was made while tests ran, from their data perhaps: only where it came from is shown.
-    return inLabs(problem.location)
+    return inLabs(problem.location, target)
       ? { message: `an error thrown by your code escaped a test, at ${problem.location}`, location: problem.location }
       : { message: 'an error escaped a test (hidden test: details are not shown)' };
   }
@@ -180,7 +188,7 @@ function redactProblem(problem) {
   // A syntax error's message is the parser's, quoting the learner's own lines: shown whole. Any other
   // error is told by where it came from (a code frame could be of a hidden file: never shown).
   const message = problem.message.replace(suffix, '\n(while loading the hidden tests)');
-  const location = inLabs(problem.location) ? problem.location : learnerPathIn(message);
+  const location = inLabs(problem.location, target) ? problem.location : learnerPathIn(message, target);
   if (location && SYNTAX.test(message)) return { message, location };
   if (location) return { message: `your lab threw an error while loading, at ${location}`, location };
   // Node's own words about a module of the lab and one of its exports, both named by the contract.
@@ -230,7 +238,7 @@ export function formatFeedback(result, options = {}) {
 
   // What the learner's own code did, whatever milestone it happened in: the causes they can act on.
   const failing = shown.tests.filter((t) => t.status !== 'passed');
-  const own = groups(failing.filter((t) => ownFailure(result.tests[shown.tests.indexOf(t)] ?? t, options) !== null));
+  const own = groups(failing.filter((t) => ownFailure(result.tests[shown.tests.indexOf(t)] ?? t, { ...options, target: result.target }) !== null));
   if (own.length > 0) {
     out.push(c.bold('What your code did:'));
     for (const group of own) {

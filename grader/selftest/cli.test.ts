@@ -1,6 +1,6 @@
 // The grader's command line, as a learner meets it: exit codes, lab names, npm's flag handling.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -65,6 +65,32 @@ describe('npm run grade', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("names a loop, a process.exit() and a syntax error in the terminal and, redacted, in GitHub Classroom's result", () => {
+    mkdirSync(join(ROOT, '.grader'), { recursive: true });
+    const cases = [
+      { file: 'serializer.ts', header: 'export function lastChunk', line: 'for (;;) {}', terminal: /did not finish within \d+ ms/, redacted: /your code did not finish within \d+ ms/ },
+      { file: 'serializer.ts', header: 'export function reasonPhrase', line: 'process.exit(3);', terminal: /process\.exit unexpectedly called/, redacted: /your code called process\.exit\(\)/ },
+      { file: 'chunked.ts', header: 'export function parseChunkSize', line: 'const = ;', terminal: /Fix this first:\n! .*(Transform failed|PARSE_ERROR|SyntaxError)/, redacted: /a syntax error at \.grader\/cli-own-\w+\/chunked\.ts:\d+:\d+/ },
+    ];
+    for (const { file, header, line, terminal, redacted } of cases) {
+      const dir = mkdtempSync(join(ROOT, '.grader', 'cli-own-'));
+      try {
+        cpSync(join(ROOT, 'solutions', 'lab1-http'), dir, { recursive: true });
+        const source = readFileSync(join(dir, file), 'utf8');
+        const open = source.indexOf('{\n', source.indexOf(header)) + 2;
+        writeFileSync(join(dir, file), `${source.slice(0, open)}  ${line}\n${source.slice(open)}`);
+        const output = join(dir, 'github-output');
+        const run = grade(['lab1', '--lab-dir', dir, '--no-state', '--github-classroom', '--redact'], { GITHUB_OUTPUT: output });
+        expect(run.code, run.err).toBe(1);
+        expect(run.out).toMatch(terminal);
+        const result = JSON.parse(Buffer.from(readFileSync(output, 'utf8').slice('result='.length).trim(), 'base64').toString('utf8'));
+        expect(result.tests.some((t: { message: string | null }) => redacted.test(t.message ?? '')), JSON.stringify(result.tests.find((t: { status: string }) => t.status !== 'pass'))).toBe(true);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  }, 300_000);
 
   it('exits 0 and writes the JSON report when every test passes', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'cli-')), 'out.json');
