@@ -238,7 +238,9 @@ export function formatFeedback(result, options = {}) {
 
   // What the learner's own code did, whatever milestone it happened in: the causes they can act on.
   const failing = shown.tests.filter((t) => t.status !== 'passed');
-  const own = groups(failing.filter((t) => ownFailure(result.tests[shown.tests.indexOf(t)] ?? t, { ...options, target: result.target }) !== null));
+  // (An error thrown from their code is told under its milestone: a stub's TODO is not news.)
+  const serious = (/** @type {TestResult} */ t) => BEYOND_THE_RULE.has(ownFailure(result.tests[shown.tests.indexOf(t)] ?? t, { ...options, target: result.target })?.kind ?? '');
+  const own = groups(failing.filter(serious));
   if (own.length > 0) {
     out.push(c.bold('What your code did:'));
     for (const group of own) {
