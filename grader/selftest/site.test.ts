@@ -145,6 +145,46 @@ describe('links and anchors', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+// Served whatever state labs 1-3 are in
+
+describe('npm run lessons, when labs 1-3 cannot serve', () => {
+  it("falls back to Node's http module when the learner's labs pass their grades yet their server does not start", async () => {
+    const state = mkdtempSync(join(tmpdir(), 'site-fallback-'));
+    // Grades that say labs 1-3 passed, while labs/ holds the starters (as shipped: they throw TODO).
+    for (const folder of ['lab1-http', 'lab2-server', 'lab3-gateway']) {
+      writeFileSync(join(state, `${folder}.json`), JSON.stringify({ lab: folder, score: 1, maxScore: 1, milestones: [], tests: [{ name: 't', status: 'passed' }] }));
+    }
+    const child = spawn(process.execPath, [CLI, '--own-stack', '--port', '0'], { cwd: ROOT, env: siteEnv(state), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    try {
+      const base = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no address within 60 s:\n${output}`)), 60_000);
+        const listen = (chunk: Buffer) => {
+          output += chunk.toString();
+          const url = /http:\/\/127\.0\.0\.1:\d+\//.exec(output)?.[0];
+          if (url) {
+            clearTimeout(timer);
+            resolve(url);
+          }
+        };
+        child.stdout!.on('data', listen);
+        child.stderr!.on('data', listen);
+        child.on('exit', (code) => reject(new Error(`the lessons exited (${code}):\n${output}`)));
+      });
+      // The stack was tried first (its TODO error is shown), then the stand-in served.
+      expect(output).toMatch(/lab 3 gateway +yours/);
+      expect(output).toMatch(/the server did not start on your labs 1, 2, 3/);
+      const page = await fetch(`${base}01-http.html`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toMatch(/Served by Node(&#39;|')s http module \(labs 1-3 did not start/);
+    } finally {
+      if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
+      rmSync(state, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
+
+// ---------------------------------------------------------------------------------------------
 // In a browser
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
