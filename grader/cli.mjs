@@ -10,7 +10,7 @@ import { LABS, findLab, isPresent } from './course.mjs';
 import { UsageError, grade, saveState } from './grade.mjs';
 import { watch } from './watch.mjs';
 import { allPassed, formatReport } from './report.mjs';
-import { gitHubOutputLine, redact, toExercism, toGradescope, toJUnit } from './formats.mjs';
+import { gitHubErrorLine, gitHubOutputLine, redact, toExercism, toGradescope, toJUnit, typeErrorLines } from './formats.mjs';
 
 const program = new Command()
   .name('npm run grade')
@@ -50,6 +50,9 @@ try {
 }
 
 main().catch((error) => {
+  // GitHub Classroom's reporter reads this step's output whatever happened: an empty one stops it
+  // with an unrelated message, so a grade that could not run still says so, as an error.
+  if (program.opts().githubClassroom) writeGitHubOutput(gitHubErrorLine(error instanceof Error ? error.message : String(error)));
   if (error instanceof UsageError) {
     process.stderr.write(`${pc.red('grade:')} ${error.message}\n`);
   } else {
@@ -126,12 +129,13 @@ async function main() {
     labDir: options.labDir ? resolve(options.labDir) : undefined,
     note,
     onProgress: progress,
+    typeCheck: !options.solution,
   });
   if (progress) process.stderr.write('\r\x1b[K');
   if (result.tests.length === 0) {
     throw new Error(`no tests ran for lab ${lab.number}:\n${result.problems.map((p) => p.message).join('\n')}`);
   }
-  process.stdout.write(formatReport(result, { verbose: !!options.verbose, color: pc.isColorSupported }));
+  process.stdout.write(withTypeErrors(formatReport(result, { verbose: !!options.verbose, color: pc.isColorSupported }), result.typeErrors ?? []));
   // Written here, by the grading process, after the run: never by the process that ran the code.
   const machine = options.redact ? redact(result) : result;
   /** @type {[string | undefined, () => string][]} */
@@ -147,11 +151,7 @@ async function main() {
     writeFileSync(file, text());
     process.stdout.write(pc.dim(`results written to ${file}\n`));
   }
-  if (options.githubClassroom) {
-    // A workflow step's outputs are lines appended to the file $GITHUB_OUTPUT names.
-    if (process.env.GITHUB_OUTPUT) appendFileSync(process.env.GITHUB_OUTPUT, gitHubOutputLine(machine));
-    else process.stdout.write(gitHubOutputLine(machine));
-  }
+  if (options.githubClassroom) writeGitHubOutput(gitHubOutputLine(machine));
   // The learner's own grades feed `npm run progress` and `npm run hint`.
   if (options.state && !options.solution && !options.labDir) saveState(result);
   process.exit(allPassed(result) ? 0 : 1);
@@ -178,6 +178,24 @@ function npmTookOptions(env) {
     if (env[`npm_config_${name}`] === 'true') valued.push([name, `--${name}`]);
   }
   return { switches, valued };
+}
+
+/** A workflow step's outputs are lines appended to the file $GITHUB_OUTPUT names (stdout outside a workflow). */
+function writeGitHubOutput(/** @type {string} */ line) {
+  if (process.env.GITHUB_OUTPUT) appendFileSync(process.env.GITHUB_OUTPUT, line);
+  else process.stdout.write(line);
+}
+
+/**
+ * The report with TypeScript's errors in the lab as warnings, just above its last line (the score).
+ * @param {string} report
+ * @param {import('./formats.mjs').TypeErrorInfo[]} errors
+ */
+function withTypeErrors(report, errors) {
+  if (errors.length === 0) return report;
+  const lines = report.trimEnd().split('\n');
+  const last = lines.pop() ?? '';
+  return [...lines, ...typeErrorLines(errors, pc.createColors(pc.isColorSupported)), last].join('\n') + '\n';
 }
 
 function labList() {

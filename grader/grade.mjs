@@ -1,9 +1,10 @@
 // @ts-check
 // One grade: which code to test, over which lower layers, with which hidden tests; then the run
 // (supervisor.mjs) and the result (report.mjs). The CLI and the self-check both call `grade`.
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { LABS, ROOT, courseVersion, examplesOnly, hasReference, hiddenDir, labDetails } from './course.mjs';
 import { labRules } from './ledger.mjs';
 import { buildResult } from './report.mjs';
@@ -19,6 +20,7 @@ export class UsageError extends Error {}
  * @property {boolean} [ownStack]   lower layers from labs/ (the learner's) instead of solutions/
  * @property {string} [labDir]      grade this folder instead (the self-check's copy of a starter)
  * @property {string} [note]
+ * @property {boolean} [typeCheck]  also run TypeScript on the graded folder: its errors come back as `typeErrors`
  * @property {(done: number, total: number) => void} [onProgress]
  */
 
@@ -37,10 +39,14 @@ export function gradePlan(options) {
   if (!existsSync(join(targetDir, 'index.ts'))) {
     throw new UsageError(`${relative(ROOT, targetDir)}/index.ts does not exist: nothing to grade.`);
   }
-  // In a students' release without hidden tests, the lab's visible examples are the tests. They
-  // carry no milestones: they are one group, "Visible examples".
+  // In a students' release without hidden tests, the lab's visible examples are the tests. An
+  // example declared in a milestone (the harness's milestone(), as hidden tests are) is reported in
+  // it, so the report keeps its "Next: milestone N"; plain examples form one last group.
   const details = examples
-    ? { ...labDetails(lab), milestones: [{ id: 'other', title: 'Visible examples (the hidden tests run when you submit)', lesson: lab.lesson }] }
+    ? {
+        ...labDetails(lab),
+        milestones: [...labDetails(lab).milestones, { id: 'other', title: 'Visible examples (the hidden tests run when you submit)', lesson: lab.lesson }],
+      }
     : labDetails(lab);
   const lower = LABS.filter((l) => l.number < lab.number);
   // The `reference` condition picks reference/ or solutions/ for every lower lab that has one;
@@ -104,6 +110,8 @@ export function forbiddenImports(/** @type {string} */ dir) {
  */
 export async function grade(options, session) {
   const plan = gradePlan(options);
+  // tsc runs beside the tests (another process, on another core when there is one), not after them.
+  const types = options.typeCheck ? typeCheck(plan.targetDir) : Promise.resolve(null);
   const outcome = await supervise({
     ...plan.session,
     emptyLab: join(ROOT, 'grader', 'harness', 'unloaded-lab.ts'),
@@ -122,8 +130,76 @@ export async function grade(options, session) {
     note: plan.examples ? examplesNote(plan.session.files, options.note) : options.note,
     rules: labRules(plan.lab),
   });
+  // Examples that name no milestone are one group: listed alone, it is "1.", not the lab's last.
+  if (plan.examples && result.tests.every((t) => t.milestone === 'other')) {
+    result.milestones = result.milestones.filter((m) => m.id === 'other');
+  }
+  const typeErrors = await types;
   // Machine formats (formats.mjs) show a hidden test's name and points only; examples are visible.
-  return plan.examples ? { ...result, hidden: false } : result;
+  return { ...result, ...(plan.examples ? { hidden: false } : {}), ...(typeErrors ? { typeErrors } : {}) };
+}
+
+/** How long tsc may take on one lab before the grade goes on without its errors. */
+const TYPE_CHECK_LIMIT_MS = 60_000;
+
+/**
+ * TypeScript's errors in the files of a lab folder (and only those: a lower lab's errors are that
+ * lab's business), from `tsc --noEmit` with the course's compiler options. The tests don't need it
+ * (the loader strips types without checking them), so it is a warning: a type error is often the
+ * very bug a failing test shows. Null when TypeScript is not installed or did not answer in time.
+ * @param {string} dir  the graded folder, inside the course (its imports resolve through package.json)
+ * @returns {Promise<import('./formats.mjs').TypeErrorInfo[] | null>}
+ */
+export function typeCheck(dir) {
+  const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  if (!existsSync(tsc) || !existsSync(join(ROOT, 'tsconfig.base.json'))) return Promise.resolve(null);
+  // The configuration lives inside the course, so that tsc finds node_modules/@types from it.
+  mkdirSync(join(ROOT, '.grader'), { recursive: true });
+  const scratch = mkdtempSync(join(ROOT, '.grader', 'typecheck-'));
+  const slashes = (/** @type {string} */ path) => path.split(sep).join('/');
+  writeFileSync(
+    join(scratch, 'tsconfig.json'),
+    JSON.stringify({ extends: slashes(join(ROOT, 'tsconfig.base.json')), include: [`${slashes(dir)}/**/*`] }, null, 2),
+  );
+  return new Promise((resolvePromise) => {
+    const child = spawn(process.execPath, [tsc, '-p', join(scratch, 'tsconfig.json'), '--pretty', 'false'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'ignore'],
+      windowsHide: true,
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), TYPE_CHECK_LIMIT_MS);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      rmSync(scratch, { recursive: true, force: true });
+      resolvePromise(signal ? null : parseTscOutput(output, relative(ROOT, dir).split(sep).join('/')));
+    });
+    child.on('error', () => {
+      clearTimeout(timer);
+      rmSync(scratch, { recursive: true, force: true });
+      resolvePromise(null);
+    });
+  });
+}
+
+/**
+ * tsc's `--pretty false` lines, `labs/x/y.ts(12,5): error TS2322: Type ...`, for files under `folder`.
+ * @param {string} output
+ * @param {string} folder  relative to the course root
+ * @returns {import('./formats.mjs').TypeErrorInfo[]}
+ */
+export function parseTscOutput(output, folder) {
+  /** @type {import('./formats.mjs').TypeErrorInfo[]} */
+  const errors = [];
+  for (const line of output.split(/\r?\n/)) {
+    const m = /^(.+?)\((\d+),(\d+)\): error (TS\d+): (.*)$/.exec(line);
+    if (!m) continue;
+    const file = (isAbsolute(m[1] ?? '') ? relative(ROOT, m[1] ?? '') : (m[1] ?? '')).split(sep).join('/');
+    if (!file.startsWith(`${folder}/`)) continue;
+    errors.push({ file, line: Number(m[2]), column: Number(m[3]), code: m[4] ?? '', message: m[5] ?? '' });
+  }
+  return errors;
 }
 
 /** The visible example tests of the graded folder (labs/<lab>/examples.test.ts and any the learner added). */

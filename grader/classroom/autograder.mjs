@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // @ts-check
 // `npm run autograder -- lab3 --out lab3-autograder.zip`: a Gradescope autograder for one lab.
-// The zip holds setup.sh (Node 20 and the course's dependencies on Gradescope's Ubuntu image),
+// The zip holds setup.sh (Node.js's current LTS and the course's dependencies on Gradescope's Ubuntu image),
 // run_autograder, and the part of the course a grade needs: the grader, the lab's hidden tests,
 // its starter (to stand in for files a submission lacks), the contracts, and the reference
 // solutions of the labs below it. Not the lab's own solution, not the other labs' tests.
@@ -15,15 +15,30 @@ import { listFiles, starterFiles } from './files.mjs';
 
 const SETUP_SH = `#!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder image (Ubuntu 22.04 or 24.04).
-# It installs Node.js 20 (the course needs 20.19 or newer) and the course's dependencies.
+# It installs the current LTS release of Node.js (the course needs 20.19 or newer), from the Node.js
+# project's own downloads, checked against the checksums the project publishes beside them, and
+# then the course's dependencies. Ubuntu's own nodejs package is years behind, hence the download.
 set -euo pipefail
 SOURCE="\${AUTOGRADER_ROOT:-/autograder}/source"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
-apt-get install -y --no-install-recommends ca-certificates curl gnupg
-curl -fsSL https://deb.nodesource.com/setup_20.x | bash -
-apt-get install -y --no-install-recommends nodejs
+apt-get install -y --no-install-recommends ca-certificates curl xz-utils python3
+DIST=https://nodejs.org/dist
+# The newest release the project's index marks as LTS (its "lts" field names the line, or is false).
+VERSION=$(curl -fsSL "$DIST/index.json" | python3 -c 'import json, sys; print(next(r["version"] for r in json.load(sys.stdin) if r["lts"]))')
+case "$(uname -m)" in
+  x86_64) ARCH=x64 ;;
+  aarch64) ARCH=arm64 ;;
+  *) echo "setup.sh: no Node.js build for $(uname -m)" >&2; exit 1 ;;
+esac
+FILE="node-$VERSION-linux-$ARCH.tar.xz"
+cd /tmp
+curl -fsSLO "$DIST/$VERSION/$FILE"
+curl -fsSL "$DIST/$VERSION/SHASUMS256.txt" | grep " $FILE\$" | sha256sum -c -
+tar -xJf "$FILE" -C /usr/local --strip-components=1 --no-same-owner
+rm "$FILE"
 node -e 'const [a, b] = process.versions.node.split(".").map(Number); if (a < 20 || (a === 20 && b < 19)) { console.error("Node " + process.version + " is too old: the course needs 20.19 or newer"); process.exit(1); }'
+echo "setup.sh: Node.js $(node --version) (LTS), npm $(npm --version)"
 cd "$SOURCE"
 npm ci --no-audit --no-fund
 `;

@@ -93,6 +93,25 @@ export function starterFiles(folder, warn = () => {}) {
   return files;
 }
 
+/**
+ * Which of these file contents the course's git history holds (as any version of any file): a
+ * submission's copy of a course file that is one of them came from another version of the course
+ * (a release made before a fix), not from the student's hand. All false without git.
+ * @param {Buffer[]} contents
+ * @returns {boolean[]}
+ */
+export function knownToGit(contents) {
+  if (contents.length === 0) return [];
+  const ids = contents.map((content) => blobId(content));
+  try {
+    const out = execFileSync('git', ['cat-file', '--batch-check'], { cwd: ROOT, input: ids.join('\n') + '\n', stdio: ['pipe', 'pipe', 'ignore'], encoding: 'utf8' });
+    const found = new Set(out.split('\n').filter((line) => / blob \d+$/.test(line)).map((line) => line.split(' ')[0]));
+    return ids.map((id) => found.has(id));
+  } catch {
+    return ids.map(() => false);
+  }
+}
+
 function gitBlob(/** @type {string} */ id) {
   try {
     return execFileSync('git', ['cat-file', 'blob', id], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 });

@@ -13,6 +13,12 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { LABS, ROOT, findLab, hiddenDir, isPresent, labDetails } from '../course.mjs';
 import { copyFiles, listFiles, starterFiles, writeFiles } from './files.mjs';
+import { RELEASE_TEST_SCRIPT } from './submission.mjs';
+
+/** The GitHub Actions the workflow uses: versions that run on the Actions runner's current Node. */
+const CHECKOUT = 'actions/checkout@v5';
+const SETUP_NODE = 'actions/setup-node@v5';
+const REPORTER = 'classroom-resources/autograding-grading-reporter@v1';
 
 /** Course files at the top that a student copy keeps. tsconfig.solutions.json and the course's
  * own CI and vitest.config.ts (its self-tests) stay behind. */
@@ -20,7 +26,7 @@ const TOP_FILES = ['package-lock.json', '.gitattributes', '.gitignore', 'tsconfi
 /** What of grader/ stays behind: the hidden tests, the course's self-tests and self-check, the
  * benchmarks, the rule breakers and mutation testing (they work on the reference), and this
  * classroom folder (the instructor's). Anything else in grader/ ships. */
-const GRADER_KEPT_BACK = new Set(['hidden', 'selftest', 'bench', 'classroom', 'mutation', 'selfcheck.mjs', 'breakers.mjs', 'RULES.md', 'release.json']);
+const GRADER_KEPT_BACK = new Set(['hidden', 'selftest', 'bench', 'classroom', 'mutation', 'selfcheck.mjs', 'breakers.mjs', 'RULES.md', 'INTERNALS.md', 'release.json']);
 
 /**
  * @typedef {object} ReleaseOptions
@@ -28,6 +34,7 @@ const GRADER_KEPT_BACK = new Set(['hidden', 'selftest', 'bench', 'classroom', 'm
  * @property {boolean} [keepHidden]
  * @property {import('../course.mjs').LabInfo[]} [reference]
  * @property {string} [contact]   who students ask (default: their instructor or teaching assistant)
+ * @property {import('../course.mjs').LabInfo} [classroom]   the lab GitHub Classroom's workflow grades on a push (default: lab 1)
  * @property {boolean} [force]    empty `out` first if it holds anything
  * @property {(message: string) => void} [warn]
  *
@@ -86,20 +93,23 @@ export function buildRelease(options) {
   writeFileSync(join(out, 'package.json'), JSON.stringify(pkg.json, null, 2) + '\n');
   writeFileSync(join(out, 'README.md'), releaseReadme(readFileSync(join(ROOT, 'README.md'), 'utf8'), info, labs));
   mkdirSync(join(out, '.github', 'workflows'), { recursive: true });
-  writeFileSync(join(out, '.github', 'workflows', 'classroom.yml'), classroomWorkflow(labs));
+  const classroom = labs.find((lab) => lab === options.classroom) ?? labs[0];
+  if (options.classroom && classroom !== options.classroom) warn(`lab ${options.classroom.number} is not in this release: the workflow grades lab ${classroom?.number}`);
+  if (classroom) writeFileSync(join(out, '.github', 'workflows', 'classroom.yml'), classroomWorkflow(labs, classroom));
 
   const leaks = findLeaks(out, { keepHidden: !!options.keepHidden, reference });
   if (leaks.length > 0) {
     throw new Error(`the release holds files it must not (removed nothing; fix the course): ${leaks.join(', ')}`);
   }
-  return { out, labs: labs.map((l) => l.folder), info, droppedScripts: pkg.dropped, files: listFiles(out).length };
+  return { out, labs: labs.map((l) => l.folder), info, droppedScripts: pkg.dropped, files: listFiles(out).length, classroom };
 }
 
 /**
  * The release's package.json: the imports map points every lab at labs/, and the labs shipped
  * as reference at reference/ under the `reference` condition (and `reference-<lab>`, which the
  * learner's tools use); scripts whose program is not in the release are dropped, and `test`
- * becomes the student's own check: type-check the labs, run every lab's visible examples.
+ * becomes the student's own check (tools/check.mjs): every lab against its visible examples, one
+ * line each, and TypeScript on labs/. (submission.mjs recognises this file as the release's.)
  * @param {any} source
  * @param {string} out
  * @param {import('../course.mjs').LabInfo[]} reference
@@ -123,7 +133,7 @@ export function releasePackage(source, out, reference) {
       if (name !== 'test') dropped.push(name);
     }
   }
-  json.scripts.test = 'tsc -p tsconfig.json && vitest run labs/';
+  json.scripts.test = RELEASE_TEST_SCRIPT;
   return { json, dropped };
 }
 
@@ -158,8 +168,11 @@ export function releaseReadme(readme, info, labs) {
   }
   lines.push(
     '',
-    '`npm test` checks your own work: it type-checks `labs/` and runs every lab\'s visible examples.',
-    'Where the rest of this README mentions `solutions/` or `--solution`, that is the instructor\'s copy.',
+    '`npm test` checks your own work: every lab against its visible examples, one line per lab, and',
+    'TypeScript on `labs/`. `npm run lessons`, `npm run quiz` and `npm run progress` work from the',
+    'first day; `npm run trace` and `npm run serve` run your own stack, so they say which of your labs',
+    'they still need. Where the rest of this README mentions `solutions/` or `--solution`, that is the',
+    'instructor\'s copy.',
     '',
     '### When a lab you finished earlier is broken',
     '',
@@ -190,9 +203,11 @@ export function releaseReadme(readme, info, labs) {
     '',
   );
   const section = lines.join('\n');
+  // The course developers' section points at files the release does not have.
+  const forStudents = readme.replace(/^## Developing the course\n[\s\S]*?(?=^## |(?![\s\S]))/m, '').trimEnd() + '\n';
   // After the introduction: before the first second-level heading.
-  const at = readme.search(/^## /m);
-  return at < 0 ? `${readme.trimEnd()}\n\n${section}` : `${readme.slice(0, at)}${section}\n${readme.slice(at)}`;
+  const at = forStudents.search(/^## /m);
+  return at < 0 ? `${forStudents.trimEnd()}\n\n${section}` : `${forStudents.slice(0, at)}${section}\n${forStudents.slice(at)}`;
 }
 
 /**
@@ -233,6 +248,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1
     .option('--keep-hidden', 'keep the hidden tests (a copy for self-study)')
     .option('--reference <labs>', 'ship the reference of these labs (past their deadline), e.g. lab1,lab2', '')
     .option('--contact <text>', 'who students ask when stuck, for the README', 'your instructor or teaching assistant')
+    .option('--classroom <lab>', "the lab GitHub Classroom's workflow grades on every push (one assignment per lab)", 'lab1')
     .option('--force', 'empty --out first if it holds anything')
     .parse();
   const options = program.opts();
@@ -246,12 +262,18 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1
     }
     reference.push(lab);
   }
+  const classroom = findLab(String(options.classroom));
+  if (!classroom) {
+    console.error(`release: no lab called "${options.classroom}" (--classroom takes a name like lab3)`);
+    process.exit(2);
+  }
   try {
-    const made = buildRelease({ out: options.out, keepHidden: !!options.keepHidden, reference, contact: options.contact, force: !!options.force });
+    const made = buildRelease({ out: options.out, keepHidden: !!options.keepHidden, reference, contact: options.contact, force: !!options.force, classroom });
     console.log(`wrote the students' copy to ${made.out}: ${made.files} files, labs ${made.labs.join(', ')}`);
     console.log(`hidden tests: ${made.info.hidden ? 'included (self-study)' : 'not included'}; reference shipped: ${made.info.reference.join(', ') || 'none'}`);
     if (made.droppedScripts.length > 0) console.log(`scripts left out (their programs are not in the release): ${made.droppedScripts.join(', ')}`);
-    console.log('npm test in the release type-checks labs/ and runs the visible examples.');
+    console.log('npm test in the release checks every lab against its visible examples and type-checks labs/.');
+    console.log(`GitHub Classroom: .github/workflows/classroom.yml grades lab ${made.classroom?.number} on every push (--classroom labN for another lab's assignment).`);
   } catch (error) {
     console.error(`release: ${error instanceof Error ? error.message : error}`);
     process.exit(2);
@@ -259,46 +281,59 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1
 }
 
 /**
- * GitHub Classroom's autograding workflow for the release: one step per lab runs the grader with
- * --github-classroom (its result goes to the step's output), and the grading reporter adds them up.
- * It runs in the student's own repository, so it grades what the release has: the visible examples
- * (and the hidden tests only in a --keep-hidden release). Give marks with the autograder or a batch.
- * @param {Array<{ number: number, folder: string }>} labs
+ * GitHub Classroom's autograding workflow for one lab: GitHub Classroom's own template (its name,
+ * triggers, permissions and job, which the reporter and Classroom look for) with one grading step.
+ * It grades the lab `lab` on every push, and any lab chosen by hand (Actions > Autograding Tests >
+ * Run workflow), so a push never grades the labs the assignment is not about. Node is the current
+ * LTS (`lts/*`: setup-node resolves it when the workflow runs; the course needs 20.19 or newer).
+ * The grade step always leaves a result for the reporter (cli.mjs writes an error result when the
+ * grade cannot run), and it runs in the student's own repository: what it grades is what the
+ * release has, the visible examples (the hidden tests only in a --keep-hidden release).
+ * @param {Array<{ number: number, folder: string }>} labs   the labs of the release
+ * @param {{ number: number, folder: string }} lab          the lab a push grades
  */
-export function classroomWorkflow(labs) {
-  const id = (/** @type {{ number: number }} */ lab) => `lab${lab.number}`;
-  const steps = labs
-    .map(
-      (lab) => `      - name: Grade ${lab.folder}
-        id: ${id(lab)}
-        run: npm run grade ${id(lab)} -- --github-classroom --no-state
-        continue-on-error: true`,
-    )
-    .join('\n');
-  const env = labs.map((lab) => `          ${id(lab).toUpperCase()}_RESULTS: "\${{ steps.${id(lab)}.outputs.result }}"`).join('\n');
-  return `# Autograding for GitHub Classroom (the visible examples: see "Teaching with this course").
-name: Autograding
-on: [push, workflow_dispatch]
+export function classroomWorkflow(labs, lab) {
+  const id = (/** @type {{ number: number }} */ l) => `lab${l.number}`;
+  return `# GitHub Classroom autograding (see "Teaching with this course" in README.md).
+# Every push grades ${id(lab)} (${lab.folder}); to grade another lab, run this workflow by hand
+# (Actions > Autograding Tests > Run workflow) and choose it, or change the default below.
+name: Autograding Tests
+on:
+  push:
+  repository_dispatch:
+  workflow_dispatch:
+    inputs:
+      lab:
+        description: The lab to grade
+        type: choice
+        options: [${labs.map(id).join(', ')}]
+        default: ${id(lab)}
 permissions:
   checks: write
   actions: read
   contents: read
+env:
+  LAB: \${{ inputs.lab || '${id(lab)}' }}
 jobs:
-  grade:
+  run-autograding-tests:
     runs-on: ubuntu-latest
     if: github.actor != 'github-classroom[bot]'
     steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-node@v4
+      - uses: ${CHECKOUT}
+      - uses: ${SETUP_NODE}
         with:
-          node-version: 20
+          node-version: lts/*
+          cache: npm
       - run: npm ci
-${steps}
-      - name: Report
-        uses: classroom-resources/autograding-grading-reporter@v1
+      - name: Grade
+        id: grade
+        run: npm run grade "$LAB" -- --github-classroom --no-state
+        continue-on-error: true
+      - name: Autograding Reporter
+        uses: ${REPORTER}
         env:
-${env}
+          GRADE_RESULTS: "\${{ steps.grade.outputs.result }}"
         with:
-          runners: ${labs.map(id).join(',')}
+          runners: grade
 `;
 }

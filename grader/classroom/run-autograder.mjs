@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ROOT, findLab } from '../course.mjs';
-import { redact, toGradescope } from '../formats.mjs';
+import { formatFeedback, starterMessages, toGradescope, typeErrorLines } from '../formats.mjs';
 import { grade } from '../grade.mjs';
 import { formatReport } from '../report.mjs';
 import { listFiles } from './files.mjs';
@@ -54,24 +54,32 @@ export async function autograde(options = {}) {
   }
   const { filled } = stageSubmission(plan, join(ROOT, 'labs', lab.folder), starter);
   const summary = describeSubmission(plan, lab, filled);
-  const result = await grade({ lab });
+  const result = await grade({ lab, typeCheck: true });
   if (result.tests.length === 0) {
     throw new Error(`no tests ran for lab ${lab.number}:\n${result.problems.map((p) => p.message).join('\n')}`);
   }
-  const shown = config.fullFeedback ? result : redact(result);
+  // What students see at once: the report without the hidden tests' details (unless the instructor
+  // chose full feedback), naming no test while the rows themselves stay hidden.
+  const messages = starterMessages([...starter.values()].map((data) => data.toString('utf8')));
   const intro = config.fullFeedback
     ? ''
-    : `The tests are hidden: each shows its name and points, not its inputs or expected values.\n` +
-      `The milestones below, the hints and the lesson links say what to work on next.\n\n`;
-  const output = `${summary}\n\n${intro}${formatReport(shown)}`;
+    : `The tests are hidden: you see what your own code did (a loop, process.exit(), a crash, a syntax error),\n` +
+      `not the tests' inputs or expected values. The milestones, the lesson's rules and the links say what to work on next.\n\n`;
+  const feedback = formatFeedback(result, {
+    redacted: !config.fullFeedback,
+    names: config.fullFeedback || config.visibility === 'visible',
+    starterMessages: messages,
+  });
+  const output = `${summary}\n\n${intro}${feedback}`;
   const results = toGradescope(result, {
     visibility: config.visibility,
     fullFeedback: config.fullFeedback,
     output,
     executionTime: (Date.now() - started) / 1000,
+    starterMessages: messages,
   });
   // The instructor's view (Gradescope keeps stdout from students): the report in full.
-  log(`${summary}\n\n${formatReport(result, { verbose: true })}`);
+  log(`${summary}\n\n${formatReport(result, { verbose: true })}${typeErrorLines(result.typeErrors ?? []).join('\n')}`);
   return write(results);
 }
 

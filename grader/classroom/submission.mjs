@@ -27,12 +27,73 @@ const MAX_LAB_FILES = 400;
  * @property {string | null} labPath  where the lab folder is inside it, `` for the submission itself; null: not found
  * @property {string[]} take         files of the lab folder that are graded, relative to it
  * @property {Ignored[]} ignored
+ * @property {string} [oddLayout]    the lab was found, but not where a submission usually has it: what to tell the instructor
+ * @property {string[]} [otherCopies]  other folders that look like the lab (not graded)
  */
 
 const isTest = (/** @type {string} */ rel) => /\.(test|spec)\.[cm]?[jt]sx?$/.test(rel);
 
 /** Files that belong to the course, never to a submission, whatever their content. */
 const COURSE_FILE = /^(package\.json|package-lock\.json|tsconfig[^/]*\.json|vitest\.config\.[^/]+|\.gitattributes|grader\/|labs\/contracts\/|solutions\/|reference\/)/;
+
+/**
+ * Files a students' release writes for itself (release.mjs): its README with a section of its own,
+ * what the copy holds, the GitHub Classroom workflow, the reference of past labs. They differ from
+ * the course's by design and no grade reads them: a submission made from the release says nothing
+ * about them. (package.json is compared for what matters: releasedPackageMatches.)
+ */
+const RELEASE_FILE = /^(README\.md|grader\/release\.json|\.github\/|reference\/)/;
+
+/** `npm test` in a students' release: its self-check of the labs against their visible examples. */
+export const RELEASE_TEST_SCRIPT = 'node grader/tools/check.mjs';
+
+/**
+ * True when a submission's package.json is the course's as a release writes it (releasePackage):
+ * the same in everything but the imports map, whose lab entries point at labs/ (or at reference/
+ * for a lab whose reference shipped), and the scripts, of which a release keeps those whose
+ * programs it ships and makes `test` its own self-check. Any other change (a script that prints
+ * 100%, another dependency) is a change to the course's file, and is reported.
+ * @param {Buffer} submitted
+ * @param {Buffer} course
+ */
+export function releasedPackageMatches(submitted, course) {
+  let mine;
+  let theirs;
+  try {
+    mine = JSON.parse(submitted.toString('utf8'));
+    theirs = JSON.parse(course.toString('utf8'));
+  } catch {
+    return false;
+  }
+  if (!mine || typeof mine !== 'object' || !theirs || typeof theirs !== 'object') return false;
+  const { imports: myImports = {}, scripts: myScripts = {}, ...myRest } = mine;
+  const { imports: courseImports = {}, scripts: courseScripts = {}, ...courseRest } = theirs;
+  if (JSON.stringify(sortKeys(myRest)) !== JSON.stringify(sortKeys(courseRest))) return false;
+  if (JSON.stringify(Object.keys(myImports).sort()) !== JSON.stringify(Object.keys(courseImports).sort())) return false;
+  for (const [key, value] of Object.entries(myImports)) {
+    const lab = LABS.find((l) => key === `#${l.slug}`);
+    const same = JSON.stringify(value) === JSON.stringify(courseImports[key]);
+    const own = `./labs/${lab?.folder}/index.ts`;
+    const reference = `./reference/${lab?.folder}/index.ts`;
+    const released =
+      lab !== undefined &&
+      (value === own || JSON.stringify(value) === JSON.stringify({ reference, [`reference-${lab.slug}`]: reference, default: own }));
+    if (!same && !released) return false;
+  }
+  for (const [name, command] of Object.entries(myScripts)) {
+    if (command !== courseScripts[name] && !(name === 'test' && command === RELEASE_TEST_SCRIPT)) return false;
+  }
+  return true;
+}
+
+/** @param {unknown} value @returns {unknown} */
+function sortKeys(value) {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys(/** @type {Record<string, unknown>} */ (value)[key])]));
+  }
+  return value;
+}
 
 /**
  * Finds the lab in a submission and sorts its files into graded and ignored.
@@ -76,6 +137,8 @@ export function planSubmission(dir, lab, options = {}) {
       continue;
     }
     if (existsSync(join(courseRoot, inCourse)) && sameFile(join(dir, path), join(courseRoot, inCourse))) continue;
+    if (RELEASE_FILE.test(inCourse)) continue;
+    if (inCourse === 'package.json' && existsSync(join(courseRoot, inCourse)) && releasedPackageMatches(readFileSync(join(dir, path)), readFileSync(join(courseRoot, inCourse)))) continue;
     const other = LABS.find((l) => l !== lab && inCourse.startsWith(`labs/${l.folder}/`));
     if (other) ignored.push({ path, inCourse, kind: 'other-lab' });
     else if (!COURSE_FILE.test(inCourse)) ignored.push({ path, inCourse, kind: 'elsewhere' });
@@ -85,7 +148,34 @@ export function planSubmission(dir, lab, options = {}) {
   if (take.length > MAX_LAB_FILES) {
     return { dir, labPath: null, take: [], ignored: [...ignored, { path: `${prefix}(${take.length} files)`, kind: 'too-big' }] };
   }
-  return { dir, labPath, take, ignored };
+  return { dir, labPath, take, ignored, ...layoutNotes(files, lab, labPath) };
+}
+
+/**
+ * Where a submission usually holds the lab: its files at the top, the lab folder at the top, or a
+ * repository with labs/<lab>, perhaps in the one folder a zip of it has at its top. Anything else
+ * was graded all the same, and the instructor is told where it was found; so are other folders
+ * that look like the lab (a copy, an old version), which were not graded.
+ * @param {string[]} files
+ * @param {import('../course.mjs').LabInfo} lab
+ * @param {string} labPath
+ * @returns {{ oddLayout?: string, otherCopies?: string[] }}
+ */
+function layoutNotes(files, lab, labPath) {
+  const tops = new Set(files.map((f) => f.split('/')[0]));
+  const wrapper = tops.size === 1 && files.every((f) => f.includes('/')) ? `${[...tops][0]}/` : '';
+  const usual = ['', lab.folder, `labs/${lab.folder}`, `${wrapper}labs/${lab.folder}`, `${wrapper}${lab.folder}`];
+  /** @type {{ oddLayout?: string, otherCopies?: string[] }} */
+  const notes = {};
+  if (!usual.includes(labPath)) {
+    notes.oddLayout = `the lab was found in ${labPath}/, not at the top of the submission nor in labs/${lab.folder}/`;
+  }
+  const dirOf = (/** @type {string} */ f) => (posix.dirname(f) === '.' ? '' : posix.dirname(f));
+  const copies = [...new Set(files.filter((f) => f.endsWith('/index.ts')).map(dirOf))].filter(
+    (d) => d !== labPath && (posix.basename(d) === lab.folder) && !d.startsWith(`${labPath}/`),
+  );
+  if (copies.length > 0) notes.otherCopies = copies;
+  return notes;
 }
 
 /**
@@ -153,6 +243,8 @@ export function describeSubmission(plan, lab, filled = []) {
     const where = plan.labPath === '' ? 'the top of your submission' : `${plan.labPath}/`;
     lines.push(`Graded: labs/${lab.folder}, ${plan.take.length} ${plan.take.length === 1 ? 'file' : 'files'} from ${where}.`);
   }
+  if (plan.oddLayout) lines.push(`Note: ${plan.oddLayout}.`);
+  if (plan.otherCopies?.length) lines.push(`Not graded, other copies of the lab: ${cap(plan.otherCopies.map((d) => `${d}/`)).join(', ')}.`);
   if (filled.length > 0) {
     lines.push(`Not in your submission, so the starter's was used: ${filled.join(', ')}.`);
   }
@@ -196,10 +288,11 @@ function cap(/** @type {string[]} */ list, max = 20) {
 /**
  * A result graded from a scratch copy, told as if graded from labs/<lab>: the student's feedback
  * names their own paths, not the grader's scratch folder.
- * @param {import('../report.mjs').GradeResult} result
+ * @template {import('../report.mjs').GradeResult & { typeErrors?: import('../formats.mjs').TypeErrorInfo[] }} R
+ * @param {R} result
  * @param {string} stagedDir  absolute path of the scratch copy
  * @param {string} [label]    what to call it instead
- * @returns {import('../report.mjs').GradeResult}
+ * @returns {R}
  */
 export function relabel(result, stagedDir, label = `labs/${basename(stagedDir)}`) {
   const from = relative(ROOT, stagedDir).split(sep).join('/');
@@ -215,6 +308,7 @@ export function relabel(result, stagedDir, label = `labs/${basename(stagedDir)}`
       }
       return copy;
     }),
+    ...(result.typeErrors ? { typeErrors: result.typeErrors.map((e) => ({ ...e, file: fix(e.file) ?? e.file })) } : {}),
     problems: result.problems.map((p) => ({
       ...p,
       message: fix(p.message) ?? p.message,

@@ -1,7 +1,7 @@
 // The classroom side: machine formats of a grade (and what they must never leak), the students'
 // release, the Gradescope autograder in a simulated /autograder, and batch grading. Lab 1 only:
 // its grade takes about a second.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   chmodSync,
@@ -20,19 +20,70 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAutograder } from '../classroom/autograder.mjs';
 import { runBatch } from '../classroom/batch.mjs';
+import { lateness, readSubmissionTimes } from '../classroom/late.mjs';
+import { similarPairs } from '../classroom/similarity.mjs';
 import { starterFiles, writeFiles } from '../classroom/files.mjs';
-import { buildRelease, findLeaks } from '../classroom/release.mjs';
+import { buildRelease, classroomWorkflow, findLeaks } from '../classroom/release.mjs';
 import { flips, signature } from '../classroom/repeat.mjs';
-import { locateLab } from '../classroom/submission.mjs';
-import { ROOT, findLab, labDetails } from '../course.mjs';
-import { HIDDEN_LINE, gitHubClassroomResult, gitHubOutputLine, redact, toExercism, toGitHubClassroom, toGradescope, toJUnit } from '../formats.mjs';
+import { RELEASE_TEST_SCRIPT, locateLab, planSubmission, releasedPackageMatches } from '../classroom/submission.mjs';
+import { LABS, ROOT, findLab, isPresent, labDetails } from '../course.mjs';
+import {
+  HIDDEN_LINE,
+  formatFeedback,
+  gitHubClassroomResult,
+  gitHubErrorLine,
+  gitHubOutputLine,
+  ownFailure,
+  redact,
+  starterMessages,
+  toExercism,
+  toGitHubClassroom,
+  toGradescope,
+  toJUnit,
+} from '../formats.mjs';
 import type { GradeResult } from '../report.mjs';
 
 const lab1 = findLab('lab1')!;
+
+// ---------------------------------------------------------------------------------------------
+// Submissions made from the reference of lab 1 with one mistake each, as a student makes them.
+
+type Edit = (files: Map<string, Buffer>) => void;
+
+/** The reference of lab 1 with an edit. */
+function variant(...edits: Edit[]): Map<string, Buffer> {
+  const dir = join(ROOT, 'solutions', 'lab1-http');
+  const files = new Map(readdirSync(dir).map((name) => [name, readFileSync(join(dir, name))]));
+  for (const edit of edits) edit(files);
+  return files;
+}
+
+/** Puts `line` first in the body of the function that `header` starts. */
+function insertInto(file: string, header: string, line: string): Edit {
+  return (files) => {
+    const source = files.get(file)!.toString('utf8');
+    const at = source.indexOf(header);
+    expect(at, `${header} in ${file}`).toBeGreaterThan(-1);
+    const open = source.indexOf('{\n', at) + 2;
+    files.set(file, Buffer.from(`${source.slice(0, open)}  ${line}\n${source.slice(open)}`));
+  };
+}
+const loopIn = (file: string, header: string) => insertInto(file, header, 'for (;;) {}');
+const exitIn = (file: string, header: string) => insertInto(file, header, 'process.exit(3);');
+const breakSyntax = (file: string): Edit => (files) => files.set(file, Buffer.concat([files.get(file)!, Buffer.from('\nconst = ;\n')]));
+/** Comments and indentation changed, nothing else: what a copy disguised by reformatting looks like. */
+const reformat: Edit = (files) => {
+  for (const [name, data] of files) {
+    if (!name.endsWith('.ts') || name.endsWith('.test.ts')) continue;
+    const text = data.toString('utf8').replace(/^(\s*)\/\/.*$/gm, '$1// my notes').replace(/^( +)/gm, (spaces) => '\t'.repeat(spaces.length / 2));
+    files.set(name, Buffer.from(text));
+  }
+};
 let scratch: string;
 beforeAll(() => {
   scratch = mkdtempSync(join(tmpdir(), 'classroom-'));
@@ -82,7 +133,7 @@ function made(extra: Partial<GradeResult> = {}): GradeResult {
       { name: 'never ran', section: 'Second things', milestone: 'two', status: 'notRun', points: 0, maxPoints: 1, message: 'not run: time limit' },
     ],
     problems: [
-      { message: 'SyntaxError: Unexpected token', location: 'labs/lab1-http/parser.ts:3:1' },
+      { message: 'SyntaxError: Unexpected token\n(while loading grader/hidden/lab1-http/request.test.ts)', location: 'labs/lab1-http/parser.ts:3:1' },
       { message: 'unhandled rejection: SECRET-PROBLEM' },
     ],
     ...extra,
@@ -144,7 +195,8 @@ describe('machine formats', () => {
     const failed = redacted.tests[2]!;
     expect(failed).toMatchObject({ message: HIDDEN_LINE, hint: 'Read the request line first.', lesson: 'lessons/01-http.md#one' });
     expect(failed).not.toHaveProperty('expected');
-    expect(redacted.problems[0]).toEqual(original.problems[0]); // it points into the learner's own file
+    // It points into the learner's own file, and happened while loading, before any test ran.
+    expect(redacted.problems[0]).toEqual({ message: 'SyntaxError: Unexpected token\n(while loading the hidden tests)', location: 'labs/lab1-http/parser.ts:3:1' });
     // The redacted result is still valid for every other format.
     checkXml(toJUnit(redacted));
   });
@@ -158,7 +210,7 @@ describe('machine formats', () => {
       expect(['passed', 'failed']).toContain(row.status);
       expect(row.visibility).toBe('after_due_date');
       // Name and points, and for a failure the lesson's rules and section it is about: nothing of the test itself.
-      expect(row.output).toMatch(/^(passed|failed|timed out|error|not run) · \d+\/\d+ points?( · hidden test: details are not shown(\nrule [A-Z]{1,2}\d+: [^\n]+)*(\nread: lessons\/[\w.-]+\.md#[\w-]+)?)?$/);
+      expect(row.output).toMatch(/^(passed|failed|timed out|error|not run) · \d+\/\d+ points?( · [^\n]+(\nat labs\/[^\n]+)?(\nrule [A-Z]{1,2}\d+: [^\n]+)*(\nread: lessons\/[\w.-]+\.md#[\w-]+)?)?$/);
     }
     expect(results.tests.map((t) => t.score)).toEqual([2, 1, 0, 0, 0, 0]);
     expect(results.tests[2]).toMatchObject({ status: 'failed', max_score: 2, name: 'First <things> & "more" › parses <GET> & friends' });
@@ -204,6 +256,121 @@ describe('machine formats', () => {
   });
 });
 
+// ---------------------------------------------------------------------------------------------
+// What the student's own code did: shown in every student-facing format, with no test data.
+
+const TODO = 'TODO(lab1): parseRequestLine is not written yet (lessons/01-http.md#the-request-line)';
+
+/** A grade where each failure is of one kind, every message carrying the data a hidden test used (SECRET). */
+function ownMade(): GradeResult {
+  const base = made();
+  const one = base.milestones[0]!;
+  const test = (name: string, extra: Partial<GradeResult['tests'][number]>) => ({
+    name,
+    section: one.title,
+    milestone: one.id,
+    status: 'failed' as const,
+    points: 0,
+    maxPoints: 1,
+    hint: 'Check the Content-Type.',
+    lesson: 'lessons/01-http.md#one',
+    ...extra,
+  });
+  return {
+    ...base,
+    tests: [
+      test('loops on SECRET-NAME-1', { status: 'timedOut', message: "env.renderString('SECRET-TEMPLATE') did not finish within 2000 ms. Is there an endless loop?" }),
+      test('held on SECRET-NAME-2', { status: 'timedOut', message: 'did not finish: the code under test held the thread without a break (an endless loop?), so the grader stopped it.' }),
+      test('exits on SECRET-NAME-3', { message: 'process.exit unexpectedly called with "SECRET-CODE"', location: 'labs/lab1-http/serializer.ts:9:11', output: 'SECRET-OUTPUT' }),
+      test('crashes on SECRET-NAME-4', { status: 'error', message: 'the test process ended while this test ran. Did your code call process.exit(), or run out of memory?' }),
+      test('cannot load for SECRET-NAME-5', {
+        status: 'error',
+        message: 'Transform failed with 1 error:\n\n[PARSE_ERROR] Unexpected token\n    ╭─[ labs/lab1-http/chunked.ts:12:16 ]\n 12 │   const size = = parseInt(digits, 16);',
+      }),
+      test('throws on SECRET-NAME-6', { message: 'bad input SECRET-THROWN', location: 'labs/lab1-http/parser.ts:5:3' }),
+      test('stub for SECRET-NAME-7', { message: TODO, location: 'labs/lab1-http/request-line.ts:17:9' }),
+      test('asserts SECRET-NAME-8', { message: 'expected SECRET-VALUE to be 2', expected: 'SECRET-EXPECTED', actual: '1' }),
+    ],
+    problems: [
+      {
+        message: 'Transform failed with 1 error:\n[PARSE_ERROR] Unexpected token\n    ╭─[ labs/lab1-http/chunked.ts:12:16 ]\n\n(while loading grader/hidden/lab1-http/SECRET-FILE.test.ts)',
+      },
+      { message: 'while the test "SECRET-NAME-9" ran, an error escaped it: SECRET-ESCAPED', location: 'labs/lab1-http/parser.ts:40:7' },
+      { message: 'unhandled rejection: SECRET-PROBLEM' },
+    ],
+  };
+}
+
+describe("what the student's own code did", () => {
+  const causes = {
+    loop: /your code did not finish within 2000 ms/,
+    held: /your code held the thread without a break/,
+    exit: /your code called process\.exit\(\)/,
+    crash: /the test process ended while this test ran/,
+    syntax: /a syntax error at labs\/lab1-http\/chunked\.ts:12:16/,
+    thrown: /your code threw an error at labs\/lab1-http\/parser\.ts:5:3/,
+  };
+
+  it('redact keeps the cause of a timeout, an exit, a crash, a syntax error and a throw, and none of the data', () => {
+    const redacted = redact(ownMade());
+    const messages = redacted.tests.map((t) => t.message ?? '');
+    for (const [kind, cause] of Object.entries(causes)) expect(messages.some((m) => cause.test(m)), kind).toBe(true);
+    expect(messages.at(-1)).toBe(HIDDEN_LINE); // a failed assertion only the test could explain
+    expect(redacted.tests[2]).toMatchObject({ location: 'labs/lab1-http/serializer.ts:9:11' });
+    expect(redacted.tests[2]).not.toHaveProperty('output');
+    // A hint about the rule would mislead when the code never got that far.
+    expect(redacted.tests[0]).not.toHaveProperty('hint');
+    expect(redacted.tests[7]).toHaveProperty('hint');
+    // Test names stay (they are the rows); everything else of the tests goes.
+    const rest = JSON.stringify({ ...redacted, tests: redacted.tests.map(({ name, ...t }) => t) });
+    expect(rest).not.toMatch(/SECRET/);
+    expect(redacted.problems[0]).toMatchObject({ location: 'labs/lab1-http/chunked.ts:12:16' });
+    expect(redacted.problems[0]!.message).toMatch(/while loading the hidden tests/);
+    expect(redacted.problems[1]).toEqual({ message: 'an error thrown by your code escaped a test, at labs/lab1-http/parser.ts:40:7', location: 'labs/lab1-http/parser.ts:40:7' });
+  });
+
+  it("shows a stub's TODO message only when it is the starter's own text", () => {
+    const stub = ownMade().tests[6]!;
+    expect(ownFailure(stub)?.text).toBe('your code threw an error at labs/lab1-http/request-line.ts:17:9.');
+    const messages = starterMessages([...starterFiles('lab1-http').values()].map((data) => data.toString('utf8')));
+    expect(messages.has(TODO)).toBe(true);
+    expect(ownFailure(stub, { starterMessages: messages })?.text).toBe(TODO);
+    const forged = { ...stub, message: 'TODO(lab1): SECRET-INPUT is not written yet (lessons/01-http.md)' };
+    expect(ownFailure(forged, { starterMessages: messages })?.text).not.toMatch(/SECRET/);
+  });
+
+  it('Gradescope rows, Exercism, GitHub Classroom, JUnit and the feedback text all name each cause', () => {
+    const result = ownMade();
+    const gradescope = toGradescope(result);
+    const redacted = redact(result);
+    const formats: Record<string, string> = {
+      gradescope: gradescope.tests.map((t) => t.output).join('\n'),
+      exercism: JSON.stringify(toExercism(redacted).tests.map((t: any) => t.message)),
+      classroom: JSON.stringify(gitHubClassroomResult(redacted).tests.map((t) => t.message)),
+      junit: toJUnit(redacted),
+      feedback: formatFeedback(result, { names: false }),
+    };
+    for (const [format, text] of Object.entries(formats)) {
+      for (const [kind, cause] of Object.entries(causes)) expect(text, `${format}: ${kind}`).toMatch(cause);
+      expect(text, format).not.toMatch(/SECRET-(TEMPLATE|CODE|OUTPUT|THROWN|VALUE|EXPECTED|FILE|ESCAPED|PROBLEM)/);
+    }
+  });
+
+  it('the feedback shown before the due date names no test, and still leads with the next milestone', () => {
+    const text = formatFeedback(ownMade(), { names: false });
+    expect(text).not.toMatch(/SECRET-NAME/);
+    expect(text).toMatch(/^Next: 1\. First <things> & "more"/m);
+    expect(text).toMatch(/What your code did:/);
+    expect(formatFeedback(ownMade(), { names: true })).toMatch(/SECRET-NAME-8/);
+  });
+
+  it('a grade that could not run still leaves GitHub Classroom\'s reporter a result it can read', () => {
+    const line = gitHubErrorLine('lab 9 does not exist');
+    const decoded = JSON.parse(Buffer.from(line.replace(/^result=/, '').trim(), 'base64').toString('utf8'));
+    expect(decoded).toMatchObject({ version: 1, status: 'error', tests: [{ status: 'error', message: expect.stringMatching(/lab 9 does not exist/) }] });
+  });
+});
+
 describe('repeat.mjs', () => {
   it('counts results that differ in a status or points as distinct, and names the flips', () => {
     const a = made();
@@ -240,11 +407,13 @@ describe('npm run release', () => {
       expect(existsSync(join(out, name)), name).toBe(true);
     }
     for (const [rel, content] of starterFiles('lab1-http')) expect(readFileSync(join(out, 'labs', 'lab1-http', rel)).equals(content), rel).toBe(true);
-    // GitHub Classroom: one grading step per lab, added up by the grading reporter.
+    // GitHub Classroom: one lab per push (lab 1 unless --classroom says otherwise), any lab by hand.
     const workflow = readFileSync(join(out, '.github', 'workflows', 'classroom.yml'), 'utf8');
-    expect(workflow).toContain('npm run grade lab1 -- --github-classroom');
-    expect(workflow).toContain('LAB1_RESULTS: "${{ steps.lab1.outputs.result }}"');
-    expect(workflow).toContain('autograding-grading-reporter');
+    expect(workflow).toContain("LAB: ${{ inputs.lab || 'lab1' }}");
+    expect(workflow.match(/npm run grade /g)).toHaveLength(1);
+    expect(workflow).toContain('GRADE_RESULTS: "${{ steps.grade.outputs.result }}"');
+    expect(workflow).toContain('node-version: lts/*');
+    expect(workflow).not.toMatch(/node-version: 20\b/);
     expect(readFileSync(join(out, 'reference', 'lab1-http', 'parser.ts'))).toEqual(readFileSync(join(ROOT, 'solutions', 'lab1-http', 'parser.ts')));
 
     const info = JSON.parse(readFileSync(join(out, 'grader', 'release.json'), 'utf8'));
@@ -254,7 +423,7 @@ describe('npm run release', () => {
     const pkg = JSON.parse(readFileSync(join(out, 'package.json'), 'utf8'));
     expect(pkg.imports['#http']).toEqual({ reference: './reference/lab1-http/index.ts', 'reference-http': './reference/lab1-http/index.ts', default: './labs/lab1-http/index.ts' });
     expect(pkg.imports['#server']).toBe('./labs/lab2-server/index.ts');
-    expect(pkg.scripts.test).toBe('tsc -p tsconfig.json && vitest run labs/');
+    expect(pkg.scripts.test).toBe(RELEASE_TEST_SCRIPT);
     expect(pkg.scripts.grade).toBe('node grader/cli.mjs');
     for (const command of Object.values(pkg.scripts) as string[]) {
       const program = /^node\s+(\S+)/.exec(command)?.[1];
@@ -267,6 +436,34 @@ describe('npm run release', () => {
     expect(made.info.hidden).toBe(false);
   });
 
+  it("grades the lab given with --classroom on a push, and the README shows GitHub Classroom that very workflow", () => {
+    const out = join(scratch, 'release-lab3');
+    buildRelease({ out, classroom: findLab('lab3')!, warn: () => {} });
+    const workflow = readFileSync(join(out, '.github', 'workflows', 'classroom.yml'), 'utf8');
+    expect(workflow).toBe(classroomWorkflow(LABS.filter(isPresent), findLab('lab3')!));
+    expect(workflow).toContain('default: lab3');
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### 4. GitHub Classroom'));
+    const snippet = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(snippet).toBe(workflow);
+  });
+
+  it("an untouched copy of the release, submitted whole, has nothing ignored; a changed package.json does", () => {
+    const out = join(scratch, 'release-untouched');
+    buildRelease({ out, reference: [lab1], warn: () => {} });
+    const plan = planSubmission(out, findLab('lab2')!, { courseRoot: ROOT, starter: starterFiles('lab2-server') });
+    expect(plan.labPath).toBe('labs/lab2-server');
+    expect(plan.ignored.filter((i) => i.kind !== 'other-lab')).toEqual([]);
+    const pkg = readFileSync(join(out, 'package.json'));
+    expect(releasedPackageMatches(pkg, readFileSync(join(ROOT, 'package.json')))).toBe(true);
+    const tampered = JSON.parse(pkg.toString('utf8'));
+    tampered.scripts.grade = 'echo 100%';
+    expect(releasedPackageMatches(Buffer.from(JSON.stringify(tampered)), readFileSync(join(ROOT, 'package.json')))).toBe(false);
+    const extra = JSON.parse(pkg.toString('utf8'));
+    extra.imports['#http'] = './elsewhere/index.ts';
+    expect(releasedPackageMatches(Buffer.from(JSON.stringify(extra)), readFileSync(join(ROOT, 'package.json')))).toBe(false);
+  });
+
   it('keeps the hidden tests for self-study with --keep-hidden, and refuses a folder that is not empty', () => {
     const out = join(scratch, 'release-hidden');
     buildRelease({ out, keepHidden: true, warn: () => {} });
@@ -276,6 +473,93 @@ describe('npm run release', () => {
     expect(() => buildRelease({ out, warn: () => {} })).toThrow(/not empty/);
     expect(() => buildRelease({ out: join(ROOT, 'release-here'), warn: () => {} })).toThrow(/inside the course/);
   });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+/** The environment of a program run as a student runs it: none of npm's or vitest's variables. */
+function cleanEnv(extra: Record<string, string> = {}) {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('npm_') && !k.startsWith('VITEST')));
+  return { ...clean, NO_COLOR: '1', FORCE_COLOR: '', ...extra } as NodeJS.ProcessEnv;
+}
+
+describe("the students' copy on day one", () => {
+  let out: string;
+  let env: Record<string, string>;
+  beforeAll(() => {
+    out = join(scratch, 'release-day-one');
+    buildRelease({ out, warn: () => {} });
+    env = { ...linkNodeModules(join(out, 'node_modules')), GRADER_STATE_DIR: join(out, '.grader', 'state') };
+  }, 120_000);
+  const run = (args: string[]) => spawnSync(process.execPath, args, { cwd: out, encoding: 'utf8', env: cleanEnv(env), timeout: 240_000 });
+
+  it("serves the lessons with Node's http standing in for labs 1-3, says so, and records a quiz", async () => {
+    const child = spawn(process.execPath, ['grader/tools/lessons/cli.mjs', '--port', '0'], { cwd: out, env: cleanEnv(env), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    try {
+      const base = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no address within 60 s:\n${output}`)), 60_000);
+        const listen = (chunk: Buffer) => {
+          output += chunk.toString();
+          const url = /http:\/\/127\.0\.0\.1:\d+\//.exec(output)?.[0];
+          if (url) {
+            clearTimeout(timer);
+            resolve(url);
+          }
+        };
+        child.stdout!.on('data', listen);
+        child.stderr!.on('data', listen);
+        child.on('exit', (code) => reject(new Error(`the lessons exited (${code}):\n${output}`)));
+      });
+      expect(output).toMatch(/✘ lab 1 http +yours +not graded yet/);
+      expect(output).not.toMatch(/TODO\(lab/);
+      const index = await fetch(base);
+      expect(index.status).toBe(200);
+      expect(await index.text()).toMatch(/Served by Node(&#39;|')s http module/);
+      expect((await fetch(`${base}03-gateway.html`)).status).toBe(200);
+      const quiz = await fetch(`${base}api/quiz`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ lesson: '01-http.md', correct: 2, total: 3 }) });
+      expect(quiz.status).toBe(200);
+      expect(JSON.parse(readFileSync(join(out, '.grader', 'state', 'quiz.json'), 'utf8'))).toMatchObject({ '01-http.md': { correct: 2, total: 3 } });
+      const progress = run(['grader/tools/progress.mjs']);
+      expect(progress.stdout).toMatch(/quiz: 2\/3/);
+    } finally {
+      if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
+    }
+  }, 90_000);
+
+  it('trace and serve name the labs they still need instead of failing inside them', () => {
+    const trace = run(['grader/tools/trace.mjs', 'lab3', 'GET', '/']);
+    expect(trace.status).toBe(1);
+    expect(trace.stdout).toMatch(/labs 1, 2 and 3 \(marked ✘\) do not pass their tests yet/);
+    expect(trace.stdout).not.toMatch(/TODO\(lab|Execution table/);
+    const serve = run(['grader/tools/serve.mjs', '--port', '0']);
+    expect(serve.status).toBe(1);
+    expect(serve.stdout).toMatch(/labs 1, 2, 3, 4, 5, 6 and 7 \(marked ✘\)/);
+  }, 60_000);
+
+  it("npm test checks each lab against its examples, and grade reports the examples' milestones", () => {
+    const pkg = JSON.parse(readFileSync(join(out, 'package.json'), 'utf8'));
+    const check = run([...pkg.scripts.test.split(' ').slice(1), 'lab1']);
+    expect(check.status, check.stdout + check.stderr).toBe(1);
+    expect(check.stdout).toMatch(/^lab 1 +HTTP\/1\.1 messages +░+ 0\/\d+ examples +next: npm run grade lab1$/m);
+    expect(check.stdout).toMatch(/TypeScript: no error in labs\//);
+    // Examples declared in milestones, as hidden tests are: the report leads with the next one.
+    writeFileSync(
+      join(out, 'labs', 'lab1-http', 'milestones.test.ts'),
+      [
+        "import { milestone, test } from '../../grader/harness/index.ts';",
+        "import { parseRequestLine } from './index.ts';",
+        "milestone('request-line', () => test('splits a request line', {}, () => void parseRequestLine('GET / HTTP/1.1')));",
+        "milestone('headers', () => test('a header example that passes', {}, () => undefined));",
+        '',
+      ].join('\n'),
+    );
+    const grade = run(['grader/cli.mjs', 'lab1', '--no-state']);
+    expect(grade.status).toBe(1);
+    expect(grade.stdout).toMatch(/^Next: 1\. The request line — 1 of 1 tests to go/m);
+    expect(grade.stdout).toMatch(/^✔ 2\. Header fields +1\/1$/m);
+    expect(grade.stdout).toMatch(/^✘ \d+\. Visible examples/m);
+  }, 240_000);
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -354,10 +638,30 @@ describe('npm run autograder (Gradescope), in a simulated /autograder', () => {
     const { results } = submitAndRun((dir) => writeFiles(join(dir, 'labs', 'lab1-http'), starterFiles('lab1-http')));
     expect(results.score).toBe(0);
     expect(results.output).toMatch(/Graded: labs\/lab1-http, \d+ files from labs\/lab1-http\//);
+    // Every stub throws its TODO: the course's own text, with the place in the starter.
     for (const row of results.tests) {
-      expect(row.output).toMatch(/^(failed|timed out|error|not run) · 0\/\d+ points? · hidden test: details are not shown(\nrule [A-Z]{1,2}\d+: [^\n]+)*(\nread: lessons\/[\w.-]+\.md#[\w-]+)?$/);
+      expect(row.output).toMatch(/^(failed|timed out|error|not run) · 0\/\d+ points? · TODO\(lab1\): \w+(\.\w+)? is not written yet \([^)]+\)\nat labs\/lab1-http\/[\w-]+\.ts:\d+:\d+(\nrule [A-Z]{1,2}\d+: [^\n]+)*(\nread: lessons\/[\w.-]+\.md#[\w-]+)?$/);
     }
     expect(results.output).not.toMatch(/expected:|received:/);
+    // Rows are shown after the due date: the report shown at once names none of the tests.
+    for (const row of results.tests) expect(results.output).not.toContain(row.name.split(' › ')[1]);
+  });
+
+  it('shows the cause of a loop, a process.exit() and a syntax error, and nothing of the tests', () => {
+    const causes = [
+      { edit: loopIn('serializer.ts', 'export function lastChunk'), cause: /your code did not finish within \d+ ms/ },
+      { edit: exitIn('serializer.ts', 'export function reasonPhrase'), cause: /your code called process\.exit\(\)[^\n]*\n?.*labs\/lab1-http\/serializer\.ts:\d+/ },
+      { edit: breakSyntax('chunked.ts'), cause: /a syntax error at labs\/lab1-http\/chunked\.ts:\d+:\d+/ },
+    ];
+    for (const { edit, cause } of causes) {
+      const { results } = submitAndRun((dir) => writeFiles(join(dir, 'lab1-http'), variant(edit)));
+      expect(results.output, results.output).toMatch(cause);
+      const failing = results.tests.filter((t: any) => t.status === 'failed');
+      expect(failing.length).toBeGreaterThan(0);
+      expect(failing.some((t: any) => cause.test(t.output) || cause.test(`${t.output}`.replace(/\n/g, ' '))), JSON.stringify(failing[0])).toBe(true);
+      for (const row of results.tests) expect(results.output).not.toContain(row.name.split(' › ')[1]);
+      expect(JSON.stringify(results)).not.toMatch(/expected:|received:|bounded\(|\bshow\(/);
+    }
   });
 
   it('ignores and reports edits to a hidden test and to package.json', () => {
@@ -386,43 +690,185 @@ describe('npm run autograder (Gradescope), in a simulated /autograder', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('npm run grade-batch', () => {
-  it('grades a reference, a starter and a half-done lab into a gradebook and redacted feedback', async () => {
-    const submissions = join(scratch, 'submissions');
-    cpSync(join(ROOT, 'solutions', 'lab1-http'), join(submissions, 'ada'), { recursive: true });
-    writeFiles(join(submissions, 'bob', 'labs', 'lab1-http'), starterFiles('lab1-http'));
-    writeFiles(join(submissions, 'cy', 'lab1-http'), starterFiles('lab1-http'));
-    for (const name of ['request-line.ts', 'syntax.ts', 'headers.ts']) {
-      cpSync(join(ROOT, 'solutions', 'lab1-http', name), join(submissions, 'cy', 'lab1-http', name));
-    }
-    mkdirSync(join(submissions, 'dee', 'notes'), { recursive: true });
-    const out = join(scratch, 'gradebook', 'grades.csv');
-    const { rows, feedbackDir } = await runBatch({ lab: lab1, dir: submissions, out });
+  const submissions = () => join(scratch, 'submissions');
+  const out = () => join(scratch, 'gradebook', 'grades.csv');
+  /** The CSV as records keyed by student. */
+  const gradebook = () => {
+    const [header, ...records] = parse(readFileSync(out(), 'utf8')) as string[][];
+    return { header: header!, rows: Object.fromEntries(records.map((r) => [r[0]!, Object.fromEntries(header!.map((h, i) => [h, r[i] ?? '']))])) };
+  };
+  let made: Awaited<ReturnType<typeof runBatch>>;
 
-    const [header, ...lines] = readFileSync(out, 'utf8').trimEnd().split('\n');
-    const milestones = labDetails(lab1).milestones.map((m) => m.id);
-    expect(header).toBe(['student', 'score', 'max', ...milestones, 'failures', 'note'].join(','));
-    const table = Object.fromEntries(lines.map((line) => [line.split(',')[0], line.split(',')]));
-    const max = Number(table.ada![2]);
-    expect(Number(table.ada![1])).toBe(max);
-    expect(Number(table.bob![1])).toBe(0);
-    const half = Number(table.cy![1]);
-    expect(half).toBeGreaterThan(0);
-    expect(half).toBeLessThan(max);
-    for (const name of ['ada', 'bob', 'cy']) {
-      const cells = table[name]!;
-      const points = cells.slice(3, 3 + milestones.length).map(Number);
-      expect(points.reduce((a, b) => a + b, 0), name).toBe(Number(cells[1]));
-    }
-    expect(table.ada![3 + milestones.length]).toBe('0');
-    expect(table.dee!.at(-1)).toMatch(/no labs\/lab1-http/);
+  beforeAll(async () => {
+    const dir = submissions();
+    cpSync(join(ROOT, 'solutions', 'lab1-http'), join(dir, 'ada'), { recursive: true });
+    writeFiles(join(dir, 'ben', 'labs', 'lab1-http'), variant(reformat)); // ada's code, reformatted
+    writeFiles(join(dir, 'bob', 'labs', 'lab1-http'), starterFiles('lab1-http'));
+    writeFiles(join(dir, 'cat', 'lab1-http'), variant(loopIn('serializer.ts', 'export function lastChunk')));
+    writeFiles(join(dir, 'dan'), variant(exitIn('serializer.ts', 'export function reasonPhrase')));
+    writeFiles(join(dir, 'eve', 'lab1-http'), variant(breakSyntax('chunked.ts')));
+    // The lab somewhere odd, and the course's package.json changed beside it.
+    writeFiles(join(dir, 'gus', 'backup', 'old', 'lab1-http'), starterFiles('lab1-http'));
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    pkg.scripts.grade = 'echo 100%';
+    writeFileSync(join(dir, 'gus', 'package.json'), JSON.stringify(pkg));
+    mkdirSync(join(dir, 'dee', 'notes'), { recursive: true });
+    writeFileSync(join(dir, 'notes.zip'), 'not a folder');
+    const times = join(scratch, 'times.csv');
+    writeFileSync(times, 'student,submitted\nada,2026-12-01T10:00:00Z\ncat,2026-12-03T02:00:00Z\ndan,2026-12-01T23:59:00Z\n');
+    // Every submission here is the reference with one mistake: alike by construction. Only
+    // identical code is asked about (similarity.mjs has its own tests below).
+    made = await runBatch({ lab: lab1, dir, out: out(), deadline: '2026-12-02T00:00:00Z', submitted: times, latePenalty: 10, threshold: 1 });
+  }, 600_000);
 
-    const feedback = readFileSync(join(feedbackDir, 'cy.txt'), 'utf8');
-    expect(feedback).toMatch(/Graded: labs\/lab1-http/);
-    expect(feedback).toContain(HIDDEN_LINE);
-    expect(feedback).not.toMatch(/expected:|received:|TODO\(lab1\)/);
-    expect(feedback).not.toMatch(/\.grader\/batch/); // the student's paths, not the scratch copy's
-    expect(readdirSync(feedbackDir).sort()).toEqual(['ada.txt', 'bob.txt', 'cy.txt', 'dee.txt']);
-    expect(rows.find((r) => r.student === 'cy')?.result?.target).toBe('labs/lab1-http');
+  it('writes a gradebook with each milestone\'s maximum, failures that count tests, and notes in full', () => {
+    const { header, rows } = gradebook();
+    const details = labDetails(lab1).milestones;
+    const ada = made.rows.find((r) => r.student === 'ada')!.result!;
+    expect(header).toEqual([
+      'student', 'score', 'max',
+      ...details.map((m) => `${m.id} (of ${ada.milestones.find((x) => x.id === m.id)!.maxScore})`),
+      'failures', 'submitted', 'late', 'penalty', 'final', 'flags', 'note',
+    ]);
+    expect(Object.keys(rows).sort()).toEqual(['ada', 'ben', 'bob', 'cat', 'dan', 'dee', 'eve', 'gus']);
+    expect(Number(rows.ada!.score)).toBe(ada.maxScore);
+    for (const row of Object.values(rows)) {
+      expect(row.max, row.student).toBe(String(ada.maxScore)); // the lab's maximum, even with nothing graded
+      const points = details.map((m, i) => Number(row[header[3 + i]!]));
+      expect(points.reduce((a, b) => a + b, 0), row.student).toBe(Number(row.score));
+    }
+    // A lab that does not load fails each of its tests once; the syntax error is the note's business.
+    expect(Number(rows.eve!.failures)).toBe(ada.tests.length);
+    expect(rows.eve!.note).toMatch(/syntax error at labs\/lab1-http\/chunked\.ts:\d+:\d+/);
+    expect(rows.dan!.note).toMatch(/process\.exit\(\)[^;]*labs\/lab1-http\/serializer\.ts:\d+/);
+    expect(rows.dee!.note).toMatch(/no labs\/lab1-http/);
+  });
+
+  it('flags each kind of submission, and applies the late penalty', () => {
+    const { rows } = gradebook();
+    const flags = (student: string) => rows[student]!.flags.split('; ').filter(Boolean);
+    expect(flags('ada')).toEqual(['identical code']);
+    expect(flags('ben')).toEqual(['identical code']);
+    expect(rows.ada!.note).toMatch(/the same code as ben/);
+    expect(flags('bob')).toEqual([]);
+    expect(flags('cat')).toEqual(['endless loop', 'late']);
+    expect(flags('dan')).toEqual(['process.exit()']);
+    expect(flags('eve')).toEqual(['syntax error']);
+    expect(flags('gus')).toEqual(expect.arrayContaining(['odd layout', 'tampering attempt?']));
+    expect(rows.gus!.note).toMatch(/backup\/old\/lab1-http/);
+    expect(rows.gus!.note).toMatch(/package\.json/);
+    expect(flags('dee')).toEqual(['no lab found']);
+    // cat: 26 hours late, 2 started days at 10% each.
+    expect(rows.cat!.late).toBe('1 d 2 h');
+    expect(Number(rows.cat!.penalty)).toBeCloseTo(Number(rows.cat!.score) * 0.2, 2);
+    expect(Number(rows.cat!.final)).toBeCloseTo(Number(rows.cat!.score) * 0.8, 2);
+    expect(rows.dan!.late).toBe('');
+    expect(rows.dan!.final).toBe(rows.dan!.score);
+  });
+
+  it('writes a class report with the histogram, milestones, hardest tests, flags and similar pairs', () => {
+    const html = readFileSync(made.files.report, 'utf8');
+    expect(html).toMatch(/<svg class="histogram"[^>]*aria-label="Histogram of scores: [^"]*100%: 2"/); // ada and ben
+    for (const kind of ['loop', 'exit', 'syntax', 'tampering', 'layout', 'late', 'similar', 'no-lab']) expect(html).toContain(`class="flag ${kind}"`);
+    for (const student of ['ada', 'ben', 'bob', 'cat', 'dan', 'dee', 'eve', 'gus']) expect(html).toContain(`href="grades-feedback/${student}.txt"`);
+    // Tests, hardest first: the pass rates of the table never go down.
+    const tests = html.slice(html.indexOf('id="tests"'), html.indexOf('id="students"'));
+    const passed = [...tests.matchAll(/<span class="meter-text">(\d+) of (\d+)<\/span>/g)].map((m) => Number(m[1]) / Number(m[2]));
+    expect(passed.length).toBe(made.rows.find((r) => r.student === 'ada')!.result!.tests.length);
+    expect(passed).toEqual([...passed].sort((a, b) => a - b));
+    const pairs = html.slice(html.indexOf('id="similar"'), html.indexOf('id="tests"'));
+    expect(pairs).toMatch(/<td>ada<\/td><td>ben<\/td>.*identical/);
+  });
+
+  it("gives each student feedback that names what their code did, and nothing of the tests", () => {
+    const feedback = (student: string) => readFileSync(join(made.feedbackDir, `${student}.txt`), 'utf8');
+    expect(feedback('cat')).toMatch(/your code did not finish within \d+ ms/);
+    expect(feedback('cat')).toMatch(/Submitted 1 d 2 h after the deadline/);
+    expect(feedback('dan')).toMatch(/your code called process\.exit\(\)/);
+    expect(feedback('eve')).toMatch(/a syntax error at labs\/lab1-http\/chunked\.ts:\d+:\d+/);
+    expect(feedback('bob')).toMatch(/TODO\(lab1\): \w+ is not written yet/); // the starter's own words
+    for (const student of ['ada', 'ben', 'bob', 'cat', 'dan', 'dee', 'eve', 'gus']) {
+      expect(feedback(student), student).not.toMatch(/expected:|received:|\.grader\/batch|bounded\(/);
+    }
     expect(readdirSync(join(ROOT, '.grader')).some((name) => name.startsWith(`batch-${process.pid}-`))).toBe(false);
   });
+
+  it('grades one student again into the same gradebook and report', async () => {
+    const before = gradebook().rows;
+    writeFiles(join(submissions(), 'dan'), variant());
+    const again = await runBatch({ lab: lab1, dir: submissions(), out: out(), only: ['dan'] });
+    expect(again.graded.map((r) => r.student)).toEqual(['dan']);
+    const after = gradebook().rows;
+    expect(Number(after.dan!.score)).toBe(Number(after.dan!.max));
+    expect(after.dan!.flags).toBe('identical code'); // dan now has ada's code, and the late policy stayed
+    for (const student of ['cat', 'eve', 'gus', 'bob']) expect(after[student], student).toEqual(before[student]);
+    expect(readFileSync(join(again.feedbackDir, 'dan.txt'), 'utf8')).toMatch(/Every test passed/);
+    expect(readFileSync(join(again.feedbackDir, 'eve.txt'), 'utf8')).toMatch(/syntax error/); // the others' feedback stays
+    await expect(runBatch({ lab: lab1, dir: submissions(), out: join(scratch, 'elsewhere', 'grades.csv'), only: ['dan'] })).rejects.toThrow(/grade the whole folder first/);
+  }, 300_000);
 });
+
+describe('similar code', () => {
+  const starter = new Map([['a.ts', 'export function f(x: number): number {\n  throw new Error("TODO(lab1): f is not written yet");\n}\n']]);
+  const mine = 'export function f(x: number): number {\n  // double it, then add one\n  let total = 0;\n  for (let i = 0; i < 2; i += 1) total += x;\n  return total + 1;\n}\n';
+  const theirs = 'export function f(x: number): number {\n  const squared = x * x;\n  if (squared > 100) return Math.sqrt(squared) - 1;\n  return [x, x].reduce((a, b) => a + b, 1);\n}\n';
+
+  it('finds code that differs only in comments and whitespace identical, and a one-line change near-identical', () => {
+    const copy = mine.replace('// double it, then add one', '/* my own words */').replace(/\n  /g, '\n\t\t');
+    const changed = mine.replace('total + 1', 'total + 2');
+    const { pairs } = similarPairs(
+      [{ student: 'a', files: new Map([['a.ts', mine]]) }, { student: 'b', files: new Map([['a.ts', copy]]) }, { student: 'c', files: new Map([['a.ts', changed]]) }],
+      starter,
+      { threshold: 0.5 },
+    );
+    expect(pairs.find((p) => p.a === 'a' && p.b === 'b')).toMatchObject({ identical: true, similarity: 1 });
+    const near = pairs.find((p) => p.a === 'a' && p.b === 'c')!;
+    expect(near.identical).toBe(false);
+    expect(near.similarity).toBeGreaterThan(0.5);
+    expect(near.similarity).toBeLessThan(1);
+  });
+
+  it('does not pair code written independently, nor two untouched starters', () => {
+    const { pairs, skipped } = similarPairs(
+      [
+        { student: 'a', files: new Map([['a.ts', mine]]) },
+        { student: 'b', files: new Map([['a.ts', theirs]]) },
+        { student: 's1', files: starter },
+        { student: 's2', files: starter },
+      ],
+      starter,
+      { threshold: 0.3 },
+    );
+    expect(pairs).toEqual([]);
+    expect(skipped.sort()).toEqual(['s1', 's2']);
+  });
+
+  it('on the real lab: the reference against itself reformatted is identical, against the starter nothing', () => {
+    const code = (files: Map<string, Buffer>) => new Map([...files].filter(([n]) => n.endsWith('.ts') && !n.endsWith('.test.ts')).map(([n, d]) => [n, d.toString('utf8')]));
+    const starterCode = code(starterFiles('lab1-http'));
+    const { pairs } = similarPairs(
+      [{ student: 'ref', files: code(variant()) }, { student: 'copy', files: code(variant(reformat)) }, { student: 'loop', files: code(variant(loopIn('serializer.ts', 'export function lastChunk'))) }],
+      starterCode,
+    );
+    expect(pairs.find((p) => p.b === 'ref' || p.a === 'ref')).toBeDefined();
+    expect(pairs.filter((p) => p.identical).map((p) => [p.a, p.b].sort().join('+'))).toEqual(['copy+ref']);
+    expect(pairs.find((p) => [p.a, p.b].includes('loop'))!.similarity).toBeGreaterThan(0.9);
+  });
+});
+
+describe('late work', () => {
+  it('reads submission times, counts started days late, and caps the penalty at the score', () => {
+    const file = join(scratch, 'late.csv');
+    writeFileSync(file, 'student,submitted\nada,2026-12-01T23:59:00Z\nbob,2026-12-02T00:00:01Z\ncy,2026-12-20T00:00:00Z\n');
+    const policy = { deadline: Date.parse('2026-12-02T00:00:00Z'), penaltyPerDay: 15, submitted: readSubmissionTimes(file) };
+    expect(lateness(policy, 'ada', 80)).toMatchObject({ lateMs: 0, penalty: 0 });
+    expect(lateness(policy, 'bob', 80)).toMatchObject({ days: 1, penalty: 12 });
+    expect(lateness(policy, 'cy', 80)).toMatchObject({ days: 18, penalty: 80 });
+    expect(lateness(policy, 'nobody', 80)).toMatchObject({ submittedAt: '', penalty: 0 });
+    writeFileSync(file, 'ada,yesterday-ish\n');
+    expect(() => readSubmissionTimes(file)).not.toThrow(); // a header row
+    writeFileSync(file, 'student,submitted\nada,yesterday-ish\n');
+    expect(() => readSubmissionTimes(file)).toThrow(/line 2: "yesterday-ish" is not a time/);
+  });
+});
+

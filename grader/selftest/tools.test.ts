@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ROOT, findLab, labDetails } from '../course.mjs';
 import type { GradeResult, TestResult } from '../report.mjs';
 import { parseQuiz } from '../tools/lesson-text.mjs';
+import { servedByLine, truthful } from '../tools/demo-page.ts';
 
 const TOOLS = join(ROOT, 'grader', 'tools');
 
@@ -332,6 +333,9 @@ describe('npm run serve', () => {
       const page = await response.text();
       expect(page).toContain('Bookshelf');
       expect(page).toContain('All books');
+      // A phone lays it out at its own width, and the footer says who served it: here, the reference.
+      expect(page).toMatch(/<meta name="viewport" content="width=device-width, initial-scale=1">/);
+      expect(page).toMatch(/<footer>Served by the course's reference labs 1-7[^<]*<\/footer>/);
     } finally {
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       child.kill('SIGTERM');
@@ -342,3 +346,34 @@ describe('npm run serve', () => {
     await expect(fetch(url)).rejects.toThrow();
   });
 });
+
+describe('the demo page middleware', () => {
+  const layers = (sources: Array<'yours' | 'reference'>) => sources.map((source, i) => ({ lab: i + 1, title: `Lab ${i + 1}`, source }));
+
+  it('names the layers that serve the page truthfully', () => {
+    expect(servedByLine(layers(['yours', 'yours', 'yours']))).toBe('Served by a stack you built: your labs 1-3, from the HTTP parser to the framework.');
+    expect(servedByLine(layers(['reference', 'reference']))).toMatch(/^Served by the course's reference labs 1 and 2/);
+    expect(servedByLine(layers(['yours', 'yours', 'reference', 'yours']))).toBe("Served by your labs 1, 2 and 4 and the course's reference lab 3.");
+  });
+
+  it('adds a viewport tag and replaces the footer of HTML pages only, keeping Content-Length right', async () => {
+    const app = (type: string, html: string) => (_environ: unknown, start: (s: string, h: Array<[string, string]>) => void) => {
+      const body = new TextEncoder().encode(html);
+      start('200 OK', [['Content-Type', type], ['Content-Length', String(body.length)]]);
+      return [body];
+    };
+    const run = async (type: string, html: string) => {
+      let head: Array<[string, string]> = [];
+      const body = await truthful(app(type, html) as never, 'Served by you & me.')({} as never, (_s, h) => (head = h));
+      const text = Buffer.concat([...(body as Iterable<Uint8Array>)]).toString('utf8');
+      return { text, length: Number(head.find(([n]) => n === 'Content-Length')?.[1]) };
+    };
+    const page = await run('text/html; charset=utf-8', '<html><head><title>é</title></head><body><footer>Served by a stack you built.</footer></body></html>');
+    expect(page.text).toContain('<head>\n  <meta name="viewport" content="width=device-width, initial-scale=1">');
+    expect(page.text).toContain('<footer>Served by you &amp; me.</footer>');
+    expect(page.length).toBe(Buffer.byteLength(page.text));
+    const css = await run('text/css', 'footer { color: red }');
+    expect(css.text).toBe('footer { color: red }');
+  });
+});
+

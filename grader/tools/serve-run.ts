@@ -3,6 +3,7 @@
 // logs one line per request, tells the parent where it listens, and closes its server when told
 // to stop (SIGTERM or SIGINT) or when the parent goes away.
 import type { StartResponse, TsgiApp } from '#contracts/tsgi';
+import { type LayerInfo, servedByLine, truthful } from './demo-page.ts';
 
 export type ServeMessage = { kind: 'listening'; url: string } | { kind: 'failed'; message: string };
 
@@ -35,7 +36,8 @@ async function main(): Promise<void> {
   const { serve } = await import('#gateway');
   let server;
   try {
-    server = await serve(logged(createDemo().tsgi), { port, host });
+    const layers: LayerInfo[] = JSON.parse(process.env.SERVE_LAYERS ?? '[]');
+    server = await serve(logged(truthful(createDemo().tsgi, servedByLine(layers))), { port, host });
   } catch (error) {
     const code = (error as { code?: string })?.code;
     const message =

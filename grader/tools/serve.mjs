@@ -7,7 +7,7 @@ import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from '../course.mjs';
 import { Command, UsageError, parseCommandLine, pc, runTool } from './common.mjs';
-import { chooseStack, describeStack, nodeArgs } from './stack.mjs';
+import { chooseStack, describeStack, nodeArgs, notReadyMessage } from './stack.mjs';
 
 /** How long the demo may take to stop before it is killed. */
 const STOP_LIMIT_MS = 3000;
@@ -18,8 +18,9 @@ const program = new Command()
   .description('Serve the lab 7 bookshelf demo on your own stack (the reference where your labs do not pass yet)')
   .option('--port <number>', 'the port to listen on (0 picks a free one)', '5000')
   .option('--host <address>', 'the address to listen on', '127.0.0.1')
-  .option('--reference', 'run on the reference layers only, not yours');
-const options = parseCommandLine(program, { switches: ['reference'], values: ['port', 'host'] });
+  .option('--reference', 'run on the reference layers only, not yours')
+  .option('--anyway', 'run on your labs even where they do not pass their tests yet');
+const options = parseCommandLine(program, { switches: ['reference', 'anyway'], values: ['port', 'host'] });
 
 runTool('serve', async () => {
   const port = Number(options.port);
@@ -28,11 +29,18 @@ runTool('serve', async () => {
   const { layers, conditions } = chooseStack({ own: !options.reference, upTo: 7 });
   if (options.reference) for (const l of layers) if (l.source === 'reference') l.why = 'the reference (you asked for --reference)';
   process.stdout.write(`${c.bold('The bookshelf demo')} (lab 7's createDemo) on this stack:\n${describeStack(layers)}\n`);
+  if (layers.some((l) => !l.ready) && !options.anyway) {
+    process.stdout.write(
+      `\n${notReadyMessage('npm run serve', "serves lab 7's bookshelf demo, which runs on every layer from lab 1 to lab 7", layers)}\n` +
+        c.dim("Meanwhile, the lessons site runs on day one: npm run lessons. To start the demo on your labs as they are, add --anyway.\n"),
+    );
+    return 1;
+  }
 
   const child = fork(join(ROOT, 'grader', 'tools', 'serve-run.ts'), [], {
     cwd: ROOT,
     execArgv: nodeArgs(conditions),
-    env: { ...process.env, SERVE_PORT: String(port), SERVE_HOST: options.host },
+    env: { ...process.env, SERVE_PORT: String(port), SERVE_HOST: options.host, SERVE_LAYERS: JSON.stringify(layers.map((l) => ({ lab: l.lab.number, title: l.lab.title, source: l.source }))) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
 

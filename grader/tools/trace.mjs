@@ -9,7 +9,7 @@ import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from '../course.mjs';
 import { Command, UsageError, parseCommandLine, pc, requireLab, runTool, terminalWidth } from './common.mjs';
-import { chooseStack, describeStack, nodeArgs } from './stack.mjs';
+import { chooseStack, describeStack, nodeArgs, notReadyMessage } from './stack.mjs';
 import { buildRows, columnWidths, renderTable, trackerRows } from './trace-format.mjs';
 
 /** Longest wait for the whole trace, child process included. */
@@ -27,9 +27,10 @@ const program = new Command()
   .option('-H, --header <field>', 'an extra header field, "Name: value" (repeatable)', (value, list) => [...list, value], /** @type {string[]} */ ([]))
   .option('--data <text>', 'a request body (sent with Content-Length)')
   .option('--reference', 'run on the reference layers only, not yours')
+  .option('--anyway', 'run on your labs even where they do not pass their tests yet')
   .option('--width <columns>', 'the width of the tables')
   .addHelpText('after', '\nExamples:\n  npm run trace -- lab3 GET /\n  npm run trace -- lab3 GET /hello?name=Ada --app environ\n  npm run trace -- lab4 GET /hello/Ada\n  npm run trace -- lab7 GET /books/1');
-const options = parseCommandLine(program, { switches: ['reference'], values: ['app', 'data', 'width', 'header'] });
+const options = parseCommandLine(program, { switches: ['reference', 'anyway'], values: ['app', 'data', 'width', 'header'] });
 
 runTool('trace', async () => {
   let [labName, method, target] = /** @type {[string | undefined, string, string]} */ (program.processedArgs);
@@ -58,6 +59,23 @@ runTool('trace', async () => {
 
   process.stdout.write(`${c.bold(`Trace: ${method} ${target}`)} on the stack of lab ${lab.number}, app: ${app}\n`);
   process.stdout.write(`${c.dim(describeStack(layers))}\n\n`);
+  if (layers.some((l) => !l.ready) && !options.anyway) {
+    const top = layers.at(-1)?.lab.number ?? neededLab;
+    const purpose = {
+      hello: `sends one request through labs 1-${top}: its hello app needs lab 2's server and lab 3's gateway`,
+      environ: `sends one request through labs 1-${top}: its environ app needs lab 2's server and lab 3's gateway`,
+      router: `sends one request through labs 1-${top}: its router app needs lab 4's router on labs 1-3`,
+      demo: `sends one request through labs 1-${top}: the bookshelf demo is lab 7's, on labs 1-6`,
+    }[/** @type {'hello'} */ (app)];
+    process.stdout.write(
+      `${notReadyMessage(`npm run trace -- lab${lab.number}`, purpose, layers)}\n` +
+        c.dim(
+          "Meanwhile, lesson 0's execution table follows one request through every layer: lessons/00-big-picture.md\n" +
+            'To run it on your labs as they are (and see where they stop), add --anyway.\n',
+        ),
+    );
+    return 1;
+  }
 
   const run = await runTrace(conditions, { method, target, headers, body: options.data ?? null, app, timeoutMs: 5000 });
   const rows = buildRows(run.events, { method, target, layer });

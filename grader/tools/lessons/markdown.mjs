@@ -48,6 +48,7 @@ for (const [name, language] of Object.entries({ bash, http, javascript, json, py
 const md = new MarkdownIt({ html: false, linkify: false, typographer: false, highlight: highlightCode });
 md.core.ruler.after('inline', 'site_headings', headingsRule);
 md.core.ruler.after('site_headings', 'site_links', linksRule);
+md.core.ruler.after('site_links', 'site_tables', tablesRule);
 
 const defaultFence = /** @type {import('markdown-it').RendererRule} */ (md.renderer.rules.fence);
 /** @type {import('markdown-it').RendererRule} */
@@ -65,8 +66,11 @@ const fence = (tokens, idx, options, env, self) => {
   }
 };
 md.renderer.rules.fence = fence;
-// Wide execution tables scroll sideways instead of widening the page.
-md.renderer.rules.table_open = () => '<div class="table-wrap"><table>\n';
+// Tables scroll sideways inside their own box instead of widening the page (site.css shows a
+// shadow where there is more); wide ones (tablesRule) become one card per row on a phone.
+/** @type {import('markdown-it').RendererRule} */
+const tableOpen = (tokens, idx) => `<div class="table-wrap"><table${tokens[idx].attrGet('class') ? ` class="${tokens[idx].attrGet('class')}"` : ''}>\n`;
+md.renderer.rules.table_open = tableOpen;
 md.renderer.rules.table_close = () => '</table></div>\n';
 // A quiet "#" after each h2-h4 links to the section, for sharing.
 /** @type {import('markdown-it').RendererRule} */
@@ -77,6 +81,40 @@ const headingClose = (tokens, idx) => {
   return `${anchor}</${tokens[idx].tag}>\n`;
 };
 md.renderer.rules.heading_close = headingClose;
+
+/** Tables of this many columns and more are "wide": on a narrow screen each row becomes a card. */
+const WIDE_COLUMNS = 4;
+
+/**
+ * Gives each body cell of a table its column's heading as `data-label`, so a narrow screen can show
+ * a row as a card of "heading: value" lines (site.css) instead of cutting the columns off; marks
+ * tables of WIDE_COLUMNS columns or more as `wide`.
+ * @param {import('markdown-it').StateCore} state
+ */
+function tablesRule(state) {
+  /** @type {string[]} */
+  let headings = [];
+  /** @type {import('markdown-it').Token | null} */
+  let table = null;
+  let column = 0;
+  state.tokens.forEach((token, i) => {
+    if (token.type === 'table_open') {
+      table = token;
+      headings = [];
+    } else if (token.type === 'th_open') {
+      const inline = state.tokens[i + 1];
+      headings.push(inline?.type === 'inline' ? (inline.children ?? []).map((child) => child.content).join('') : '');
+    } else if (token.type === 'thead_close' && table && headings.length >= WIDE_COLUMNS) {
+      table.attrSet('class', 'wide');
+    } else if (token.type === 'tr_open') {
+      column = 0;
+    } else if (token.type === 'td_open') {
+      const label = headings[column] ?? '';
+      if (label) token.attrSet('data-label', label);
+      column += 1;
+    }
+  });
+}
 
 /**
  * Renders one Markdown file of the course.

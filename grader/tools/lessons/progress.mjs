@@ -12,7 +12,9 @@ import { ROOT } from '../../course.mjs';
  * @property {string} id
  * @property {string} title
  * @property {string} lesson   `lessons/01-http.md#the-request-line`
- * @property {number} passed
+ * @property {number} [score]     points, as the terminal prints them
+ * @property {number} [maxScore]
+ * @property {number} passed   tests
  * @property {number} total
  *
  * @typedef {object} LabProgress

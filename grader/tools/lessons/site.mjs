@@ -20,6 +20,7 @@ export const COURSE_TITLE = 'Build the web stack';
 const ASSETS = {
   'assets/site.css': join(HERE, 'assets', 'site.css'),
   'assets/quiz.js': join(HERE, 'assets', 'quiz.js'),
+  'assets/site.js': join(HERE, 'assets', 'site.js'),
   'assets/favicon.svg': join(HERE, 'assets', 'favicon.svg'),
   'assets/hljs-light.css': require.resolve('highlight.js/styles/github.css'),
   'assets/hljs-dark.css': require.resolve('highlight.js/styles/github-dark.css'),
@@ -241,8 +242,11 @@ export function createSite(/** @type {SiteOptions} */ options = {}) {
       tasksHref: readme && routeOf(readme) !== route ? hrefBetween(route, routeOf(readme)) : null,
       progress,
       gradedAt: progress?.gradedAt ? formatDate(progress.gradedAt) : '',
+      // Points, as `npm run grade` prints each milestone (12/12), so the site and the terminal agree.
       milestones: (progress?.milestones ?? []).map((m) => ({
         title: m.title,
+        score: m.score ?? m.passed,
+        maxScore: m.maxScore ?? m.total,
         passed: m.passed,
         total: m.total,
         done: m.total > 0 && m.passed === m.total,
