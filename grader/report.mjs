@@ -248,7 +248,7 @@ export function formatReport(result, options = {}) {
     out.push(c.dim(`○ ${result.skipped.length} skipped here, not scored: ${result.skipped.join('; ')}`));
   }
   const counts = countBy(result.tests.map((t) => t.status));
-  const pct = result.maxScore === 0 ? 0 : Math.round((100 * result.score) / result.maxScore);
+  const pct = result.maxScore === 0 ? 0 : Math.floor((100 * result.score) / result.maxScore);
   const parts = [`${counts.passed ?? 0} passed`, `${counts.failed ?? 0} failed`];
   if (counts.timedOut) parts.push(`${counts.timedOut} timed out`);
   if (counts.error) parts.push(`${counts.error} errors`);
