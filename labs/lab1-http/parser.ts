@@ -80,6 +80,7 @@ export class RequestParser {
     // TODO(lab1): Take a header-section line. A non-empty one is a field. The empty one ends the head:
     // check Host (then useTargetAuthority), decide the framing, push the head event, and go to the
     // body state it calls for.
+    // Milestone 6: a Content-Length over maxBodyBytes is refused here, before the head is pushed.
     throw new Error('TODO(lab1): RequestParser.#readHeaderLine is not written yet (lessons/01-http.md#header-fields)');
   }
 

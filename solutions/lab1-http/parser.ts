@@ -115,6 +115,8 @@ export class RequestParser {
     checkHost(head);
     useTargetAuthority(head);
     const framing = bodyFraming(head);
+    // Refused with its head: no head event, so no server ever starts on this request.
+    if (framing.kind === 'length' && framing.length > this.#limits.maxBodyBytes) throw tooLarge(this.#limits);
     events.push({ type: 'head', head });
     // Trailers, if any, start a new list with a budget of their own.
     this.#headers = [];
@@ -123,7 +125,6 @@ export class RequestParser {
     if (framing.kind === 'none') {
       this.#finish(events, []);
     } else if (framing.kind === 'length') {
-      if (framing.length > this.#limits.maxBodyBytes) throw tooLarge(this.#limits);
       this.#remaining = framing.length;
       this.#state = 'body';
     } else {

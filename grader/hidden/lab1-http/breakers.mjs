@@ -113,6 +113,13 @@ export default [
   { rule: 'P3', why: 'stops after the first request of a feed', file: 'parser.ts', find: 'while (this.#step(events));', replace: "while (this.#step(events) && events.at(-1)?.type !== 'end');" },
   { rule: 'P4', why: 'throws the refusal without the events before it', file: 'parser.ts', find: 'throw new ParseError(error, events);', replace: 'throw new ParseError(error, []);' },
   { rule: 'P4', why: 'throws the bare HttpError', file: 'parser.ts', find: 'throw new ParseError(error, events);', replace: 'throw error;' },
+  {
+    rule: 'P4', why: 'emits the head of a request refused for its Content-Length', file: 'parser.ts',
+    edits: [
+      { file: 'parser.ts', find: '    if (framing.kind === \'length\' && framing.length > this.#limits.maxBodyBytes) throw tooLarge(this.#limits);\n    events.push({ type: \'head\', head });', replace: "    events.push({ type: 'head', head });" },
+      { file: 'parser.ts', find: '      this.#remaining = framing.length;', replace: '      if (framing.length > this.#limits.maxBodyBytes) throw tooLarge(this.#limits);\n      this.#remaining = framing.length;' },
+    ],
+  },
   { rule: 'P5', why: 'goes on parsing after a refusal', file: 'parser.ts', find: '    if (this.#refused) throw new ParseError(this.#refused, []);\n', replace: '' },
 
   // Limits
@@ -126,8 +133,8 @@ export default [
   { rule: 'L4', why: 'counts the empty line that ends the head', file: 'parser.ts', find: 'if (line) this.#headerBytes += line.length + 2;', replace: 'if (line !== null) this.#headerBytes += line.length + 2;' },
   { rule: 'L4', why: 'refuses a header section of exactly the limit', file: 'parser.ts', find: 'if (this.#headerBytes > this.#limits.maxHeaderBytes) {', replace: 'if (this.#headerBytes >= this.#limits.maxHeaderBytes) {' },
   { rule: 'L5', why: 'gives an unended field line the whole budget, not what is left of it', file: 'parser.ts', find: 'const budget = this.#limits.maxHeaderBytes - this.#headerBytes;', replace: 'const budget = this.#limits.maxHeaderBytes;' },
-  { rule: 'L6', why: 'does not check Content-Length against maxBodyBytes', file: 'parser.ts', find: '      if (framing.length > this.#limits.maxBodyBytes) throw tooLarge(this.#limits);\n', replace: '' },
-  { rule: 'L6', why: 'refuses a body of exactly maxBodyBytes', file: 'parser.ts', find: 'if (framing.length > this.#limits.maxBodyBytes)', replace: 'if (framing.length >= this.#limits.maxBodyBytes)' },
+  { rule: 'L6', why: 'does not check Content-Length against maxBodyBytes', file: 'parser.ts', find: "    if (framing.kind === 'length' && framing.length > this.#limits.maxBodyBytes) throw tooLarge(this.#limits);\n", replace: '' },
+  { rule: 'L6', why: 'refuses a body of exactly maxBodyBytes', file: 'parser.ts', find: 'framing.length > this.#limits.maxBodyBytes', replace: 'framing.length >= this.#limits.maxBodyBytes' },
   { rule: 'L7', why: 'checks each chunk alone, not the sum', file: 'parser.ts', find: 'if (this.#bodyBytes + size > this.#limits.maxBodyBytes)', replace: 'if (size > this.#limits.maxBodyBytes)' },
   { rule: 'L7', why: 'refuses chunks that add up to exactly maxBodyBytes', file: 'parser.ts', find: 'if (this.#bodyBytes + size > this.#limits.maxBodyBytes)', replace: 'if (this.#bodyBytes + size >= this.#limits.maxBodyBytes)' },
   { rule: 'L8', why: 'counts trailers on top of the head', file: 'parser.ts', find: '    // Trailers, if any, start a new list with a budget of their own.\n    this.#headers = [];\n    this.#headerBytes = 0;', replace: '    this.#headers = [];' },

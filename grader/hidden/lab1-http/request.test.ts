@@ -723,6 +723,7 @@ milestone('pipelining', () => {
         ['head GET /a', 'end []', 'head POST /b', 'body "hi"', 'end []'],
       ],
       [chunkedPost('2\r\nhi\r\nzz\r\n'), 400, ['head POST /', 'body "hi"']],
+      ['GET /a HTTP/1.1\r\nHost: x\r\n\r\nPOST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n', 413, ['head GET /a', 'end []']],
       ['GET / HTTP/1.1\r\nFolded\r\n\r\n', 400, []],
     ];
     for (const [raw, status, events] of cases) {
