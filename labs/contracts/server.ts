@@ -7,7 +7,9 @@ export interface ServerRequest extends RequestHead {
   /**
    * The body, streamed as it arrives: iterate it to read it. It is empty for a request without a
    * body. The first read answers `Expect: 100-continue` with `100 Continue`.
-   * A handler that does not read it is fine: the server discards what is left.
+   * A handler that does not read it is fine: the server never reads what is left as a request
+   * (it closes the connection after the response if the body had not all arrived). Reading throws
+   * an HttpError when the body goes over the parser's limit (413) or stops arriving (408).
    */
   body: AsyncIterable<Uint8Array>;
   /**

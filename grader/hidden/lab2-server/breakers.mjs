@@ -48,6 +48,7 @@ export default [
   { rule: 'K4', why: 'always closes HTTP/1.0 connections', file: 'connection.ts', find: '        wantsKeepAlive(head) &&\n', replace: "        wantsKeepAlive(head) && head.version === 'HTTP/1.1' &&\n" },
   { rule: 'K5', why: 'says Connection only when it closes', file: 'respond.ts', find: "    headers.push(['Connection', keepAlive ? 'keep-alive' : 'close']);\n    const bytes", replace: "    if (!keepAlive) headers.push(['Connection', 'close']);\n    const bytes" },
   { rule: 'K6', why: 'serves one request more than maxRequestsPerConnection', file: 'connection.ts', find: 'this.#served < this.#options.maxRequestsPerConnection', replace: 'this.#served <= this.#options.maxRequestsPerConnection' },
+  { rule: 'K6', why: 'closes one request before maxRequestsPerConnection', file: 'connection.ts', find: 'this.#served < this.#options.maxRequestsPerConnection', replace: 'this.#served + 1 < this.#options.maxRequestsPerConnection' },
   { rule: 'K7', why: "ignores the handler's Connection: close", file: 'respond.ts', find: "let keepAlive = context.keepAlive && !connectionTokens(response.headers).includes('close');", replace: 'let keepAlive = context.keepAlive;' },
   { rule: 'K7', why: "keeps the handler's Connection field next to its own", file: 'respond.ts', find: "const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding']);", replace: "const HOP_BY_HOP = new Set(['keep-alive', 'transfer-encoding']);" },
   { rule: 'K8', why: 'leaves an idle connection open after the client closed its side', file: 'connection.ts', find: "    }\n    if (this.idle) this.#end();\n  }\n\n  /**\n   * Ends our side", replace: "    }\n  }\n\n  /**\n   * Ends our side" },
@@ -149,6 +150,7 @@ export default [
   { rule: 'T1', why: 'makes the parser with the default limits', file: 'connection.ts', find: 'this.#parser = new RequestParser(options.limits);', replace: 'this.#parser = new RequestParser();' },
   { rule: 'T2', why: 'has no limit on connections', file: 'server.ts', find: '    if (connections.size >= settings.maxConnections) {', replace: '    if (false) {' },
   { rule: 'T2', why: 'lets one connection more than maxConnections in', file: 'server.ts', find: 'if (connections.size >= settings.maxConnections) {', replace: 'if (connections.size > settings.maxConnections) {' },
+  { rule: 'T2', why: 'turns away one connection too early', file: 'server.ts', find: 'if (connections.size >= settings.maxConnections) {', replace: 'if (connections.size >= settings.maxConnections - 1) {' },
   {
     rule: 'T2', why: 'never forgets a closed connection, so the limit never frees', file: 'server.ts',
     find: '    if (connections.size >= settings.maxConnections) {\n      connection.turnAway();\n      return;\n    }\n    connections.add(connection);\n    socket.on(\'close\', () => connections.delete(connection));',
