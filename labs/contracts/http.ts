@@ -28,6 +28,7 @@ export interface RequestHead extends RequestLine {
  * What `RequestParser.feed` yields, in order, for each request on a connection:
  * one `head`, then zero or more `body` events (the body bytes, as they arrive), then one `end`.
  * A request without a body is a `head` followed at once by an `end`.
+ * A request the parser refuses ends the stream: `feed` throws a `ParseError` (below).
  */
 export type ParseEvent =
   | { type: 'head'; head: RequestHead }
@@ -83,5 +84,23 @@ export class HttpError extends Error {
     super(message);
     this.name = 'HttpError';
     this.status = status;
+  }
+}
+
+/**
+ * What `RequestParser.feed` throws when the bytes hold a request it must refuse: an HttpError
+ * (same `status` and `message` as the refusal) that also carries, in `events`, every event the
+ * same call had completed before the refusal, in order. One read can hold a good request and then
+ * a bad one: the server answers the good one first, then sends `status` and closes.
+ * After a refusal the parser is spent: every later `feed` throws a ParseError with the same status
+ * and no events.
+ */
+export class ParseError extends HttpError {
+  readonly events: ParseEvent[];
+
+  constructor(refusal: HttpError, events: ParseEvent[]) {
+    super(refusal.status, refusal.message);
+    this.name = 'ParseError';
+    this.events = events;
   }
 }

@@ -7,10 +7,15 @@ export interface ServerRequest extends RequestHead {
   /**
    * The body, streamed as it arrives: iterate it to read it. It is empty for a request without a
    * body. The first read answers `Expect: 100-continue` with `100 Continue`.
-   * A handler that does not read it is fine: the server discards what is left.
+   * A handler that does not read it is fine: the server never reads what is left as a request
+   * (it closes the connection after the response if the body had not all arrived). Reading throws
+   * an HttpError when the body goes over the parser's limit (413) or stops arriving (408).
    */
   body: AsyncIterable<Uint8Array>;
-  /** Aborted when the client disconnects before the response is complete. */
+  /**
+   * Aborted when the client goes away before the response is complete: it disconnects, or it
+   * closes its side before the request's body is complete. No response is sent then.
+   */
   signal: AbortSignal;
   /** The client's address and port, and the address and port it connected to. */
   remoteAddress: string;
@@ -49,23 +54,39 @@ export interface ServerOptions {
   headerTimeoutMs: number;
   /** Longest wait, in ms, for the next request on an idle keep-alive connection. */
   keepAliveTimeoutMs: number;
+  /** Longest wait, in ms, for the next bytes of a request body the server is reading. A body that
+   *  stalls gets 408. The clock restarts with every arrival (nginx's client_body_timeout). */
+  bodyTimeoutMs: number;
+  /** Most connections served at once. One more gets 503 Service Unavailable and is closed. */
+  maxConnections: number;
   /** Requests served on one connection before the server closes it. */
   maxRequestsPerConnection: number;
   /** The parser's limits (lab 1). */
   limits: Partial<ParserLimits>;
   /** The value of the `Server` header. */
   serverName: string;
-  /** Called with what a handler threw (the client got a 500). Servers log; tests may listen. */
+  /**
+   * Called with what the application threw: the handler (the client got a 500), or its body after
+   * the head was sent (the connection was cut). Servers log it; tests may listen.
+   */
   onError: (error: unknown) => void;
+  /**
+   * One line about something that is nobody's bug and needs no stack trace: a client that went away
+   * before its response was complete, a connection the operating system could not accept.
+   */
+  log: (line: string) => void;
 }
 
 export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = {
   headerTimeoutMs: 10_000,
   keepAliveTimeoutMs: 5_000,
+  bodyTimeoutMs: 30_000,
+  maxConnections: 1000,
   maxRequestsPerConnection: 1000,
   limits: {},
   serverName: 'build-the-web-stack',
   onError: (error) => console.error('handler failed:', error),
+  log: (line) => console.warn(line),
 };
 
 /** The address a server is bound to. */

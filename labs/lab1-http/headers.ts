@@ -12,10 +12,13 @@ export function parseHeaderField(line: string): HeaderField {
   throw new Error('TODO(lab1): parseHeaderField is not written yet (lessons/01-http.md#header-fields)');
 }
 
-/** Every value of a field, in order: the list form `a, b` and repeated lines count alike. */
+/**
+ * Every value of a field, in order: the list form `a, b` and repeated lines count alike. Items are
+ * trimmed; empty ones are kept, so that an empty Content-Length is seen (and refused), not skipped.
+ */
 function listValues(headers: HeaderField[], name: string): string[] {
-  // TODO(lab1): collect the values of every `name` field, split each at commas, trim the items
-  // and drop empty ones.
+  // TODO(lab1): collect the values of every `name` field, split each at commas and trim the
+  // items. Keep the empty ones.
   throw new Error('TODO(lab1): listValues is not written yet (lessons/01-http.md#where-the-body-ends)');
 }
 
@@ -37,7 +40,7 @@ function transferEncodingFraming(head: RequestHead): BodyFraming {
 }
 
 function contentLengthFraming(head: RequestHead): BodyFraming {
-  // TODO(lab1): every value (listValues) must be decimal digits, and all of them the same number
-  // (else 400). A length of 0 means no body.
+  // TODO(lab1): every value (listValues), empty ones included, must be decimal digits, and all of
+  // them the same number (else 400); too big for a safe integer: 400. A length of 0 means no body.
   throw new Error('TODO(lab1): contentLengthFraming is not written yet (lessons/01-http.md#where-the-body-ends)');
 }

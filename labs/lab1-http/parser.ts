@@ -1,6 +1,7 @@
 import {
   DEFAULT_LIMITS,
   HttpError,
+  ParseError,
   type HeaderField,
   type ParseEvent,
   type ParserLimits,
@@ -9,7 +10,7 @@ import {
 } from '#contracts/http';
 import { parseChunkSize } from './chunked.ts';
 import { bodyFraming, parseHeaderField } from './headers.ts';
-import { parseRequestLine } from './request-line.ts';
+import { ABSOLUTE_FORM, parseRequestLine } from './request-line.ts';
 import { badRequest, bytesToText } from './syntax.ts';
 
 /** Where the parser is inside the current request. Each state consumes one kind of input. */
@@ -32,7 +33,8 @@ const LF = 10;
  * An incremental HTTP/1.1 request parser. Feed it bytes as they come off the socket, in chunks of
  * any size; it returns the events those bytes completed and keeps the rest for the next call.
  * Several requests in a row on one connection (pipelining) come out in order.
- * A malformed or oversized request throws an HttpError with the status to answer.
+ * A malformed or oversized request throws a ParseError: the status to answer, and the events
+ * completed before it.
  */
 export class RequestParser {
   readonly #limits: ParserLimits;
@@ -46,6 +48,8 @@ export class RequestParser {
   #remaining = 0;
   /** Body bytes of the current request so far, to enforce maxBodyBytes on chunked bodies. */
   #bodyBytes = 0;
+  /** Set by the first refusal: the rest of the stream can't be trusted, so the parser stops. */
+  #refused: HttpError | null = null;
 
   constructor(limits: Partial<ParserLimits> = {}) {
     this.#limits = { ...DEFAULT_LIMITS, ...limits };
@@ -55,6 +59,9 @@ export class RequestParser {
   feed(chunk: Uint8Array): ParseEvent[] {
     // TODO(lab1): Append chunk to #buffer, then call #step until it returns false, collecting the
     // events it pushes. Return them.
+    // Milestone 5: when a step throws an HttpError, remember it in #refused and throw
+    // new ParseError(error, events) instead, with the events collected so far. Once #refused is
+    // set, every call throws new ParseError(#refused, []) at once.
     throw new Error('TODO(lab1): RequestParser.feed is not written yet (lessons/01-http.md#bytes-arrive-in-pieces)');
   }
 
@@ -71,7 +78,9 @@ export class RequestParser {
 
   #readHeaderLine(events: ParseEvent[]): boolean {
     // TODO(lab1): Take a header-section line. A non-empty one is a field. The empty one ends the head:
-    // check Host, decide the framing, push the head event, and go to the body state it calls for.
+    // check Host (then useTargetAuthority), decide the framing, push the head event, and go to the
+    // body state it calls for.
+    // Milestone 6: a Content-Length over maxBodyBytes is refused here, before the head is pushed.
     throw new Error('TODO(lab1): RequestParser.#readHeaderLine is not written yet (lessons/01-http.md#header-fields)');
   }
 
@@ -141,6 +150,16 @@ export class RequestParser {
 function checkHost(head: RequestHead): void {
   // TODO(lab1): Count the host fields: more than one, or none in an HTTP/1.1 request, is a 400.
   throw new Error('TODO(lab1): checkHost is not written yet (lessons/01-http.md#header-fields)');
+}
+
+/**
+ * An absolute-form target names its host, and it wins over the Host field (RFC 9112 §3.2.2): the
+ * head's host field takes the target's authority (an HTTP/1.0 request without one gets one).
+ */
+function useTargetAuthority(head: RequestHead): void {
+  // TODO(lab1): If ABSOLUTE_FORM matches head.target, its first group is the authority: it
+  // replaces the value of the host entry, in its place, or becomes a new host entry at the end.
+  throw new Error('TODO(lab1): useTargetAuthority is not written yet (lessons/01-http.md#header-fields)');
 }
 
 function lineTooLong(limit: number, status: number): HttpError {

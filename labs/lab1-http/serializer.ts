@@ -17,9 +17,10 @@ export function reasonPhrase(status: number): string {
  * controls it write headers of their own (response splitting).
  */
 export function serializeHead(head: ResponseHead): Uint8Array {
-  // TODO(lab1): check the status (an integer from 100 to 599, else RangeError), the reason and every
-  // header name and value (else TypeError); then write the status line, the fields and the empty
-  // line, each ending in CRLF, and encode the text with textToBytes.
+  // TODO(lab1): check the status (an integer from 100 to 599, else RangeError), the reason
+  // (isFieldValue) and every header name (isToken) and value (isFieldValue), else TypeError; then
+  // write the status line, the fields and the empty line, each ending in CRLF, and encode the
+  // text with textToBytes.
   throw new Error('TODO(lab1): serializeHead is not written yet (lessons/01-http.md#writing-a-response)');
 }
 

@@ -1,8 +1,8 @@
 /**
  * A request body as the handler sees it: an async iterable fed, chunk by chunk, by the
  * connection as the parser produces body bytes. It holds at most a little data: when the handler
- * reads slower than the client sends, `push` returns false and the connection pauses the socket
- * until `onDrain` says the handler has caught up (backpressure).
+ * reads slower than the client sends, `full` turns true and the connection stops reading the
+ * socket until `onDrain` says the handler has caught up (backpressure).
  */
 export class BodyStream implements AsyncIterable<Uint8Array> {
   static readonly HIGH_WATER_MARK = 64 * 1024;
@@ -26,12 +26,16 @@ export class BodyStream implements AsyncIterable<Uint8Array> {
     return this.#ended;
   }
 
-  /** Adds bytes; returns false when the reader is behind and the socket should pause. */
-  push(data: Uint8Array): boolean {
+  /** True while HIGH_WATER_MARK bytes or more wait for the reader: the socket should not be read. */
+  get full(): boolean {
+    return this.#buffered >= BodyStream.HIGH_WATER_MARK;
+  }
+
+  /** Adds bytes that arrived; the reader gets them in order. */
+  push(data: Uint8Array): void {
     this.#chunks.push(data);
     this.#buffered += data.length;
     this.#notify();
-    return this.#buffered < BodyStream.HIGH_WATER_MARK;
   }
 
   end(): void {

@@ -34,7 +34,9 @@ export async function writeResponse(socket: Socket, response: ServerResponse, co
   // - A streamed body: the handler's Content-Length if it gave one; else chunked for HTTP/1.1;
   //   else (HTTP/1.0) no framing at all, and the connection closes to end the body. Write the
   //   head, then every chunk (encodeChunk when chunked), then lastChunk(). Whatever happens, the
-  //   iterator must be finished: read to its end, or return()ed (try/finally).
+  //   iterator must be finished: read to its end, or return()ed (try/finally). With the handler's
+  //   Content-Length, throw (never write) a chunk that would go past it, and throw at the end if
+  //   the body was shorter.
   // Set context.headSent before the first write. Resolve to whether the connection stays open.
   throw new Error('TODO(lab2): writeResponse is not written yet (lessons/02-server.md#framing-a-response)');
 }

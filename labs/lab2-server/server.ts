@@ -21,12 +21,16 @@ export function createServer(handler: Handler, options: Partial<ServerOptions> =
   // (noDelay: see "Sending small responses fast" in lesson 2).
   // For every socket it accepts, make a Connection (with handler and settings), add it to
   // `connections`, and delete it again when the socket closes.
+  // Milestone 6: when `connections` already holds maxConnections, call the new connection's
+  // turnAway() instead of adding it.
 
   return {
     listen(port: number, host = '127.0.0.1'): Promise<BoundAddress> {
       // TODO(lab2): call the listener's listen(port, host, callback). In the callback, read the
       // bound address and port from its address(), keep them in `bound`, and resolve with them.
-      // Reject if the listener emits 'error' first (the port is taken, say).
+      // Reject if the listener emits 'error' first (the port is taken, say). Once listening, pass
+      // the listener's later 'error' events (a connection the system could not accept) to
+      // settings.log: an 'error' nobody listens to would end the process.
       throw new Error('TODO(lab2): listen is not written yet (lessons/02-server.md#sockets-and-the-event-loop)');
     },
 

@@ -1,14 +1,23 @@
 import { badRequest } from './syntax.ts';
 
+// The grammar of a chunk-size line, RFC 9112 §7.1.1 (BWS is optional spaces and tabs):
+//   chunk-size [ chunk-ext ]         chunk-size = 1*HEXDIG
+//   chunk-ext  = *( BWS ";" BWS name [ BWS "=" BWS value ] )
+//   name = token, value = token / quoted-string
+const TOKEN = "[!#$%&'*+\\-.^_`|~0-9A-Za-z]+";
+/** A quoted-string: `"`, then characters other than `"`, `\` and controls, or `\` and one character, then `"`. */
+const QUOTED = '"(?:[\\t \\x21\\x23-\\x5b\\x5d-\\x7e\\x80-\\xff]|\\\\[\\t \\x21-\\x7e\\x80-\\xff])*"';
+const EXTENSION = `[ \\t]*;[ \\t]*${TOKEN}(?:[ \\t]*=[ \\t]*(?:${TOKEN}|${QUOTED}))?`;
+const CHUNK_SIZE_LINE = new RegExp(`^([0-9A-Fa-f]+)(?:${EXTENSION})*$`);
+
 /**
  * Reads a chunk-size line (RFC 9112 §7.1): hexadecimal digits, then optional extensions
- * `;name=value`, which carry nothing we use and are ignored.
+ * `;name=value`, which carry nothing we use and are ignored, but must be well-formed.
  */
 export function parseChunkSize(line: string): number {
-  const semicolon = line.indexOf(';');
-  // Spaces or tabs may sit before the `;` of an extension (BWS), never inside the number.
-  const digits = (semicolon === -1 ? line : line.slice(0, semicolon)).replace(/[ \t]+$/, '');
-  if (!/^[0-9a-fA-F]+$/.test(digits)) throw badRequest(`invalid chunk size ${JSON.stringify(line)}`);
+  const match = CHUNK_SIZE_LINE.exec(line);
+  if (!match) throw badRequest(`invalid chunk-size line ${JSON.stringify(line)}`);
+  const digits = match[1]!;
   const size = parseInt(digits, 16);
   if (!Number.isSafeInteger(size)) throw badRequest(`chunk size ${digits} is too large`);
   return size;

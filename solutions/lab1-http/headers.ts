@@ -23,13 +23,15 @@ export function parseHeaderField(line: string): HeaderField {
   return [name.toLowerCase(), value];
 }
 
-/** Every value of a field, in order: the list form `a, b` and repeated lines count alike. */
+/**
+ * Every value of a field, in order: the list form `a, b` and repeated lines count alike. Items are
+ * trimmed; empty ones are kept, so that an empty Content-Length is seen (and refused), not skipped.
+ */
 function listValues(headers: HeaderField[], name: string): string[] {
   return headers
     .filter(([field]) => field === name)
     .flatMap(([, value]) => value.split(','))
-    .map((item) => item.trim())
-    .filter((item) => item !== '');
+    .map((item) => item.trim());
 }
 
 /**
@@ -52,11 +54,11 @@ function transferEncodingFraming(head: RequestHead): BodyFraming {
   if (head.version === 'HTTP/1.0') {
     throw badRequest('Transfer-Encoding is not defined for HTTP/1.0 requests');
   }
-  const codings = listValues(head.headers, 'transfer-encoding').map((c) => c.toLowerCase());
+  const codings = listValues(head.headers, 'transfer-encoding').map((coding) => coding.toLowerCase());
   if (codings.at(-1) !== 'chunked') {
     throw badRequest('chunked must be the last transfer coding of a request');
   }
-  if (codings.indexOf('chunked') !== codings.length - 1) {
+  if (codings.filter((coding) => coding === 'chunked').length > 1) {
     throw badRequest('chunked may be applied only once');
   }
   if (codings.length > 1) {
@@ -67,8 +69,9 @@ function transferEncodingFraming(head: RequestHead): BodyFraming {
 
 function contentLengthFraming(head: RequestHead): BodyFraming {
   const values = listValues(head.headers, 'content-length');
-  if (values.length === 0 || !values.every((value) => /^\d+$/.test(value))) {
-    throw badRequest('Content-Length must be a decimal number');
+  // An empty value is refused too: `Content-Length: ` must not hide behind a later `Content-Length: 5`.
+  if (!values.every((value) => /^\d+$/.test(value))) {
+    throw badRequest(`Content-Length must be a decimal number, got ${JSON.stringify(values.join(', '))}`);
   }
   // Repeats of one value are harmless (RFC 9112 §6.3 item 5); different values are an attack.
   if (new Set(values.map(Number)).size !== 1) {

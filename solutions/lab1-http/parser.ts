@@ -1,6 +1,7 @@
 import {
   DEFAULT_LIMITS,
   HttpError,
+  ParseError,
   type HeaderField,
   type ParseEvent,
   type ParserLimits,
@@ -9,7 +10,7 @@ import {
 } from '#contracts/http';
 import { parseChunkSize } from './chunked.ts';
 import { bodyFraming, parseHeaderField } from './headers.ts';
-import { parseRequestLine } from './request-line.ts';
+import { ABSOLUTE_FORM, parseRequestLine } from './request-line.ts';
 import { badRequest, bytesToText } from './syntax.ts';
 
 /** Where the parser is inside the current request. Each state consumes one kind of input. */
@@ -32,7 +33,8 @@ const LF = 10;
  * An incremental HTTP/1.1 request parser. Feed it bytes as they come off the socket, in chunks of
  * any size; it returns the events those bytes completed and keeps the rest for the next call.
  * Several requests in a row on one connection (pipelining) come out in order.
- * A malformed or oversized request throws an HttpError with the status to answer.
+ * A malformed or oversized request throws a ParseError: the status to answer, and the events
+ * completed before it.
  */
 export class RequestParser {
   readonly #limits: ParserLimits;
@@ -46,6 +48,8 @@ export class RequestParser {
   #remaining = 0;
   /** Body bytes of the current request so far, to enforce maxBodyBytes on chunked bodies. */
   #bodyBytes = 0;
+  /** Set by the first refusal: the rest of the stream can't be trusted, so the parser stops. */
+  #refused: HttpError | null = null;
 
   constructor(limits: Partial<ParserLimits> = {}) {
     this.#limits = { ...DEFAULT_LIMITS, ...limits };
@@ -53,10 +57,18 @@ export class RequestParser {
 
   /** Takes the next bytes from the connection; returns the events they complete, in order. */
   feed(chunk: Uint8Array): ParseEvent[] {
+    if (this.#refused) throw new ParseError(this.#refused, []);
     this.#buffer = this.#buffer.length === 0 ? chunk : concat(this.#buffer, chunk);
     const events: ParseEvent[] = [];
-    // Each step consumes some input and says whether it made progress; stop when it can't.
-    while (this.#step(events));
+    try {
+      // Each step consumes some input and says whether it made progress; stop when it can't.
+      while (this.#step(events));
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      // The requests before the bad one are fine: their events go with the refusal.
+      this.#refused = error;
+      throw new ParseError(error, events);
+    }
     return events;
   }
 
@@ -101,7 +113,10 @@ export class RequestParser {
     // The empty line ends the head: now we know how the body is framed.
     const head: RequestHead = { ...this.#requestLine!, headers: this.#headers };
     checkHost(head);
+    useTargetAuthority(head);
     const framing = bodyFraming(head);
+    // Refused with its head: no head event, so no server ever starts on this request.
+    if (framing.kind === 'length' && framing.length > this.#limits.maxBodyBytes) throw tooLarge(this.#limits);
     events.push({ type: 'head', head });
     // Trailers, if any, start a new list with a budget of their own.
     this.#headers = [];
@@ -110,7 +125,6 @@ export class RequestParser {
     if (framing.kind === 'none') {
       this.#finish(events, []);
     } else if (framing.kind === 'length') {
-      if (framing.length > this.#limits.maxBodyBytes) throw tooLarge(this.#limits);
       this.#remaining = framing.length;
       this.#state = 'body';
     } else {
@@ -222,6 +236,18 @@ function checkHost(head: RequestHead): void {
   const hosts = head.headers.filter(([name]) => name === 'host').length;
   if (hosts > 1) throw badRequest('more than one Host header');
   if (hosts === 0 && head.version === 'HTTP/1.1') throw badRequest('HTTP/1.1 requests need a Host header');
+}
+
+/**
+ * An absolute-form target names its host, and it wins over the Host field (RFC 9112 §3.2.2): the
+ * head's host field takes the target's authority (an HTTP/1.0 request without one gets one).
+ */
+function useTargetAuthority(head: RequestHead): void {
+  const authority = ABSOLUTE_FORM.exec(head.target)?.[1];
+  if (authority === undefined) return;
+  const host = head.headers.findIndex(([name]) => name === 'host');
+  if (host === -1) head.headers.push(['host', authority]);
+  else head.headers[host] = ['host', authority];
 }
 
 function lineTooLong(limit: number, status: number): HttpError {

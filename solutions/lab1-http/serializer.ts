@@ -21,7 +21,7 @@ export function serializeHead(head: ResponseHead): Uint8Array {
     throw new RangeError(`status must be an integer from 100 to 599, got ${status}`);
   }
   const reason = head.reason ?? reasonPhrase(status);
-  if (/[\r\n]/.test(reason)) throw new TypeError('the reason phrase may not contain CR or LF');
+  if (!isFieldValue(reason)) throw new TypeError('the reason phrase may not contain CR, LF or another control character');
   let text = `HTTP/1.1 ${status} ${reason}${CRLF}`;
   for (const [name, value] of headers) {
     if (!isToken(name)) throw new TypeError(`invalid header name ${JSON.stringify(name)}`);

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { HttpError, type RequestHead } from '#contracts/http';
+import { HttpError, ParseError, type ParseEvent, type RequestHead } from '#contracts/http';
 import type { Handler, ServerOptions, ServerRequest, ServerResponse } from '#contracts/server';
 import { RequestParser, reasonPhrase } from '#http';
 import { BodyStream } from './body.ts';
@@ -13,9 +13,11 @@ interface Exchange {
   abort: AbortController;
   /** Set once the response's status line is written: too late for `100 Continue` or a 500. */
   context: ResponseContext | null;
+  /** `Expect: 100-continue` from an HTTP/1.1 client: it sends the body only once it is asked. */
+  awaitingContinue: boolean;
 }
 
-/** A request the parser refused: answered with its status, after the requests before it. */
+/** A request the server refuses (the parser's, a timeout, too many connections): answered in turn. */
 interface Refusal {
   error: HttpError;
 }
@@ -24,6 +26,9 @@ const encoder = new TextEncoder();
 
 /** How long a client gets to close its side after the server has ended the connection. */
 const LINGER_MS = 2000;
+
+/** How many requests may wait in a connection's queue before the server stops reading it. */
+const MAX_QUEUED = 16;
 
 /**
  * Serves the requests of one TCP connection, in order. Bytes go into the lab 1 parser; each
@@ -47,10 +52,15 @@ export class Connection {
   #clientEnded = false;
   /** True between the end of a request and the head of the next: the header timeout applies. */
   #awaitingHead = true;
+  /** A refusal is queued: nothing after it on the connection is read. */
+  #refused = false;
   /** The server has ended its side: what still arrives is read and dropped. */
   #ended = false;
-  #headerTimer: NodeJS.Timeout | null = null;
-  #idleTimer: NodeJS.Timeout | null = null;
+  /** Whether the socket is being read (#flow decides). */
+  #reading = true;
+  /** The one clock a connection runs at a time, and what it times. */
+  #timer: NodeJS.Timeout | null = null;
+  #timing: 'head' | 'body' | 'idle' | 'linger' | null = null;
 
   constructor(socket: Socket, handler: Handler, options: ServerOptions) {
     this.#socket = socket;
@@ -76,47 +86,65 @@ export class Connection {
     if (this.idle) this.#end();
   }
 
+  /** The server has too many connections: answer 503 without reading a request, then close. */
+  turnAway(): void {
+    this.#refuse(new HttpError(503, 'the server has too many connections'));
+  }
+
   #onData(chunk: Buffer): void {
-    if (this.#ended) return;
+    if (this.#ended || this.#refused) return;
     if (this.#awaitingHead) this.#startHeaderTimer();
-    let events;
+    let events: ParseEvent[];
+    let refusal: HttpError | null = null;
     try {
       events = this.#parser.feed(chunk);
     } catch (error) {
-      if (!(error instanceof HttpError)) throw error;
-      // The rest of the stream can't be trusted: stop reading, answer after the earlier requests.
-      this.#socket.pause();
-      this.#parsing?.body.fail(error);
-      this.#queue.push({ error });
-      this.#serveNext();
+      if (!(error instanceof ParseError)) throw error;
+      // The requests completed before the bad one are answered first, in order.
+      events = error.events;
+      refusal = error;
+    }
+    for (const event of events) this.#onEvent(event);
+    if (refusal) {
+      this.#parsing?.body.fail(refusal);
+      this.#parsing = null;
+      this.#refuse(refusal);
       return;
     }
-    for (const event of events) {
-      if (event.type === 'head') {
-        this.#stopTimers();
-        this.#awaitingHead = false;
-        const exchange = this.#newExchange(event.head);
-        this.#queue.push(exchange);
-        this.#parsing = exchange;
-      } else if (event.type === 'body') {
-        if (this.#parsing && !this.#parsing.body.push(event.data)) this.#socket.pause();
-      } else {
-        this.#parsing?.body.end();
-        this.#parsing = null;
-        this.#awaitingHead = true;
-      }
-    }
+    // A body in progress is timed from its latest bytes, unless the client waits for 100 Continue.
+    if (this.#parsing && !this.#parsing.awaitingContinue) this.#startBodyTimer();
+    this.#flow();
     this.#serveNext();
   }
 
+  #onEvent(event: ParseEvent): void {
+    if (event.type === 'head') {
+      this.#stopTimers();
+      this.#awaitingHead = false;
+      const exchange = this.#newExchange(event.head);
+      this.#queue.push(exchange);
+      this.#parsing = exchange;
+    } else if (event.type === 'body' && this.#parsing) {
+      this.#parsing.awaitingContinue = false; // it sent the body without waiting
+      this.#parsing.body.push(event.data);
+    } else if (event.type === 'end') {
+      this.#stopTimers();
+      this.#parsing?.body.end();
+      this.#parsing = null;
+      this.#awaitingHead = true;
+    }
+  }
+
   #newExchange(head: RequestHead): Exchange {
+    const expect = head.headers.find(([name]) => name === 'expect')?.[1];
     const exchange: Exchange = {
       head,
       abort: new AbortController(),
       context: null,
+      awaitingContinue: expect?.toLowerCase() === '100-continue' && head.version === 'HTTP/1.1',
       body: new BodyStream({
         onFirstRead: () => this.#sendContinue(exchange),
-        onDrain: () => this.#socket.resume(),
+        onDrain: () => this.#flow(),
       }),
     };
     return exchange;
@@ -124,18 +152,31 @@ export class Connection {
 
   /** `Expect: 100-continue`: the client waits for a go-ahead before sending the body. */
   #sendContinue(exchange: Exchange): void {
-    const expect = exchange.head.headers.find(([name]) => name === 'expect')?.[1];
-    if (expect?.toLowerCase() === '100-continue' && exchange.head.version === 'HTTP/1.1' && !exchange.context) {
-      this.#socket.write(encoder.encode('HTTP/1.1 100 Continue\r\n\r\n'));
-    }
+    if (!exchange.awaitingContinue || exchange.context) return;
+    exchange.awaitingContinue = false;
+    this.#socket.write(encoder.encode('HTTP/1.1 100 Continue\r\n\r\n'));
+    if (exchange === this.#parsing) this.#startBodyTimer(); // now the body is ours to wait for
+  }
+
+  /**
+   * Reads the socket only while the connection can take more: not after a refusal (what follows
+   * it can't be trusted), not while the body being parsed has a backlog the handler has not read,
+   * not while more than MAX_QUEUED requests wait. Once ended, it reads and drops, to see the FIN.
+   */
+  #flow(): void {
+    const full = (this.#parsing?.body.full ?? false) || this.#queue.length > MAX_QUEUED;
+    this.#reading = this.#ended || !(this.#refused || full);
+    if (this.#reading) this.#socket.resume();
+    else this.#socket.pause();
   }
 
   /** Starts the next queued request, unless one is being served. */
   #serveNext(): void {
     if (this.#serving || this.#queue.length === 0) return;
     const next = this.#queue.shift()!;
+    this.#flow();
     if ('error' in next) {
-      void this.#refuse(next.error);
+      void this.#sendRefusal(next.error);
       return;
     }
     this.#serving = next;
@@ -159,24 +200,33 @@ export class Connection {
     let keepAlive = false;
     try {
       const response = await this.#callHandler(exchange);
+      if (exchange.abort.signal.aborted) throw exchange.abort.signal.reason;
       exchange.context = context;
       // A body the handler left unread may still be arriving; closing is simpler than draining it.
       // close() may have been called while the handler ran: then this response is the last.
       if (!exchange.body.ended || this.#closing) context.keepAlive = false;
       keepAlive = await writeResponse(this.#socket, response, context);
     } catch (error) {
-      if (context.headSent || this.#socket.destroyed) {
+      if (exchange.abort.signal.aborted || this.#socket.destroyed) {
+        // The client went away: nobody to answer, nothing to report but one line.
+        this.#options.log(`${head.method} ${head.target}: the client went away before the response was complete`);
+        this.#end();
+        return;
+      }
+      if (context.headSent) {
         // Part of the response is out: the only honest thing left is to cut the connection.
+        this.#options.onError(error);
         this.#abort();
         return;
       }
       context.keepAlive = false;
       exchange.context = context;
-      // Reading the body throws the parser's HttpError (413 for a chunked body over the limit):
-      // that is the client's fault, and its status says so. Anything else is the server's: 500.
+      // Reading the body throws the parser's HttpError (413 for a chunked body over the limit, 408
+      // for a body that stopped arriving): the client's fault, and its status says so. Anything
+      // else is the server's: a plain 500, with no detail of the error for the client to see.
       const status = error instanceof HttpError ? error.status : 500;
-      await writeResponse(this.#socket, errorResponse(status), context).catch(() => {});
       if (status === 500) this.#options.onError(error);
+      await writeResponse(this.#socket, errorResponse(status), context).catch(() => {});
     } finally {
       this.#serving = null;
     }
@@ -186,7 +236,7 @@ export class Connection {
     }
     if (this.#queue.length > 0) this.#serveNext();
     else if (this.#clientEnded) this.#end();
-    else if (this.#awaitingHead && this.#headerTimer === null) this.#startIdleTimer();
+    else if (this.#timing === null) this.#startIdleTimer();
   }
 
   async #callHandler(exchange: Exchange): Promise<ServerResponse> {
@@ -203,8 +253,16 @@ export class Connection {
     return await this.#handler(request);
   }
 
-  async #refuse(error: HttpError): Promise<void> {
-    this.#closing = true;
+  /** Queues a refusal behind the requests before it, and reads nothing more. */
+  #refuse(error: HttpError): void {
+    this.#refused = true;
+    this.#queue.push({ error });
+    this.#flow();
+    this.#serveNext();
+  }
+
+  /** Answers a refusal with its status, then ends the connection. */
+  async #sendRefusal(error: HttpError): Promise<void> {
     const context: ResponseContext = {
       method: 'GET',
       version: 'HTTP/1.1',
@@ -219,7 +277,18 @@ export class Connection {
   #onClientEnd(): void {
     this.#clientEnded = true;
     this.#stopTimers();
-    if (this.#parsing) this.#parsing.body.fail(new Error('the client closed the connection mid-body'));
+    // A body that was still arriving never will: that request is abandoned, not answered.
+    const abandoned = this.#parsing;
+    if (abandoned) {
+      this.#parsing = null;
+      const gone = new Error('the client closed its side before the request body was complete');
+      abandoned.abort.abort(gone);
+      abandoned.body.fail(gone);
+      if (abandoned !== this.#serving) {
+        this.#queue.splice(this.#queue.indexOf(abandoned), 1);
+        this.#options.log(`${abandoned.head.method} ${abandoned.head.target}: the client went away before the request was complete`);
+      }
+    }
     if (this.idle) this.#end();
   }
 
@@ -229,26 +298,26 @@ export class Connection {
    * and drop what comes; a client that has not closed its side LINGER_MS later is cut off.
    */
   #end(): void {
-    if (this.#ended) return;
+    if (this.#ended || this.#socket.destroyed) return;
     this.#ended = true;
     this.#stopTimers();
     this.#socket.end(() => {
-      // No request will come any more: the idle timer's slot is free for the linger.
-      if (!this.#socket.destroyed) this.#idleTimer = setTimeout(() => this.#socket.destroy(), LINGER_MS);
+      if (!this.#socket.destroyed) this.#setTimer('linger', LINGER_MS, () => this.#socket.destroy());
     });
-    this.#socket.resume();
+    this.#flow();
   }
 
   /**
    * Cuts a connection whose response failed half-way. What was already written still goes out
-   * (destroy() at once would drop what is queued), then the connection is destroyed: the client
-   * gets a response whose framing never completes, and knows it is broken.
+   * (destroy() at once would drop what is queued), then the connection is reset: the client gets
+   * a response whose framing never completes, or a reset where a close would have ended the body,
+   * and knows it is broken.
    */
   #abort(): void {
     if (this.#socket.destroyed) return;
     this.#ended = true;
     this.#stopTimers();
-    const cut = () => this.#socket.destroy();
+    const cut = () => this.#socket.resetAndDestroy();
     setTimeout(cut, LINGER_MS).unref(); // a client that doesn't read would hold the queue forever
     this.#socket.write(new Uint8Array(0), cut); // the callback runs once everything before it is out
   }
@@ -262,35 +331,52 @@ export class Connection {
         exchange.body.fail(gone);
       }
     }
+    this.#queue.length = 0; // nobody is left to answer
   }
 
   #startHeaderTimer(): void {
-    if (this.#idleTimer) clearTimeout(this.#idleTimer);
-    this.#idleTimer = null;
-    if (this.#headerTimer) return; // timed from the first byte, not the latest
-    this.#headerTimer = setTimeout(() => this.#onHeaderTimeout(), this.#options.headerTimeoutMs);
+    if (this.#timing === 'head') return; // timed from the first byte, not the latest
+    this.#setTimer('head', this.#options.headerTimeoutMs, () => this.#onHeaderTimeout());
+  }
+
+  #startBodyTimer(): void {
+    this.#setTimer('body', this.#options.bodyTimeoutMs, () => this.#onBodyTimeout());
   }
 
   #startIdleTimer(): void {
-    this.#idleTimer = setTimeout(() => this.#end(), this.#options.keepAliveTimeoutMs);
+    this.#setTimer('idle', this.#options.keepAliveTimeoutMs, () => this.#end());
+  }
+
+  #setTimer(timing: 'head' | 'body' | 'idle' | 'linger', ms: number, fire: () => void): void {
+    this.#stopTimers();
+    this.#timing = timing;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.#timing = null;
+      fire();
+    }, ms);
   }
 
   #stopTimers(): void {
-    if (this.#headerTimer) clearTimeout(this.#headerTimer);
-    if (this.#idleTimer) clearTimeout(this.#idleTimer);
-    this.#headerTimer = null;
-    this.#idleTimer = null;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#timing = null;
   }
 
   #onHeaderTimeout(): void {
-    this.#headerTimer = null;
-    this.#socket.pause();
-    if (this.#serving) {
-      this.#closing = true; // the request after this one was too slow: close after this one
-      return;
-    }
-    this.#queue.push({ error: new HttpError(408, 'the request head took too long to arrive') });
-    this.#serveNext();
+    this.#refuse(new HttpError(408, 'the request head took too long to arrive'));
+  }
+
+  #onBodyTimeout(): void {
+    // While the server has stopped reading (backpressure), the delay is ours, not the client's.
+    if (!this.#reading) return this.#startBodyTimer();
+    // The handler's next read of this body throws the 408, which becomes the answer.
+    const late = this.#parsing!;
+    this.#parsing = null;
+    late.body.fail(new HttpError(408, 'the request body stopped arriving'));
+    this.#refused = true;
+    this.#closing = true;
+    this.#flow();
   }
 }
 

@@ -76,6 +76,10 @@ export async function writeResponse(socket: Socket, response: ServerResponse, co
       const chunk = step.value;
       if (!(chunk instanceof Uint8Array)) throw new TypeError(`a body chunk must be a Uint8Array, got ${typeof chunk}`);
       sent += chunk.length;
+      // Bytes past the declared length would be read as the start of the next response.
+      if (declared !== undefined && sent > Number(declared)) {
+        throw new Error(`the body is longer than its Content-Length of ${declared}`);
+      }
       await write(socket, chunked ? encodeChunk(chunk) : chunk);
     }
     finished = true;

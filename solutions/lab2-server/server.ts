@@ -22,6 +22,11 @@ export function createServer(handler: Handler, options: Partial<ServerOptions> =
   // body) waits up to 40 ms for the client's delayed ACK (Nagle's algorithm); node:http does the same.
   const listener = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
     const connection = new Connection(socket, handler, settings);
+    // One connection too many: it gets a 503 and closes by itself, without counting.
+    if (connections.size >= settings.maxConnections) {
+      connection.turnAway();
+      return;
+    }
     connections.add(connection);
     socket.on('close', () => connections.delete(connection));
   });
@@ -32,6 +37,9 @@ export function createServer(handler: Handler, options: Partial<ServerOptions> =
         listener.once('error', reject);
         listener.listen(port, host, () => {
           listener.off('error', reject);
+          // From now on an 'error' is a connection the system could not accept (too many open
+          // files, say): an 'error' nobody listens to would end the process.
+          listener.on('error', (error) => settings.log(`could not accept a connection: ${error.message}`));
           const info = listener.address() as net.AddressInfo;
           bound = { address: info.address, port: info.port };
           resolve(bound);

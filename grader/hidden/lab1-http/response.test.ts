@@ -28,154 +28,234 @@ function read(message: Uint8Array): Wire {
 const values = (wire: Wire, name: string) => wire.headers.filter(([n]) => n === name).map(([, v]) => v);
 
 /**
- * True if `fn` throws (an Error of any kind): the serializer refused its input. `control` is the
- * same call with valid input, which must work, so a serializer that throws on everything fails.
+ * What `fn` throws, as the name of its class ('TypeError', 'RangeError', ...), or 'nothing'.
+ * `control` is the same call with valid input, which must work, so a serializer that throws on
+ * everything fails.
  */
-function refuses(what: string, fn: () => unknown, control: () => unknown): boolean {
+function thrown(what: string, fn: () => unknown, control: () => unknown): string {
   bounded(what, control);
   try {
     bounded(what, fn);
-    return false;
+    return 'nothing';
   } catch (error) {
     if ((error as Error)?.message?.startsWith('TODO(')) throw error;
     if ((error as Error)?.name === 'TimeoutError') throw error;
-    return true;
+    if (error instanceof RangeError) return 'RangeError';
+    if (error instanceof TypeError) return 'TypeError';
+    return `${(error as Error)?.name ?? typeof error} (not a TypeError or RangeError)`;
   }
 }
 
+const empty = new Uint8Array(0);
+const response = (r: Parameters<typeof serializeResponse>[0]) => bounded('serializeResponse', () => serializeResponse(r));
+/** A response as the test gave it, for a failure message. */
+const given = (r: { status: number; reason?: string; headers: [string, string][]; body?: Uint8Array }) =>
+  show(JSON.stringify({ ...r, body: r.body === undefined ? undefined : text(r.body) }));
+
 milestone('serializer', () => {
-  test('reasonPhrase knows the standard phrases', {}, () => {
+  test('reasonPhrase knows the standard phrases, and gives "" for others', { rules: ['W1'] }, () => {
     const phrase = (status: number) => bounded('reasonPhrase', () => reasonPhrase(status));
-    expect([phrase(200), phrase(404), phrase(500), phrase(301)]).toEqual([
-      'OK',
-      'Not Found',
-      'Internal Server Error',
-      'Moved Permanently',
-    ]);
+    for (const [status, text] of [
+      [200, 'OK'],
+      [404, 'Not Found'],
+      [500, 'Internal Server Error'],
+      [301, 'Moved Permanently'],
+      [418, "I'm a Teapot"],
+      [103, 'Early Hints'],
+      [299, ''],
+      [599, ''],
+    ] as const) {
+      expect(phrase(status), `reasonPhrase(${status})`).toBe(text);
+    }
   });
 
-  test('writes the status line, the fields and the empty line', { points: 3 }, () => {
-    const head = bounded('serializeHead', () =>
-      serializeHead({ status: 404, headers: [['Content-Type', 'text/plain']] }),
+  test('writes the status line, the fields and the empty line', { rules: ['W2', 'W3'], points: 3 }, () => {
+    const head = bounded('serializeHead', () => serializeHead({ status: 404, headers: [['Content-Type', 'text/plain']] }));
+    expect(show(head), 'serializeHead({ status: 404, headers: [[Content-Type, text/plain]] })').toBe(
+      show('HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\n\r\n'),
     );
-    expect(show(text(head).split('\r\n')[0] ?? '')).toBe(show('HTTP/1.1 404 Not Found'));
-    expect(read(head).headers).toEqual([['content-type', 'text/plain']]);
-    expect(text(head).endsWith('\r\n\r\n'), `the head must end with CRLF CRLF: ${show(head)}`).toBe(true);
-    expect(read(head).body).toBe('');
   });
 
-  test('uses a reason phrase given with the status', {}, () => {
-    const head = bounded('serializeHead', () => serializeHead({ status: 200, reason: 'Fine', headers: [] }));
-    expect(show(read(head).statusLine)).toBe(show('HTTP/1.1 200 Fine'));
+  test('uses a reason phrase given with the status, and keeps the space when the phrase is empty', { rules: ['W2'] }, () => {
+    const line = (head: Parameters<typeof serializeHead>[0]) => read(bounded('serializeHead', () => serializeHead(head))).statusLine;
+    expect(show(line({ status: 200, reason: 'Fine', headers: [] })), "the status line of { status: 200, reason: 'Fine' }").toBe(show('HTTP/1.1 200 Fine'));
+    expect(show(line({ status: 404, reason: '', headers: [] })), "the status line of { status: 404, reason: '' }").toBe(show('HTTP/1.1 404 '));
+    expect(show(line({ status: 599, headers: [] })), 'the status line of { status: 599 } (no standard phrase)').toBe(show('HTTP/1.1 599 '));
   });
 
-  test('keeps the order of fields and repeated fields', { points: 2 }, () => {
-    const head = bounded('serializeHead', () =>
-      serializeHead({
-        status: 200,
-        headers: [
-          ['Set-Cookie', 'a=1'],
-          ['X-Middle', 'm'],
-          ['Set-Cookie', 'b=2'],
-        ],
-      }),
-    );
-    expect(read(head).headers).toEqual([
-      ['set-cookie', 'a=1'],
-      ['x-middle', 'm'],
+  test('keeps the order of fields, repeated fields, and the names as given', { rules: ['W3'], points: 2 }, () => {
+    const headers: [string, string][] = [
+      ['Set-Cookie', 'a=1'],
+      ['X-Middle', 'm'],
       ['set-cookie', 'b=2'],
-    ]);
+      ['X-Empty', ''],
+    ];
+    const head = bounded('serializeHead', () => serializeHead({ status: 200, headers }));
+    expect(show(head), `serializeHead of ${given({ status: 200, headers })}`).toBe(
+      show('HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nX-Middle: m\r\nset-cookie: b=2\r\nX-Empty: \r\n\r\n'),
+    );
   });
 
-  test('refuses CR or LF in a header value (response splitting)', {
-    points: 2,
-    hint: 'A value like "x\\r\\nSet-Cookie: admin=1" would add a header of the attacker\'s choosing. Throw instead.',
-    lesson: '01-http.md#writing-a-response',
-  }, () => {
-    for (const value of ['a\r\nSet-Cookie: admin=1', 'a\nb', 'a\rb', 'a\x00b']) {
-      const refused = refuses(
-        'serializeHead',
-        () => serializeHead({ status: 200, headers: [['X-Echo', value]] }),
-        () => serializeHead({ status: 200, headers: [['X-Echo', 'fine']] }),
-      );
-      expect(refused, `value ${show(value)} was written out`).toBe(true);
-    }
-  });
-
-  test('refuses header names that are not tokens', {}, () => {
-    for (const name of ['Bad Name', 'X:Y', '', 'X\r\nY']) {
-      const refused = refuses(
-        'serializeHead',
-        () => serializeHead({ status: 200, headers: [[name, 'v']] }),
-        () => serializeHead({ status: 200, headers: [['X-Fine', 'v']] }),
-      );
-      expect(refused, `name ${show(name)} was written out`).toBe(true);
-    }
-  });
-
-  test('refuses a status outside 100-599', {}, () => {
-    for (const status of [99, 600, 200.5, -1]) {
-      const refused = refuses(
+  test('refuses a status outside 100-599 with a RangeError', { rules: ['W4'] }, () => {
+    for (const status of [99, 600, 1000, 200.5, -1, Number.NaN]) {
+      const error = thrown(
         'serializeHead',
         () => serializeHead({ status, headers: [] }),
         () => serializeHead({ status: 599, headers: [] }),
       );
-      expect(refused, `status ${status}`).toBe(true);
+      expect(error, `serializeHead with status ${status} should throw a RangeError`).toBe('RangeError');
     }
   });
 
-  test('serializeResponse frames the body with Content-Length in bytes', { points: 3 }, () => {
-    const body = bytes('h\xc3\xa9llo'); // "héllo" in UTF-8: 6 bytes, 5 characters
-    const wire = read(
-      bounded('serializeResponse', () =>
-        serializeResponse({ status: 200, headers: [['Content-Type', 'text/plain; charset=utf-8']], body }),
-      ),
-    );
-    expect(show(wire.statusLine)).toBe(show('HTTP/1.1 200 OK'));
-    expect(values(wire, 'content-length')).toEqual(['6']);
-    expect(values(wire, 'content-type')).toEqual(['text/plain; charset=utf-8']);
-    expect(show(wire.body)).toBe(show(body));
-  });
-
-  test('serializeResponse keeps a correct Content-Length without repeating it', {}, () => {
-    const wire = read(
-      bounded('serializeResponse', () =>
-        serializeResponse({ status: 200, headers: [['Content-Length', '2']], body: bytes('ok') }),
-      ),
-    );
-    expect(values(wire, 'content-length')).toEqual(['2']);
-    expect(wire.body).toBe('ok');
-  });
-
-  test('serializeResponse sends neither body nor Content-Length with 204', {
-    hint: 'RFC 9110 §8.6: a server must not send Content-Length in a 204 response.',
+  test('refuses CR or LF in a header value (response splitting)', {
+    rules: ['W5'],
+    points: 2,
+    hint: 'A value like "x\\r\\nSet-Cookie: admin=1" would add a header of the attacker\'s choosing. Throw instead.',
   }, () => {
-    const wire = read(
-      bounded('serializeResponse', () => serializeResponse({ status: 204, headers: [], body: new Uint8Array(0) })),
-    );
-    expect(show(wire.statusLine)).toBe(show('HTTP/1.1 204 No Content'));
-    expect(values(wire, 'content-length')).toEqual([]);
-    expect(wire.body).toBe('');
+    for (const value of ['a\r\nSet-Cookie: admin=1', 'a\nb', 'a\rb', 'a\x00b', 'a\x7fb']) {
+      const error = thrown(
+        'serializeHead',
+        () => serializeHead({ status: 200, headers: [['X-Echo', value]] }),
+        () => serializeHead({ status: 200, headers: [['X-Echo', 'fine']] }),
+      );
+      expect(error, `serializeHead with the value ${show(value)} should throw a TypeError`).toBe('TypeError');
+    }
   });
 
-  test('encodeChunk writes the size in hex, CRLF, the data, CRLF', { points: 2 }, () => {
-    expect(show(bounded('encodeChunk', () => encodeChunk(bytes('hello'))))).toBe(show('5\r\nhello\r\n'));
-    const big = bytes('x'.repeat(26));
-    const encoded = text(bounded('encodeChunk', () => encodeChunk(big)));
+  test('refuses header names that are not tokens', { rules: ['W5'] }, () => {
+    for (const name of ['Bad Name', 'X:Y', '', 'X\r\nY', 'X\nY']) {
+      const error = thrown(
+        'serializeHead',
+        () => serializeHead({ status: 200, headers: [[name, 'v']] }),
+        () => serializeHead({ status: 200, headers: [['X-Fine', 'v']] }),
+      );
+      expect(error, `serializeHead with the name ${show(name)} should throw a TypeError`).toBe('TypeError');
+    }
+  });
+
+  test('refuses CR, LF or a control character in the reason phrase', {
+    rules: ['W6'],
+    hint: 'The reason is written into the status line: "OK\\r\\nSet-Cookie: x" would split the response just like a header value.',
+  }, () => {
+    for (const reason of ['OK\r\nSet-Cookie: admin=1', 'OK\n', 'O\rK', 'O\x00K']) {
+      const error = thrown(
+        'serializeHead',
+        () => serializeHead({ status: 200, reason, headers: [] }),
+        () => serializeHead({ status: 200, reason: 'All\tfine, caf\xe9', headers: [] }),
+      );
+      expect(error, `serializeHead with the reason ${show(reason)} should throw a TypeError`).toBe('TypeError');
+    }
+  });
+
+  test('serializeResponse frames the body with Content-Length in bytes', { rules: ['W7'], points: 3 }, () => {
+    const body = bytes('h\xc3\xa9llo'); // "héllo" in UTF-8: 6 bytes, 5 characters
+    const input = { status: 200, headers: [['Content-Type', 'text/plain; charset=utf-8']] as [string, string][], body };
+    const wire = read(response(input));
+    expect(show(wire.statusLine), `the status line for ${given(input)}`).toBe(show('HTTP/1.1 200 OK'));
+    expect(wire.headers, `the fields for ${given(input)}: the given ones, then Content-Length`).toEqual([
+      ['content-type', 'text/plain; charset=utf-8'],
+      ['content-length', '6'],
+    ]);
+    expect(show(wire.body), `the body for ${given(input)}`).toBe(show(body));
+  });
+
+  test('serializeResponse keeps a correct Content-Length without repeating it', { rules: ['W7'] }, () => {
+    const input = { status: 200, headers: [['Content-Length', '2']] as [string, string][], body: bytes('ok') };
+    const wire = read(response(input));
+    expect(values(wire, 'content-length'), `the Content-Length fields for ${given(input)}`).toEqual(['2']);
+    expect(wire.body, `the body for ${given(input)}`).toBe('ok');
+    const none = read(response({ status: 200, headers: [], body: empty }));
+    expect(values(none, 'content-length'), 'the Content-Length fields of a 200 with an empty body').toEqual(['0']);
+  });
+
+  test('serializeResponse refuses a Content-Length that disagrees with the body', { rules: ['W8'] }, () => {
+    for (const length of ['10', '4', '0', 'five']) {
+      const input = { status: 200, headers: [['Content-Length', length]] as [string, string][], body: bytes('hello') };
+      const error = thrown('serializeResponse', () => serializeResponse(input), () => serializeResponse({ ...input, headers: [['Content-Length', '5']] }));
+      expect(error, `serializeResponse of ${given(input)} should throw a TypeError`).toBe('TypeError');
+    }
+  });
+
+  test('serializeResponse sends neither body nor Content-Length with 1xx, 204 or 304', {
+    rules: ['W9'],
+    hint: 'RFC 9110 §6.4.1: these responses end with their head. Add no Content-Length.',
+  }, () => {
+    for (const [status, line] of [
+      [204, 'HTTP/1.1 204 No Content'],
+      [304, 'HTTP/1.1 304 Not Modified'],
+      [103, 'HTTP/1.1 103 Early Hints'],
+    ] as const) {
+      const bytesOut = response({ status, headers: [], body: empty });
+      expect(show(bytesOut), `serializeResponse({ status: ${status}, headers: [], body: empty })`).toBe(show(`${line}\r\n\r\n`));
+    }
+  });
+
+  test('serializeResponse refuses a body with 1xx, 204 or 304', { rules: ['W9'] }, () => {
+    for (const status of [100, 103, 204, 304]) {
+      const error = thrown(
+        'serializeResponse',
+        () => serializeResponse({ status, headers: [], body: bytes('x') }),
+        () => serializeResponse({ status, headers: [], body: empty }),
+      );
+      expect(error, `serializeResponse with status ${status} and a 1-byte body should throw a TypeError`).toBe('TypeError');
+    }
+  });
+
+  test('serializeResponse refuses a Content-Length on 1xx or 204, keeps one on 304', {
+    rules: ['W10'],
+    hint: 'RFC 9110 §8.6: a server must not send Content-Length in a 1xx or 204 response; a 304 may carry the length the resource would have.',
+  }, () => {
+    for (const status of [103, 204]) {
+      const error = thrown(
+        'serializeResponse',
+        () => serializeResponse({ status, headers: [['Content-Length', '0']], body: empty }),
+        () => serializeResponse({ status, headers: [], body: empty }),
+      );
+      expect(error, `serializeResponse with status ${status} and Content-Length: 0 should throw a TypeError`).toBe('TypeError');
+    }
+    const wire = read(response({ status: 304, headers: [['Content-Length', '1234']], body: empty }));
+    expect(values(wire, 'content-length'), 'the Content-Length of a 304 that gave Content-Length: 1234').toEqual(['1234']);
+    expect(wire.body, 'the body of that 304').toBe('');
+  });
+
+  test('serializeResponse refuses a Transfer-Encoding field', { rules: ['W11'] }, () => {
+    for (const name of ['Transfer-Encoding', 'transfer-encoding']) {
+      const error = thrown(
+        'serializeResponse',
+        () => serializeResponse({ status: 200, headers: [[name, 'chunked']], body: bytes('5\r\nhello\r\n0\r\n\r\n') }),
+        () => serializeResponse({ status: 200, headers: [], body: bytes('hello') }),
+      );
+      expect(error, `serializeResponse with ${name}: chunked should throw a TypeError`).toBe('TypeError');
+    }
+  });
+
+  test('encodeChunk writes the size in hex, CRLF, the data, CRLF', { rules: ['W12'], points: 2 }, () => {
+    expect(show(bounded('encodeChunk', () => encodeChunk(bytes('hello')))), 'encodeChunk("hello")').toBe(show('5\r\nhello\r\n'));
+    const big = 'x'.repeat(26);
+    const encoded = text(bounded('encodeChunk', () => encodeChunk(bytes(big))));
     const [size, ...rest] = encoded.split('\r\n');
-    expect(parseInt(size ?? '', 16), `size line ${show(size ?? '')}`).toBe(26);
-    expect(show(rest.join('\r\n'))).toBe(show('x'.repeat(26) + '\r\n'));
+    expect(parseInt(size ?? '', 16), `the size line of encodeChunk of 26 bytes: ${show(size ?? '')}`).toBe(26);
+    expect(/^[0-9a-fA-F]+$/.test(size ?? ''), `the size line ${show(size ?? '')} should be hex digits only`).toBe(true);
+    expect(show(rest.join('\r\n')), 'the data and CRLF after the size line').toBe(show(big + '\r\n'));
   });
 
-  test('encodeChunk of nothing is nothing (a zero-size chunk would end the body)', {}, () => {
-    expect(bounded('encodeChunk', () => encodeChunk(new Uint8Array(0))).length).toBe(0);
+  test('encodeChunk of nothing is nothing (a zero-size chunk would end the body)', { rules: ['W12'] }, () => {
+    expect(show(bounded('encodeChunk', () => encodeChunk(empty))), 'encodeChunk(empty)').toBe(show(''));
   });
 
-  test('lastChunk ends the body, with optional trailers', { points: 2 }, () => {
-    expect(show(bounded('lastChunk', () => lastChunk()))).toBe(show('0\r\n\r\n'));
-    const ended = text(bounded('lastChunk', () => lastChunk([['X-Checksum', '42']])));
-    expect(ended.startsWith('0\r\n'), show(ended)).toBe(true);
-    expect(ended.endsWith('\r\n\r\n'), show(ended)).toBe(true);
-    expect(ended.slice(3, -4).toLowerCase().replace(/:\s*/, ': ')).toBe('x-checksum: 42');
+  test('lastChunk ends the body, with optional trailers', { rules: ['W13'], points: 2 }, () => {
+    expect(show(bounded('lastChunk', () => lastChunk())), 'lastChunk()').toBe(show('0\r\n\r\n'));
+    const ended = text(bounded('lastChunk', () => lastChunk([['X-Checksum', '42'], ['X-More', 'yes']])));
+    expect(ended.startsWith('0\r\n'), `lastChunk([X-Checksum: 42, X-More: yes]) should start with "0\\r\\n": ${show(ended)}`).toBe(true);
+    expect(ended.endsWith('\r\n\r\n'), `it should end with an empty line: ${show(ended)}`).toBe(true);
+    const lines = ended.slice(3, -4).split('\r\n').map((line) => line.toLowerCase().replace(/:\s*/, ': '));
+    expect(lines, `the trailer lines of ${show(ended)}`).toEqual(['x-checksum: 42', 'x-more: yes']);
+  });
+
+  test('lastChunk refuses a trailer that would break the framing', { rules: ['W13'] }, () => {
+    for (const trailer of [['X-T', 'a\r\nX-Evil: 1'], ['X-T', 'a\nb'], ['Bad Name', 'v'], ['X:Y', 'v']] as [string, string][]) {
+      const error = thrown('lastChunk', () => lastChunk([trailer]), () => lastChunk([['X-T', 'fine']]));
+      expect(error, `lastChunk with the trailer ${show(trailer.join(': '))} should throw a TypeError`).toBe('TypeError');
+    }
   });
 });

@@ -97,6 +97,9 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T)
 const encoder = new TextEncoder();
 export const utf8 = (text: string): Uint8Array => encoder.encode(text);
 
+/** Options that keep a test's expected errors and client aborts out of the console. */
+export const quiet: Partial<ServerOptions> = { onError: () => {}, log: () => {} };
+
 /** A handler that answers 200 with a short text body naming the request. */
 export const hello: Handler = (request) => ({
   status: 200,
@@ -219,7 +222,7 @@ function readChunks(raw: string, pos: number): { body: string; end: number } {
 
 /** Shortens escaped bytes for a failure message. */
 function clip(text: string, max = 600): string {
-  const shown = show(text);
+  const shown = show(text.length > max ? text.slice(0, max) : text);
   return shown.length > max ? `${shown.slice(0, max)}... (${text.length} bytes)` : shown;
 }
 
@@ -255,8 +258,9 @@ export class Client {
     });
   }
 
-  static async connect(port: number): Promise<Client> {
-    const socket = net.connect(port, '127.0.0.1');
+  /** `allowHalfOpen`: the client does not close its side when the server closes its own. */
+  static async connect(port: number, options: { allowHalfOpen?: boolean } = {}): Promise<Client> {
+    const socket = net.connect({ port, host: '127.0.0.1', allowHalfOpen: options.allowHalfOpen ?? false });
     sockets.add(socket);
     const client = new Client(socket);
     await within(
@@ -296,6 +300,40 @@ export class Client {
       if (this.closed) return;
       if (i > 0) await sleep(delayMs);
       this.send(piece);
+    }
+  }
+
+  /**
+   * Writes the pieces as fast as the server takes them: after a write the socket's buffer could
+   * not take, it waits for 'drain'. Stops when all are written, when the connection closes, or
+   * when no 'drain' came for `stallMs` (the server has stopped reading). `pieces` counts the
+   * pieces handed to the socket (the last of them may still sit in its buffer).
+   */
+  async pump(pieces: Iterable<Uint8Array>, stallMs = 1000): Promise<{ sent: number; pieces: number; stalled: boolean }> {
+    let sent = 0;
+    let count = 0;
+    try {
+      for (const piece of pieces) {
+        if (this.closed || this.socket.destroyed) break;
+        sent += piece.length;
+        count += 1;
+        if (this.socket.write(piece)) continue;
+        const drained = await new Promise<boolean>((resolve) => {
+          const onDrain = () => {
+            clearTimeout(timer);
+            resolve(true);
+          };
+          const timer = setTimeout(() => {
+            this.socket.off('drain', onDrain);
+            resolve(false);
+          }, stallMs);
+          this.socket.once('drain', onDrain);
+        });
+        if (!drained) return { sent, pieces: count, stalled: true };
+      }
+      return { sent, pieces: count, stalled: false };
+    } finally {
+      this.#sent += `[${sent} bytes in ${count} pieces]`;
     }
   }
 
