@@ -46,6 +46,7 @@ import { RunnerSession, supervise } from './supervisor.mjs';
  * @property {string[]} failing   the tests that caught it, with their status
  * @property {string} [problem]   why it could not be tried (stale find text, no test names its rule)
  * @property {number} [ran]       how many of its tests ran
+ * @property {number} [ms]        how long they took
  *
  * @typedef {object} TestInfo
  * @property {string} id
@@ -228,6 +229,7 @@ export async function checkBreakers(lab, options = {}) {
     if (!result) continue;
     if (t.mode === 'skip') continue;
     result.ran = (result.ran ?? 0) + 1;
+    result.ms = (result.ms ?? 0) + ((t.endedAt ?? 0) - (t.startedAt ?? 0));
     if (t.status !== 'passed') result.failing.push(`${t.name} (${t.status})`);
   }
   // A file that no longer loads fails every test in it: that counts as caught too.
@@ -307,6 +309,10 @@ export function printCheck(/** @type {Awaited<ReturnType<typeof checkBreakers>>}
     if (r.problem) out.write(pc.red(`  ✘ ${label}: cannot be tried: ${r.problem}\n`));
     else if (!r.caught) out.write(pc.red(`  ✘ ${label}: NOT CAUGHT by any test naming ${r.breaker.rule}\n`));
     else if (verbose) out.write(pc.green(`  ✔ ${label}`) + pc.dim(` — ${r.failing.slice(0, 2).join('; ')}${r.failing.length > 2 ? ` (+${r.failing.length - 2})` : ''}\n`));
+  }
+  if (verbose) {
+    const slowest = [...results].sort((a, b) => (b.ms ?? 0) - (a.ms ?? 0)).slice(0, 5);
+    out.write(pc.dim(`  slowest: ${slowest.map((r) => `${r.breaker.rule} ${r.breaker.why} (${((r.ms ?? 0) / 1000).toFixed(1)} s)`).join('; ')}\n`));
   }
   const caught = results.filter((r) => r.caught).length;
   const ok = notPassing.length === 0 && ledger.length === 0 && caught === results.length;
