@@ -139,12 +139,19 @@ async function mutate(lab, options) {
   const details = labDetails(lab);
   process.env.MUTATION_LAB = lab.folder;
   const base = `solutions/${lab.folder}`;
-  // Every source file of the reference but its tests, its try-it scripts and index.ts (re-exports).
+  // Every source file of the reference but its tests, its try-it scripts, index.ts (re-exports)
+  // and the files the starter gives whole (the demo, types): learners don't write those, so a
+  // mistake there is not one the tests must catch.
+  const given = (/** @type {string} */ f) => {
+    const starter = join(ROOT, 'labs', lab.folder, f);
+    return existsSync(starter) && readFileSync(starter, 'utf8') === readFileSync(join(ROOT, base, f), 'utf8');
+  };
   const left = readdirSync(join(ROOT, base), { recursive: true, encoding: 'utf8' })
-    .filter((f) => /\.test\.ts$|(^|\/)try[^/]*\.ts$|^index\.ts$/.test(f.split('\\').join('/')));
+    .map((f) => f.split('\\').join('/'))
+    .filter((f) => f.endsWith('.ts') && (/\.test\.ts$|(^|\/)try[^/]*\.ts$|^index\.ts$/.test(f) || given(f)));
   const mutate = options.files
     ? options.files.map((f) => `${base}/${f}`)
-    : [`${base}/**/*.ts`, ...left.map((f) => `!${base}/${f.split('\\').join('/')}`)];
+    : [`${base}/**/*.ts`, ...left.map((f) => `!${base}/${f}`)];
   const started = Date.now();
   const stryker = new Stryker(/** @type {any} */ ({
     testRunner: 'vitest',
