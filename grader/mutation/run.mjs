@@ -5,13 +5,14 @@
 // Stryker changes the reference one small thing at a time (a `<` into `<=`, a condition into
 // `true`, a string into "") and runs the tests that cover that spot. A mutant the tests kill is a
 // mistake they would catch in a learner's code; a survivor is a test that should exist, an
-// equivalent mutant (no behaviour changed: listed in equivalent.json with a reason), or the wording
+// equivalent mutant (no behaviour changed: listed in <lab>.equivalent.json with a reason), or the wording
 // of an error message (the tests check status, class and position, never wording, on purpose).
 //
 // Writes grader/mutation/<lab>.json: the score and every survivor. Not part of `npm test`: on two
 // cores lab 1 takes minutes and lab 6 half an hour. Run it when a lab's tests or reference change.
 //
 //   npm run mutation -- lab1 [lab3 ...] [--concurrency 2] [--files parser.ts,chunked.ts]
+//   npm run mutation -- lab1 --rescore     the record scored again after editing <lab>.equivalent.json
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,8 +21,7 @@ import { findLab, labDetails, ROOT } from '../course.mjs';
 const HERE = join(ROOT, 'grader', 'mutation');
 
 /**
- * @typedef {object} Equivalent   a survivor that changes no behaviour, kept by hand in equivalent.json
- * @property {string} lab          `lab1-http`
+ * @typedef {object} Equivalent   a survivor that changes no behaviour, kept by hand in <lab>.equivalent.json
  * @property {string} file         path under the lab folder
  * @property {string} mutator      Stryker's mutator name (`ConditionalExpression`)
  * @property {string} original     the code that was replaced, as Stryker shows it
@@ -52,9 +52,12 @@ export function isWording(source, mutant) {
   return call.test(lines.at(-1) ?? '') || (lines.slice(0, -1).some((l) => call.test(l)) && !/;\s*$/.test(lines.at(-2) ?? ''));
 }
 
-/** @returns {Equivalent[]} */
-export function readEquivalents() {
-  const file = join(HERE, 'equivalent.json');
+/**
+ * The survivors of a lab that change no behaviour, kept by hand in grader/mutation/<lab>.equivalent.json.
+ * @param {string} folder @returns {Equivalent[]}
+ */
+export function readEquivalents(folder) {
+  const file = join(HERE, `${folder}.equivalent.json`);
   return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : [];
 }
 
@@ -91,7 +94,7 @@ export function summarise(folder, results, equivalents) {
     if (!sources.has(r.fileName)) sources.set(r.fileName, existsSync(r.fileName) ? readFileSync(r.fileName, 'utf8') : '');
     const original = originalText(sources.get(r.fileName) ?? '', r.location);
     const match = equivalents.find(
-      (e) => e.lab === folder && e.file === file && e.mutator === r.mutatorName && e.original === original && e.replacement === r.replacement,
+      (e) => e.file === file && e.mutator === r.mutatorName && e.original === original && e.replacement === r.replacement,
     );
     const wording = isWording(sources.get(r.fileName) ?? '', r);
     survivors.push({
@@ -175,12 +178,46 @@ async function mutate(lab, options) {
     fileLogLevel: 'off',
   }));
   const results = await stryker.runMutationTest();
-  const summary = summarise(lab.folder, results, readEquivalents());
+  const summary = summarise(lab.folder, results, readEquivalents(lab.folder));
   return { ...summary, date: new Date().toISOString().slice(0, 10), seconds: Math.round((Date.now() - started) / 1000), mutated: mutate };
+}
+
+/**
+ * The record of a lab scored again against its equivalents file, without running Stryker: after
+ * listing an equivalent mutant, `--rescore` updates the scores in grader/mutation/<lab>.json.
+ * @param {import('../course.mjs').LabInfo} lab
+ */
+function rescore(lab) {
+  const file = join(HERE, `${lab.folder}.json`);
+  const record = JSON.parse(readFileSync(file, 'utf8'));
+  const equivalents = readEquivalents(lab.folder);
+  for (const s of record.survivors) {
+    const match = equivalents.find((e) => e.file === s.file && e.mutator === s.mutator && e.original === s.original && e.replacement === s.replacement);
+    if (match) s.equivalent = match.reason;
+    else delete s.equivalent;
+  }
+  const counts = record.counts;
+  const detected = (counts.Killed ?? 0) + (counts.Timeout ?? 0);
+  const valid = detected + (counts.Survived ?? 0) + (counts.NoCoverage ?? 0);
+  record.equivalent = record.survivors.filter((/** @type {Survivor} */ s) => s.equivalent).length;
+  record.wording = record.survivors.filter((/** @type {Survivor} */ s) => s.wording && !s.equivalent).length;
+  record.scoreWithoutEquivalents = round(detected / Math.max(1, valid - record.equivalent));
+  record.ruleScore = round(detected / Math.max(1, valid - record.equivalent - record.wording));
+  writeFileSync(file, JSON.stringify(record, null, 2) + '\n');
+  return record;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const args = process.argv.slice(2);
+  if (args.includes('--rescore')) {
+    for (const name of args.filter((a) => !a.startsWith('--'))) {
+      const lab = findLab(name);
+      if (!lab) throw new Error(`no lab ${name}`);
+      const r = rescore(lab);
+      process.stdout.write(`Lab ${lab.number}: Stryker's score ${(r.score * 100).toFixed(1)}% · ${(r.ruleScore * 100).toFixed(1)}% without ${r.equivalent} listed equivalents and ${r.wording} error-message wordings\n`);
+    }
+    process.exit(0);
+  }
   const option = (/** @type {string} */ name) => {
     const i = args.indexOf(name);
     return i >= 0 ? args.splice(i, 2)[1] : undefined;
