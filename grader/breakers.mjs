@@ -204,7 +204,7 @@ export async function checkBreakers(lab, options = {}) {
   const session = new RunnerSession({ ...plan.session, files, pool: 'threads', copies: root });
   let outcome;
   try {
-    outcome = await supervise({ ...plan.session, files, session, emptyLab: join(ROOT, 'grader', 'harness', 'unloaded-lab.ts') });
+    outcome = await supervise({ ...plan.session, files, session, independentFiles: true, emptyLab: join(ROOT, 'grader', 'harness', 'unloaded-lab.ts') });
   } finally {
     await session.close();
   }

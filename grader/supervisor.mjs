@@ -79,6 +79,8 @@ const SLOW_FAILURE_MS = 500;
  * @property {number} [graceMs]          ms past testTimeout before a silent test is declared stuck
  * @property {number} [blockedMs]        ms without a heartbeat before a running test is declared stuck
  * @property {boolean} [retryBusy]   run a test that failed while the machine was busy again, alone (default true)
+ * @property {boolean} [independentFiles]  the files test different code (the breakers' copies): one file's
+ *   hang says nothing of the next, so the load and heartbeat bounds are not shortened after one
  * @property {LoadSampler} [monitor]   how busy the machine is (tests give a fake)
  * @property {(done: number, total: number) => void} [onProgress]
  *
@@ -230,8 +232,8 @@ export async function supervise(options) {
       runnerOutput = (runnerOutput + run.output).slice(-8000);
       for (const [file, errors] of run.fileErrors) fileErrors.set(file, errors);
       // Every test file imports the same lab: once one hung while loading, the others will too.
-      if (run.loadHang) loadTimeout = Math.min(loadTimeout, 3000);
-      if (run.blocked) blockedMs = Math.min(blockedMs, BLOCKED_AGAIN_MS);
+      if (run.loadHang && !options.independentFiles) loadTimeout = Math.min(loadTimeout, 3000);
+      if (run.blocked && !options.independentFiles) blockedMs = Math.min(blockedMs, BLOCKED_AGAIN_MS);
       unhandled.push(...run.unhandled);
       if (run.canary) {
         voided =
@@ -367,12 +369,19 @@ async function runOnce(options) {
   const beats = new Map();
   /** file -> time it was queued, while it has not declared its tests yet */
   const loading = new Map();
+  /**
+   * When the runner last showed it was working (a file collected, a test started, ended or beat).
+   * vitest queues every file at once and a worker loads them one after another, so a file's load
+   * clock starts at the later of its queueing and this: waiting for its turn is not hanging.
+   */
+  let progressAt = Date.now();
   let settled = 0;
   let finishedCleanly = false;
   let canary = false;
 
   /** @param {any} event */
   const apply = (event) => {
+    if (event.t !== 'queued') progressAt = Date.now();
     switch (event.t) {
       case 'queued':
         loading.set(event.file, Date.now());
@@ -454,7 +463,7 @@ async function runOnce(options) {
       if (now - started > options.testTimeout + (options.graceMs ?? GRACE_MS)) culprit ??= { kind: 'test', id, blocked: false };
     }
     for (const [file, queued] of loading) {
-      if (now - queued > options.loadTimeout) culprit ??= { kind: 'file', file };
+      if (now - Math.max(queued, progressAt) > options.loadTimeout) culprit ??= { kind: 'file', file };
     }
     if (now > options.deadline) culprit ??= { kind: 'total' };
     if (culprit) break;

@@ -152,8 +152,10 @@ describe('a lab that writes the results file', () => {
     });
     expect(existsSync(target)).toBe(true);
     const results = JSON.parse(readFileSync(target, 'utf8'));
-    expect(results.score).not.toBe(999);
-    expect(results.maxScore).toBe(102);
+    // The lab is the reference: its true results are full marks out of lab 1's points, not the forgery.
+    expect(results.maxScore).not.toBe(999);
+    expect(results.score).toBe(results.maxScore);
+    expect(results.tests.length).toBeGreaterThan(50);
     expect(run.status).toBe(0);
   });
 });
