@@ -107,6 +107,8 @@ milestone('proxy', () => {
     rules: ['P1'],
     hint: 'Check options.upstreams when proxyHandler is called, and throw: a proxy with nowhere to send requests is a mistake to report at start-up.',
   }, () => {
+    const handler = bounded('proxyHandler({ upstreams: [one] })', () => proxyHandler({ upstreams: [{ host: '127.0.0.1', port: 9 }] }));
+    expect(typeof handler, 'proxyHandler with one upstream should return a handler').toBe('function');
     let thrown: unknown = null;
     try {
       bounded('proxyHandler({ upstreams: [] })', () => proxyHandler({ upstreams: [] }));
@@ -224,7 +226,7 @@ milestone('proxy', () => {
     const reply = await rawRequest(port, [
       'GET / HTTP/1.1',
       'Host: test',
-      'Connection: keep-alive, X-Private-Hop',
+      'Connection: X-Private-Hop',
       'X-Private-Hop: secret',
       'Keep-Alive: timeout=30',
       'Proxy-Connection: keep-alive',

@@ -126,7 +126,7 @@ milestone('static-files', () => {
   });
 
   test('HEAD gets the headers without the body', {
-    rules: ['F3'],
+    rules: ['F3', 'F2'],
     hint: 'HEAD: the same status and headers, Content-Length included, and no body.',
   }, async () => {
     const app = staticApp(site().root);
