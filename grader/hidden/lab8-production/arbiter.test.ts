@@ -253,6 +253,17 @@ function tree(root: number): number[] {
   return rows.filter((r) => found.has(r.pid) && !r.zombie).map((r) => r.pid);
 }
 
+/** The child processes of a process (the arbiter's: its workers), found with ps. */
+function children(parent: number): number[] {
+  const out = execFileSync('ps', ['-A', '-o', 'pid=,ppid=,stat='], { encoding: 'utf8' });
+  return out
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([, ppid, stat]) => Number(ppid) === parent && !(stat ?? '').startsWith('Z'))
+    .map(([pid]) => Number(pid));
+}
+
 /** The processes of the tree still alive after `ms` (polled): an empty list is what we want. */
 async function leftBehind(root: number, ms: number): Promise<number[]> {
   const deadline = Date.now() + ms;
@@ -534,7 +545,7 @@ milestone('signals', () => {
   });
 
   arbiterTest('a worker retired by HUP leaves the list at once, and finishes its request however long it takes', {
-    rules: ['S2', 'W3', 'H4'],
+    rules: ['S2', 'W3', 'H4', 'W4'],
     points: 3,
     hint: 'Mark a retiring worker so status() leaves it out and the watchdog leaves it alone (it stops beating); the worker stops accepting, then lets lab 2\'s close() finish its requests before it exits.',
   }, async () => {
@@ -555,11 +566,16 @@ milestone('signals', () => {
     // kill it in this time.
     await sleep(5000);
     expect(alive(old), `the retiring worker ${old} should still be finishing its request, 5 s after it was asked to stop`).toBe(true);
+    const forked = children(prefork.pid); // the old worker and the new one
     prefork.note('the gate opens: the held request can finish');
     gate.open('hup');
     expect(await held.client.closes(BOUND_MS), `the held request should finish, then its connection close; ${held.client.story()}`).toBe(true);
     expect(held.finished(), `the held request should get its whole answer; ${held.client.story()}`).toBe(true);
     expect(await dies(old, BOUND_MS), `the old worker ${old} should exit once its request is done`).toBe(true);
+    // A retired worker is not replaced: a replacement would be forked at once, or after a short delay.
+    await sleep(2000);
+    const added = children(prefork.pid).filter((pid) => !forked.includes(pid));
+    expect(added, `worker processes forked after the retired worker ${old} exited (a retired worker is not replaced)`).toEqual([]);
     const after = await get(prefork.port, '/pid');
     expect(after.status, `GET /pid after the reload: ${JSON.stringify(after)}`).toBe(200);
     expect(Number(after.body), `GET /pid after the reload should be answered by a new worker (the first was ${reloaded.workers[0]})`).not.toBe(old);

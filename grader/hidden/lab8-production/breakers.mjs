@@ -203,6 +203,8 @@ export default [
     find: '.filter((m) => m.ready && !m.retiring)', replace: '.filter((m) => !m.retiring)' },
   { rule: 'W4', why: 'a dead worker is not replaced', file: 'arbiter.ts',
     find: '      if (!managed.retiring && !this.#stopping) setTimeout(() => void this.#spawn().catch(() => {}), 100);\n', replace: '' },
+  { rule: 'W4', why: 'a retired worker is replaced too', file: 'arbiter.ts',
+    find: 'if (!managed.retiring && !this.#stopping) setTimeout(', replace: 'if (!this.#stopping) setTimeout(' },
   { rule: 'W5', why: 'the gateway is not told it runs in several processes', file: 'worker.ts',
     find: 'tsgiHandler(loaded.app, { multiprocess: true })', replace: 'tsgiHandler(loaded.app)' },
   { rule: 'W6', why: 'a module without app is served anyway', file: 'worker.ts',
