@@ -37,7 +37,8 @@ export function staticFiles(options: StaticOptions): Middleware {
 export async function resolveInside(root: string, name: string): Promise<{ path: string; size: number; mtimeMs: number } | null> {
   // TODO(lab8): null for a name holding NUL or a backslash, or with a segment (between '/') that is
   // '..', '.' or empty. Then realpath the root and the joined path: the real file must start with
-  // the real root plus `sep` (a symlink may point outside), and be a file (stat). Any error: null.
+  // the real root plus `sep` (a symlink may point outside), and be a file (stat). An error whose
+  // code says the name leads nowhere (ENOENT, ENOTDIR, ENAMETOOLONG): null; any other: throw it.
   throw new Error('TODO(lab8): resolveInside is not written yet (lessons/08-production.md#static-files-and-path-traversal)');
 }
 

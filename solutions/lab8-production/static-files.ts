@@ -40,18 +40,24 @@ export function staticFiles(options: StaticOptions): Middleware {
   };
 }
 
+/** Errors of the file system that mean "this name leads to no file": a 404, not a failure. */
+const NOT_FOUND = new Set(['ENOENT', 'ENOTDIR', 'ENAMETOOLONG']);
+
 /** The real path of `name` under `root`, or null if it is not a file safely inside it. */
 export async function resolveInside(root: string, name: string): Promise<{ path: string; size: number; mtimeMs: number } | null> {
+  // The text first: no NUL, no backslash, no `..`, `.` or empty segment (rules T1-T5).
   const segments = name.split('/');
   if (name.includes('\0') || name.includes('\\') || segments.some((s) => s === '..' || s === '.' || s === '')) return null;
   try {
+    // Then the real paths, symlinks resolved: the file must be inside the root (T6).
     const realRoot = await realpath(root);
     const real = await realpath(join(realRoot, ...segments));
     if (!real.startsWith(realRoot + sep)) return null; // a symlink pointing out of the folder
     const info = await stat(real);
     return info.isFile() ? { path: real, size: info.size, mtimeMs: info.mtimeMs } : null;
-  } catch {
-    return null;
+  } catch (error) {
+    if (NOT_FOUND.has((error as NodeJS.ErrnoException).code ?? '')) return null;
+    throw error; // anything else is a real failure: the server answers 500 and logs it
   }
 }
 
@@ -100,8 +106,8 @@ export function parseRange(header: unknown, size: number): [number, number] | nu
     end = size - 1;
   } else {
     start = Number(match[1]);
+    if (match[2] !== '' && Number(match[2]) < start) return null; // reversed: not a range at all
     end = match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1);
-    if (end < start && match[2] !== '') return null;
   }
   if (start >= size) return 'unsatisfiable';
   return [start, end];

@@ -3,12 +3,16 @@
 // real port (always closed after the test), a raw TCP client that sends exact bytes (fetch would
 // tidy `..` and `%2e%2e` away before they left), and temp folders. Nothing here implements the
 // middleware: the readers only split apart what the learner's code produced.
+//
+// Every wait is a bound on a hang, never a measurement: these machines are shared and can be slow,
+// so the bounds are many seconds, and a test waits for the event it needs (a chunk, a close, an
+// answer), never for a fixed time before it looks.
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'vitest';
-import type { Handler, Server } from '#contracts/server';
+import type { Handler, Server, ServerOptions } from '#contracts/server';
 import type { Environ, StartResponse, TsgiApp, TsgiErrors, TsgiHeaders, TsgiInput } from '#contracts/tsgi';
 import { tsgiHandler } from '#gateway';
 import { createServer } from '#server';
@@ -131,6 +135,23 @@ export function makeEnviron(init: CallInit = {}): Environ {
   return environ;
 }
 
+/** How long a middleware may take to answer, or to send its whole body, before the test fails. */
+export const APP_BOUND_MS = 10_000;
+
+/** The request an environ stands for, for a failure message: `GET /a?b (Accept-Encoding: gzip; body 3 bytes)`. */
+export function describeRequest(environ: Environ): string {
+  const headers = Object.entries(environ)
+    .filter(([key]) => key.startsWith('HTTP_') || key === 'CONTENT_TYPE' || key === 'CONTENT_LENGTH')
+    .map(([key, value]) => `${key}: ${String(value)}`);
+  const query = environ.QUERY_STRING ? `?${environ.QUERY_STRING}` : '';
+  const extra = [
+    ...headers,
+    environ.SCRIPT_NAME ? `SCRIPT_NAME ${JSON.stringify(environ.SCRIPT_NAME)}` : '',
+    `REMOTE_ADDR ${String(environ.REMOTE_ADDR)}`,
+  ].filter(Boolean);
+  return `${environ.REQUEST_METHOD} ${show(environ.SCRIPT_NAME + environ.PATH_INFO)}${query} (${extra.join('; ')})`;
+}
+
 /** What an app sent for one request. */
 export interface Answer {
   status: number;
@@ -144,6 +165,8 @@ export interface Answer {
   all(name: string): string[];
   /** The first value of a header, any case, or undefined. */
   header(name: string): string | undefined;
+  /** The request and the response, for a failure message. */
+  story: string;
 }
 
 export function headerTools(headers: TsgiHeaders): Pick<Answer, 'all' | 'header'> {
@@ -161,12 +184,13 @@ export async function callApp(app: TsgiApp, init: CallInit | Environ = {}): Prom
     calls.push([status, headers]);
   };
   const environ = 'REQUEST_METHOD' in init ? (init as Environ) : makeEnviron(init as CallInit);
-  const body = await within(3000, 'the app answering', bounded('app(environ, startResponse)', () => app(environ, startResponse)));
+  const request = describeRequest(environ);
+  const body = await within(APP_BOUND_MS, `the app answering ${request}`, bounded('app(environ, startResponse)', () => app(environ, startResponse)));
   const chunks: Uint8Array[] = [];
   try {
     await within(
-      3000,
-      'reading the whole body',
+      APP_BOUND_MS,
+      `reading the whole body of the answer to ${request}`,
       (async () => {
         for await (const chunk of body as AsyncIterable<Uint8Array>) chunks.push(chunk);
       })(),
@@ -174,10 +198,13 @@ export async function callApp(app: TsgiApp, init: CallInit | Environ = {}): Prom
   } finally {
     body.close?.();
   }
-  if (calls.length === 0) throw new Error('the app returned its body without calling startResponse');
+  if (calls.length === 0) throw new Error(`the app returned its body without calling startResponse, for ${request}`);
   const [statusLine, headers] = calls.at(-1)!;
   const bytes = Buffer.concat(chunks);
-  return { status: Number(statusLine.slice(0, 3)), statusLine, headers, calls, bytes, text: bytes.toString('utf8'), ...headerTools(headers) };
+  const story =
+    `request ${request}; startResponse calls: ${calls.map(([status, h]) => `${JSON.stringify(status)} ${JSON.stringify(h)}`).join(', ')}; ` +
+    `body ${clip(bytes.toString('latin1'), 300)}`;
+  return { status: Number(statusLine.slice(0, 3)), statusLine, headers, calls, bytes, text: bytes.toString('utf8'), story, ...headerTools(headers) };
 }
 
 /** An app that answers 200 with the given type and body, and the headers given. */
@@ -202,10 +229,10 @@ export interface Running {
 }
 
 /** A lab 2 handler on the reference server. */
-export async function serveHandler(handler: Handler): Promise<Running> {
-  const server = createServer(handler, { onError: () => {}, keepAliveTimeoutMs: 1000 });
+export async function serveHandler(handler: Handler, options: Partial<ServerOptions> = {}): Promise<Running> {
+  const server = createServer(handler, { onError: () => {}, keepAliveTimeoutMs: 1000, ...options });
   servers.add(server);
-  const { port } = await within(2000, 'the reference server listening', server.listen(0, '127.0.0.1'));
+  const { port } = await within(10_000, 'the reference server listening', server.listen(0, '127.0.0.1'));
   return { server, port, url: `http://127.0.0.1:${port}` };
 }
 
@@ -218,7 +245,7 @@ export function serveApp(app: TsgiApp, errors: TsgiErrors = errorLog()): Promise
 export async function cleanUp(): Promise<void> {
   for (const socket of sockets) socket.destroy();
   sockets.clear();
-  const closing = [...servers].map((server) => Promise.race([server.close().catch(() => {}), sleep(500)]));
+  const closing = [...servers].map((server) => Promise.race([server.close().catch(() => {}), sleep(2000)]));
   servers.clear();
   await Promise.all(closing);
 }
@@ -327,7 +354,7 @@ export class RawClient {
     sockets.add(socket);
     const client = new RawClient(socket);
     await within(
-      2000,
+      10_000,
       `connecting to 127.0.0.1:${port}`,
       new Promise<void>((resolve, reject) => {
         socket.once('connect', resolve);
@@ -358,9 +385,14 @@ export class RawClient {
     });
   }
 
+  /** Resolves once the connection has closed; false if it is still open after `ms`. */
+  closes(ms: number): Promise<boolean> {
+    return this.until(() => this.closed, ms);
+  }
+
   /** What was sent and received, for a failure message. */
   story(): string {
-    return `sent ${clip(this.#sent)}; received ${clip(this.received.toString('latin1'))}${this.closed ? '; then the connection closed' : ''}`;
+    return `sent ${clip(this.#sent)}; received ${clip(this.received.toString('latin1'))}${this.closed ? '; then the connection closed' : '; the connection is still open'}`;
   }
 
   #changed(): void {
@@ -372,7 +404,7 @@ export class RawClient {
  * Sends one request as exact bytes (with `Connection: close`, so the server ends the connection
  * after its answer) and reads the whole response. `lines` are the request line and header lines.
  */
-export async function rawRequest(port: number, lines: string[], body = '', ms = 3000): Promise<Reply & { story: string }> {
+export async function rawRequest(port: number, lines: string[], body = '', ms = 10_000): Promise<Reply & { story: string }> {
   const client = await RawClient.connect(port);
   const [requestLine = ''] = lines;
   client.send(`${lines.join('\r\n')}\r\nConnection: close\r\n\r\n${body}`);
