@@ -18,6 +18,7 @@
 //   npm run breakers -- lab3 --rule E7  the breakers of one rule
 //   npm run breakers -- all             every lab
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import pc from 'picocolors';
@@ -199,17 +200,34 @@ export async function checkBreakers(lab, options = {}) {
   });
 
   const plan = gradePlan({ lab, labDir: join(root, '0', 'lab') });
+  const copyOf = (/** @type {string} */ file) => Number(relative(root, file).split(sep)[0]);
   // The code under test is the course's own reference: worker threads, without the permission
   // model that guards against learner code, and workers reused from one copy to the next.
-  const session = new RunnerSession({ ...plan.session, files, pool: 'threads', copies: root });
+  // Most of a breaker's time is spent waiting (for a timeout to pass, a worker process to start),
+  // not computing: several workers at once wait side by side.
+  const session = new RunnerSession({ ...plan.session, files, pool: 'threads', copies: root, workers: breakerWorkers() });
   let outcome;
+  // A worker thread cannot change its time zone (process.env.TZ in a test is its own copy), so the
+  // copies run in one far from UTC, with a half-hour offset: a clock read in local time shows.
+  const zone = process.env.TZ;
+  process.env.TZ = 'Asia/Kolkata';
   try {
-    outcome = await supervise({ ...plan.session, files, session, independentFiles: true, emptyLab: join(ROOT, 'grader', 'harness', 'unloaded-lab.ts') });
+    outcome = await supervise({
+      ...plan.session,
+      files,
+      session,
+      independentFiles: true,
+      // Only the reference's failures are run again when the machine was busy: a broken copy's
+      // failure is the expected outcome, and copy 0 passing under the same load shows the tests hold.
+      retryOnly: (test) => copyOf(test.file) === 0,
+      emptyLab: join(ROOT, 'grader', 'harness', 'unloaded-lab.ts'),
+    });
   } finally {
     await session.close();
+    if (zone === undefined) delete process.env.TZ;
+    else process.env.TZ = zone;
   }
 
-  const copyOf = (/** @type {string} */ file) => Number(relative(root, file).split(sep)[0]);
   /** @type {TestInfo[]} */
   const tests = outcome.tests
     .filter((t) => copyOf(t.file) === 0)
@@ -244,6 +262,15 @@ export async function checkBreakers(lab, options = {}) {
   }
   if (!process.env.KEEP_COPIES) rmSync(root, { recursive: true, force: true });
   return { lab, tests, ledger: ledgerProblems(lab, tests, all), notPassing, results, seconds: (Date.now() - started) / 1000 };
+}
+
+/** How much of their usual bounds tests that read GRADER_WAIT_SCALE wait in a broken copy. */
+const WAIT_SCALE = 0.25;
+
+/** Test workers for the breakers: BREAKER_WORKERS, or twice the cores (their tests mostly wait). */
+function breakerWorkers() {
+  const given = Number(process.env.BREAKER_WORKERS);
+  return Number.isInteger(given) && given > 0 ? given : 2 * availableParallelism();
 }
 
 /** The first error of a test, one line. @param {{ tests: { id: string, errors: { message: string }[] }[] }} outcome @param {string} id */
@@ -288,7 +315,10 @@ function makeCopy(lab, root, k, breaker) {
   for (const name of readdirSync(hiddenDir(lab))) {
     if (name === 'breakers.mjs') continue;
     // Tests that start the lab as a program find it through GRADER_LAB_DIR: this copy's lab.
-    const text = readFileSync(join(hiddenDir(lab), name), 'utf8').replaceAll('process.env.GRADER_LAB_DIR', JSON.stringify(labDir));
+    let text = readFileSync(join(hiddenDir(lab), name), 'utf8').replaceAll('process.env.GRADER_LAB_DIR', JSON.stringify(labDir));
+    // In a broken copy, a wait that runs out is the expected outcome: tests that scale their bounds
+    // by GRADER_WAIT_SCALE wait a quarter as long there (never in copy 0, the unbroken reference).
+    if (breaker) text = text.replaceAll('process.env.GRADER_WAIT_SCALE', JSON.stringify(String(WAIT_SCALE)));
     writeFileSync(join(hidden, name), text);
     if (name.endsWith('.test.ts')) tests.push([join(hidden, name), quoted(text)]);
     else if (quoted(text)) helperNames = true;

@@ -24,6 +24,7 @@ import { createVitest } from 'vitest/node';
  *   the reference): cheaper per run, but no permission model and no process to lose to process.exit()
  * @property {string} [copies]   the breakers' folder of numbered copies (`<copies>/<k>/lab`, `<k>/grader/...`):
  *   the lab alias resolves to the copy its importer sits in, and workers are reused across files
+ * @property {number} [workers]   how many test workers at once (default: vitest's, one per core)
  */
 
 /** @type {RunnerOptions} */
@@ -140,6 +141,7 @@ const vitest = await createVitest(
     // The breakers' copies are many small test files: one worker runs them one after another
     // (starting a worker costs far more than a test), each copy with its own modules.
     isolate: !options.copies,
+    ...(options.workers ? { maxWorkers: options.workers } : {}),
     // vitest looks for snapshot files beside each test; the workers may not read there.
     resolveSnapshotPath: (testPath, extension) => join(scratch, 'snapshots', basename(testPath) + extension),
     passWithNoTests: true,

@@ -79,6 +79,7 @@ const SLOW_FAILURE_MS = 500;
  * @property {number} [graceMs]          ms past testTimeout before a silent test is declared stuck
  * @property {number} [blockedMs]        ms without a heartbeat before a running test is declared stuck
  * @property {boolean} [retryBusy]   run a test that failed while the machine was busy again, alone (default true)
+ * @property {(test: TestRecord) => boolean} [retryOnly]  which tests the busy retry may rerun (default: all)
  * @property {boolean} [independentFiles]  the files test different code (the breakers' copies): one file's
  *   hang says nothing of the next, so the load and heartbeat bounds are not shortened after one
  * @property {LoadSampler} [monitor]   how busy the machine is (tests give a fake)
@@ -94,7 +95,7 @@ const SLOW_FAILURE_MS = 500;
  * killed (a loop), the session starts a fresh runner for the next run.
  */
 export class RunnerSession {
-  /** @type {{ files: string[], aliases: Record<string, string>, reference: boolean, testTimeout: number, labDir?: string, childProcesses?: boolean, memoryMb?: number, pool?: 'forks' | 'threads', copies?: string }} */
+  /** @type {{ files: string[], aliases: Record<string, string>, reference: boolean, testTimeout: number, labDir?: string, childProcesses?: boolean, memoryMb?: number, pool?: 'forks' | 'threads', copies?: string, workers?: number }} */
   #config;
   /** @type {(ReturnType<typeof startRunner> & { reader: ReturnType<typeof journalReader>, exited: Promise<unknown> }) | null} */
   #child = null;
@@ -103,7 +104,7 @@ export class RunnerSession {
   /** @type {Set<string>} */
   #stale = new Set();
 
-  /** @param {{ files: string[], aliases: Record<string, string>, reference: boolean, testTimeout: number, labDir?: string, childProcesses?: boolean, memoryMb?: number, pool?: 'forks' | 'threads', copies?: string }} config */
+  /** @param {{ files: string[], aliases: Record<string, string>, reference: boolean, testTimeout: number, labDir?: string, childProcesses?: boolean, memoryMb?: number, pool?: 'forks' | 'threads', copies?: string, workers?: number }} config */
   constructor(config) {
     this.#config = config;
   }
@@ -142,6 +143,7 @@ export class RunnerSession {
           memoryMb: this.#config.memoryMb,
           pool: this.#config.pool,
           copies: this.#config.copies,
+          workers: this.#config.workers,
         },
         true,
       );
@@ -291,6 +293,7 @@ async function retryBusyFailures(options) {
   const { tests, monitor } = options;
   const failedWhileBusy = [...tests.values()].filter(
     (t) =>
+      (options.retryOnly?.(t) ?? true) &&
       (t.status === 'timedOut' || (t.status === 'failed' && (t.endedAt ?? Date.now()) - (t.startedAt ?? 0) >= SLOW_FAILURE_MS)) &&
       t.startedAt !== undefined &&
       !options.fileErrors.has(t.file) &&

@@ -20,7 +20,7 @@ declare module 'vitest' {
 
 export interface TestOptions {
   /** The lesson's rules this test checks, by id (`['E7', 'E8']`). Every hidden test names at least one. */
-  rules?: string[]; // TODO(ledger): required once every lab names its rules
+  rules: string[];
   points?: number;
   hint?: string;
   lesson?: string;
