@@ -137,6 +137,15 @@ function round(/** @type {number} */ x) {
  * Runs Stryker over one lab. @param {import('../course.mjs').LabInfo} lab
  * @param {{ concurrency: number, files?: string[] }} options
  */
+/**
+ * Files whose code runs only in processes the tests start (lab 8's arbiter forks workers that run
+ * serve.ts and worker.ts). Stryker switches a mutant on inside the test process, never in a child
+ * it did not start, so every mutant there would "survive" without having run: they are left out
+ * of the mutation run, and their rules are proved by the breakers alone (npm run breakers).
+ * @type {Record<string, string[]>}
+ */
+const OUT_OF_PROCESS = { 'lab8-production': ['arbiter.ts', 'worker.ts', 'serve.ts'] };
+
 async function mutate(lab, options) {
   const { Stryker } = await import('@stryker-mutator/core');
   const details = labDetails(lab);
@@ -151,7 +160,7 @@ async function mutate(lab, options) {
   };
   const left = readdirSync(join(ROOT, base), { recursive: true, encoding: 'utf8' })
     .map((f) => f.split('\\').join('/'))
-    .filter((f) => f.endsWith('.ts') && (/\.test\.ts$|(^|\/)try[^/]*\.ts$|^index\.ts$/.test(f) || given(f)));
+    .filter((f) => f.endsWith('.ts') && (/\.test\.ts$|(^|\/)try[^/]*\.ts$|^index\.ts$/.test(f) || given(f) || (OUT_OF_PROCESS[lab.folder] ?? []).includes(f)));
   const mutate = options.files
     ? options.files.map((f) => `${base}/${f}`)
     : [`${base}/**/*.ts`, ...left.map((f) => `!${base}/${f}`)];
@@ -179,7 +188,14 @@ async function mutate(lab, options) {
   }));
   const results = await stryker.runMutationTest();
   const summary = summarise(lab.folder, results, readEquivalents(lab.folder));
-  return { ...summary, date: new Date().toISOString().slice(0, 10), seconds: Math.round((Date.now() - started) / 1000), mutated: mutate };
+  const outOfProcess = OUT_OF_PROCESS[lab.folder] ?? [];
+  return {
+    ...summary,
+    date: new Date().toISOString().slice(0, 10),
+    seconds: Math.round((Date.now() - started) / 1000),
+    mutated: mutate,
+    ...(outOfProcess.length > 0 ? { outOfProcess: { files: outOfProcess, why: 'run only in processes the tests start, where Stryker cannot switch a mutant on; their rules are proved by the breakers' } } : {}),
+  };
 }
 
 /**
