@@ -5,8 +5,12 @@ export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }
 
-const numberArg = (args: ConverterArgs, name: string): number | undefined =>
-  typeof args[name] === 'number' ? (args[name] as number) : undefined;
+/** A number argument (`length=2`), or undefined if the rule doesn't give it. Anything else is a mistake in the rule. */
+function numberArg(args: ConverterArgs, name: string): number | undefined {
+  const value = args[name];
+  if (value === undefined || typeof value === 'number') return value;
+  throw new TypeError(`${name} must be a number, got ${String(value)}`);
+}
 
 /** `<name>` or `<string(minlength=2, maxlength=8):name>` or `<string(length=2):name>`: one segment. */
 const string: ConverterFactory = (args) => {
@@ -16,16 +20,21 @@ const string: ConverterFactory = (args) => {
   throw new Error('TODO(lab4): the string converter is not written yet (lessons/04-routing.md#converters)');
 };
 
-/** Checks a number against the rule's min and max: out of range is no match. */
-function bounded(args: ConverterArgs, value: number): number {
-  // TODO(lab4): throw (any error) if `value` is below `min` or above `max` (when the rule gives
-  // them); otherwise return it. A converter that throws in toValue refuses the match.
+/**
+ * The rule's min and max, read once when the rule is added: the check that an int's or a float's
+ * value is in range, which throws (no match) when it is not.
+ */
+function bounded(args: ConverterArgs): (value: number) => number {
+  // TODO(lab4): read min and max with numberArg now (so a min that is not a number throws while
+  // the rule is added), and return a function that throws (any error) for a value below min or
+  // above max, and otherwise returns it. A converter that throws in toValue refuses the match.
   throw new Error('TODO(lab4): bounded is not written yet (lessons/04-routing.md#converters)');
 }
 
 /** `<int:id>`, `<int(signed=true, min=1, max=99):n>`: decimal digits, a minus sign only if signed. */
 const int: ConverterFactory = (args) => {
-  // TODO(lab4): the pattern, the text to a number (checked by bounded), and back to text.
+  // TODO(lab4): the pattern, the text to a number (checked by bounded(args), and refused when it
+  // is not a safe integer), and back to text.
   throw new Error('TODO(lab4): the int converter is not written yet (lessons/04-routing.md#converters)');
 };
 
@@ -50,8 +59,8 @@ const any: ConverterFactory = (args) => {
 
 /** `<path:rest>`: the rest of the path, slashes included. The router matches it specially. */
 const path: ConverterFactory = () => {
-  // TODO(lab4): a first character that is not '/', then anything. The router decides how many
-  // segments the text spans; this pattern only checks it.
+  // TODO(lab4): a first character that is not '/', then anything, line breaks included ('.'
+  // refuses them). The router decides how many segments the text spans; this pattern only checks it.
   throw new Error('TODO(lab4): the path converter is not written yet (lessons/04-routing.md#converters)');
 };
 

@@ -32,6 +32,16 @@ export function encodePath(text: string): string {
   throw new Error('TODO(lab4): encodePath is not written yet (lessons/04-routing.md#trailing-slashes)');
 }
 
+/**
+ * A URL path that stays on this host. `//evil.example/` would be read as a URL of another host
+ * (protocol-relative), so the second slash is written `%2F`, which the gateway decodes back to
+ * the same path.
+ */
+function rooted(url: string): string {
+  // TODO(lab4): a url that starts with '//' becomes '/%2F' and the rest; any other stays as it is.
+  throw new Error('TODO(lab4): rooted is not written yet (lessons/04-routing.md#trailing-slashes)');
+}
+
 /** A request path cut into segments: `/a/b/` is [a, b] with a trailing slash. */
 function splitPath(path: string): { segments: string[]; trailingSlash: boolean } {
   // TODO(lab4): '' counts as '/'. A final '/' (on anything longer than '/') is the trailing
@@ -47,6 +57,8 @@ function splitPath(path: string): { segments: string[]; trailingSlash: boolean }
 export class Router {
   readonly #converters: Record<string, ConverterFactory>;
   readonly #entries: Entry[] = [];
+  /** The same entries by endpoint, in the order they were added. */
+  readonly #endpoints = new Map<string, Entry>();
 
   constructor(options: { converters?: Record<string, ConverterFactory> } = {}) {
     this.#converters = { ...builtInConverters, ...options.converters };
@@ -54,17 +66,18 @@ export class Router {
 
   add(rule: string, options: RuleOptions): void {
     // TODO(lab4): parse the rule (parseRule) with this router's converters. Methods default to
-    // ['GET'], uppercased; GET brings HEAD. An endpoint already used by another rule is a
+    // ['GET'] when the option is left out (an empty list is a RuleError), uppercased; GET brings HEAD. An endpoint already used by another rule is a
     // RuleError; by the same rule, its methods are added. Otherwise store a new Entry and keep
-    // #entries sorted with bySpecificity. Check everything before storing anything: a failed add
-    // leaves the router as it was.
+    // #entries sorted with bySpecificity (and #endpoints up to date). Check everything before
+    // storing anything: a failed add leaves the router as it was.
     throw new Error('TODO(lab4): Router.add is not written yet (lessons/04-routing.md#matching-segment-by-segment)');
   }
 
   /** Rules under `prefix` (like `/api`), their endpoints named `name.endpoint` if a name is given. */
   group(prefix: string, name?: string): RouteGroup {
     // TODO(lab4): refuse a prefix that does not start with '/' or ends with '/' (RuleError).
-    // Return an object whose add puts the prefix before the rule and `name.` before the endpoint.
+    // Return an object whose add refuses a rule that does not start with '/' (RuleError at 0),
+    // and puts the prefix before the rule and `name.` before the endpoint.
     throw new Error('TODO(lab4): Router.group is not written yet (lessons/04-routing.md#groups)');
   }
 
@@ -72,19 +85,20 @@ export class Router {
     // TODO(lab4): split the path, then try the entries in order (fitRule). The first that fits
     // and allows the method (in capitals) is the match. Remember what the others tell you: methods of rules
     // that fit the path but not the method (for a 405), a rule that accepts the method and wants
-    // a trailing slash (for a 308 to encodePath(path) + '/', then '?' + the query as it came if
-    // there is one). No match: redirect, else 405 (methods sorted), else 404.
+    // a trailing slash (for a 308 to rooted(encodePath(path) + '/'), then '?' + the query as it
+    // came if there is one). No match: redirect, else 405 (methods sorted), else 404.
     throw new Error('TODO(lab4): Router.match is not written yet (lessons/04-routing.md#matching-segment-by-segment)');
   }
 
   /** Builds the URL of an endpoint: variables from `values`, other values as a query string. */
   urlFor(endpoint: string, values: Record<string, unknown> = {}): string {
     // TODO(lab4): find the endpoint's entry (else a BuildError with a suggestion). Every variable
-    // needs a value, not undefined or null (else a BuildError naming them). Each value goes
-    // through its converter's toUrl (a throw there is a BuildError too) and must match the
-    // segment's regex (else a BuildError). Every segment, static text too, is percent-encoded
-    // (a path value with encodePath). The other values, except undefined and null, go to the
-    // query string (URLSearchParams).
+    // needs a value among the own keys of values, not undefined or null (else a BuildError
+    // naming them). Each value goes through its converter's toUrl, must match the segment's
+    // regex, and must be accepted by its toValue; a throw in any of them, or in the encoding, is
+    // a BuildError naming the variable. Every segment, static text too, is percent-encoded (a
+    // path value with encodePath); the URL goes through rooted. The other values, except
+    // undefined and null, go to the query string (URLSearchParams).
     throw new Error('TODO(lab4): Router.urlFor is not written yet (lessons/04-routing.md#building-urls)');
   }
 }
@@ -117,7 +131,8 @@ function fitRule(
 /** ` (did you mean "user"?)` when a known endpoint is a few edits away. */
 function suggest(name: string, known: string[]): string {
   // TODO(lab4): the known name with the smallest editDistance, if it is at most
-  // max(2, a third of the name's length) edits away; '' if none is.
+  // max(2, ⌊a third of the name's length⌋) edits away; of two as close, the first in `known`
+  // (the order the rules were added in); '' if none is.
   throw new Error('TODO(lab4): suggest is not written yet (lessons/04-routing.md#building-urls)');
 }
 

@@ -42,18 +42,20 @@ function parseVariable(
   offset: number,
   converters: Record<string, ConverterFactory>,
 ): VariableSegment {
-  // TODO(lab4): the part must be exactly one <...> (else a RuleError). Take it apart with
-  // VARIABLE: the converter name (default 'string'), the argument text, the variable name
-  // (which must match NAME). Look the converter up (unknown: a RuleError that names it), call
-  // its factory with parseArgs(argText), and compile its pattern anchored: ^(?:pattern)$.
-  // The weight comes from WEIGHTS, or CUSTOM_WEIGHT for a converter it doesn't list.
+  // TODO(lab4): the part must be exactly one <...>: VARIABLE matches it whole or not at all (no
+  // match: a RuleError). It gives the converter name (default 'string'), the argument text and
+  // the variable name (which must match NAME). Look the converter up among the own keys of
+  // `converters` (unknown: a RuleError that names it), call its factory with parseArgs(argText)
+  // and compile its pattern anchored, ^(?:pattern)$, both inside a try: a throw is a RuleError at
+  // the converter's name. The weight comes from WEIGHTS, or CUSTOM_WEIGHT for a converter it
+  // doesn't list.
   throw new Error('TODO(lab4): parseVariable is not written yet (lessons/04-routing.md#rules-and-variables)');
 }
 
 /** `a, b, length=2, signed=true` -> { _: ['a', 'b'], length: 2, signed: true }. */
 function parseArgs(text: string): ConverterArgs {
-  // TODO(lab4): split at commas and trim; `key=value` goes under its key, anything else in `_`,
-  // in order. Every value goes through literal.
+  // TODO(lab4): split at every comma and trim, leaving out empty items; `key=value` goes under
+  // its key, anything else in `_`, in order. Every value goes through literal.
   throw new Error('TODO(lab4): parseArgs is not written yet (lessons/04-routing.md#converters)');
 }
 

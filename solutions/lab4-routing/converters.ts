@@ -5,8 +5,12 @@ export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }
 
-const numberArg = (args: ConverterArgs, name: string): number | undefined =>
-  typeof args[name] === 'number' ? (args[name] as number) : undefined;
+/** A number argument (`length=2`), or undefined if the rule doesn't give it. Anything else is a mistake in the rule. */
+function numberArg(args: ConverterArgs, name: string): number | undefined {
+  const value = args[name];
+  if (value === undefined || typeof value === 'number') return value;
+  throw new TypeError(`${name} must be a number, got ${String(value)}`);
+}
 
 /** `<name>` or `<string(minlength=2, maxlength=8):name>` or `<string(length=2):name>`: one segment. */
 const string: ConverterFactory = (args) => {
@@ -16,30 +20,46 @@ const string: ConverterFactory = (args) => {
   return { pattern: `[^/]{${min},${max ?? ''}}`, toValue: (text) => text, toUrl: (value) => String(value) };
 };
 
-/** Checks a number against the rule's min and max: out of range is no match. */
-function bounded(args: ConverterArgs, value: number): number {
-  const min = numberArg(args, 'min');
-  const max = numberArg(args, 'max');
-  if ((min !== undefined && value < min) || (max !== undefined && value > max)) throw new RangeError('out of range');
-  return value;
+/**
+ * The rule's min and max, read once when the rule is added: the check that an int's or a float's
+ * value is in range, which throws (no match) when it is not.
+ */
+function bounded(args: ConverterArgs): (value: number) => number {
+  const min = numberArg(args, 'min') ?? -Infinity;
+  const max = numberArg(args, 'max') ?? Infinity;
+  return (value) => {
+    if (value < min || value > max) throw new RangeError(`${value} is out of range`);
+    return value;
+  };
 }
 
 /** `<int:id>`, `<int(signed=true, min=1, max=99):n>`: decimal digits, a minus sign only if signed. */
-const int: ConverterFactory = (args) => ({
-  pattern: args.signed === true ? '-?\\d+' : '\\d+',
-  toValue: (text) => bounded(args, Number(text)),
-  toUrl: (value) => String(value),
-});
+const int: ConverterFactory = (args) => {
+  const inRange = bounded(args);
+  return {
+    pattern: args.signed === true ? '-?\\d+' : '\\d+',
+    toValue: (text) => {
+      const value = Number(text);
+      // Above 2^53 - 1 a number can't hold every integer: 9007199254740993 would read as ...992.
+      if (!Number.isSafeInteger(value)) throw new RangeError(`${text} is too large to be read exactly`);
+      return inRange(value);
+    },
+    toUrl: (value) => String(value),
+  };
+};
 
 /** `<float:x>`: digits, a dot, digits (`1.5`, not `1` or `.5`), as Werkzeug has it. */
-const float: ConverterFactory = (args) => ({
-  pattern: args.signed === true ? '-?\\d+\\.\\d+' : '\\d+\\.\\d+',
-  toValue: (text) => bounded(args, Number(text)),
-  toUrl: (value) => {
-    const text = String(value);
-    return text.includes('.') ? text : `${text}.0`;
-  },
-});
+const float: ConverterFactory = (args) => {
+  const inRange = bounded(args);
+  return {
+    pattern: args.signed === true ? '-?\\d+\\.\\d+' : '\\d+\\.\\d+',
+    toValue: (text) => inRange(Number(text)),
+    toUrl: (value) => {
+      const text = String(value);
+      return text.includes('.') ? text : `${text}.0`;
+    },
+  };
+};
 
 /** `<uuid:id>`: the 8-4-4-4-12 hex form, any case; the value is lowercased. */
 const uuid: ConverterFactory = () => ({
@@ -55,9 +75,12 @@ const any: ConverterFactory = (args) => ({
   toUrl: (value) => String(value),
 });
 
-/** `<path:rest>`: the rest of the path, slashes included. The router matches it specially. */
+/**
+ * `<path:rest>`: the rest of the path, slashes included. The router matches it specially.
+ * `[\s\S]`, not `.`, which would refuse a line break (%0A) in the path.
+ */
 const path: ConverterFactory = () => ({
-  pattern: '[^/].*',
+  pattern: '[^/][\\s\\S]*',
   toValue: (text) => text,
   toUrl: (value) => String(value),
 });

@@ -21,7 +21,8 @@ export function dispatcher(router: Router, views: Record<string, View>): TsgiApp
     const result = router.match(path, environ.REQUEST_METHOD, environ.QUERY_STRING);
     switch (result.kind) {
       case 'match': {
-        const view = views[result.endpoint];
+        // Own keys only: an endpoint named `constructor` must not find Object as its view.
+        const view = Object.hasOwn(views, result.endpoint) ? views[result.endpoint] : undefined;
         if (!view) throw new Error(`no view for the endpoint "${result.endpoint}"`);
         return view(environ, startResponse, result.params);
       }
@@ -39,7 +40,10 @@ export function dispatcher(router: Router, views: Record<string, View>): TsgiApp
   };
 }
 
-/** TSGI strings hold bytes, one character each (latin1); the router works on text. */
+/**
+ * TSGI strings hold bytes, one character each (latin1); the router works on text. Bytes that are
+ * not UTF-8 become U+FFFD, never an error: a client can send any bytes.
+ */
 function utf8(bytesAsText: string): string {
   return Buffer.from(bytesAsText, 'latin1').toString('utf8');
 }

@@ -31,11 +31,20 @@ export function encodePath(text: string): string {
   return text.split('/').map(encodeURIComponent).join('/');
 }
 
+/**
+ * A URL path that stays on this host. `//evil.example/` would be read as a URL of another host
+ * (protocol-relative), so the second slash is written `%2F`, which the gateway decodes back to
+ * the same path.
+ */
+function rooted(url: string): string {
+  return url.startsWith('//') ? `/%2F${url.slice(2)}` : url;
+}
+
 /** A request path cut into segments: `/a/b/` is [a, b] with a trailing slash. */
 function splitPath(path: string): { segments: string[]; trailingSlash: boolean } {
-  const full = path === '' ? '/' : path;
-  const trailingSlash = full.length > 1 && full.endsWith('/');
-  const body = full.slice(1, trailingSlash ? -1 : undefined);
+  // '' (an app mounted at /app, asked for /app) comes out as '/' does: no segments, no slash.
+  const trailingSlash = path.length > 1 && path.endsWith('/');
+  const body = path.slice(1, trailingSlash ? -1 : undefined);
   return { segments: body === '' ? [] : body.split('/'), trailingSlash };
 }
 
@@ -47,6 +56,8 @@ function splitPath(path: string): { segments: string[]; trailingSlash: boolean }
 export class Router {
   readonly #converters: Record<string, ConverterFactory>;
   readonly #entries: Entry[] = [];
+  /** The same entries by endpoint, in the order they were added. */
+  readonly #endpoints = new Map<string, Entry>();
 
   constructor(options: { converters?: Record<string, ConverterFactory> } = {}) {
     this.#converters = { ...builtInConverters, ...options.converters };
@@ -54,9 +65,10 @@ export class Router {
 
   add(rule: string, options: RuleOptions): void {
     const parsed = parseRule(rule, this.#converters);
+    if (options.methods?.length === 0) throw new RuleError(`the rule ${rule} answers no method: leave methods out for GET`);
     const methods = new Set((options.methods ?? ['GET']).map((m) => m.toUpperCase()));
     if (methods.has('GET')) methods.add('HEAD'); // a HEAD is a GET without the body
-    const existing = this.#entries.find((entry) => entry.endpoint === options.endpoint);
+    const existing = this.#endpoints.get(options.endpoint);
     if (existing) {
       if (existing.rule.text !== rule) {
         throw new RuleError(`endpoint "${options.endpoint}" is already used by the rule ${existing.rule.text}`);
@@ -73,6 +85,7 @@ export class Router {
     };
     this.#entries.push(entry);
     this.#entries.sort(bySpecificity);
+    this.#endpoints.set(options.endpoint, entry);
   }
 
   /** Rules under `prefix` (like `/api`), their endpoints named `name.endpoint` if a name is given. */
@@ -81,8 +94,10 @@ export class Router {
       throw new RuleError(`a prefix starts with "/" and does not end with it, got "${prefix}"`, 0);
     }
     return {
-      add: (rule, options) =>
-        this.add(prefix + rule, { ...options, endpoint: name ? `${name}.${options.endpoint}` : options.endpoint }),
+      add: (rule, options) => {
+        if (!rule.startsWith('/')) throw new RuleError(`a rule must start with "/", got "${rule}"`, 0); // not /apiusers
+        this.add(prefix + rule, { ...options, endpoint: name ? `${name}.${options.endpoint}` : options.endpoint });
+      },
     };
   }
 
@@ -97,7 +112,7 @@ export class Router {
         for (const m of entry.methods) allowed.add(m);
       } else if (fit.needsSlash) {
         // A URL, ready to send: the path encoded, the query string as it came (never decoded).
-        redirect ??= `${encodePath(path)}/${query ? `?${query}` : ''}`;
+        redirect ??= `${rooted(`${encodePath(path)}/`)}${query ? `?${query}` : ''}`;
       } else {
         return { kind: 'match', endpoint: entry.endpoint, params: fit.params, rule: entry.rule.text };
       }
@@ -109,28 +124,30 @@ export class Router {
 
   /** Builds the URL of an endpoint: variables from `values`, other values as a query string. */
   urlFor(endpoint: string, values: Record<string, unknown> = {}): string {
-    const entry = this.#entries.find((e) => e.endpoint === endpoint);
-    if (!entry) throw new BuildError(`no endpoint "${endpoint}"${suggest(endpoint, this.#entries.map((e) => e.endpoint))}`);
+    const entry = this.#endpoints.get(endpoint);
+    if (!entry) throw new BuildError(`no endpoint "${endpoint}"${suggest(endpoint, [...this.#endpoints.keys()])}`);
+    // Own keys only: a variable named `constructor` must not find Object's.
+    const given = (name: string) => (Object.hasOwn(values, name) ? values[name] : undefined);
     const variables = entry.rule.segments.flatMap((s) => (s.kind === 'variable' ? [s.name] : []));
-    const missing = variables.filter((name) => values[name] === undefined || values[name] === null);
+    const missing = variables.filter((name) => given(name) === undefined || given(name) === null);
     if (missing.length > 0) {
       throw new BuildError(`urlFor("${endpoint}") needs ${missing.join(', ')} for the rule ${entry.rule.text}`);
     }
     const parts = entry.rule.segments.map((segment) => {
       if (segment.kind === 'static') return encodeURIComponent(segment.text);
-      const value = values[segment.name];
-      let text: string;
       try {
-        text = segment.converter.toUrl(value);
+        // The text must read back as match would read it: its pattern, then toValue (min, max).
+        const text = segment.converter.toUrl(given(segment.name));
+        if (segment.regex.test(text)) {
+          segment.converter.toValue(text);
+          return encodePath(text); // a path value keeps its slashes; a lone surrogate throws
+        }
       } catch {
-        throw new BuildError(`the converter of <${segment.converterName}:${segment.name}> cannot write ${JSON.stringify(value)}`);
+        // toUrl, toValue or the encoding refused it: the same BuildError as a text that doesn't fit
       }
-      if (!segment.regex.test(text)) {
-        throw new BuildError(`${JSON.stringify(value)} does not fit <${segment.converterName}:${segment.name}>`);
-      }
-      return encodePath(text); // a path value keeps its slashes
+      throw new BuildError(`the value of <${segment.converterName}:${segment.name}> cannot be written in a URL that matches`);
     });
-    const url = `/${parts.join('/')}${entry.rule.trailingSlash ? '/' : ''}`;
+    const url = rooted(`/${parts.join('/')}${entry.rule.trailingSlash ? '/' : ''}`);
     const query = new URLSearchParams();
     for (const [key, value] of Object.entries(values)) {
       if (variables.includes(key) || value === undefined || value === null) continue;
@@ -196,7 +213,7 @@ function fitRule(
   return rule.trailingSlash ? { params, needsSlash: true } : null;
 }
 
-/** ` (did you mean "user"?)` when a known endpoint is a few edits away. */
+/** ` (did you mean "user"?)` when a known endpoint is a few edits away; of two as close, the first known. */
 function suggest(name: string, known: string[]): string {
   let best: string | null = null;
   let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;

@@ -59,30 +59,33 @@ function parseVariable(
   offset: number,
   converters: Record<string, ConverterFactory>,
 ): VariableSegment {
-  if (!part.startsWith('<') || !part.endsWith('>') || part.indexOf('<', 1) !== -1) {
-    const at = part.startsWith('<') ? offset + part.length : offset;
-    throw ruleError(text, at, `a variable must be a whole segment, like /<name>/, and closed with ">"`);
-  }
-  const match = VARIABLE.exec(part);
-  if (!match) throw ruleError(text, offset, `malformed variable ${part}`);
-  const [, converterName = 'string', argText, name = ''] = match;
+  const match = VARIABLE.exec(part); // anchored: the whole part is one <...>, or no match
+  if (!match) throw ruleError(text, offset, `a variable must be a whole segment, like /<name>/, closed with ">"`);
+  const [, converterName = 'string', argText = ''] = match;
+  const name = match[3]!; // always there, maybe empty (<>)
   if (!NAME.test(name)) {
     const at = offset + Math.max(part.lastIndexOf(':'), 0) + 1; // just after ':' or '<'
     throw ruleError(text, at, `invalid variable name "${name}"`);
   }
-  const factory = converters[converterName];
-  if (!factory) {
-    const known = Object.keys(converters).join(', ');
-    throw ruleError(text, offset + 1, `unknown converter "${converterName}" (known: ${known})`);
+  // The router's own converters only: `toString` or `constructor` are not converters.
+  if (!Object.hasOwn(converters, converterName)) {
+    throw ruleError(text, offset + 1, `unknown converter "${converterName}" (known: ${Object.keys(converters).join(', ')})`);
   }
-  const converter = factory(parseArgs(argText ?? ''));
+  let converter: Converter;
+  let regex: RegExp;
+  try {
+    converter = converters[converterName]!(parseArgs(argText));
+    regex = new RegExp(`^(?:${converter.pattern})$`);
+  } catch (error) {
+    throw ruleError(text, offset + 1, `the converter "${converterName}" cannot be made: ${(error as Error).message}`);
+  }
   return {
     kind: 'variable',
     name,
     converter,
     converterName,
-    regex: new RegExp(`^(?:${converter.pattern})$`),
-    weight: WEIGHTS[converterName] ?? CUSTOM_WEIGHT,
+    regex,
+    weight: Object.hasOwn(WEIGHTS, converterName) ? WEIGHTS[converterName]! : CUSTOM_WEIGHT,
   };
 }
 

@@ -10,6 +10,7 @@ import {
   addRule,
   errorOf,
   expectMatch,
+  expectNotAllowed,
   expectNotFound,
   expectRedirect,
   groupOn,
@@ -111,7 +112,7 @@ milestone('building', () => {
     expectUrl(router, 'user', { id: 5, tab: undefined, x: null }, '/users/5');
   });
 
-  test('build, then match: every converter gives back the values it was given', { rules: ['B1', 'B6', 'C5', 'C6'], points: 3 }, () => {
+  test('build, then match: every converter gives back the values it was given', { rules: ['B1', 'B6', 'C5', 'C6', 'C8'], points: 3 }, () => {
     const cases: Array<[rule: string, values: Record<string, unknown>]> = [
       ['/s/<name>', { name: 'Ada Lovelace' }],
       ['/s2/<name>', { name: 'café & crème?#%' }],
@@ -127,6 +128,8 @@ milestone('building', () => {
       ['/p2/<path:rest>/raw', { rest: 'x/y' }],
       ['/h/<hex:c>', { c: 255 }],
       ['/m/<int:y>/<slug>/', { y: 2024, slug: 'hi there' }],
+      ['/p3/<path:rest>', { rest: 'line\nbreak/x\r\ny\u2028' }],
+      ['/s3/<name>', { name: 'a\nb' }],
     ];
     const router = routerWith(cases.map(([rule], i): RuleSpec => [rule, `e${i}`]), { hex });
     cases.forEach(([rule, values], i) => {
@@ -158,6 +161,19 @@ milestone('building', () => {
     expectBuildError(router, 'abcdefghzzxx', undefined, ['abcdefghijxx'], ['abcdefghijkl']); // 2 edits beat 4
     expectBuildError(router, 'abcdefgvwxyq', undefined, ['abcdefgvwxyq'], ['abcdefghijkl', 'abcdefghijxx']); // 5 edits: too far
     expectBuildError(router, 'abcdefgzzzzl', undefined, ['abcdefghijkl']); // 4 edits: close enough
+    const longer = routerWith([['/m', 'abcdefghvwxyz'], ['/n', 'abcdefghijvwxyz']]);
+    const both = ['abcdefghvwxyz', 'abcdefghijvwxyz'];
+    expectBuildError(longer, 'abcdefghijklm', undefined, ['abcdefghijklm'], both); // 13 characters, 5 edits from both: ⌊13 / 3⌋ = 4
+    expectBuildError(longer, 'abcdefghijklmn', undefined, ['abcdefghijklmn'], both); // 14 characters, 5 edits at best: ⌊14 / 3⌋ = 4
+    expectBuildError(longer, 'abcdefghijvklm', undefined, ['abcdefghijvwxyz']); // 14 characters, 4 edits: close enough
+  });
+
+  test('of two endpoints as close, the suggestion is the one whose rule was added first', {
+    rules: ['B2'],
+    hint: 'Keep the endpoints in the order they were added (a Map does), and replace the best candidate only when another is strictly closer.',
+  }, () => {
+    const router = routerWith([['/<name>', 'users_b'], ['/a', 'users_a'], ['/c/d', 'users_d']]);
+    expectBuildError(router, 'users_c', undefined, ['users_b'], ['users_a', 'users_d']);
   });
 
   test('a missing variable is a BuildError that names it: undefined and null count as missing', {
@@ -171,6 +187,17 @@ milestone('building', () => {
     for (const values of [{}, { name: null }, { name: undefined }]) expectBuildError(router, 'user', values, ['name']);
     expectBuildError(router, 'user', undefined, ['name']);
     expectBuildError(router, 'file', { p: null }, ['p']);
+  });
+
+  test('only the own keys of values count: a variable named constructor is missing from {}', {
+    rules: ['B3'],
+    hint: 'values.constructor on {} is Object, inherited from Object.prototype: read a value only if Object.hasOwn(values, name).',
+  }, () => {
+    const router = routerWith([['/c/<constructor>', 'c'], ['/t/<toString>/<int:valueOf>', 't']]);
+    expectBuildError(router, 'c', {}, ['constructor']);
+    expectBuildError(router, 't', { toString: 'x' }, ['valueOf']);
+    expectUrl(router, 'c', { constructor: 'x' }, '/c/x');
+    expectUrl(router, 't', { toString: 'a', valueOf: 3 }, '/t/a/3');
   });
 
   test('a value its converter cannot write is a BuildError, not a URL that never matches', {
@@ -193,6 +220,28 @@ milestone('building', () => {
     for (const [endpoint, values, name] of attempts) expectBuildError(router, endpoint, values, [name]);
   });
 
+  test('a value its converter would refuse when matching is a BuildError: int min and max', {
+    rules: ['B4'],
+    hint: "Read the text back as match would: after the pattern, call the converter's toValue on it; if it throws, the URL could never match.",
+  }, () => {
+    const odd: ConverterFactory = () => ({
+      pattern: '\\d+',
+      toValue: (text) => {
+        if (Number(text) % 2 === 0) throw new RangeError('even');
+        return Number(text);
+      },
+      toUrl: (value) => String(value),
+    });
+    const router = routerWith([['/pg/<int(min=1, max=99):page_no>', 'page'], ['/o/<odd:odd_no>', 'odd'], ['/i/<int:item_id>', 'item']], { odd });
+    expectUrl(router, 'page', { page_no: 1 }, '/pg/1');
+    expectUrl(router, 'page', { page_no: 99 }, '/pg/99');
+    expectBuildError(router, 'page', { page_no: 0 }, ['page_no']);
+    expectBuildError(router, 'page', { page_no: 100 }, ['page_no']);
+    expectUrl(router, 'odd', { odd_no: 3 }, '/o/3');
+    expectBuildError(router, 'odd', { odd_no: 4 }, ['odd_no']);
+    expectBuildError(router, 'item', { item_id: 2 ** 60 }, ['item_id']);
+  });
+
   test("a converter whose toUrl throws: urlFor throws a BuildError that names the variable", {
     rules: ['B5'],
     hint: "Call the converter's toUrl inside try/catch, and throw a BuildError naming the variable instead.",
@@ -208,6 +257,32 @@ milestone('building', () => {
     const router = routerWith([['/t/<strict:tag_name>', 'tag']], { strict });
     expectUrl(router, 'tag', { tag_name: 'ok' }, '/t/ok');
     expectBuildError(router, 'tag', { tag_name: 42 }, ['tag_name']);
+  });
+
+  test('text that cannot be percent-encoded (a lone surrogate) is a BuildError, not a URIError', {
+    rules: ['B5'],
+    hint: 'encodeURIComponent throws a URIError on a lone surrogate like "\\uD800": encode inside the try, and throw a BuildError naming the variable.',
+  }, () => {
+    const router = routerWith([['/u/<user_name>', 'user'], ['/f/<path:file_path>', 'file']]);
+    expectBuildError(router, 'user', { user_name: 'a\uD800' }, ['user_name']);
+    expectBuildError(router, 'file', { file_path: 'x/\uDC00y' }, ['file_path']);
+    expectUrl(router, 'user', { user_name: '\u{1F600}' }, '/u/%F0%9F%98%80');
+  });
+
+  test('a URL never starts with "//": the second slash is written %2F', {
+    rules: ['B8'],
+    hint: 'A URL "//evil.example" is another host (protocol-relative). When the built URL starts with "//", write "/%2F" and the rest: it matches the same rule once the gateway has decoded it.',
+  }, () => {
+    const router = routerWith([['/<string(minlength=0):lang>/<page>', 'page'], ['/<string(minlength=0):lang>/<page>/', 'folder']]);
+    expectUrl(router, 'page', { lang: '', page: 'evil.example' }, '/%2Fevil.example');
+    expectUrl(router, 'folder', { lang: '', page: 'evil.example' }, '/%2Fevil.example/');
+    expectUrl(router, 'page', { lang: 'en', page: 'about' }, '/en/about');
+    const url = urlFor(router, 'page', { lang: '', page: 'x' });
+    const result = matchOn(router, pathOf(url));
+    expect(
+      result.kind === 'match' ? { endpoint: result.endpoint, params: result.params } : result,
+      `urlFor gave ${url}, and ${matchCall(pathOf(url))} should give back the endpoint and the values`,
+    ).toEqual({ endpoint: 'page', params: { lang: '', page: 'x' } });
   });
 });
 
@@ -248,6 +323,22 @@ milestone('groups-and-errors', () => {
     expectUrl(router, 'dashboard', undefined, '/admin/');
   });
 
+  test("a group's rule must start with \"/\": RuleError at 0, never /apiusers", {
+    rules: ['G4'],
+    hint: "Check the group's rule before gluing it to the prefix: 'users' glued to '/api' is '/apiusers', a valid rule nobody meant.",
+  }, () => {
+    const router = routerWith([]);
+    const api = groupOn(router, '/api', 'api');
+    for (const rule of ['users', '<int:id>']) {
+      const call = `router.group("/api", "api").add(${JSON.stringify(rule)}, { endpoint: "x" })`;
+      const error = errorOf(call, () => api.add(rule, 'x'));
+      expect(error, `${call} should throw a RuleError`).toBeInstanceOf(RuleError);
+      expect((error as RuleError).position, `the position of the RuleError of ${call}`).toBe(0);
+    }
+    expectNotFound(router, '/apiusers');
+    expectBuildError(router, 'api.x', undefined, ['api.x']);
+  });
+
   test('a prefix must start with "/" and not end with it (RuleError)', { rules: ['G2'] }, () => {
     const router = routerWith([]);
     for (const prefix of ['api', '/api/', '/']) {
@@ -278,6 +369,7 @@ milestone('groups-and-errors', () => {
     expectRuleError('/a//b', 3);
     expectRuleError('//', 1);
     expectRuleError('/a/b//', 5);
+    expectRuleError('/a//b//c', 3);
   });
 
   test('an unknown converter is a RuleError at its name', {
@@ -288,6 +380,16 @@ milestone('groups-and-errors', () => {
     expectRuleError('/<nope(x=1):id>', 2);
   });
 
+  test('a converter is known only as an own key: toString and constructor are unknown', {
+    rules: ['E4'],
+    hint: "converters['toString'] is a function every object inherits: look the converter up with Object.hasOwn(converters, name).",
+  }, () => {
+    expectRuleError('/<toString:x>', 2);
+    expectRuleError('/a/<constructor:x>', 4);
+    expectRuleError('/<__proto__:x>', 2);
+    expectRuleError('/<hasOwnProperty(1):x>', 2);
+  });
+
   test('a variable name used twice is a RuleError at the second one', { rules: ['E5'] }, () => {
     expectRuleError('/<slug>/x/<int:slug>', 10);
     expectRuleError('/<a>/<b>/<a>/', 9);
@@ -296,6 +398,9 @@ milestone('groups-and-errors', () => {
   test('a second path variable is a RuleError at the second one', { rules: ['E6'] }, () => {
     expectRuleError('/<path:a>/<path:b>', 10);
     expectRuleError('/<path:a>/x/<path:b>/', 12);
+    for (const rule of ['/<lang>/<path:p>', '/<int:n>/x/<path:p>/<a>']) {
+      expect(ruleErrorOf(rule), `router.add(${JSON.stringify(rule)}): one path variable after or before others is fine`).toBe('no error');
+    }
   });
 
   test('a variable that is not a whole segment is a RuleError inside that segment', { rules: ['E7'] }, () => {
@@ -311,6 +416,33 @@ milestone('groups-and-errors', () => {
     expectRuleError('/<2x>', 2);
     expectRuleError('/<a-b>', 2);
     expectRuleError('/<>', [1, 3]);
+  });
+
+  test('a converter that cannot be made is a RuleError at its name', {
+    rules: ['E11', 'C13'],
+    hint: "Call the factory and compile its pattern inside a try; in the catch, throw a RuleError at the converter's first letter. numberArg throws for an argument that should be a number and is not.",
+  }, () => {
+    const picky: ConverterFactory = (args) => {
+      if (args._.length === 0) throw new Error('picky needs a word');
+      return { pattern: '[a-z]+', toValue: (t) => t, toUrl: (v) => String(v) };
+    };
+    const broken: ConverterFactory = () => ({ pattern: '[a-z', toValue: (t) => t, toUrl: (v) => String(v) });
+    const converters = { picky, broken };
+    for (const [rule, position] of [
+      ['/a/<picky:x>', 4],
+      ['/<broken:x>', 2],
+      ['/a/<string(length=two):x>', 4],
+      ['/<string(minlength=true):x>', 2],
+      ['/<string(maxlength=x):x>', 2],
+      ['/<int(min=one):n>', 2],
+      ['/<float(max=false):n>', 2],
+    ] as Array<[string, number]>) {
+      const error = ruleErrorOf(rule, converters);
+      const call = `router.add(${JSON.stringify(rule)}) with the converters picky (throws without arguments) and broken (pattern "[a-z")`;
+      expect(error, `${call} should throw a RuleError`).toBeInstanceOf(RuleError);
+      expect((error as RuleError).position, `the position of the RuleError of ${call}`).toBe(position);
+    }
+    expect(ruleErrorOf('/a/<picky(w):x>', converters), 'router.add("/a/<picky(w):x>") should add the rule').toBe('no error');
   });
 
   test('the message shows the rule with a caret under the position', {
@@ -358,5 +490,16 @@ milestone('groups-and-errors', () => {
     expect(errorOf(clash, () => router.add('/start', { endpoint: 'ok' })), `${clash} should throw a RuleError`).toBeInstanceOf(RuleError);
     expectNotFound(router, '/start');
     expectUrl(router, 'ok', undefined, '/ok');
+  });
+
+  test('an endpoint clash adds no methods to the existing rule', {
+    rules: ['E10'],
+    hint: 'Check that the rule is the same before you merge methods: a refused add must not leave POST on the rule it clashed with.',
+  }, () => {
+    const router = routerWith([['/a', 'x']]);
+    const clash = `router.add("/b", { endpoint: "x", methods: ["POST"] }) with ${rulesOf(router)}`;
+    expect(errorOf(clash, () => router.add('/b', { endpoint: 'x', methods: ['POST'] })), `${clash} should throw a RuleError`).toBeInstanceOf(RuleError);
+    expectNotAllowed(router, '/a', 'POST', ['GET', 'HEAD']);
+    expectNotFound(router, '/b', { method: 'POST' });
   });
 });

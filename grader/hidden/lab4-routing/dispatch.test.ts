@@ -139,6 +139,67 @@ milestone('dispatch', () => {
     expect(answer.text, `${answer.request}: the body of the async view`).toBe('done');
   });
 
+  test("the view's body is returned as it is: the same object, close() and all, not a promise of it", {
+    rules: ['D2'],
+    hint: 'return view(environ, startResponse, params): no copy (the gateway needs the body\'s close), no await, no async around it.',
+  }, async () => {
+    let closed = 0;
+    const body = {
+      *[Symbol.iterator]() {
+        yield encode('streamed');
+      },
+      close() {
+        closed++;
+      },
+    };
+    const promised = [encode('later')];
+    const router = routerWith([['/stream', 'stream'], ['/later', 'later']]);
+    const views: Record<string, View> = {
+      stream: (_env, startResponse) => {
+        startResponse('200 OK', [['Content-Type', 'text/plain']]);
+        return body;
+      },
+      later: async (_env, startResponse) => {
+        startResponse('200 OK', [['Content-Type', 'text/plain']]);
+        return promised;
+      },
+    };
+    const app = bounded('dispatcher(router, views)', () => dispatcher(router, views));
+    const request = `GET /stream, to the dispatcher of ${rulesOf(router)}, whose view returns an iterable with close()`;
+    const returned = bounded(`app(environ) for ${request}`, () => app(environ('GET', '/stream'), () => {}));
+    expect(returned, `${request}: the app should return the view's body itself (not a copy, not a promise)`).toBe(body);
+    const answer = await call({ app, rules: rulesOf(router) }, environ('GET', '/stream'));
+    expect(answer.text, `${answer.request}: the body`).toBe('streamed');
+    expect(closed, `${answer.request}: close() of the view's body should be called once by whoever reads it`).toBe(1);
+    const later = bounded('app(environ) for GET /later', () => app(environ('GET', '/later'), () => {}));
+    expect(await later, `GET /later, to the dispatcher of ${rulesOf(router)}, whose view is async: the app's promise should give the view's body itself`).toBe(promised);
+  });
+
+  test('an endpoint without a view of its own: an Error that names it, never Object as a view', {
+    rules: ['D7'],
+    hint: "Look the view up with Object.hasOwn(views, endpoint): views['constructor'] is Object, inherited. No view: throw an Error naming the endpoint.",
+  }, async () => {
+    const rules: RuleSpec[] = [['/orphan', 'orphan'], ['/c', 'constructor'], ['/t', 'toString'], ['/ok', 'ok']];
+    const router = routerWith(rules);
+    const ok: View = (_env, startResponse) => {
+      startResponse('200 OK', [['Content-Type', 'text/plain']]);
+      return [encode('ok')];
+    };
+    const app = bounded('dispatcher(router, views)', () => dispatcher(router, { ok }));
+    for (const [path, endpoint] of [['/orphan', 'orphan'], ['/c', 'constructor'], ['/t', 'toString']]) {
+      const request = `GET ${path}, to the dispatcher of ${rulesOf(router)} with a view for "ok" only`;
+      let error: unknown = 'no error';
+      try {
+        await bounded(`app(environ) for ${request}`, () => app(environ('GET', path!), () => {}));
+      } catch (thrown) {
+        error = thrown;
+      }
+      expect(error, `${request}: the app should throw an Error`).toBeInstanceOf(Error);
+      expect((error as Error).message, `${request}: the Error should name the endpoint`).toContain(endpoint);
+    }
+    expect((await call({ app, rules: rulesOf(router) }, environ('GET', '/ok'))).text, 'GET /ok: the body of the view "ok"').toBe('ok');
+  });
+
   test('HEAD goes to the GET view; an empty PATH_INFO is "/"', { rules: ['D2', 'M3', 'P2'] }, async () => {
     const calls: Calls = [];
     const app = appWith([['/', 'index'], ['/about', 'about']], calls);
@@ -175,6 +236,23 @@ milestone('dispatch', () => {
     expectPlain(await call(app, environ('GET', '/docs')), '308 Permanent Redirect');
     expectPlain(await call(app, environ('GET', '/upload')), '405 Method Not Allowed');
     expectPlain(await call(app, environ('GET', '/nothing')), '404 Not Found');
+  });
+
+  test("the dispatcher's own answers have Content-Type and the table's header, nothing else", {
+    rules: ['D6'],
+    hint: 'The 404 has Content-Type only; the 405 Content-Type and Allow; the 308 Content-Type and Location.',
+  }, async () => {
+    const app = appWith([['/docs/', 'docs'], ['/upload', { endpoint: 'upload', methods: ['POST'] }]]);
+    const type: [string, string] = ['content-type', 'text/plain; charset=utf-8'];
+    for (const [path, headers] of [
+      ['/docs', [type, ['location', '/docs/']]],
+      ['/upload', [type, ['allow', 'POST']]],
+      ['/nothing', [type]],
+    ] as Array<[string, Array<[string, string]>]>) {
+      const answer = await call(app, environ('GET', path));
+      const got = answer.headers.map((header) => (Array.isArray(header) ? [String(header[0]).toLowerCase(), header[1]] : header));
+      expect(got.sort(), `${answer.request}: the headers (names in lowercase), ${answer.status}`).toEqual(headers.sort());
+    }
   });
 
   test("a missing trailing slash: 308, Location is the mount point and the router's location", {
@@ -249,5 +327,31 @@ milestone('dispatch', () => {
       const answer = await call(app, environ('GET', pathInfo!));
       expect(calls.at(-1)?.params, `${answer.request}: the params the view got`).toEqual({ name });
     }
+  });
+
+  test('bytes that are not UTF-8 decode to U+FFFD, never an error', {
+    rules: ['D1'],
+    hint: "Buffer.from(text, 'latin1').toString('utf8') replaces each bad sequence with U+FFFD. A decoder that throws on bad bytes (TextDecoder with fatal: true) lets any client crash the app.",
+  }, async () => {
+    const calls: Calls = [];
+    const app = appWith([['/café', 'cafe'], ['/users/<name>', 'user']], calls);
+    for (const [pathInfo, name] of [['/users/\xff', '\uFFFD'], ['/users/a\xe9b', 'a\uFFFDb'], ['/users/\xc3', '\uFFFD']]) {
+      const answer = await call(app, environ('GET', pathInfo!));
+      expect(answer.status, `${answer.request}: the status`).toBe('200 OK');
+      expect(calls.at(-1)?.params, `${answer.request}: the params the view got`).toEqual({ name });
+    }
+    expectPlain(await call(app, environ('GET', '/caf\xe9')), '404 Not Found');
+  });
+
+  test('a Location never starts with "//": no open redirect to another host', {
+    rules: ['T7', 'D3'],
+    hint: 'A Location "//evil.example/" sends the browser to the host evil.example. The router writes the second slash %2F; the dispatcher puts the mount point, if any, in front.',
+  }, async () => {
+    const app = appWith([['/<string(minlength=0):lang>/<page>/', 'page']]);
+    const evil = await call(app, environ('GET', '//evil.example'));
+    expect(evil.status, `${evil.request}: the status`).toBe('308 Permanent Redirect');
+    expect(evil.header('Location'), `${evil.request}: the Location`).toBe('/%2Fevil.example/');
+    const mounted = await call(app, environ('GET', '//evil.example', 'a=1', '/app'));
+    expect(mounted.header('Location'), `${mounted.request}: the Location`).toBe('/app/%2Fevil.example/?a=1');
   });
 });

@@ -2,10 +2,11 @@
 // which rule wins, trailing slashes. Every call into the lab is bounded, and every expectation
 // names the request and the rule table it was asked against (see helpers.ts).
 import { expect } from 'vitest';
-import type { ConverterFactory } from '#contracts/routing';
+import { RuleError, type ConverterFactory } from '#contracts/routing';
 import { builtInConverters } from '@lab/routing';
 import { bounded, milestone, test } from '../../harness/index.ts';
 import {
+  errorOf,
   expectMatch,
   expectNotAllowed,
   expectNotFound,
@@ -152,6 +153,17 @@ milestone('converters', () => {
     }
   });
 
+  test('an int too large for a number to hold exactly refuses the match', {
+    rules: ['C3'],
+    hint: 'Number("9007199254740993") is 9007199254740992: check Number.isSafeInteger on the value in toValue, and throw when it is not.',
+  }, () => {
+    const router = routerWith([['/items/<int:id>', 'item'], ['/t/<int(signed=true):t>', 'temp']]);
+    expectMatch(router, '/items/9007199254740991', 'item', { id: 9007199254740991 });
+    for (const text of ['9007199254740992', '9007199254740993', '1'.repeat(400)]) expectNotFound(router, `/items/${text}`);
+    expectMatch(router, '/t/-9007199254740991', 'temp', { t: -9007199254740991 });
+    expectNotFound(router, '/t/-9007199254740993');
+  });
+
   test('int(signed=true) allows a minus sign', { rules: ['C3'] }, () => {
     const router = routerWith([['/temp/<int(signed=true):t>', 'temp']]);
     expectMatch(router, '/temp/-5', 'temp', { t: -5 });
@@ -246,10 +258,29 @@ milestone('converters', () => {
     expectNotFound(router, '/a/b/end');
   });
 
+  test('a path variable after other variables; a path too short for the rule is no match', {
+    rules: ['P4'],
+    hint: 'before = pathIndex, after = the rule segments behind the path variable. When segments.length - before - after is below 1, the rule does not fit: never slice with a negative count.',
+  }, () => {
+    const router = routerWith([['/<lang>/docs/<path:page>', 'docs'], ['/<path:p>/<a>/<b>/<c>', 'tail']]);
+    expectMatch(router, '/en/docs/a/b', 'docs', { lang: 'en', page: 'a/b' });
+    expectMatch(router, '/w/x/y/z', 'tail', { p: 'w', a: 'x', b: 'y', c: 'z' });
+    for (const path of ['/x/y/z', '/x/y', '/x', '/en/docs']) expectNotFound(router, path);
+  });
+
   test('a path value keeps empty segments inside it, but never starts with "/"', { rules: ['C8'] }, () => {
     const router = routerWith([['/files/<path:p>', 'file']]);
     expectMatch(router, '/files/a//b', 'file', { p: 'a//b' });
     expectNotFound(router, '/files//b');
+  });
+
+  test('a path value may hold any character, line breaks included', {
+    rules: ['C8'],
+    hint: 'In a regular expression "." matches anything but a line break (\\n, \\r, U+2028, U+2029). [\\s\\S] matches every character.',
+  }, () => {
+    const router = routerWith([['/files/<path:p>', 'file'], ['/u/<name>', 'user']]);
+    expectMatch(router, '/u/a\nb', 'user', { name: 'a\nb' });
+    for (const p of ['a\nb', 'a\r\nb/c', 'x/\u2028/\u2029y', '\n', 'a/\n']) expectMatch(router, `/files/${p}`, 'file', { p });
   });
 
   test('a rule with several variables gives them all', { rules: ['P1', 'R1'] }, () => {
@@ -294,6 +325,22 @@ milestone('converters', () => {
     expect(seen, 'the arguments of <hex( rgb ,2,  width = 6 , last ):c>').toContainEqual({ _: ['rgb', 2, 'last'], width: 6 });
   });
 
+  test('arguments: empty parentheses or an empty item give no argument; every comma separates', {
+    rules: ['C10'],
+    hint: 'Drop the items that are empty once trimmed. Quotes do not protect a comma: split at every one.',
+  }, () => {
+    for (const [written, args] of [
+      ['<hex():c>', { _: [] }],
+      ['<hex( ):c>', { _: [] }],
+      ['<hex(a, , b,):c>', { _: ['a', 'b'] }],
+      ["<hex('a, b'):c>", { _: ["'a", "b'"] }],
+    ] as Array<[string, unknown]>) {
+      const seen: unknown[] = [];
+      routerWith([[`/c/${written}`, 'color']], { hex: recorder(seen) });
+      expect(seen, `the arguments of ${written}`).toEqual([args]);
+    }
+  });
+
   test('argument values are literals: booleans, decimal numbers, text without its quotes', {
     rules: ['C11'],
     hint: 'true/True and false/False are booleans; a decimal number (a minus and a fraction allowed) is a number; anything else is text, and quotes around it are dropped.',
@@ -305,6 +352,29 @@ milestone('converters', () => {
       _: [true, true, false, false, 2, -5, 2.5, '0x1f', '1e3', 'a b', 'c', 'plain'],
       name: 'x y',
     });
+  });
+
+  test('an argument is a literal only as a whole: trueish, 2.5.1 and x\'y\' stay text', {
+    rules: ['C11'],
+    hint: "Anchor each test at both ends (^...$): a value that starts or ends like true, a number or a quote is still text. 2.25 is a number, with all its digits.",
+  }, () => {
+    const seen: unknown[] = [];
+    const rule = `/c/<hex(trueish, untrue, TRUE, Falsey, nofalse, 2.25, -0.125, 2.5.1, 12ab, x'y', 'a'b, "q'):c>`;
+    routerWith([[rule, 'color']], { hex: recorder(seen) });
+    expect(seen, `the arguments of ${rule}`).toEqual([
+      { _: ['trueish', 'untrue', 'TRUE', 'Falsey', 'nofalse', 2.25, -0.125, '2.5.1', '12ab', "x'y'", "'a'b", `"q'`] },
+    ]);
+  });
+
+  test('a converter given as path spans segments like the built-in one, and at least one', {
+    rules: ['C12', 'P4'],
+    hint: 'The path variable is the one whose converter is named path, whoever made it; it takes segments.length - before - after segments, and never fewer than one, even when its pattern accepts "".',
+  }, () => {
+    const maybeEmpty: ConverterFactory = () => ({ pattern: '[\\s\\S]*', toValue: (t) => `path:${t}`, toUrl: (v) => String(v) });
+    const router = routerWith([['/files/<path:p>', 'file'], ['/w/<path:page>/edit', 'edit']], { path: maybeEmpty });
+    expectMatch(router, '/files/a/b', 'file', { p: 'path:a/b' });
+    expectMatch(router, '/w/a/b/edit', 'edit', { page: 'path:a/b' });
+    for (const path of ['/files', '/files/', '/w/edit', '/w/edit/']) expectNotFound(router, path);
   });
 
   test('a custom converter under a built-in name replaces it, for that router only', { rules: ['C12'] }, () => {
@@ -343,7 +413,7 @@ milestone('converters', () => {
 
   test('answers a path of 10,000 characters, whether it matches or not', {
     rules: ['P7'],
-    hint: 'Match segment by segment, each with its own anchored pattern, and keep the path pattern simple ([^/].*): a pattern that can split a long text in many ways backtracks for a very long time.',
+    hint: 'Match segment by segment, each with its own anchored pattern, and keep the path pattern simple ([^/][\\s\\S]*): a pattern that can split a long text in many ways backtracks for a very long time.',
   }, () => {
     const router = routerWith(longRules);
     const long = 'a'.repeat(10_000);
@@ -448,6 +518,19 @@ milestone('methods', () => {
     expectMatch(router, '/wiki/Main/edit', 'save', { page: 'Main' }, { method: 'POST' });
   });
 
+  test('an empty methods list is a RuleError with no position, and adds nothing', {
+    rules: ['M7'],
+    hint: 'Only a methods option that is left out means GET. [] answers no method at all: throw a RuleError (position null) before storing anything.',
+  }, () => {
+    const router = routerWith([['/ok', 'ok']]);
+    const call = `router.add("/none", { endpoint: "none", methods: [] }) with ${rulesOf(router)}`;
+    const error = errorOf(call, () => router.add('/none', { endpoint: 'none', methods: [] }));
+    expect(error, `${call} should throw a RuleError`).toBeInstanceOf(RuleError);
+    expect((error as RuleError).position, `the position of the RuleError of ${call}`).toBeNull();
+    expectNotFound(router, '/none');
+    expectMatch(router, '/ok', 'ok');
+  });
+
   test('the same endpoint added again with its own rule gains methods', { rules: ['M6'] }, () => {
     const router = routerWith([
       ['/login', { endpoint: 'login', methods: ['GET'] }],
@@ -487,6 +570,7 @@ milestone('ordering', () => {
       { '/1': 'any', '/new': 'any', '/2': 'int', [`/${UUID}`]: 'uuid', '/ada': 'string' },
     );
     inBothOrders([['/<float:x>', 'float'], ['/<name>', 'string']], { '/1.5': 'float', '/x': 'string' });
+    inBothOrders([['/<uuid:id>', 'uuid'], [`/<any(${UUID}, x):w>`, 'any']], { [`/${UUID}`]: 'any', [`/${UUID.toUpperCase()}`]: 'uuid' });
   });
 
   test('a custom converter weighs as much as string; under a built-in name, as much as that name', {
@@ -517,6 +601,7 @@ milestone('ordering', () => {
       '/5': 'int',
       '/x': 'path',
     });
+    inBothOrders([['/<path:p>', 'path'], ['/<name>', 'string']], { '/x': 'string', '/x/y': 'path' });
   });
 
   test('equal weights as far as the shorter goes: the longer rule first', {
@@ -634,5 +719,34 @@ milestone('slashes', () => {
     expectMatch(router, '/files/a/', 'file', { p: 'a/' });
     expectMatch(router, '/dirs/a/b/', 'dir', { d: 'a/b' });
     expectRedirect(router, '/dirs/a/b', '/dirs/a/b/');
+  });
+
+  test('with strictSlashes: false too, the final slash belongs to a path variable at the end', {
+    rules: ['T6', 'T3'],
+    hint: 'Give the final slash to the path value before looking at strictSlashes: strictSlashes decides about redirects, not about what the value holds.',
+  }, () => {
+    const router = routerWith([
+      ['/files/<path:p>', { endpoint: 'file', strictSlashes: false }],
+      ['/dirs/<path:d>/', { endpoint: 'dir', strictSlashes: false }],
+    ]);
+    expectMatch(router, '/files/a/b/', 'file', { p: 'a/b/' });
+    expectMatch(router, '/files/a/b', 'file', { p: 'a/b' });
+    expectMatch(router, '/dirs/a/b/', 'dir', { d: 'a/b' });
+    expectMatch(router, '/dirs/a/b', 'dir', { d: 'a/b' });
+  });
+
+  test('a redirect never starts with "//": the second slash is written %2F', {
+    rules: ['T7'],
+    hint: 'A location "//evil.example/" is another host (a protocol-relative URL). When encodePath(path) + "/" starts with "//", write "/%2F" and the rest: the gateway decodes it back to the same path.',
+  }, () => {
+    const router = routerWith([
+      ['/<string(minlength=0):lang>/<page>/', 'page'],
+      ['/<string(minlength=0):a>/<string(minlength=0):b>/<c>/', 'deep'],
+    ]);
+    expectRedirect(router, '//evil.example', '/%2Fevil.example/');
+    expectRedirect(router, '//evil.example', '/%2Fevil.example/?next=%2F%2Fx', { query: 'next=%2F%2Fx' });
+    expectRedirect(router, '///x', '/%2F/x/');
+    expectRedirect(router, '/en/about', '/en/about/');
+    expectMatch(router, decodeURIComponent('/%2Fevil.example/'), 'page', { lang: '', page: 'evil.example' });
   });
 });
