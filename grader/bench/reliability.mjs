@@ -14,6 +14,7 @@
 //   node grader/bench/reliability.mjs              everything
 //   node grader/bench/reliability.mjs fuzz flood   some measures only
 //   node grader/bench/reliability.mjs --quick      smaller runs, to try the script itself
+//   node grader/bench/reliability.mjs fuzz --fuzz-cases 50000   a long fuzz run (2,000 by default)
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { join } from 'node:path';
@@ -23,6 +24,10 @@ import { ROOT } from '../course.mjs';
 const MEASURES = ['flood', 'slowloris', 'stalled', 'keep-alive', 'fuzz'];
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+/** `--fuzz-cases 50000`: a longer fuzz run than the default. */
+const casesAt = args.indexOf('--fuzz-cases');
+const fuzzCases = casesAt >= 0 ? Number(args.splice(casesAt, 2)[1]) : undefined;
+if (fuzzCases !== undefined && !(Number.isInteger(fuzzCases) && fuzzCases > 0)) throw new Error('--fuzz-cases takes a whole number, like --fuzz-cases 50000');
 const chosen = args.filter((a) => !a.startsWith('--'));
 for (const m of chosen) if (!MEASURES.includes(m)) throw new Error(`unknown measure "${m}"; measures: ${MEASURES.join(', ')}`);
 const wanted = (/** @type {string} */ m) => chosen.length === 0 || chosen.includes(m);
@@ -37,7 +42,7 @@ const settings = {
   stallMs: 2000,
   connections: quick ? 200 : 1000,
   requestsPerConnection: 20,
-  fuzzCases: quick ? 300 : 2000,
+  fuzzCases: fuzzCases ?? (quick ? 300 : 2000),
   fuzzConcurrency: 25,
   /** A fuzz connection the server has not closed this long after the client's FIN (or reset) hangs. */
   hangMs: 3000,
