@@ -541,16 +541,25 @@ describe("the students' copy on day one", () => {
     const pkg = JSON.parse(readFileSync(join(out, 'package.json'), 'utf8'));
     const check = run([...pkg.scripts.test.split(' ').slice(1), 'lab1']);
     expect(check.status, check.stdout + check.stderr).toBe(1);
-    expect(check.stdout).toMatch(/^lab 1 +HTTP\/1\.1 messages +░+ 0\/\d+ examples +next: npm run grade lab1$/m);
+    expect(check.stdout).toMatch(/^lab 1 +HTTP\/1\.1 messages +░+ 0\/\d+ examples +next: The request line, npm run grade lab1$/m);
     expect(check.stdout).toMatch(/TypeScript: no error in labs\//);
-    // Examples declared in milestones, as hidden tests are: the report leads with the next one.
+    // The shipped examples are declared in milestones, as hidden tests are: the report leads with
+    // the next one, and has no group of plain examples.
+    const shipped = run(['grader/cli.mjs', 'lab1', '--no-state']);
+    expect(shipped.status).toBe(1);
+    expect(shipped.stdout).toMatch(/^Next: 1\. The request line — (\d+) of \1 tests to go/m);
+    expect(shipped.stdout).toMatch(/^✘ 7\. Writing responses/m);
+    expect(shipped.stdout).not.toMatch(/Visible examples/);
+    // A learner's own examples: in milestones, and plain ones, which form one last group.
     writeFileSync(
-      join(out, 'labs', 'lab1-http', 'milestones.test.ts'),
+      join(out, 'labs', 'lab1-http', 'examples.test.ts'),
       [
+        "import { it } from 'vitest';",
         "import { milestone, test } from '../../grader/harness/index.ts';",
         "import { parseRequestLine } from './index.ts';",
-        "milestone('request-line', () => test('splits a request line', {}, () => void parseRequestLine('GET / HTTP/1.1')));",
-        "milestone('headers', () => test('a header example that passes', {}, () => undefined));",
+        "milestone('request-line', () => test('splits a request line', { rules: ['R1'] }, () => void parseRequestLine('GET / HTTP/1.1')));",
+        "milestone('headers', () => test('a header example that passes', { rules: ['H5'] }, () => undefined));",
+        "it('a plain example', () => void parseRequestLine('GET / HTTP/1.1'));",
         '',
       ].join('\n'),
     );
