@@ -42,13 +42,13 @@ const HERE = join(ROOT, 'grader', 'mutation');
 
 /**
  * True for a string mutant inside an error's message: `throw new HttpError(400, '...')`,
- * `badRequest(\`...\`)`. The tests check an error's class, status and position, never its words.
+ * `badRequest(\`...\`)`, lab 3's validator `report(rule, '...')`. The tests check an error's class, status and position, never its words.
  * @param {string} source @param {any} mutant
  */
 export function isWording(source, mutant) {
   if (mutant.mutatorName !== 'StringLiteral') return false;
   const lines = source.split('\n').slice(Math.max(0, mutant.location.start.line - 3), mutant.location.start.line);
-  const call = /\b(new \w*Error|throw|badRequest|fail|reject)\b/;
+  const call = /\b(new \w*Error|throw|badRequest|fail|reject|report)\b/;
   return call.test(lines.at(-1) ?? '') || (lines.slice(0, -1).some((l) => call.test(l)) && !/;\s*$/.test(lines.at(-2) ?? ''));
 }
 
@@ -134,10 +134,6 @@ function round(/** @type {number} */ x) {
 }
 
 /**
- * Runs Stryker over one lab. @param {import('../course.mjs').LabInfo} lab
- * @param {{ concurrency: number, files?: string[] }} options
- */
-/**
  * Files whose code runs only in processes the tests start (lab 8's arbiter forks workers that run
  * serve.ts and worker.ts). Stryker switches a mutant on inside the test process, never in a child
  * it did not start, so every mutant there would "survive" without having run: they are left out
@@ -146,6 +142,10 @@ function round(/** @type {number} */ x) {
  */
 const OUT_OF_PROCESS = { 'lab8-production': ['arbiter.ts', 'worker.ts', 'serve.ts'] };
 
+/**
+ * Runs Stryker over one lab. @param {import('../course.mjs').LabInfo} lab
+ * @param {{ concurrency: number, files?: string[] }} options
+ */
 async function mutate(lab, options) {
   const { Stryker } = await import('@stryker-mutator/core');
   const details = labDetails(lab);
