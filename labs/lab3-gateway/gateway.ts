@@ -19,6 +19,7 @@ export function tsgiHandler(app: TsgiApp, options: GatewayOptions = {}): Handler
   // with a new ResponseStart's startResponse and awaits its body (checkBody), reads up to the
   // first non-empty chunk (BodyReader), and resolves with the status, reason and headers the app
   // chose and the rest of the body. Any failure up to there: close the body, answer failure(...).
+  // Log failures with report(environ, error), except once request.signal is aborted (rule R6).
   throw new Error('TODO(lab3): tsgiHandler is not written yet (lessons/03-gateway.md#the-handler)');
 }
 
@@ -77,14 +78,13 @@ class BodyReader {
 }
 
 /**
- * Before the head went out, a failure becomes a clean error response, and either way it goes to
- * tsgi.errors. An HttpError is the client's doing (the 413 that reading tsgi.input throws when a
- * body passes the server's limit): its own status. Anything else is the app's: 500 (rule R2).
+ * Before the head went out, a failure becomes a clean error response, and it is logged. An
+ * HttpError is the client's doing (the 413 that reading tsgi.input throws when a body passes the
+ * server's limit): its own status. Anything else is the app's: 500 (rule R2).
  */
-function failure(environ: Environ, error: unknown): ServerResponse {
-  report(environ, error);
-  if (error instanceof HttpError) return plain(error.status, `${error.status} ${STATUS_CODES[error.status] ?? ''}\n`);
-  return plain(500, 'Internal Server Error\n');
+function failure(error: unknown, log: (error: unknown) => void): ServerResponse {
+  log(error);
+  return plain(error instanceof HttpError ? error.status : 500);
 }
 
 function report(environ: Environ, error: unknown): void {
@@ -92,6 +92,8 @@ function report(environ: Environ, error: unknown): void {
   throw new Error('TODO(lab3): report is not written yet (lessons/03-gateway.md#errors-and-close)');
 }
 
-function plain(status: number, text: string): ServerResponse {
+/** The gateway's own answers (rule H6): the status line as plain text, `404 Not Found`. */
+function plain(status: number): ServerResponse {
+  const text = `${status} ${STATUS_CODES[status]}\n`;
   return { status, headers: [['Content-Type', 'text/plain; charset=utf-8']], body: encoder.encode(text) };
 }

@@ -51,12 +51,6 @@ function isBody(body: unknown): body is TsgiBody {
   throw new Error('TODO(lab3): isBody is not written yet (lessons/03-gateway.md#the-validator)');
 }
 
-function describe(value: unknown): string {
-  if (typeof value === 'string') return 'a string';
-  if (value instanceof Uint8Array) return 'bytes (wrap them in an array: [bytes])';
-  return value === null ? 'null' : `a value of type ${typeof value}`;
-}
-
 /** The body, passed through chunk by chunk with checks on both sides. */
 function checkedBody(
   body: TsgiBody,

@@ -18,8 +18,8 @@ export function splitTarget(target: string): { path: string; query: string } {
   const question = rest.indexOf('?');
   const path = question === -1 ? rest : rest.slice(0, question);
   const query = question === -1 ? '' : rest.slice(question + 1);
-  // After an authority, an empty path means the root (RFC 9110 §4.2.3).
-  return { path: authority !== '' && path === '' ? '/' : path, query };
+  // An empty path means the root (RFC 9110 §4.2.3): only the absolute-form can leave one.
+  return { path: path === '' ? '/' : path, query };
 }
 
 /**

@@ -17,14 +17,19 @@ const encoder = new TextEncoder();
 export function tsgiHandler(app: TsgiApp, options: GatewayOptions = {}): Handler {
   return async (request: ServerRequest): Promise<ServerResponse> => {
     const environ = buildEnviron(request, options);
-    if (environ === null) return plain(404, 'Not Found\n');
+    if (environ === null) return plain(404);
+    // Once the client has gone (lab 2 aborts the signal and fails the request body), a failure is
+    // no fault of the app's: nothing goes to tsgi.errors then (rule R6).
+    const log = (error: unknown) => {
+      if (!request.signal.aborted) report(environ, error);
+    };
     const start = new ResponseStart();
     let body: TsgiBody;
     try {
       body = await app(environ, start.startResponse);
       checkBody(body);
     } catch (error) {
-      return failure(environ, error);
+      return failure(error, log);
     }
     const chunks = new BodyReader(body);
     let first: Uint8Array | null;
@@ -33,7 +38,7 @@ export function tsgiHandler(app: TsgiApp, options: GatewayOptions = {}): Handler
       if (start.status === null) throw new Error('the application produced its body without calling startResponse');
     } catch (error) {
       await chunks.close();
-      return failure(environ, error);
+      return failure(error, log);
     }
     start.headersSent = true;
     return {
@@ -41,7 +46,7 @@ export function tsgiHandler(app: TsgiApp, options: GatewayOptions = {}): Handler
       reason: start.reason,
       headers: start.headers,
       // From here on a failure can only cut the connection (lab 2 does that); it is still logged.
-      body: chunks.rest(first, (error) => report(environ, error)),
+      body: chunks.rest(first, log),
     };
   };
 }
@@ -133,14 +138,13 @@ class BodyReader {
 }
 
 /**
- * Before the head went out, a failure becomes a clean error response, and either way it goes to
- * tsgi.errors. An HttpError is the client's doing (the 413 that reading tsgi.input throws when a
- * body passes the server's limit): its own status. Anything else is the app's: 500 (rule R2).
+ * Before the head went out, a failure becomes a clean error response, and it is logged. An
+ * HttpError is the client's doing (the 413 that reading tsgi.input throws when a body passes the
+ * server's limit): its own status. Anything else is the app's: 500 (rule R2).
  */
-function failure(environ: Environ, error: unknown): ServerResponse {
-  report(environ, error);
-  if (error instanceof HttpError) return plain(error.status, `${error.status} ${STATUS_CODES[error.status] ?? ''}\n`);
-  return plain(500, 'Internal Server Error\n');
+function failure(error: unknown, log: (error: unknown) => void): ServerResponse {
+  log(error);
+  return plain(error instanceof HttpError ? error.status : 500);
 }
 
 function report(environ: Environ, error: unknown): void {
@@ -149,6 +153,8 @@ function report(environ: Environ, error: unknown): void {
   errors.flush();
 }
 
-function plain(status: number, text: string): ServerResponse {
+/** The gateway's own answers (rule H6): the status line as plain text, `404 Not Found`. */
+function plain(status: number): ServerResponse {
+  const text = `${status} ${STATUS_CODES[status]}\n`;
   return { status, headers: [['Content-Type', 'text/plain; charset=utf-8']], body: encoder.encode(text) };
 }

@@ -41,14 +41,14 @@ export function validator(app: TsgiApp, options: ValidatorOptions = {}): TsgiApp
       }
       declaredLength = checkHeaders(headers, report);
       // A HEAD response, a 1xx, 204 or 304 may announce a length and send no body (RFC 9110 §8.6).
-      const bodyless = environ.REQUEST_METHOD === 'HEAD' || (typeof status === 'string' && /^(1\d\d|204|304) /.test(status));
+      const bodyless = environ.REQUEST_METHOD === 'HEAD' || /^(1\d\d|204|304) /.test(status);
       if (bodyless) declaredLength = null;
       started = true;
       return startResponse(status, headers, excInfo);
     };
     const body = await app(environ, checkedStart);
     if (!isBody(body)) {
-      report('body.type', `the application returned ${describe(body)}, not an iterable of Uint8Array chunks`);
+      report('body.type', 'the application must return an iterable of Uint8Array chunks, such as [bytes]');
       return body;
     }
     return checkedBody(body, () => ({ started, declaredLength }), report);
@@ -90,7 +90,7 @@ function checkEnviron(environ: Environ, report: Report): void {
     report('environ.content-length', `CONTENT_LENGTH must be decimal digits, got ${JSON.stringify(length)}`);
   }
   for (const key of ['HTTP_CONTENT_TYPE', 'HTTP_CONTENT_LENGTH']) {
-    if (has(key)) report('environ.content-header', `${key} must not be set: it belongs in ${key.slice(5)}`);
+    if (has(key)) report('environ.content-header', `${key} must not be set: CGI names this header without HTTP_`);
   }
   const input = environ['tsgi.input'] as Partial<Environ['tsgi.input']> | undefined;
   if (has('tsgi.input') && (!input || typeof input.read !== 'function' || typeof input[Symbol.asyncIterator] !== 'function')) {
@@ -128,12 +128,6 @@ function isBody(body: unknown): body is TsgiBody {
   return Symbol.iterator in body || Symbol.asyncIterator in body;
 }
 
-function describe(value: unknown): string {
-  if (typeof value === 'string') return 'a string';
-  if (value instanceof Uint8Array) return 'bytes (wrap them in an array: [bytes])';
-  return value === null ? 'null' : `a value of type ${typeof value}`;
-}
-
 /** The body, passed through chunk by chunk with checks on both sides. */
 function checkedBody(
   body: TsgiBody,
@@ -143,7 +137,6 @@ function checkedBody(
   const iterator = Symbol.asyncIterator in body ? body[Symbol.asyncIterator]() : body[Symbol.iterator]();
   let sent = 0;
   let closed = false;
-  let ended = false;
   // These two are reported once per response, not at every chunk after the first offence.
   let missingReported = false;
   let lengthReported = false;
@@ -164,12 +157,11 @@ function checkedBody(
       }
       const declared = state().declaredLength;
       if (step.done) {
-        ended = true;
         if (declared !== null && sent < declared) lengthWrong(`Content-Length is ${declared} but the body had only ${sent} bytes`);
         return step;
       }
       if (!(step.value instanceof Uint8Array)) {
-        report('body.chunk', `a chunk must be a Uint8Array, got ${typeof step.value === 'string' ? 'a string (encode it)' : typeof step.value}`);
+        report('body.chunk', 'a chunk must be a Uint8Array (encode strings first)');
       } else {
         sent += step.value.length;
         if (declared !== null && sent > declared) lengthWrong(`the body passed its Content-Length of ${declared}`);
@@ -177,7 +169,8 @@ function checkedBody(
       return step;
     },
     async return() {
-      if (!ended) await iterator.return?.();
+      // Passed on even after the end: a finished iterator ignores it, and an array's has none.
+      await iterator.return?.();
       return { done: true, value: undefined };
     },
   };

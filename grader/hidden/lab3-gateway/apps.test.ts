@@ -1,6 +1,7 @@
 // Hidden tests for lab 3: the apps and serve() (milestone 7), over real sockets, with the
 // clients a learner would use: fetch, supertest, and raw bytes. The server underneath is the
 // reference lab 2, started by the lab's own serve().
+import net from 'node:net';
 import request from 'supertest';
 import { afterEach, expect } from 'vitest';
 import type { Environ, TsgiApp } from '#contracts/tsgi';
@@ -120,6 +121,22 @@ milestone('apps', () => {
   }, async () => {
     const server = await startServe(helloApp, { host: '0.0.0.0' });
     expect(server.address()?.address, "the address of serve(helloApp, { host: '0.0.0.0', port: 0 })").toBe('0.0.0.0');
+  });
+
+  test('serve() listens on the port it is given, and port 0 picks a free one', {
+    rules: ['N1'],
+    hint: 'Listen on options.port, 8000 only when it is not given: `options.port ?? 8000` (with `||`, port 0 would become 8000) (rule N1).',
+  }, async () => {
+    const probe = net.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const chosen = (probe.address() as net.AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const server = await startServe(helloApp, { port: chosen, host: '127.0.0.1' });
+    expect(server.address()?.port, `the port of serve(helloApp, { port: ${chosen}, host: '127.0.0.1' })`).toBe(chosen);
+    const first = await startServe(helloApp, { port: 0, host: '127.0.0.1' });
+    const second = await startServe(helloApp, { port: 0, host: '127.0.0.1' });
+    const ports = [first.address()?.port, second.address()?.port];
+    expect(ports[0] !== ports[1] && !ports.includes(0), `two servers from serve(helloApp, { port: 0 }) should listen on two different free ports, got ${JSON.stringify(ports)}`).toBe(true);
   });
 
   test('environApp over a real server: the request as the app sees it', {

@@ -62,7 +62,7 @@ const IS_BODY = `  if (body === null || typeof body !== 'object' || body instanc
   return Symbol.iterator in body || Symbol.asyncIterator in body;`;
 const CGI = `    const cgi = REQUIRED.includes(key) || key.startsWith('HTTP_') || ['CONTENT_TYPE', 'CONTENT_LENGTH', 'REMOTE_ADDR', 'REMOTE_PORT'].includes(key);`;
 const MISSING = `if (!state().started && !emptyChunk && !missingReported) {`;
-const BODYLESS = `const bodyless = environ.REQUEST_METHOD === 'HEAD' || (typeof status === 'string' && /^(1\\d\\d|204|304) /.test(status));`;
+const BODYLESS = `const bodyless = environ.REQUEST_METHOD === 'HEAD' || /^(1\\d\\d|204|304) /.test(status);`;
 
 /** @type {Breaker[]} */
 export default [
@@ -96,7 +96,8 @@ export default [
   environ('E3', 'an empty CONTENT_LENGTH by default', 'QUERY_STRING: query,', "QUERY_STRING: query,\n    CONTENT_LENGTH: '',"),
   environ('E4', 'splits at the last ?', "const question = rest.indexOf('?');", "const question = rest.lastIndexOf('?');"),
   environ('E4', 'keeps the ? in the query', SPLIT, SPLIT.replace('rest.slice(question + 1)', 'rest.slice(question)')),
-  environ('E5', 'no / for an empty path after the authority', "return { path: authority !== '' && path === '' ? '/' : path, query };", 'return { path, query };'),
+  environ('E4', 'finds an absolute-form anywhere in the target', '/^[a-z][a-z0-9+.-]*:', '/[a-z][a-z0-9+.-]*:'),
+  environ('E5', 'no / for an empty path after the authority', "return { path: path === '' ? '/' : path, query };", 'return { path, query };'),
   environ('E5', 'the authority runs to the next / only', '[^/?#]*/i.exec(target)', '[^/]*/i.exec(target)'),
   environ('E5', 'no absolute-form at all', "/^[a-z][a-z0-9+.-]*:\\/\\/[^/?#]*/i.exec(target)?.[0] ?? ''", "''"),
   environ('E6', 'keeps the fragment', HASH_CUT, ''),
@@ -112,7 +113,7 @@ export default [
   environ('E11', 'compares the mount point without case', "!decoded.startsWith(scriptName + '/')", "!decoded.toLowerCase().startsWith(scriptName.toLowerCase() + '/')"),
   environ('E11', 'PATH_INFO from the undecoded path', 'PATH_INFO: decoded.slice(scriptName.length),', 'PATH_INFO: path.slice(scriptName.length),'),
   environ('E12', '/apple is inside /app', "!decoded.startsWith(scriptName + '/')", '!decoded.startsWith(scriptName)'),
-  gateway('E12', 'calls the app for a request outside the mount point', "    if (environ === null) return plain(404, 'Not Found\\n');\n", ''),
+  gateway('E12', 'calls the app for a request outside the mount point', "    if (environ === null) return plain(404);\n", ''),
   environ('E13', 'content-length as HTTP_CONTENT_LENGTH', "    else if (name === 'content-length') environ.CONTENT_LENGTH = value.split(',')[0]!.trim();\n", ''),
   environ('E13', 'keeps the list 12, 12', "environ.CONTENT_LENGTH = value.split(',')[0]!.trim();", 'environ.CONTENT_LENGTH = value;'),
   environ('E14', 'keeps names with _', "    else if (name.includes('_')) continue;\n", ''),
@@ -129,6 +130,7 @@ export default [
   environ('E20', 'ignores the urlScheme option', "'tsgi.url_scheme': options.urlScheme ?? 'http',", "'tsgi.url_scheme': 'http',"),
   environ('E21', 'ignores the errors option', "'tsgi.errors': options.errors ?? standardError,", "'tsgi.errors': standardError,"),
   environ('E21', 'copies the errors option', "'tsgi.errors': options.errors ?? standardError,", "'tsgi.errors': { ...standardError, ...options.errors },"),
+  environ('E21', 'the default tsgi.errors drops what it is given', 'write: (text) => void process.stderr.write(text),', 'write: () => {},'),
   environ('E22', 'multithread true', "'tsgi.multithread': false,", "'tsgi.multithread': true,"),
   environ('E22', 'run_once true', "'tsgi.run_once': false,", "'tsgi.run_once': true,"),
   environ('E23', 'ignores the multiprocess option', "'tsgi.multiprocess': options.multiprocess ?? false,", "'tsgi.multiprocess': false,"),
@@ -165,10 +167,10 @@ export default [
   // The handler
   gateway('H1', 'builds the environ without the options', 'buildEnviron(request, options)', 'buildEnviron(request)'),
   gateway('H2', 'rethrows what the app threw', `    } catch (error) {
-      return failure(environ, error);
+      return failure(error, log);
     }
     const chunks`, `    } catch (error) {
-      report(environ, error);
+      log(error);
       throw error;
     }
     const chunks`),
@@ -183,8 +185,10 @@ export default [
   start('S2', 'any three digits', 'const STATUS = /^([1-5]\\d\\d) ', 'const STATUS = /^(\\d\\d\\d) '),
   start('S2', 'any character in the reason', 'const STATUS = /^([1-5]\\d\\d) ([\\t\\x20-\\x7e\\x80-\\xff]*)$/;', 'const STATUS = /^([1-5]\\d\\d) (.*)$/;'),
   start('S2', 'an empty reason is refused', 'const STATUS = /^([1-5]\\d\\d) ([\\t\\x20-\\x7e\\x80-\\xff]*)$/;', 'const STATUS = /^([1-5]\\d\\d) ([\\t\\x20-\\x7e\\x80-\\xff]+)$/;'),
+  start('S2', 'no check that the status is a string', "const match = typeof status === 'string' ? STATUS.exec(status) : null;", 'const match = STATUS.exec(status);'),
   start('S3', 'pairs of any length', 'pair.length !== 2 || ', ''),
   start('S3', 'values of any type', " || typeof pair[1] !== 'string'", ''),
+  start('S3', 'names of any type', "typeof pair[0] !== 'string' || ", ''),
   start('S4', 'no check of the name', 'if (!TOKEN.test(name))', "if (name === '')"),
   start('S4', 'refuses only CR and LF in values', 'const FIELD_VALUE = /^[\\t\\x20-\\x7e\\x80-\\xff]*$/;', 'const FIELD_VALUE = /^[^\\r\\n]*$/;'),
   start('S4', 'characters above \\xff in values', 'const FIELD_VALUE = /^[\\t\\x20-\\x7e\\x80-\\xff]*$/;', 'const FIELD_VALUE = /^[\\t\\x20-\\x7e\\x80-\\uffff]*$/;'),
@@ -215,8 +219,8 @@ export default [
   gateway('B2', 'refuses only string chunks', 'if (!(step.value instanceof Uint8Array)) {', "if (typeof step.value === 'string') {"),
   gateway('B2', 'no check of the chunks', 'if (!(step.value instanceof Uint8Array)) {', 'if (step.value === undefined) {'),
   gateway('B3', 'sync iterables only', 'this.#iterator = Symbol.asyncIterator in body ? body[Symbol.asyncIterator]() : body[Symbol.iterator]();', 'this.#iterator = (body as Iterable<Uint8Array>)[Symbol.iterator]();'),
-  gateway('B4', 'collects the whole body first', '      body: chunks.rest(first, (error) => report(environ, error)),', `      body: await (async (all: Uint8Array[]) => {
-        for await (const chunk of chunks.rest(first, (error) => report(environ, error))) all.push(chunk);
+  gateway('B4', 'collects the whole body first', '      body: chunks.rest(first, log),', `      body: await (async (all: Uint8Array[]) => {
+        for await (const chunk of chunks.rest(first, log)) all.push(chunk);
         return all;
       })([]),`),
   gateway('B5', 'the head goes out with the first chunk, even empty', 'first = await chunks.nextNonEmpty();', 'first = await chunks.next();'),
@@ -232,18 +236,22 @@ export default [
   gateway('R1', 'never flushes tsgi.errors', '  errors.flush();\n', ''),
   gateway('R1', 'writes no message', "errors.write(`TSGI application failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\\n`);", "errors.write('TSGI application failed\\n');"),
   gateway('R1', 'writes the stack of anything thrown', 'error instanceof Error ? (error.stack ?? error.message) : String(error)', '(error as Error).stack'),
-  gateway('R1', 'a failure after the head is not logged', '(error) => report(environ, error)', '() => {}'),
+  gateway('R1', 'a failure after the head is not logged', 'body: chunks.rest(first, log),', 'body: chunks.rest(first, () => {}),'),
+  gateway('R1', 'writes the message without the stack', '(error.stack ?? error.message)', 'error.message'),
   gateway('R2', 'no check that startResponse was called', FIRST, '      first = await chunks.nextNonEmpty();'),
   gateway('R2', 'keeps the status the app chose', `      await chunks.close();
-      return failure(environ, error);`, `      await chunks.close();
-      return { ...failure(environ, error), status: start.status ?? 500 };`),
+      return failure(error, log);`, `      await chunks.close();
+      return { ...failure(error, log), status: start.status ?? 500 };`),
   gateway('R3', 'the 500 keeps the app\'s headers', `      await chunks.close();
-      return failure(environ, error);`, `      await chunks.close();
-      return { ...failure(environ, error), headers: [...start.headers, ['Content-Type', 'text/plain; charset=utf-8']] };`),
+      return failure(error, log);`, `      await chunks.close();
+      return { ...failure(error, log), headers: [...start.headers, ['Content-Type', 'text/plain; charset=utf-8']] };`),
   gateway('R4', 'a failure after the head ends the body normally', `          await reader.close();
           throw error;`, `          await reader.close();
           return { done: true, value: undefined };`),
-  gateway('R5', 'an HttpError is a 500 like any other', '  if (error instanceof HttpError) return plain(', '  if (error instanceof HttpError && false) return plain('),
+  gateway('R5', 'an HttpError is a 500 like any other', 'return plain(error instanceof HttpError ? error.status : 500);', 'return plain(500);'),
+  gateway('R6', 'logs the stack of a failure once the client has gone', 'if (!request.signal.aborted) report(environ, error);', 'report(environ, error);'),
+  gateway('H6', 'the gateway\'s own responses have an empty body', 'const text = `${status} ${STATUS_CODES[status]}\\n`;', "const text = '';"),
+  gateway('H6', 'the gateway\'s own responses have no Content-Type', "headers: [['Content-Type', 'text/plain; charset=utf-8']], body: encoder.encode(text)", 'headers: [], body: encoder.encode(text)'),
 
   // close()
   gateway('C1', 'no close() at the end of the body', `        await reader.close();
@@ -259,6 +267,15 @@ export default [
         return { done: true, value: undefined };
       },
 `, ''),
+  gateway('C2', 'return() resolves with nothing', `      async return() {
+        await reader.close();
+        return { done: true, value: undefined };
+      },
+`, `      async return() {
+        await reader.close();
+        return undefined as unknown as IteratorResult<Uint8Array>;
+      },
+`),
   gateway('C2', 'the server\'s iterator written as a generator', REST, `    const reader = this;
     return (async function* () {
       try {
@@ -297,7 +314,11 @@ export default [
       }`),
   validator('V4', 'close() does not reach the app\'s body', `      closed = true;
       body.close?.();`, '      closed = true;'),
-  validator('V4', 'return() does not reach the app\'s iterator', '      if (!ended) await iterator.return?.();\n', ''),
+  validator('V4', 'return() does not reach the app\'s iterator', '      await iterator.return?.();\n', ''),
+  validator('V4', 'return() fails on an array body, whose iterator has none', '      await iterator.return?.();\n', '      await iterator.return!();\n'),
+  validator('V4', 'return() resolves with nothing', `      await iterator.return?.();
+      return { done: true, value: undefined };`, `      await iterator.return?.();
+      return undefined as unknown as IteratorResult<Uint8Array>;`),
   validator('V4', 'a second close() reaches the app\'s body again', `        report('body.close', 'close() was called twice');
         return;`, `        report('body.close', 'close() was called twice');`),
   validator('V5', 'start-response.missing at every chunk', ' && !missingReported) {', ') {'),
@@ -314,7 +335,9 @@ export default [
   validator('V6', 'REMOTE_ADDR required', 'for (const key of [...REQUIRED, ...TSGI_KEYS]) {', "for (const key of [...REQUIRED, ...TSGI_KEYS, 'REMOTE_ADDR']) {"),
   validator('V7', 'only the seven CGI keys must be strings', CGI, '    const cgi = REQUIRED.includes(key);'),
   validator('V7', 'extension keys must be strings', CGI, "    const cgi = !key.startsWith('tsgi.');"),
+  validator('V7', 'REMOTE_ADDR left out', CGI, CGI.replace("'REMOTE_ADDR', ", '')),
   validator('V8', 'a longer array passes', 'version.length === 2 && ', ''),
+  validator('V8', 'checks the minor version only', 'version[0] === 1 && ', ''),
   validator('V8', 'compares as a string', '!(Array.isArray(version) && version.length === 2 && version[0] === 1 && version[1] === 0)', "String(version) !== '1,0'"),
   validator('V9', 'compares the scheme without case', "!['http', 'https'].includes(environ['tsgi.url_scheme'])", "!['http', 'https'].includes(String(environ['tsgi.url_scheme']).toLowerCase())"),
   validator('V9', 'https refused', "!['http', 'https'].includes(environ['tsgi.url_scheme'])", "environ['tsgi.url_scheme'] !== 'http'"),
@@ -334,8 +357,11 @@ export default [
   validator('V17', 'any three digits', 'const STATUS = /^[1-5]\\d\\d ', 'const STATUS = /^\\d{3} '),
   validator('V17', 'any character in the reason', 'const STATUS = /^[1-5]\\d\\d [\\t\\x20-\\x7e\\x80-\\xff]*$/;', 'const STATUS = /^[1-5]\\d\\d .*$/;'),
   validator('V17', 'an empty reason is refused', 'const STATUS = /^[1-5]\\d\\d [\\t\\x20-\\x7e\\x80-\\xff]*$/;', 'const STATUS = /^[1-5]\\d\\d [\\t\\x20-\\x7e\\x80-\\xff]+$/;'),
+  validator('V17', 'the status pattern is not anchored at the start', 'const STATUS = /^[1-5]', 'const STATUS = /[1-5]'),
+  validator('V17', 'no check that the status is a string', "typeof status !== 'string' || !STATUS.test(status)", '!STATUS.test(status)'),
   validator('V18', 'pairs of any length', 'pair.length !== 2 || ', ''),
   validator('V18', 'values of any type', " || typeof pair[1] !== 'string'", ''),
+  validator('V18', 'names of any type', "typeof pair[0] !== 'string' || ", ''),
   validator('V19', 'a name is anything without spaces', 'const TOKEN = /^[!#$%&\'*+\\-.^_`|~0-9A-Za-z]+$/;', 'const TOKEN = /^[^\\s]+$/;'),
   validator('V20', 'refuses only CR and LF in values', 'const FIELD_VALUE = /^[\\t\\x20-\\x7e\\x80-\\xff]*$/;', 'const FIELD_VALUE = /^[^\\r\\n]*$/;'),
   validator('V20', 'characters above \\xff in values', 'const FIELD_VALUE = /^[\\t\\x20-\\x7e\\x80-\\xff]*$/;', 'const FIELD_VALUE = /^[\\t\\x20-\\x7e\\x80-\\uffff]*$/;'),
@@ -344,6 +370,7 @@ export default [
   validator('V22', 'no check of a second call', "      if (started && excInfo === undefined) report('start-response.twice', 'startResponse was called again without excInfo');\n", ''),
   validator('V23', 'an empty chunk before startResponse is a violation', MISSING, 'if (!state().started && !missingReported) {'),
   validator('V23', 'not reported when the body ends', MISSING, 'if (!state().started && !step.done && !emptyChunk && !missingReported) {'),
+  validator('V23', 'any Uint8Array passes before startResponse, not only an empty one', ' && step.value.length === 0;', ';'),
   validator('V24', 'a Uint8Array passes as a body', " || body instanceof Uint8Array) return false;", ') return false;'),
   validator('V24', 'a string passes as a body', IS_BODY, `  if (body == null || body instanceof Uint8Array) return false;
   return Symbol.iterator in Object(body) || Symbol.asyncIterator in Object(body);`),
@@ -355,10 +382,13 @@ export default [
   validator('V26', 'a short body is not reported', "        if (declared !== null && sent < declared) lengthWrong(`Content-Length is ${declared} but the body had only ${sent} bytes`);\n", ''),
   validator('V26', 'a long body is not reported', "        if (declared !== null && sent > declared) lengthWrong(`the body passed its Content-Length of ${declared}`);\n", ''),
   validator('V26', 'Content-Length compared with its case', "name.toLowerCase() === 'content-length'", "name === 'Content-Length'"),
+  validator('V26', 'any Content-Length value taken as a number', " && /^\\d+$/.test(value)) length = Number(value);", ') length = Number(value);'),
+  validator('V26', 'the length taken from any header of digits', "name.toLowerCase() === 'content-length' && ", ''),
   validator('V27', 'no exemption for HEAD', BODYLESS, "const bodyless = typeof status === 'string' && /^(1\\d\\d|204|304) /.test(status);"),
   validator('V27', 'no exemption for 1xx, 204 and 304', BODYLESS, "const bodyless = environ.REQUEST_METHOD === 'HEAD';"),
   validator('V27', 'no exemption for 1xx', '/^(1\\d\\d|204|304) /', '/^(204|304) /'),
   validator('V27', 'every 2xx exempt', '/^(1\\d\\d|204|304) /', '/^(1\\d\\d|2\\d\\d|304) /'),
+  validator('V27', 'a bodyless code found anywhere in the status', '/^(1\\d\\d|204|304) /', '/(1\\d\\d|204|304) /'),
   validator('V28', 'a second close() is not reported', `      if (closed) {
         report('body.close', 'close() was called twice');
         return;
@@ -368,6 +398,7 @@ export default [
   // Running apps
   edit('N1', 'resolves before the server listens', 'serve.ts', 'await server.listen(options.port ?? 8000, options.host);', 'void server.listen(options.port ?? 8000, options.host);'),
   edit('N1', 'ignores the host option', 'serve.ts', 'server.listen(options.port ?? 8000, options.host)', 'server.listen(options.port ?? 8000)'),
+  edit('N1', 'port 0 becomes 8000', 'serve.ts', 'options.port ?? 8000', 'options.port || 8000'),
   edit('N2', 'the server gets no options', 'serve.ts', 'createServer(tsgiHandler(app, options), options)', 'createServer(tsgiHandler(app, options))'),
   edit('N2', 'the gateway gets no options', 'serve.ts', 'createServer(tsgiHandler(app, options), options)', 'createServer(tsgiHandler(app), options)'),
 ];

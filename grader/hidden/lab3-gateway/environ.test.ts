@@ -64,7 +64,7 @@ milestone('environ', () => {
 
   test('splitTarget splits an origin-form target at its first ?', {
     rules: ['E4'],
-    hint: 'The path is everything before the first "?", the query everything after it, "" when there is none (rule E4).',
+    hint: 'The path is everything before the first "?", the query everything after it, "" when there is none. A URL inside an origin-form target is no absolute-form: that form starts at the very beginning (rule E4).',
   }, () => {
     const cases: Array<[string, { path: string; query: string }]> = [
       ['/a/b?x=1&y=%20', { path: '/a/b', query: 'x=1&y=%20' }],
@@ -72,6 +72,8 @@ milestone('environ', () => {
       ['/p?next=/x?y', { path: '/p', query: 'next=/x?y' }],
       ['/plain?', { path: '/plain', query: '' }],
       ['/?', { path: '/', query: '' }],
+      ['/go/http://example.com/x', { path: '/go/http://example.com/x', query: '' }],
+      ['/r?to=https://example.com/a', { path: '/r', query: 'to=https://example.com/a' }],
     ];
     for (const [target, expected] of cases) {
       expect(bounded('splitTarget', () => splitTarget(target)), `splitTarget(${show(target)})`).toEqual(expected);
@@ -332,6 +334,31 @@ milestone('environ', () => {
     expect(typeof fallback?.write, "typeof environ['tsgi.errors'].write without the errors option").toBe('function');
     expect(typeof fallback?.flush, "typeof environ['tsgi.errors'].flush without the errors option").toBe('function');
     bounded("environ['tsgi.errors'].flush()", () => fallback.flush());
+  });
+
+  test('the default tsgi.errors writes to standard error', {
+    rules: ['E21'],
+    hint: 'Without the errors option, tsgi.errors.write(text) must reach standard error: process.stderr.write(text) (rule E21).',
+  }, () => {
+    const env = bounded('buildEnviron', () => buildEnviron(fakeRequest()));
+    expect(env, 'buildEnviron(GET /) without options should be an environ').not.toBeNull();
+    const marker = 'tsgi-errors-marker-61\n';
+    const seen: string[] = [];
+    const stderr = process.stderr.write;
+    const { error, warn } = console;
+    process.stderr.write = ((chunk: unknown) => {
+      seen.push(chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8') : String(chunk));
+      return true;
+    }) as typeof process.stderr.write;
+    console.error = console.warn = (...args: unknown[]) => void seen.push(args.map(String).join(' '));
+    try {
+      bounded("environ['tsgi.errors'].write(text)", () => env!['tsgi.errors'].write(marker));
+      bounded("environ['tsgi.errors'].flush()", () => env!['tsgi.errors'].flush());
+    } finally {
+      process.stderr.write = stderr;
+      Object.assign(console, { error, warn });
+    }
+    expect(seen.join(''), `what reached standard error after environ['tsgi.errors'].write(${show(marker)}), without the errors option`).toContain('tsgi-errors-marker-61');
   });
 
   test('tsgi.multithread and tsgi.run_once are false', { rules: ['E22'] }, () => {

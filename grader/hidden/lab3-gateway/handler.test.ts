@@ -66,7 +66,12 @@ async function attempt(...args: Parameters<StartResponse>): Promise<{ threw: boo
 
 /** startResponse's arguments, for failure messages. */
 const call = (status: unknown, headers: unknown) =>
-  `startResponse(${typeof status === 'string' ? show(status) : String(status)}, ${typeof headers === 'string' ? show(headers) : JSON.stringify(headers)})`;
+  `startResponse(${typeof status === 'string' ? show(status) : String(JSON.stringify(status))}, ${typeof headers === 'string' ? show(headers) : JSON.stringify(headers, boxed)})`;
+
+/** JSON.stringify shows a String object as a plain string: show it as what it is. */
+function boxed(_key: string, value: unknown): unknown {
+  return value instanceof String ? `new String(${JSON.stringify(String(value))})` : value;
+}
 
 milestone('start-response', () => {
   test('tsgiHandler calls the app and hands its status, headers and body to the server', {
@@ -189,10 +194,10 @@ milestone('start-response', () => {
   test('a malformed status throws at the call, and the client gets a 500', {
     rules: ['S1', 'S2'],
     points: 2,
-    hint: 'Three digits from 100 to 599, one space, a reason without control characters. Throw from startResponse itself, so the app sees the error where it made it (rules S1, S2).',
+    hint: 'A string (check typeof first: a pattern\'s test() turns any value into a string), of three digits from 100 to 599, one space, a reason without control characters. Throw from startResponse itself, so the app sees the error where it made it (rules S1, S2).',
     lesson: '03-gateway.md#the-status',
   }, async () => {
-    const bad: unknown[] = ['200', 'OK', '200OK', '2000 OK', ' 200 OK', '600 Nope', '099 Low', '200 OK\r\n', '200 OK\r\nX-Evil: 1', '200 A\x00B', '200 \u20ac', 200, null];
+    const bad: unknown[] = ['200', 'OK', '200OK', '2000 OK', ' 200 OK', '600 Nope', '099 Low', '200 OK\r\n', '200 OK\r\nX-Evil: 1', '200 A\x00B', '200 \u20ac', 200, null, ['200 OK']];
     for (const status of bad) {
       expect(await attempt(status as string, []), `{ threw, status } for ${call(status, [])}`).toEqual({ threw: true, status: 500 });
     }
@@ -220,10 +225,10 @@ milestone('start-response', () => {
 
   test('headers must be an array of [name, value] pairs of strings', {
     rules: ['S3', 'S1'],
-    hint: 'Check that headers is an array and that every item is an array of exactly two strings (rule S3).',
+    hint: 'Check that headers is an array and that every item is an array of exactly two strings, with typeof: a pattern\'s test() accepts a number or a String object as a name (rule S3).',
     lesson: '03-gateway.md#the-response-headers',
   }, async () => {
-    for (const headers of ['Content-Type: text/plain', [['X']], [['X', 'a', 'b']], [['X', 1]], [[1, 'a']], [{ name: 'X', value: 'a' }], null, { 'X-A': 'b' }]) {
+    for (const headers of ['Content-Type: text/plain', [['X']], [['X', 'a', 'b']], [['X', 1]], [[1, 'a']], [[new String('X-A'), 'a']], [{ name: 'X', value: 'a' }], null, { 'X-A': 'b' }]) {
       expect(await attempt('200 OK', headers as TsgiHeaders), `{ threw, status } for ${call('200 OK', headers)}`).toEqual({ threw: true, status: 500 });
     }
     expect(await attempt('200 OK', []), `{ threw, status } for ${call('200 OK', [])}`).toEqual({ threw: false, status: 200 });
@@ -635,6 +640,96 @@ milestone('errors-and-close', () => {
     }
   });
 
+  test('an Error is written to tsgi.errors with its stack', {
+    rules: ['R1'],
+    hint: 'For an Error, write error.stack (it starts with the message and goes on with the lines that say where it was thrown), not only error.message (rule R1).',
+  }, async () => {
+    const errors = errorLog();
+    const thrown = new Error('stacked-57');
+    await respond(() => {
+      throw thrown;
+    }, {}, { errors });
+    const frame = (thrown.stack ?? '').split('\n').map((line) => line.trim()).find((line) => line.startsWith('at ')) ?? 'at ';
+    expect(errors.text, `what tsgi.errors received for an app that throws new Error('stacked-57'): it should hold the stack line ${show(frame)}`).toContain(frame);
+  });
+
+  test('the gateway\'s own responses are short plain text', {
+    rules: ['H6', 'E12', 'R2', 'R5'],
+    hint: 'Answer the 404, the 500 and an HttpError\'s status with Content-Type text/plain; charset=utf-8 and a short body, such as the status line\'s text: `${status} ${STATUS_CODES[status]}` (rule H6).',
+  }, async () => {
+    const tooLarge = {
+      async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
+        yield bytes('0123456789');
+        throw new HttpError(413, 'the request body is larger than the server allows');
+      },
+    };
+    const reading: TsgiApp = async (environ, startResponse) => {
+      const data = await environ['tsgi.input'].read();
+      startResponse('200 OK', []);
+      return [data];
+    };
+    const cases: Array<[string, () => ReturnType<typeof respond>]> = [
+      ['the 404 for GET /apple with scriptName /app', () => respond(answering('200 OK', [], [bytes('app')]), { target: '/apple' }, { scriptName: '/app' })],
+      ["the 500 for an app that throws new Error('kaboom')", () => respond(() => {
+        throw new Error('kaboom');
+      })],
+      ['the 413 for an app whose tsgi.input read throws HttpError(413)', () => respond(reading, { method: 'POST', body: tooLarge })],
+    ];
+    for (const [what, answer] of cases) {
+      const response = await answer();
+      const types = headerValues(response.headers, 'content-type');
+      expect(types.map((type) => type.split(';')[0]!.trim().toLowerCase()), `the media type of the Content-Type headers of ${what}`).toEqual(['text/plain']);
+      const body = text(await readBody(response.body));
+      expect(body.trim().length > 0, `the body of ${what} should be a short text, got ${show(body)}`).toBe(true);
+    }
+  });
+
+  test('a failure once the client has gone writes no stack trace to tsgi.errors', {
+    rules: ['R6'],
+    points: 2,
+    hint: 'When request.signal is aborted, the client went away: that failure is not the app\'s. Check request.signal.aborted before you write to tsgi.errors, and write nothing, or one short line (rule R6).',
+  }, async () => {
+    /** A request body that, like lab 2's, fails once the client has gone, after aborting the request's signal. */
+    const leaving = () => {
+      const controller = new AbortController();
+      const gone = new Error('the client disconnected');
+      const body = {
+        async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
+          yield bytes('part of the upload');
+          controller.abort(gone);
+          throw gone;
+        },
+      };
+      return { signal: controller.signal, body, gone };
+    };
+    const before: TsgiApp = async (environ, startResponse) => {
+      const data = await environ['tsgi.input'].read();
+      startResponse('200 OK', []);
+      return [data];
+    };
+    const after: TsgiApp = (environ, startResponse) => {
+      startResponse('200 OK', [['Content-Type', 'text/plain']]);
+      return (async function* () {
+        yield bytes('reading your upload...');
+        yield await environ['tsgi.input'].read();
+      })();
+    };
+    const apps: Array<[string, TsgiApp]> = [
+      ['an app that reads tsgi.input before it calls startResponse', before],
+      ['an app whose body yields a chunk, then reads tsgi.input', after],
+    ];
+    for (const [what, app] of apps) {
+      const { signal, body, gone } = leaving();
+      const errors = errorLog();
+      const response = await respond(app, { method: 'POST', body, signal }, { errors });
+      await readBody(response.body).catch(() => {});
+      const story = `for ${what}, whose client went away while it was read (request.signal aborted, the body failing with new Error('the client disconnected')): tsgi.errors received ${show(errors.text)}`;
+      const frame = (gone.stack ?? '').split('\n').map((line) => line.trim()).find((line) => line.startsWith('at ')) ?? 'at ';
+      expect(errors.text.includes(frame) || /\n\s+at /.test(errors.text), `a stack trace in tsgi.errors ${story}`).toBe(false);
+      expect(errors.text.split('\n').filter((line) => line.trim() !== '').length, `lines written to tsgi.errors ${story}`).toBeLessThanOrEqual(1);
+    }
+  });
+
   test('the 500 carries none of the headers the app chose', {
     rules: ['R3'],
     hint: 'The error response is the gateway\'s own: a Content-Length or Set-Cookie meant for the page that failed must not go with it (rule R3).',
@@ -870,7 +965,7 @@ milestone('errors-and-close', () => {
   test('close() is called once when the server stops reading early (return())', {
     rules: ['C2', 'C1'],
     points: 2,
-    hint: 'For HEAD, or when the client leaves, the server calls return() on the body iterator you gave it. That must close the app\'s body too, even before any next() (rule C2).',
+    hint: 'For HEAD, or when the client leaves, the server calls return() on the body iterator you gave it. That must close the app\'s body too, even before any next(), and resolve with { done: true, value: undefined } (rule C2).',
   }, async () => {
     const { body, closes } = withClose((function* () {
       yield bytes('one');
@@ -885,7 +980,8 @@ milestone('errors-and-close', () => {
     const step = await bounded('the body iterator', () => iterator.next());
     expect(step.done, 'the first next() of the body handed to the server').toBe(false);
     expect(typeof iterator.return, 'the type of return on the body iterator handed to the server').toBe('function');
-    await bounded('the body iterator\'s return()', () => iterator.return!());
+    const returned = await bounded('the body iterator\'s return()', () => iterator.return!());
+    expect(returned, 'what return() on the body iterator handed to the server resolved with, after one next()').toEqual({ done: true, value: undefined });
     await waitFor('close() to be called after one next() and return()', () => closes() > 0, 500);
     expect(closes(), 'close() calls after one next() and return()').toBe(1);
 
@@ -898,7 +994,8 @@ milestone('errors-and-close', () => {
       return unread.body;
     });
     const fresh = iteratorOf(untouched.body);
-    await bounded('the body iterator\'s return()', () => fresh.return?.());
+    const early = await bounded('the body iterator\'s return()', () => fresh.return?.());
+    expect(early, 'what return() on the body iterator handed to the server resolved with, before any next()').toEqual({ done: true, value: undefined });
     await waitFor('close() to be called when return() comes before any next()', () => unread.closes() > 0, 500);
     expect(unread.closes(), 'close() calls when return() comes before any next()').toBe(1);
   });

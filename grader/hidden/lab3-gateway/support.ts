@@ -56,6 +56,8 @@ export interface FakeRequestInit {
   remotePort?: number;
   localAddress?: string;
   localPort?: number;
+  /** The request's signal (lab 2 aborts it when the client goes away); a fresh one if not given. */
+  signal?: AbortSignal;
 }
 
 /** A ServerRequest as lab 2 would hand it over: header names lowercased, the body streamed. */
@@ -67,7 +69,7 @@ export function fakeRequest(init: FakeRequestInit = {}): ServerRequest {
     version: init.version ?? 'HTTP/1.1',
     headers: init.headers ?? [['host', 'example.com']],
     body,
-    signal: new AbortController().signal,
+    signal: init.signal ?? new AbortController().signal,
     remoteAddress: init.remoteAddress ?? '203.0.113.9',
     remotePort: init.remotePort ?? 51234,
     localAddress: init.localAddress ?? '127.0.0.1',
@@ -228,9 +230,9 @@ export async function listen(app: TsgiApp, options: GatewayOptions = {}): Promis
   return (await server.listen(0)).port;
 }
 
-/** The lab's serve() on a free port; resolves with the Server it started (closed after the test). */
+/** The lab's serve() on a free port, unless options.port says otherwise; resolves with the Server it started (closed after the test). */
 export async function startServe(app: TsgiApp, options: ServeOptions = {}): Promise<Server> {
-  const server = await bounded('serve(app, options)', () => serve(app, { errors: quiet, ...options, port: 0 }));
+  const server = await bounded('serve(app, options)', () => serve(app, { errors: quiet, port: 0, ...options }));
   if (server === null || typeof server !== 'object' || typeof server.close !== 'function') {
     throw new Error('serve() must resolve with the Server it started (the one createServer returned)');
   }

@@ -91,7 +91,7 @@ const appWith = (status: unknown, headers: unknown, chunks: unknown[] = [bytes('
     return chunks as Uint8Array[];
   };
 const appText = (status: unknown, headers: unknown, chunks: unknown[] = [bytes('ok')]) =>
-  `an app that calls startResponse(${typeof status === 'string' ? show(status) : String(status)}, ${typeof headers === 'string' ? show(headers) : JSON.stringify(headers)}) and returns [${chunks.map(describeValue).join(', ')}]`;
+  `an app that calls startResponse(${typeof status === 'string' ? show(status) : String(JSON.stringify(status))}, ${typeof headers === 'string' ? show(headers) : JSON.stringify(headers)}) and returns [${chunks.map(describeValue).join(', ')}]`;
 /** A case for an app that calls startResponse(status, headers) and returns the chunks. */
 const withApp = (status: unknown, headers: unknown, chunks?: unknown[], environ?: Record<string, unknown>): Case => ({
   what: appText(status, headers, chunks) + (environ ? `, for ${describeChange(environ)}` : ''),
@@ -140,6 +140,7 @@ const rows: Row[] = [
       withEnviron({ SERVER_PORT: 8000 }),
       withEnviron({ QUERY_STRING: null }),
       withEnviron({ REMOTE_PORT: 51234 }),
+      withEnviron({ REMOTE_ADDR: 2130706433 }),
       withEnviron({ CONTENT_LENGTH: 12 }),
       withEnviron({ CONTENT_TYPE: ['text/plain'] }),
       withEnviron({ HTTP_X_COUNT: 3 }),
@@ -150,7 +151,7 @@ const rows: Row[] = [
   {
     rule: 'V8',
     violation: 'environ.version',
-    bad: [withEnviron({ 'tsgi.version': [1, 1] }), withEnviron({ 'tsgi.version': '1.0' }), withEnviron({ 'tsgi.version': [1, 0, 0] }), withEnviron({ 'tsgi.version': '1,0' }), withEnviron({ 'tsgi.version': [0, 1] })],
+    bad: [withEnviron({ 'tsgi.version': [1, 1] }), withEnviron({ 'tsgi.version': '1.0' }), withEnviron({ 'tsgi.version': [1, 0, 0] }), withEnviron({ 'tsgi.version': '1,0' }), withEnviron({ 'tsgi.version': [0, 1] }), withEnviron({ 'tsgi.version': [2, 0] })],
     good: [withEnviron({ 'tsgi.version': [1, 0] })],
     hint: 'tsgi.version is an array of exactly two items, 1 then 0 (rule V8).',
   },
@@ -218,7 +219,7 @@ const rows: Row[] = [
   {
     rule: 'V17',
     violation: 'start-response.status',
-    bad: [200, '200', 'OK 200', '200OK', '2000 OK', '600 Nope', '099 Low', '200 OK\r\n', '200 A\x00B', '200 \u20ac'].map((status) => withApp(status, [])),
+    bad: [200, ['200 OK'], '200', 'OK 200', '200OK', '2000 OK', ' 200 OK', 'HTTP/1.1 200 OK', '600 Nope', '099 Low', '200 OK\r\n', '200 A\x00B', '200 \u20ac'].map((status) => withApp(status, [])),
     good: ['200 ', '404 Not Found', '200 caf\xe9', '100 Continue', '599 Odd'].map((status) => withApp(status, [])),
     hint: 'The same check as the gateway\'s (rule S2): a string, a code from 100 to 599, a space, a reason of header-value characters, possibly empty (rule V17).',
   },
@@ -231,6 +232,7 @@ const rows: Row[] = [
       withApp('200 OK', [['X', 'a', 'b']]),
       withApp('200 OK', [['X']]),
       withApp('200 OK', [['X-Count', 3]]),
+      withApp('200 OK', [[7, 'x']]),
       withApp('200 OK', ['X: a']),
     ],
     good: [withApp('200 OK', []), withApp('200 OK', [['X-A', 'b']])],
@@ -285,6 +287,15 @@ const rows: Row[] = [
       { what: "an app that returns ['no head'] without calling startResponse", app: () => [bytes('no head')] },
       { what: 'an app that returns [] without calling startResponse', app: () => [] },
       { what: "an app that returns ['a string'] without calling startResponse", app: () => ['a string'] as unknown as Uint8Array[] },
+      {
+        what: "an app returning a generator that yields 'early', then calls startResponse('200 OK', []), then yields 'late'",
+        app: (_environ, startResponse) =>
+          (function* () {
+            yield bytes('early');
+            startResponse('200 OK', []);
+            yield bytes('late');
+          })(),
+      },
     ],
     good: [lazyAfterEmpty],
     hint: 'A non-empty chunk, or the end, before any startResponse call is the violation; empty chunks before it are fine (rule V23).',
@@ -338,7 +349,7 @@ const rows: Row[] = [
   {
     rule: 'V27',
     violation: 'body.length',
-    bad: [withApp('201 Created', [['Content-Length', '5']], [])],
+    bad: [withApp('201 Created', [['Content-Length', '5']], []), withApp('200 Top 100 list', [['Content-Length', '5']], [])],
     good: [
       withApp('200 OK', [['Content-Length', '5']], [], { REQUEST_METHOD: 'HEAD' }),
       withApp('304 Not Modified', [['Content-Length', '5']], []),
@@ -584,6 +595,51 @@ milestone('validator', () => {
     for (const value of ['Hello', 42, null]) {
       const result = await bounded('the validated app', () => validator(appWith('200 OK', [], value as unknown as unknown[]), { onViolation: () => {} })(handmadeEnviron(), recorder().startResponse));
       expect(result as unknown, `what the validated app returned for an app that returns ${describeValue(value)}`).toBe(value);
+    }
+  });
+
+  test('body.length is checked against a Content-Length of decimal digits only', {
+    rules: ['V26'],
+    hint: 'Take the length from the Content-Length header alone (any case), and only when its value is one or more digits: Number() of \'\', \'-1\' or \'1e3\' is a number too (rule V26).',
+    lesson: '03-gateway.md#the-validator',
+  }, async () => {
+    const cases: Case[] = [
+      withApp('200 OK', [['Content-Length', '']], [bytes('ok')]),
+      withApp('200 OK', [['Content-Length', '-1']], [bytes('ok')]),
+      withApp('200 OK', [['Content-Length', '1e3']], [bytes('ok')]),
+      withApp('200 OK', [['Content-Length', '0x2']], [bytes('abc')]),
+      withApp('200 OK', [['X-Count', '3']], [bytes('ok')]),
+      withApp('200 OK', [['Content-Length', '5'], ['X-Request-Id', '12']], [bytes('hello')]),
+    ];
+    for (const c of cases) expect(await run(c), `violations for ${c.what}`).toEqual([]);
+  });
+
+  test('the body\'s return() works for every body and resolves with done', {
+    rules: ['V4'],
+    hint: 'Call the app\'s iterator\'s return() only if it has one (an array\'s has none: return?.()), and resolve with { done: true, value: undefined } (rules V4, C2).',
+    lesson: '03-gateway.md#the-validator',
+  }, async () => {
+    const bodies: Array<[string, TsgiApp]> = [
+      ["['a', 'b'] (an array: its iterator has no return())", hello],
+      ["a generator yielding 'a', 'b'", (_environ, startResponse) => {
+        startResponse('200 OK', []);
+        return (function* () {
+          yield bytes('a');
+          yield bytes('b');
+        })();
+      }],
+    ];
+    for (const [what, app] of bodies) {
+      const body = await bounded('the validated app', () => validator(app, { onViolation: () => {} })(handmadeEnviron(), recorder().startResponse));
+      const iterator = (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+      await bounded('the validated body', () => iterator.next());
+      let result: unknown;
+      try {
+        result = await bounded('the validated body\'s return()', () => iterator.return!());
+      } catch (error) {
+        result = `it threw ${String(error)}`;
+      }
+      expect(result, `what return() on the validated body resolved with, after one next(), for an app whose body is ${what}`).toEqual({ done: true, value: undefined });
     }
   });
 
