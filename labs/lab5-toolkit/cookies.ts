@@ -4,9 +4,10 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /** `a=1; b="two"` -> { a: '1', b: 'two' }. The first of two same-named cookies wins (RFC 6265 §5.4). */
 export function parseCookies(header: string | undefined): Record<string, string> {
-  // TODO(lab5): split the header (none: {}) at `;`. Skip pieces without `=`. Trim the name and the
-  // value, drop the double quotes around a quoted value, and decode it with safeDecode. Keep the
-  // first of two cookies with the same name. Careful: a plain {} already "has" `constructor`.
+  // TODO(lab5): split the header (none: {}) at `;`. Skip pieces without `=` or without a name.
+  // Trim the name and the value, drop the pair of double quotes around a quoted value (a quote at
+  // one end only stays), and decode it with safeDecode. Keep the first of two cookies with the
+  // same name. Careful: a plain {} already "has" `constructor`.
   throw new Error('TODO(lab5): parseCookies is not written yet (lessons/05-toolkit.md#cookies)');
 }
 

@@ -3,8 +3,12 @@ import { BadRequest, PayloadTooLarge } from './errors.ts';
 import { MultiDict } from './multidict.ts';
 
 const CRLF = Uint8Array.of(13, 10);
-const latin1 = new TextDecoder('latin1');
-const utf8 = new TextDecoder('utf-8');
+const utf8 = new TextDecoder(); // UTF-8
+
+/** Bytes as text, one character per byte (ISO-8859-1): how header lines are read. */
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('latin1');
+}
 
 /** The boundary parameter of a multipart Content-Type, quoted or not (RFC 2046 §5.1.1: 1-70 chars). */
 export function boundaryOf(contentType: string): string {
@@ -28,8 +32,9 @@ export function parseMultipart(body: Uint8Array, boundary: string, maxParts: num
 }
 
 function readPart(part: Uint8Array, fields: Array<[string, string]>, files: Array<[string, FileUpload]>): void {
-  // TODO(lab5): the headers end at the first CRLF CRLF (none: BadRequest). Read the header lines
-  // as latin1, names lowercased. Content-Disposition must be form-data with a name (else
+  // TODO(lab5): the headers end at the first empty line (none: BadRequest); a part whose first
+  // line is empty has no headers. Read the header lines as latin1 (a line without a name and a
+  // colon: BadRequest), names lowercased. Content-Disposition must be form-data with a name (else
   // BadRequest). With a filename it is a file (Content-Type, default application/octet-stream,
   // and the bytes); without, a field whose bytes are decoded as UTF-8.
   throw new Error('TODO(lab5): readPart is not written yet (lessons/05-toolkit.md#forms-url-encoded-and-multipart)');
@@ -37,9 +42,9 @@ function readPart(part: Uint8Array, fields: Array<[string, string]>, files: Arra
 
 /** A parameter of Content-Disposition: `name="a \"b\""` or `name=plain`. Browsers send UTF-8 bytes. */
 function parameter(header: string, key: string): string | undefined {
-  // TODO(lab5): find `; key=` followed by a quoted string (undo its backslash escapes) or a plain
-  // value; undefined if absent. The header was read as latin1: decode its characters as UTF-8
-  // bytes. Mind that `; filename=` must not be taken for `name=`.
+  // TODO(lab5): find `; key=` (key in any case) followed by a quoted string (undo its backslash
+  // escapes) or a plain value; undefined if absent. The header was read as latin1: decode its
+  // characters as UTF-8 bytes. Mind that `; filename=` must not be taken for `name=`.
   throw new Error('TODO(lab5): parameter is not written yet (lessons/05-toolkit.md#forms-url-encoded-and-multipart)');
 }
 

@@ -1,7 +1,7 @@
 import { MultiDict } from './multidict.ts';
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8');
+const decoder = new TextDecoder(); // UTF-8
 
 /**
  * Decodes one component of a query string or form: `+` is a space, `%XX` a byte, and the bytes

@@ -20,7 +20,7 @@ export class HttpException extends Error {
   /** A small HTML page; the description is escaped, since it may echo what the client sent. */
   toResponse(): Response {
     const title = `${this.status} ${STATUS_CODES[this.status] ?? ''}`;
-    const html = `<!doctype html>\n<title>${title}</title>\n<h1>${STATUS_CODES[this.status] ?? title}</h1>\n<p>${escapeHtml(this.description)}</p>\n`;
+    const html = `<!doctype html>\n<title>${title}</title>\n<h1>${title}</h1>\n<p>${escapeHtml(this.description)}</p>\n`;
     return new Response(html, { status: this.status });
   }
 

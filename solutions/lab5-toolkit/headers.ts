@@ -34,12 +34,9 @@ export class Headers implements HeadersApi {
   }
 
   set(name: string, value: string): void {
-    checkField(name, value);
-    const key = name.toLowerCase();
-    const at = this.#fields.findIndex(([field]) => field.toLowerCase() === key);
+    checkField(name, value); // before any change: a refused field leaves the headers as they were
     this.delete(name);
-    // Keep the field where it was, so replacing a value doesn't reorder the head.
-    this.#fields.splice(at === -1 ? this.#fields.length : at, 0, [name, value]);
+    this.#fields.push([name, value]);
   }
 
   add(name: string, value: string): void {

@@ -3,8 +3,12 @@ import { BadRequest, PayloadTooLarge } from './errors.ts';
 import { MultiDict } from './multidict.ts';
 
 const CRLF = Uint8Array.of(13, 10);
-const latin1 = new TextDecoder('latin1');
-const utf8 = new TextDecoder('utf-8');
+const utf8 = new TextDecoder(); // UTF-8
+
+/** Bytes as text, one character per byte (ISO-8859-1): how header lines are read. */
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('latin1');
+}
 
 /** The boundary parameter of a multipart Content-Type, quoted or not (RFC 2046 §5.1.1: 1-70 chars). */
 export function boundaryOf(contentType: string): string {
@@ -43,18 +47,22 @@ export function parseMultipart(body: Uint8Array, boundary: string, maxParts: num
 }
 
 function readPart(part: Uint8Array, fields: Array<[string, string]>, files: Array<[string, FileUpload]>): void {
-  const split = indexOf(part, Uint8Array.of(13, 10, 13, 10), 0);
+  // The headers end at the first empty line. Put back the CRLF that ended the delimiter line, and
+  // that is the first CRLF CRLF, even in a part without header lines (its first line is empty).
+  const lines = concat(CRLF, part);
+  const split = indexOf(lines, Uint8Array.of(13, 10, 13, 10), 0);
   if (split === -1) throw new BadRequest('a multipart part has no blank line after its headers');
   const headers = new Map<string, string>();
-  for (const line of latin1.decode(part.subarray(0, split)).split('\r\n')) {
+  for (const line of latin1(lines.subarray(2, split)).split('\r\n')) {
     const colon = line.indexOf(':');
-    if (colon > 0) headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+    if (colon <= 0) throw new BadRequest('a multipart header line needs a name and a colon');
+    headers.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
   }
   const disposition = headers.get('content-disposition') ?? '';
   if (!/^form-data\b/i.test(disposition)) throw new BadRequest('each part needs Content-Disposition: form-data');
   const name = parameter(disposition, 'name');
   if (name === undefined) throw new BadRequest('a multipart part has no field name');
-  const data = part.slice(split + 4);
+  const data = lines.slice(split + 4);
   const filename = parameter(disposition, 'filename');
   if (filename === undefined) {
     fields.push([name, utf8.decode(data)]);
@@ -67,8 +75,8 @@ function readPart(part: Uint8Array, fields: Array<[string, string]>, files: Arra
 function parameter(header: string, key: string): string | undefined {
   const match = new RegExp(`;\\s*${key}=(?:"((?:[^"\\\\]|\\\\.)*)"|([^;\\s]*))`, 'i').exec(header);
   if (!match) return undefined;
-  const raw = match[1] !== undefined ? match[1].replace(/\\(.)/g, '$1') : (match[2] ?? '');
-  return utf8.decode(Uint8Array.from(raw, (c) => c.charCodeAt(0) & 0xff));
+  const raw = match[1] !== undefined ? match[1].replace(/\\(.)/g, '$1') : match[2]!;
+  return utf8.decode(Uint8Array.from(raw, (c) => c.charCodeAt(0)));
 }
 
 function indexOf(haystack: Uint8Array, needle: Uint8Array, from: number): number {

@@ -155,6 +155,6 @@ export class Request implements RequestApi {
       const boundary = boundaryOf(type); // a missing boundary is known before reading the body
       return parseMultipart(await this.bytes(), boundary, this.#options.maxParts);
     }
-    throw new UnsupportedMediaType(`expected a form, got ${type === '' ? 'no Content-Type' : type}`);
+    throw new UnsupportedMediaType(`expected a form, not ${JSON.stringify(type)}`);
   }
 }

@@ -145,6 +145,7 @@ milestone('bodies', () => {
       [undefined, utf8Bytes('thé'), 'thé'],
       ['text/plain; charset=ISO-8859-1', bytes('caf\xe9'), 'café'],
       ['text/plain; Charset="latin1"', bytes('caf\xe9'), 'café'],
+      ['text/plain;charset=ISO-8859-1', bytes('caf\xe9'), 'café'],
       ['text/plain; format=flowed; charset=utf-16le', new Uint8Array(Buffer.from('hé', 'utf16le')), 'hé'],
     ] as Array<[string | undefined, Uint8Array, string]>) {
       const env = post(type, body);
@@ -258,6 +259,7 @@ milestone('forms', () => {
       ['multipart/form-data; boundary="a b:c"', 'a b:c'],
       [`multipart/form-data; boundary=${seventy}`, seventy],
       ['multipart/form-data; charset=utf-8; BOUNDARY=XyZ', 'XyZ'],
+      ['multipart/form-data;boundary=XyZ', 'XyZ'],
     ]) {
       const env = post(type, multipart(boundary!, [field('x', '1')]));
       const { fields } = await form(env);
@@ -293,6 +295,9 @@ milestone('forms', () => {
       `--XyZ\r\n${ok}--XyZZ\r\nContent-Disposition: form-data; name="b"\r\n\r\nw\r\n--XyZ--\r\n`,
       `--XyZ\r\n${ok}--XyZ-x\r\n`,
       `--XyZjunk\r\n${ok}--XyZ--\r\n`,
+      `--XyZ\r\n${ok}--XyZ_--\r\n`, // neither --, nor CRLF, though a - comes second
+      `--XyZ\r ${ok}--XyZ--\r\n`, // a CR without its LF
+      `--XyZ \n${ok}--XyZ--\r\n`, // an LF without its CR
     ]) {
       const { status, label } = await refused(post(MULTIPART, body), (r) => r.form(), 'request.form()');
       expect(status, label).toBe(400);
@@ -319,6 +324,8 @@ milestone('forms', () => {
       open.subarray(0, open.length - 2), // the last part's data runs to the end
       concatBytes([open, bytes('--XyZ')]), // a delimiter, then nothing
       bytes('no boundary anywhere'),
+      bytes('pre --- amble, and no delimiter after it\r\n'),
+      bytes('pre --- amble\r\n--XyZ\r\nContent-Disposition: form-data; name="a"\r\n\r\nthe data runs to the end'),
       new Uint8Array(0),
     ]) {
       const { status, label } = await refused(post(MULTIPART, body), (r) => r.form(), 'request.form()');
@@ -329,13 +336,17 @@ milestone('forms', () => {
   test('a part is headers, an empty line and data; without form-data and a name: 400', {
     rules: ['M6'],
     points: 2,
-    hint: 'Each part needs a blank line after its headers, and Content-Disposition: form-data with a name (header names in any case).',
+    hint: 'Each part needs a blank line after its headers (a part whose first line is blank has none), header lines of a name, a colon and a value, and Content-Disposition whose type is form-data, with a name (header names in any case).',
   }, async () => {
     for (const body of [
       bytes('--XyZ\r\nContent-Disposition: form-data; name="a"\r\n--XyZ--\r\n'), // no blank line
       bytes('--XyZ\r\n\r\nvalue\r\n--XyZ--\r\n'), // no headers at all
       multipart('XyZ', [{ headers: ['Content-Type: text/plain'], body: 'v' }]),
       multipart('XyZ', [{ headers: ['Content-Disposition: attachment; name="a"'], body: 'v' }]),
+      multipart('XyZ', [{ headers: ['Content-Disposition: attachment; name="form-data"'], body: 'v' }]), // form-data is not the type
+      bytes('--XyZ\r\n\r\nContent-Disposition: form-data; name="a"\r\n\r\nv\r\n--XyZ--\r\n'), // no headers: the rest is data
+      multipart('XyZ', [{ headers: ['Content-Disposition: form-data; name="a"', 'X-No-Colon'], body: 'v' }]),
+      multipart('XyZ', [{ headers: [': no name', 'Content-Disposition: form-data; name="a"'], body: 'v' }]),
       multipart('XyZ', [{ headers: ['Content-Disposition: form-data; filename="a.txt"'], body: 'v' }]),
       multipart('XyZ', [{ headers: ['Content-Disposition: form-data'], body: 'v' }]),
     ]) {
@@ -372,7 +383,7 @@ milestone('forms', () => {
 
   test('reads quoted and plain parameters, with escapes and UTF-8 bytes', {
     rules: ['M8'],
-    hint: 'Look for the parameter after a ";" (filename= is not name=). A quoted value undoes its backslash escapes; the bytes of the value are UTF-8.',
+    hint: 'Look for the parameter after a ";" (filename= is not name=), its name in any case. A quoted value undoes its backslash escapes; the bytes of the value are UTF-8 (read the line one character per byte, latin1).',
   }, async () => {
     const env = post(MULTIPART, multipart('XyZ', [
       { headers: [asBytesText('Content-Disposition: form-data; name="thé"')], body: '1' },
@@ -380,13 +391,16 @@ milestone('forms', () => {
       { headers: ['Content-Disposition: form-data; filename="first.txt"; name="second"'], body: 'x' },
       { headers: ['Content-Disposition: form-data; name="say \\"hi\\""'], body: '2' },
       { headers: ['Content-Disposition: form-data; name=plain'], body: '3' },
+      { headers: ['Content-Disposition: form-data; NAME="upper"'], body: '4' },
+      { headers: [asBytesText('Content-Disposition: form-data; Name="doc"; FILENAME="€ś ☕.txt"')], body: 'y' },
     ]));
     const { fields, files } = await form(env);
     const where = `of request.form() ${on(env)}`;
-    expect(bounded('fields.entries', () => fields.entries()), `fields.entries() ${where}`).toEqual([['thé', '1'], ['say "hi"', '2'], ['plain', '3']]);
+    expect(bounded('fields.entries', () => fields.entries()), `fields.entries() ${where}`).toEqual([['thé', '1'], ['say "hi"', '2'], ['plain', '3'], ['upper', '4']]);
     expect(bounded('files.entries', () => files.entries()).map(([name, f]) => [name, f.filename]), `the names and filenames of files.entries() ${where}`).toEqual([
       ['cv', 'résumé.pdf'],
       ['second', 'first.txt'],
+      ['doc', '€ś ☕.txt'],
     ]);
   });
 

@@ -74,6 +74,8 @@ milestone('headers', () => {
     entries.push(['X-Evil', '1']);
     entries.shift();
     expect(read('headers.entries', () => headers.entries()), 'entries() after changing the array an earlier entries() returned: it should be a copy').toEqual(expected);
+    const empty = bounded('new Headers()', () => new Headers());
+    expect(read('headers.entries', () => empty.entries()), 'entries() of new Headers(), made without fields').toEqual([]);
   });
 
   test('set() replaces every value of a field; delete() removes them all', {
@@ -357,7 +359,7 @@ milestone('request', () => {
 
   test('without Host, host is SERVER_NAME with a port that is not the default', {
     rules: ['U3'],
-    hint: 'Add ":PORT" to SERVER_NAME unless the port is 80 for http or 443 for https: the default port of that scheme only.',
+    hint: 'Without a Host header, or with an empty one, add ":PORT" to SERVER_NAME unless the port is 80 for http or 443 for https: the default port of that scheme only.',
   }, () => {
     for (const [fields, expected] of [
       [{ SERVER_PORT: '80' }, 'example.org'],
@@ -365,6 +367,8 @@ milestone('request', () => {
       [{ SERVER_PORT: '443', 'tsgi.url_scheme': 'https' }, 'example.org'],
       [{ SERVER_PORT: '80', 'tsgi.url_scheme': 'https' }, 'example.org:80'],
       [{ SERVER_PORT: '443' }, 'example.org:443'],
+      [{ HTTP_HOST: '', SERVER_PORT: '8000' }, 'example.org:8000'],
+      [{ HTTP_HOST: '', SERVER_PORT: '80' }, 'example.org'],
     ] as Array<[Record<string, string>, string]>) {
       const [value, label] = property(environ({ HTTP_HOST: undefined, SERVER_NAME: 'example.org', ...fields }), 'host', (r) => r.host);
       expect(value, label).toBe(expected);
@@ -420,6 +424,8 @@ milestone('request', () => {
       expect(read('request.host', () => r.host), `request.host ${where}`).toBe('example.com');
       expect(read('request.url', () => r.url), `request.url ${where}`).toBe('http://example.com/');
     }
+    const [remote, remoteLabel] = property(environ({ REMOTE_ADDR: undefined }), 'remoteAddr', (r) => r.remoteAddr);
+    expect(remote, `${remoteLabel}: no REMOTE_ADDR`).toBe('');
   });
 
   test('with N trusted proxies, believes the Nth value from the end of each X-Forwarded-* header', {
@@ -457,6 +463,13 @@ milestone('request', () => {
     expect(read('request.remoteAddr', () => r3.remoteAddr), `request.remoteAddr ${where3}`).toBe('10.0.0.2');
     expect(read('request.scheme', () => r3.scheme), `request.scheme ${where3}`).toBe('http');
     expect(read('request.host', () => r3.host), `request.host ${where3}`).toBe('example.com');
+    const none = environ({ REMOTE_ADDR: '10.0.0.2', PATH_INFO: '/cart' });
+    const r4 = request(none, { trustedProxies: 1 });
+    const where4 = `for ${showRequest(none, { trustedProxies: 1 })}: no X-Forwarded header at all`;
+    expect(read('request.remoteAddr', () => r4.remoteAddr), `request.remoteAddr ${where4}`).toBe('10.0.0.2');
+    expect(read('request.scheme', () => r4.scheme), `request.scheme ${where4}`).toBe('http');
+    expect(read('request.host', () => r4.host), `request.host ${where4}`).toBe('example.com');
+    expect(read('request.url', () => r4.url), `request.url ${where4}`).toBe('http://example.com/cart');
   });
 });
 
@@ -464,7 +477,7 @@ milestone('cookies', () => {
   test('parses a Cookie header: split at ; and the first =, trimmed, pieces without = skipped', {
     rules: ['C1'],
     points: 2,
-    hint: 'Split at ";", then each piece at its first "=" (values may hold "="), trim both halves, and skip a piece that has no "=".',
+    hint: 'Split at ";", then each piece at its first "=" (values may hold "="), trim both halves, and skip a piece that has no "=" or no name.',
   }, () => {
     for (const [header, expected] of [
       ['session=abc123; theme=dark', { session: 'abc123', theme: 'dark' }],
@@ -472,14 +485,15 @@ milestone('cookies', () => {
       [' a = 1 ;b=2;  c =3  ', { a: '1', b: '2', c: '3' }],
       ['junk; a=1; ;  ; token=abc==', { a: '1', token: 'abc==' }],
       ['list=1,2; b=3', { list: '1,2', b: '3' }],
+      ['=x; a=1; =; b=2', { a: '1', b: '2' }],
     ] as Array<[string | undefined, Record<string, string>]>) {
       expect(cookies(header), `parseCookies(${header === undefined ? 'undefined' : show(header)})`).toEqual(expected);
     }
   });
 
-  test('drops the double quotes around a value', { rules: ['C2'], hint: 'b="two" is the value two: strip one quote from each end when the value starts and ends with one.' }, () => {
-    const header = 'b="two"; c=plain; e=""';
-    expect(cookies(header), `parseCookies(${show(header)})`).toEqual({ b: 'two', c: 'plain', e: '' });
+  test('drops the pair of double quotes around a value, not a lone quote', { rules: ['C2'], hint: 'b="two" is the value two: strip one quote from each end when the value starts and ends with one, and is at least two characters long.' }, () => {
+    const header = 'b="two"; c=plain; e=""; f="open; g=shut"; h="';
+    expect(cookies(header), `parseCookies(${show(header)})`).toEqual({ b: 'two', c: 'plain', e: '', f: '"open', g: 'shut"', h: '"' });
   });
 
   test('percent-decodes values, and keeps a broken encoding as it came', {

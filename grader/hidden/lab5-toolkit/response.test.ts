@@ -2,6 +2,7 @@
 // bodies), json(), redirect(), cookies on a response, and HttpException pages. What the app sends
 // is read back loosely: header names in any case, Set-Cookie attributes in any order, and the
 // error page's text, not its layout. Every failure shows what the app sent (showResponse).
+import { STATUS_CODES } from 'node:http';
 import { expect } from 'vitest';
 import {
   BadRequest,
@@ -28,10 +29,13 @@ milestone('response', () => {
   test('status and headers come from the init: pairs or a record', {
     rules: ['W1'],
     points: 2,
-    hint: 'status defaults to 200. init.headers may be [name, value] pairs (repeats kept) or a record { name: value } (Object.entries).',
+    hint: 'status defaults to 200, the body to \'\'. init.headers may be [name, value] pairs (repeats kept) or a record { name: value } (Object.entries); without it there are no headers but the Content-Type.',
   }, async () => {
     const plain = make("new Response('x')", () => new Response('x'));
     expect(plain.status, "new Response('x').status").toBe(200);
+    const bare = await sent(make('new Response()', () => new Response()));
+    expect(bare.body.length, `the bytes of the body new Response() sent: ${showResponse(bare)}`).toBe(0);
+    expect(bare.headers.map(([name]) => name.toLowerCase()), `the fields new Response() sent, without init.headers: ${showResponse(bare)}`).toEqual(['content-type']);
     const what = "new Response('gone', { status: 410, headers: [['X-A', '1'], ['X-A', '2']] })";
     const out = await sent(make(what, () => new Response('gone', { status: 410, headers: [['X-A', '1'], ['X-A', '2']] })));
     expect(out.status, `the status ${what} sent: ${showResponse(out)}`).toBe('410 Gone');
@@ -275,6 +279,43 @@ milestone('errors', () => {
       const escaped = bounded('escapeHtml', () => escapeHtml(text));
       expect(escaped, `escapeHtml(${show(text)}) should hold no < > " ' and no & that does not start a reference`).not.toMatch(/[<>"']|&(?!#?\w+;)/);
       expect(htmlText(escaped), `escapeHtml(${show(text)}) gave ${show(escaped)}, which should read back as the text`).toBe(text);
+    }
+  });
+
+  test('the page\'s title is the status code and its reason phrase', {
+    rules: ['E5'],
+    hint: 'The <title> of the page is the status line\'s code and phrase, "404 Not Found" (STATUS_CODES of node:http).',
+  }, async () => {
+    for (const error of [new NotFound('No note called 42.'), new MethodNotAllowed(['GET']), new PayloadTooLarge(), new HttpException(429, 'Slow down, please.')]) {
+      const what = `new ${error.name}(${show(error.description)})`;
+      const out = await sent(bounded('error.toResponse()', () => error.toResponse()));
+      const title = /<title>([^<]*)<\/title>/i.exec(utf8Text(out.body))?.[1];
+      expect(title?.trim(), `the <title> of the page ${what}.toResponse() sent: ${showResponse(out)}`).toBe(`${error.status} ${STATUS_CODES[error.status]}`);
+    }
+  });
+
+  test('every error has a default description, on its page and in its message', {
+    rules: ['E6', 'E7'],
+    hint: 'The subclasses of the starter give each a default description: keep them, show the description on the page, and keep the constructor that writes "404 Not Found: description" as the message.',
+  }, async () => {
+    const cases: Array<[() => HttpException, string]> = [
+      [() => new BadRequest(), 'new BadRequest()'],
+      [() => new Unauthorized(), 'new Unauthorized()'],
+      [() => new Forbidden(), 'new Forbidden()'],
+      [() => new NotFound(), 'new NotFound()'],
+      [() => new MethodNotAllowed(['GET']), "new MethodNotAllowed(['GET'])"],
+      [() => new PayloadTooLarge(), 'new PayloadTooLarge()'],
+      [() => new UnsupportedMediaType(), 'new UnsupportedMediaType()'],
+      [() => new InternalServerError(), 'new InternalServerError()'],
+    ];
+    for (const [build, what] of cases) {
+      const error = bounded(what, build);
+      expect(error.description.trim(), `${what}.description should be a sentence, not empty`).not.toBe('');
+      const out = await sent(bounded('error.toResponse()', () => error.toResponse()));
+      expect(htmlText(utf8Text(out.body)), `the page ${what}.toResponse() sent should show its description ${show(error.description)}: ${showResponse(out)}`).toContain(error.description);
+      const line = `${error.status} ${STATUS_CODES[error.status]}`;
+      expect(error.message, `${what}.message should hold ${show(line)} and the description ${show(error.description)}`).toContain(line);
+      expect(error.message, `${what}.message should hold ${show(line)} and the description ${show(error.description)}`).toContain(error.description);
     }
   });
 
