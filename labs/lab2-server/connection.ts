@@ -4,7 +4,7 @@ import type { Handler, ServerOptions, ServerRequest, ServerResponse } from '#con
 import { RequestParser, reasonPhrase } from '#http';
 import { BodyStream } from './body.ts';
 import { wantsKeepAlive } from './keep-alive.ts';
-import { writeResponse, type ResponseContext } from './respond.ts';
+import { dropBody, writeResponse, type ResponseContext } from './respond.ts';
 
 /** One request on its way through the connection: parsed (perhaps partly), then answered. */
 interface Exchange {
@@ -162,7 +162,8 @@ export class Connection {
     // HttpError gets its own status and no onError. If the head was already sent, call onError and
     // cut the connection (#abort).
     // Milestone 7: if the client went away (the exchange's signal is aborted, or the socket is
-    // destroyed), write nothing, call options.log with one line, and end the connection.
+    // destroyed), write nothing, call options.log with one line, and end the connection. A body
+    // the handler returned after the client left is still finished: dropBody (respond.ts).
     throw new Error('TODO(lab2): Connection.#serve is not written yet (lessons/02-server.md#sockets-and-the-event-loop)');
   }
 

@@ -50,6 +50,16 @@ function toAsyncIterator(body: Iterable<Uint8Array> | AsyncIterable<Uint8Array>)
   };
 }
 
+/**
+ * Finishes a body that will never be written, because the client went away before the response
+ * could start: a streamed body's iterator is return()ed all the same, so the application's cleanup
+ * runs (F8). Whole bodies (bytes, or none) need nothing.
+ */
+export async function dropBody(body: ServerResponse['body']): Promise<void> {
+  if (body === undefined || body instanceof Uint8Array) return;
+  await toAsyncIterator(body).return?.().catch(() => {});
+}
+
 /** Writes bytes, waiting while the socket's buffer is full; fails if the socket closes first. */
 export function write(socket: Socket, bytes: Uint8Array): Promise<void> {
   // TODO(lab2): refuse at once (reject) if the socket is destroyed or no longer writable. Then

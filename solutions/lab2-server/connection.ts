@@ -4,7 +4,7 @@ import type { Handler, ServerOptions, ServerRequest, ServerResponse } from '#con
 import { RequestParser, reasonPhrase } from '#http';
 import { BodyStream } from './body.ts';
 import { wantsKeepAlive } from './keep-alive.ts';
-import { writeResponse, type ResponseContext } from './respond.ts';
+import { dropBody, writeResponse, type ResponseContext } from './respond.ts';
 
 /** One request on its way through the connection: parsed (perhaps partly), then answered. */
 interface Exchange {
@@ -200,7 +200,11 @@ export class Connection {
     let keepAlive = false;
     try {
       const response = await this.#callHandler(exchange);
-      if (exchange.abort.signal.aborted) throw exchange.abort.signal.reason;
+      if (exchange.abort.signal.aborted) {
+        // Nobody to write to, but the body the handler made is still finished (F8).
+        await dropBody(response.body);
+        throw exchange.abort.signal.reason;
+      }
       exchange.context = context;
       // A body the handler left unread may still be arriving; closing is simpler than draining it.
       // close() may have been called while the handler ran: then this response is the last.

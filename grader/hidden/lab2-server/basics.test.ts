@@ -49,16 +49,17 @@ milestone('listen', () => {
       return hello(req);
     });
     const client = await Client.connect(port);
-    client.send(request('PUT /a/b?c=d', ['Host: example.test', 'X-Thing:  42 ', 'x-thing: 43', 'Content-Length: 0']));
+    // A target with percent-escapes and header values with capitals: both reach the handler as sent.
+    client.send(request('PUT /a%20b/c%2Fd?e=%41', ['Host: Example.TEST', 'X-Thing:  Forty-Two ', 'x-thing: 43', 'Content-Length: 0']));
     const req = await within(2000, 'the handler being called', seen.promise);
     expect({ method: req.method, target: req.target, version: req.version }, `what the handler got; ${client.story()}`).toEqual({
       method: 'PUT',
-      target: '/a/b?c=d',
+      target: '/a%20b/c%2Fd?e=%41',
       version: 'HTTP/1.1',
     });
     expect(req.headers, `the headers the handler got; ${client.story()}`).toEqual([
-      ['host', 'example.test'],
-      ['x-thing', '42'],
+      ['host', 'Example.TEST'],
+      ['x-thing', 'Forty-Two'],
       ['x-thing', '43'],
       ['content-length', '0'],
     ]);

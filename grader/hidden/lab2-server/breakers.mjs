@@ -5,6 +5,8 @@
 /** @type {import('../../breakers.mjs').Breaker[]} */
 export default [
   // What a web server does; sockets and the event loop; one process, many clients
+  { rule: 'S1', why: 'decodes the target before the handler sees it', file: 'connection.ts', find: '      ...exchange.head,\n', replace: '      ...exchange.head,\n      target: decodeURIComponent(exchange.head.target),\n' },
+  { rule: 'S1', why: 'lowercases the header values too', file: 'connection.ts', find: '      ...exchange.head,\n', replace: '      ...exchange.head,\n      headers: exchange.head.headers.map(([name, value]) => [name, value.toLowerCase()]),\n' },
   { rule: 'S1', why: 'gives the handler the head without its headers', file: 'connection.ts', find: '      ...exchange.head,\n', replace: '      ...exchange.head,\n      headers: [],\n' },
   {
     rule: 'S2', why: "swaps the client's end and the server's", file: 'connection.ts',
@@ -80,6 +82,7 @@ export default [
   { rule: 'F6', why: 'sends the body after a HEAD response', file: 'respond.ts', find: "const noBody = context.method === 'HEAD' || status === 204", replace: 'const noBody = status === 204' },
   { rule: 'F6', why: 'leaves Content-Length out of a HEAD response', file: 'respond.ts', find: "      if (context.method === 'HEAD' && !has('content-length')) headers.push(['Content-Length', String(bytes.length)]);\n", replace: '' },
   { rule: 'F7', why: 'forgets that 304 has no body', file: 'respond.ts', find: 'status === 204 || status === 304 || status < 200;', replace: 'status === 204 || status < 200;' },
+  { rule: 'F8', why: 'drops the body of a response the client left before, unfinished', file: 'connection.ts', find: '        await dropBody(response.body);\n', replace: '' },
   { rule: 'F8', why: 'never returns an iterator it stops reading', file: 'respond.ts', find: '    if (!finished) await iterator.return?.().catch(() => {});\n', replace: '' },
   { rule: 'F9', why: "adds a Date even when the handler gave one", file: 'respond.ts', find: "  if (!has('date')) headers.push(['Date', new Date().toUTCString()]);", replace: "  headers.push(['Date', new Date().toUTCString()]);" },
   { rule: 'F10', why: "adds its own Server next to the handler's", file: 'respond.ts', find: "  if (!has('server')) headers.push(['Server', context.serverName]);", replace: "  headers.push(['Server', context.serverName]);" },
@@ -130,7 +133,7 @@ export default [
     find: '    if (declared !== undefined && String(sent) !== declared) {\n      throw new Error(`Content-Length said ${declared} but the body had ${sent} bytes`);\n    }\n',
     replace: '',
   },
-  { rule: 'E9', why: "writes the handler's answer to a client that left mid-body", file: 'connection.ts', find: '      if (exchange.abort.signal.aborted) throw exchange.abort.signal.reason;\n', replace: '' },
+  { rule: 'E9', why: "writes the handler's answer to a client that left mid-body", file: 'connection.ts', find: '      if (exchange.abort.signal.aborted) {\n', replace: '      if (false) {\n' },
   { rule: 'E9', why: 'answers a client that went away with a 500 and onError', file: 'connection.ts', find: '      if (exchange.abort.signal.aborted || this.#socket.destroyed) {', replace: '      if (this.#socket.destroyed) {' },
   {
     rule: 'E9', why: 'only fails the body when the client leaves mid-body, without aborting the request', file: 'connection.ts',

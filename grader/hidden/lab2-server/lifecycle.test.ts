@@ -3,6 +3,7 @@
 // in stages, graceful shutdown with close(), and clients that go away mid-request. Timeouts are set
 // small (a few hundred ms) and checked only against generous upper bounds, waiting for events.
 // Every test names the rules of lessons/02-server.md it checks.
+import type { ServerResponse } from '#contracts/server';
 import { afterEach, expect } from 'vitest';
 import { milestone, test } from '../../harness/index.ts';
 import {
@@ -388,6 +389,42 @@ milestone('shutdown', () => {
     expect(await client.until(() => client.received.includes('tick 2'), 1500), client.story()).toBe(true);
     client.socket.destroy();
     await within(1500, "the body's finally block running after the client left", cleanedUp.promise);
+  });
+
+  test('a client gone before the response starts: the body the handler then returns is still finished', {
+    rules: ['F8'],
+    hint: 'When the client left while the handler ran, write nothing, but the streamed body the handler returned must still be finished: call dropBody (respond.ts) on it.',
+  }, async () => {
+    const cleanedUp = deferred();
+    const { port } = await start(
+      (req) =>
+        new Promise<ServerResponse>((resolve) => {
+          // The handler answers only once the client has gone.
+          req.signal.addEventListener('abort', () =>
+            resolve({
+              status: 200,
+              headers: [],
+              // An iterator with a return() of its own, like the TSGI body whose return() calls
+              // close(). (An async generator that never started has no finally to run yet.)
+              body: {
+                [Symbol.asyncIterator]: () => ({
+                  next: async () => ({ done: false, value: utf8('never sent') }),
+                  return: async () => {
+                    cleanedUp.resolve();
+                    return { done: true, value: undefined };
+                  },
+                }),
+              },
+            }),
+          );
+        }),
+      quiet,
+    );
+    const client = await Client.connect(port);
+    client.send(request('GET /slow'));
+    await sleep(100);
+    client.socket.resetAndDestroy();
+    await within(1500, "return() of the body the handler returned after the client left (GET /slow, client reset while the handler ran)", cleanedUp.promise);
   });
 
   test('a client that disconnects while the server waits to write: the body stops, its finally block runs', {
