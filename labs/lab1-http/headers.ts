@@ -7,8 +7,9 @@ import { badRequest, isFieldValue, isToken } from './syntax.ts';
  */
 export function parseHeaderField(line: string): HeaderField {
   // TODO(lab1): refuse (400) a line that starts with a space or tab (obs-fold), a line without a
-  // colon, whitespace between the name and the colon, and a name that is not a token. Trim the
-  // value and refuse one with control characters (isFieldValue).
+  // colon, whitespace between the name and the colon, and a name that is not a token (a name left
+  // untrimmed covers the first and the third). Trim the value and refuse one with control
+  // characters (isFieldValue).
   throw new Error('TODO(lab1): parseHeaderField is not written yet (lessons/01-http.md#header-fields)');
 }
 

@@ -72,7 +72,7 @@ export class RequestParser {
 
   #readRequestLine(): boolean {
     // TODO(lab1): Take a line (limit maxRequestLineBytes, status 414). Skip empty lines; otherwise parse
-    // it, reset the header list and move to 'headers'.
+    // it and move to 'headers' (the header list is empty: a new parser or #finish left it so).
     throw new Error('TODO(lab1): RequestParser.#readRequestLine is not written yet (lessons/01-http.md#the-request-line)');
   }
 
@@ -118,8 +118,10 @@ export class RequestParser {
     throw new Error('TODO(lab1): RequestParser.#passThrough is not written yet (lessons/01-http.md#where-the-body-ends)');
   }
 
+  /** Ends the request, and leaves an empty header list and count for the next one. */
   #finish(events: ParseEvent[], trailers: HeaderField[]): void {
-    // TODO(lab1): Push the end event and get ready for the next request on the connection.
+    // TODO(lab1): Push the end event and get ready for the next request on the connection: an
+    // empty header list, a zero header count, the 'request-line' state.
     throw new Error('TODO(lab1): RequestParser.#finish is not written yet (lessons/01-http.md#bytes-arrive-in-pieces)');
   }
 
@@ -162,9 +164,9 @@ function useTargetAuthority(head: RequestHead): void {
   throw new Error('TODO(lab1): useTargetAuthority is not written yet (lessons/01-http.md#header-fields)');
 }
 
+/** The status says which line it was: 414 the request line, 431 a field line, 400 a chunk-size line. */
 function lineTooLong(limit: number, status: number): HttpError {
-  const what = status === 414 ? 'request line' : status === 431 ? 'header section' : 'line';
-  return new HttpError(status, `${what} longer than ${limit} bytes`);
+  return new HttpError(status, `line longer than ${limit} bytes`);
 }
 
 function tooLarge(limits: ParserLimits): HttpError {

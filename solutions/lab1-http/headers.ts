@@ -6,17 +6,12 @@ import { badRequest, isFieldValue, isToken } from './syntax.ts';
  * The name is lowercased; spaces and tabs around the value are dropped.
  */
 export function parseHeaderField(line: string): HeaderField {
-  if (line.startsWith(' ') || line.startsWith('\t')) {
-    // obs-fold: a line continuing the previous field. RFC 9112 §5.2 lets a server reject it.
-    throw badRequest('folded header lines (obs-fold) are not accepted');
-  }
   const colon = line.indexOf(':');
   if (colon === -1) throw badRequest(`header line without a colon: ${JSON.stringify(line)}`);
+  // Untrimmed on purpose: a folded line (obs-fold, ` X: more`) or a space before the colon
+  // (`Host : x`, a smuggling vector, RFC 9112 §5.1) leaves a space or tab in the name, and a name
+  // with one is no token: both are refused here, with no check of their own (lessons H1, H3).
   const name = line.slice(0, colon);
-  if (/[ \t]$/.test(name)) {
-    // RFC 9112 §5.1: whitespace before the colon MUST be rejected (a smuggling vector).
-    throw badRequest(`whitespace between header name and colon: ${JSON.stringify(line)}`);
-  }
   if (!isToken(name)) throw badRequest(`invalid header name ${JSON.stringify(name)}`);
   const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '');
   if (!isFieldValue(value)) throw badRequest(`invalid character in the value of ${name}`);
@@ -62,7 +57,7 @@ function transferEncodingFraming(head: RequestHead): BodyFraming {
     throw badRequest('chunked may be applied only once');
   }
   if (codings.length > 1) {
-    throw new HttpError(501, `unsupported transfer coding ${codings.slice(0, -1).join(', ')}`);
+    throw new HttpError(501, `only chunked is supported, got Transfer-Encoding: ${codings.join(', ')}`);
   }
   return { kind: 'chunked' };
 }

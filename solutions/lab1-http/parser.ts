@@ -96,9 +96,8 @@ export class RequestParser {
     if (line === null) return false;
     // RFC 9112 §2.2: a server SHOULD ignore empty lines before a request line.
     if (line === '') return true;
+    // The header list and its byte count are empty here: a new parser or #finish left them so.
     this.#requestLine = parseRequestLine(line);
-    this.#headers = [];
-    this.#headerBytes = 0;
     this.#state = 'headers';
     return true;
   }
@@ -191,6 +190,7 @@ export class RequestParser {
     return true;
   }
 
+  /** Ends the request, and leaves an empty header list and count for the next one. */
   #finish(events: ParseEvent[], trailers: HeaderField[]): void {
     events.push({ type: 'end', trailers });
     this.#headers = [];
@@ -250,9 +250,9 @@ function useTargetAuthority(head: RequestHead): void {
   else head.headers[host] = ['host', authority];
 }
 
+/** The status says which line it was: 414 the request line, 431 a field line, 400 a chunk-size line. */
 function lineTooLong(limit: number, status: number): HttpError {
-  const what = status === 414 ? 'request line' : status === 431 ? 'header section' : 'line';
-  return new HttpError(status, `${what} longer than ${limit} bytes`);
+  return new HttpError(status, `line longer than ${limit} bytes`);
 }
 
 function tooLarge(limits: ParserLimits): HttpError {

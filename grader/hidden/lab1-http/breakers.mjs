@@ -27,18 +27,17 @@ export default [
   { rule: 'R5', why: 'accepts * with any method', file: 'request-line.ts', find: "(method === 'OPTIONS' && target === '*')", replace: "target === '*'" },
   { rule: 'R5', why: 'takes any word and a colon for a scheme (example.com:443 passes)', file: 'request-line.ts', find: ': target.startsWith(\'/\') || ABSOLUTE_FORM.test(target) ||', replace: ": target.startsWith('/') || /^[A-Za-z][A-Za-z0-9+.-]*:/.test(target) ||" },
   { rule: 'R5', why: 'accepts any target with CONNECT', file: 'request-line.ts', find: '? AUTHORITY_FORM.test(target)', replace: '? target.length > 0' },
+  { rule: 'R5', why: 'does not anchor the authority-form (user@host:443 passes)', file: 'request-line.ts', find: 'const AUTHORITY_FORM = /^[^/?#@]+:[0-9]+$/;', replace: 'const AUTHORITY_FORM = /[^/?#@]+:[0-9]+/;' },
+  { rule: 'R5', why: 'accepts any target with OPTIONS', file: 'request-line.ts', find: "(method === 'OPTIONS' && target === '*')", replace: "method === 'OPTIONS'" },
   { rule: 'R6', why: 'accepts versions with several digits (HTTP/1.10)', file: 'request-line.ts', find: 'const VERSION = /^HTTP\\/(\\d)\\.(\\d)$/;', replace: 'const VERSION = /^HTTP\\/(\\d+)\\.(\\d+)$/;' },
+  { rule: 'R6', why: 'does not anchor the version at its start (XHTTP/1.1 passes)', file: 'request-line.ts', find: 'const VERSION = /^HTTP\\/(\\d)\\.(\\d)$/;', replace: 'const VERSION = /HTTP\\/(\\d)\\.(\\d)$/;' },
   { rule: 'R6', why: 'reads the version name case-insensitively', file: 'request-line.ts', find: 'const VERSION = /^HTTP\\/(\\d)\\.(\\d)$/;', replace: 'const VERSION = /^HTTP\\/(\\d)\\.(\\d)$/i;' },
   { rule: 'R7', why: 'answers 400 to HTTP/2.0', file: 'request-line.ts', find: "if (major !== '1') throw new HttpError(505,", replace: "if (major !== '1') throw new HttpError(400," },
   { rule: 'R8', why: 'keeps the minor version as sent (HTTP/1.7)', file: 'request-line.ts', find: "return minor === '0' ? 'HTTP/1.0' : 'HTTP/1.1';", replace: 'return `HTTP/1.${minor}` as HttpVersion;' },
   { rule: 'R8', why: 'reads HTTP/1.0 as HTTP/1.1', file: 'request-line.ts', find: "return minor === '0' ? 'HTTP/1.0' : 'HTTP/1.1';", replace: "return 'HTTP/1.1';" },
 
   // Header fields
-  {
-    rule: 'H1', why: 'trims the line before reading it, so a fold passes', file: 'headers.ts',
-    find: "  if (line.startsWith(' ') || line.startsWith('\\t')) {\n    // obs-fold: a line continuing the previous field. RFC 9112 §5.2 lets a server reject it.\n    throw badRequest('folded header lines (obs-fold) are not accepted');\n  }",
-    replace: '  line = line.trimStart();',
-  },
+  { rule: 'H1', why: 'trims the line before reading it, so a fold passes', file: 'headers.ts', find: "  const colon = line.indexOf(':');", replace: "  line = line.trimStart();\n  const colon = line.indexOf(':');" },
   {
     rule: 'H1', why: 'joins a folded line to the previous field (obs-fold unfolded)', file: 'parser.ts',
     find: "    if (line !== '') {\n      this.#headers.push(parseHeaderField(line));",
@@ -65,6 +64,8 @@ export default [
   { rule: 'H10', why: 'adds a second host field instead of replacing the first', file: 'parser.ts', find: "else head.headers[host] = ['host', authority];", replace: "else head.headers.push(['host', authority]);" },
   { rule: 'H10', why: 'adds no host to an HTTP/1.0 request without one', file: 'parser.ts', find: "if (host === -1) head.headers.push(['host', authority]);", replace: 'if (host === -1) return;' },
 
+  { rule: 'H10', why: 'does not anchor the absolute-form at the start (a URL in the query becomes the host)', file: 'request-line.ts', find: 'export const ABSOLUTE_FORM = /^[A-Za-z]', replace: 'export const ABSOLUTE_FORM = /[A-Za-z]' },
+
   // Where the body ends
   { rule: 'B1', why: 'lets Transfer-Encoding win over Content-Length', file: 'headers.ts', find: "  if (hasTransferEncoding && hasContentLength) {\n    throw badRequest('a request may not carry both Transfer-Encoding and Content-Length');\n  }\n", replace: '' },
   { rule: 'B2', why: 'frames Content-Length: 0 as a body of length 0 (no end event)', file: 'headers.ts', find: "return length === 0 ? { kind: 'none' } : { kind: 'length', length };", replace: "return { kind: 'length', length };" },
@@ -74,6 +75,7 @@ export default [
   { rule: 'B4', why: 'skips empty Content-Length items', file: 'headers.ts', find: '    .map((item) => item.trim());', replace: "    .map((item) => item.trim())\n    .filter((item) => item !== '');" },
   { rule: 'B4', why: 'accepts anything Number() can read (+5, 0x10, 1.5)', file: 'headers.ts', find: 'if (!values.every((value) => /^\\d+$/.test(value))) {', replace: "if (values.some((value) => value === '' || Number.isNaN(Number(value)))) {" },
   { rule: 'B4', why: 'accepts an empty value as 0', file: 'headers.ts', find: 'if (!values.every((value) => /^\\d+$/.test(value))) {', replace: 'if (!values.every((value) => /^\\d*$/.test(value))) {' },
+  { rule: 'B4', why: 'checks only the first Content-Length value', file: 'headers.ts', find: 'if (!values.every((value) => /^\\d+$/.test(value))) {', replace: 'if (!/^\\d+$/.test(values[0]!)) {' },
   { rule: 'B5', why: 'does not check that the length is a safe integer', file: 'headers.ts', find: "  if (!Number.isSafeInteger(length)) throw badRequest('Content-Length is too large to handle');\n", replace: '' },
   { rule: 'B6', why: 'takes the first of different Content-Length values', file: 'headers.ts', find: "  if (new Set(values.map(Number)).size !== 1) {\n    throw badRequest(`conflicting Content-Length values: ${values.join(', ')}`);\n  }\n", replace: '' },
   { rule: 'B6', why: 'does not split Content-Length lists at commas', file: 'headers.ts', find: ".flatMap(([, value]) => value.split(','))", replace: '.map(([, value]) => value)' },
@@ -94,6 +96,12 @@ export default [
   { rule: 'C2', why: 'knows no backslash escapes in quoted strings', file: 'chunked.ts', find: '|\\\\\\\\[\\\\t \\\\x21-\\\\x7e\\\\x80-\\\\xff])*"', replace: ')*"' },
   { rule: 'C2', why: 'accepts spaces after the size without an extension (5 )', file: 'chunked.ts', find: '(?:${EXTENSION})*$`', replace: '(?:${EXTENSION})*[ \\\\t]*$`' },
   { rule: 'C3', why: 'skips the two bytes after chunk data unchecked', file: 'parser.ts', find: "    if (this.#buffer[0] !== CR || this.#buffer[1] !== LF) {\n      throw badRequest('chunk data must be followed by CRLF');\n    }\n", replace: '' },
+  { rule: 'C3', why: 'checks only the LF after chunk data', file: 'parser.ts', find: 'if (this.#buffer[0] !== CR || this.#buffer[1] !== LF) {', replace: 'if (this.#buffer[1] !== LF) {' },
+  {
+    rule: 'C3', why: 'reads a line after chunk data and wants it empty (waits for an LF after XY)', file: 'parser.ts',
+    find: "    if (this.#buffer.length < 2) return false;\n    if (this.#buffer[0] !== CR || this.#buffer[1] !== LF) {\n      throw badRequest('chunk data must be followed by CRLF');\n    }\n    this.#buffer = this.#buffer.subarray(2);",
+    replace: "    const line = this.#takeLine(MAX_CHUNK_LINE_BYTES, 400);\n    if (line === null) return false;\n    if (line !== '') throw badRequest('chunk data must be followed by CRLF');",
+  },
   { rule: 'C4', why: 'drops the trailer fields', file: 'parser.ts', find: 'this.#finish(events, this.#headers);', replace: 'this.#finish(events, []);' },
   {
     rule: 'C4', why: 'splits trailer lines at the colon without checking them', file: 'parser.ts',
@@ -104,13 +112,14 @@ export default [
   { rule: 'C6', why: 'wants chunked anywhere, not last', file: 'headers.ts', find: "if (codings.at(-1) !== 'chunked') {", replace: "if (!codings.includes('chunked')) {" },
   { rule: 'C7', why: 'accepts chunked twice', file: 'headers.ts', find: "  if (codings.filter((coding) => coding === 'chunked').length > 1) {\n    throw badRequest('chunked may be applied only once');\n  }\n", replace: '' },
   { rule: 'C8', why: 'accepts Transfer-Encoding from HTTP/1.0', file: 'headers.ts', find: "  if (head.version === 'HTTP/1.0') {\n    throw badRequest('Transfer-Encoding is not defined for HTTP/1.0 requests');\n  }\n", replace: '' },
-  { rule: 'C9', why: 'ignores codings before chunked', file: 'headers.ts', find: "  if (codings.length > 1) {\n    throw new HttpError(501, `unsupported transfer coding ${codings.slice(0, -1).join(', ')}`);\n  }\n", replace: '' },
+  { rule: 'C9', why: 'ignores codings before chunked', file: 'headers.ts', find: "  if (codings.length > 1) {\n    throw new HttpError(501, `only chunked is supported, got Transfer-Encoding: ${codings.join(', ')}`);\n  }\n", replace: '' },
   { rule: 'C9', why: 'answers 400 to gzip, chunked', file: 'headers.ts', find: 'throw new HttpError(501,', replace: 'throw new HttpError(400,' },
 
   // Bytes arrive in pieces
   { rule: 'P1', why: 'forgets the bytes left over from the last feed', file: 'parser.ts', find: 'this.#buffer = this.#buffer.length === 0 ? chunk : concat(this.#buffer, chunk);', replace: 'this.#buffer = chunk;' },
   { rule: 'P2', why: 'wants a whole CRLF after chunk data in the same piece as the data', file: 'parser.ts', find: '    if (this.#buffer.length < 2) return false;', replace: '    if (this.#buffer.length < 1) return false;' },
   { rule: 'P3', why: 'stops after the first request of a feed', file: 'parser.ts', find: 'while (this.#step(events));', replace: "while (this.#step(events) && events.at(-1)?.type !== 'end');" },
+  { rule: 'P3', why: 'does not empty the header list when a request ends (trailers become the next head)', file: 'parser.ts', find: "events.push({ type: 'end', trailers });\n    this.#headers = [];\n", replace: "events.push({ type: 'end', trailers });\n" },
   { rule: 'P4', why: 'throws the refusal without the events before it', file: 'parser.ts', find: 'throw new ParseError(error, events);', replace: 'throw new ParseError(error, []);' },
   { rule: 'P4', why: 'throws the bare HttpError', file: 'parser.ts', find: 'throw new ParseError(error, events);', replace: 'throw error;' },
   {
@@ -132,6 +141,7 @@ export default [
   { rule: 'L4', why: 'counts field lines without their CRLF', file: 'parser.ts', find: 'if (line) this.#headerBytes += line.length + 2;', replace: 'if (line) this.#headerBytes += line.length;' },
   { rule: 'L4', why: 'counts the empty line that ends the head', file: 'parser.ts', find: 'if (line) this.#headerBytes += line.length + 2;', replace: 'if (line !== null) this.#headerBytes += line.length + 2;' },
   { rule: 'L4', why: 'refuses a header section of exactly the limit', file: 'parser.ts', find: 'if (this.#headerBytes > this.#limits.maxHeaderBytes) {', replace: 'if (this.#headerBytes >= this.#limits.maxHeaderBytes) {' },
+  { rule: 'L4', why: 'checks the header total only when the head ends', file: 'parser.ts', find: 'if (this.#headerBytes > this.#limits.maxHeaderBytes) {', replace: "if (line === '' && this.#headerBytes > this.#limits.maxHeaderBytes) {" },
   { rule: 'L5', why: 'gives an unended field line the whole budget, not what is left of it', file: 'parser.ts', find: 'const budget = this.#limits.maxHeaderBytes - this.#headerBytes;', replace: 'const budget = this.#limits.maxHeaderBytes;' },
   { rule: 'L6', why: 'does not check Content-Length against maxBodyBytes', file: 'parser.ts', find: "    if (framing.kind === 'length' && framing.length > this.#limits.maxBodyBytes) throw tooLarge(this.#limits);\n", replace: '' },
   { rule: 'L6', why: 'refuses a body of exactly maxBodyBytes', file: 'parser.ts', find: 'framing.length > this.#limits.maxBodyBytes', replace: 'framing.length >= this.#limits.maxBodyBytes' },
@@ -151,6 +161,7 @@ export default [
   { rule: 'W4', why: 'accepts a status that is not an integer', file: 'serializer.ts', find: 'if (!Number.isInteger(status) || status < 100', replace: 'if (status < 100' },
   { rule: 'W4', why: 'accepts statuses up to 999', file: 'serializer.ts', find: 'status < 100 || status > 599', replace: 'status < 100 || status > 999' },
   { rule: 'W4', why: 'throws a plain Error for a bad status', file: 'serializer.ts', find: 'throw new RangeError(`status must be', replace: 'throw new Error(`status must be' },
+  { rule: 'W4', why: 'takes every status below 200 for a 1xx (99 with a body is a TypeError)', file: 'serializer.ts', find: 'return (status >= 100 && status < 200) ||', replace: 'return status < 200 ||' },
   { rule: 'W5', why: 'does not check header values', file: 'serializer.ts', find: '    if (!isFieldValue(value)) {\n      throw new TypeError(`the value of header ${name} contains CR, LF or another control character`);\n    }\n', replace: '' },
   { rule: 'W5', why: 'does not check header names', file: 'serializer.ts', find: '    if (!isToken(name)) throw new TypeError(`invalid header name ${JSON.stringify(name)}`);\n', replace: '' },
   { rule: 'W6', why: 'does not check the reason phrase', file: 'serializer.ts', find: "  if (!isFieldValue(reason)) throw new TypeError('the reason phrase may not contain CR, LF or another control character');\n", replace: '' },

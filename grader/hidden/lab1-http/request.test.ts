@@ -49,8 +49,10 @@ function assemble(events: ParseEvent[]): Parsed[] {
     } else if (event.type === 'body') {
       bodies.at(-1)!.push(event.data);
       current.body = text(concatBytes(bodies.at(-1)!));
-    } else {
+    } else if (event.type === 'end') {
       current.trailers = event.trailers;
+    } else {
+      throw new Error(`feed() returned an event of type ${JSON.stringify((event as { type: unknown }).type)}: the types are 'head', 'body' and 'end'`);
     }
   }
   return requests;
@@ -201,13 +203,20 @@ milestone('request-line', () => {
       'CONNECT http://example.com/ HTTP/1.1',
       'CONNECT example.com HTTP/1.1',
       'CONNECT * HTTP/1.1',
+      'CONNECT user@example.com:443 HTTP/1.1',
+      'CONNECT /example.com:443 HTTP/1.1',
+      'CONNECT example.com:443/a HTTP/1.1',
+      'GET 1http://example.com/ HTTP/1.1',
+      'GET .http://example.com/ HTTP/1.1',
+      'OPTIONS foo HTTP/1.1',
+      'OPTIONS example.com:443 HTTP/1.1',
     ]) {
       expect(refusalOf('parseRequestLine', () => parseRequestLine(line)), `should refuse ${show(line)} with 400`).toBe(400);
     }
   });
 
   test('refuses a malformed version (400)', { rules: ['R6'] }, () => {
-    for (const version of ['HTTP/1', 'HTTP/1.1.1', 'http/1.1', 'Http/1.1', 'HTTX/1.1', 'HTTP/a.b', 'HTTP/11', 'HTTP/1.10', 'HTTP/10.1']) {
+    for (const version of ['HTTP/1', 'HTTP/1.1.1', 'http/1.1', 'Http/1.1', 'HTTX/1.1', 'HTTP/a.b', 'HTTP/11', 'HTTP/1.10', 'HTTP/10.1', 'XHTTP/1.1', '1HTTP/1.1']) {
       const line = `GET / ${version}`;
       expect(refusalOf('parseRequestLine', () => parseRequestLine(line)), `should refuse ${show(line)} with 400`).toBe(400);
     }
@@ -373,6 +382,16 @@ milestone('headers', () => {
     const plain = 'GET /a HTTP/1.1\r\nHost: other.test\r\n\r\n';
     expect(parse(plain)[0]?.headers, `the headers of ${show(plain)} (origin-form: Host as sent)`).toEqual([['host', 'other.test']]);
   });
+
+  test('a URL inside an origin-form target does not change the host', {
+    rules: ['H10'],
+    hint: 'Only a target that is absolute-form from its first character names a host: anchor the pattern at the start of the target.',
+  }, () => {
+    for (const target of ['/go?to=http://evil.test/', '/http://evil.test/a']) {
+      const raw = `GET ${target} HTTP/1.1\r\nHost: shop.test\r\n\r\n`;
+      expect(parse(raw)[0]?.headers, `the headers of ${show(raw)}`).toEqual([['host', 'shop.test']]);
+    }
+  });
 });
 
 milestone('bodies', () => {
@@ -420,6 +439,19 @@ milestone('bodies', () => {
     expect(frame(['POST / HTTP/1.1', 'Host: x', 'Content-Length: 0']), 'Content-Length: 0').toEqual({ kind: 'none' });
     expect(frame(['POST / HTTP/1.1', 'Host: x', 'Content-Length: 42']), 'Content-Length: 42').toEqual({ kind: 'length', length: 42 });
     expect(frame(['POST / HTTP/1.1', 'Host: x', 'Transfer-Encoding: chunked']), 'Transfer-Encoding: chunked').toEqual({ kind: 'chunked' });
+  });
+
+  test('checks every Content-Length value, not only the first or one of them (400)', {
+    rules: ['B4'],
+    hint: 'Each value must be decimal digits on its own: +5 next to 5 is not "the same value", and an empty one is not 0.',
+  }, () => {
+    for (const raw of [
+      'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5, +5\r\n\r\nhello',
+      'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 5.0\r\n\r\nhello',
+      'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nContent-Length: \r\n\r\n',
+    ]) {
+      expect(refusal(raw), `should refuse ${show(raw)} with 400`).toBe(400);
+    }
   });
 
   test('refuses a Content-Length that is not a decimal number (400)', { rules: ['B4'] }, () => {
@@ -559,10 +591,18 @@ milestone('chunked', () => {
     rules: ['C3'],
     hint: 'After exactly size bytes of data comes CRLF. Anything else means the size was a lie.',
   }, () => {
-    for (const chunks of ['5\r\nhelloXX0\r\n\r\n', '5\r\nhello!\r\n0\r\n\r\n', '5\r\nhello\n0\r\n\r\n']) {
+    for (const chunks of ['5\r\nhelloXX0\r\n\r\n', '5\r\nhello!\r\n0\r\n\r\n', '5\r\nhello\n0\r\n\r\n', '5\r\nhello\rX0\r\n\r\n', '5\r\nhelloX\n0\r\n\r\n']) {
       const raw = chunkedPost(chunks);
       expect(refusal(raw), `should refuse ${show(raw)} with 400`).toBe(400);
     }
+  });
+
+  test('refuses the wrong bytes after chunk data as soon as both have arrived (400)', {
+    rules: ['C3'],
+    hint: 'After the data, wait for two bytes, not for a line: if they are not CR LF, refuse now. An LF may never come.',
+  }, () => {
+    const raw = chunkedPost('5\r\nhelloXY');
+    expect(refusal([bytes(raw)]), `should refuse ${show(raw)} with 400 (nothing more will come)`).toBe(400);
   });
 
   test('refuses a bad chunk size inside a body (400)', { rules: ['C1'] }, () => {
@@ -687,6 +727,20 @@ milestone('pipelining', () => {
     ]);
   });
 
+  test('each request of a connection has its own fields: nothing left over from the one before', {
+    rules: ['P3', 'H8'],
+    hint: 'When a request ends, start the next one with a new, empty header list (and byte count): the trailers of a chunked request are not the next head.',
+  }, () => {
+    const raw =
+      chunkedPost('2\r\nhi\r\n0\r\nX-Trailer: t\r\n\r\n') +
+      'GET /two HTTP/1.1\r\nHost: y\r\nAccept: */*\r\n\r\nGET /three HTTP/1.1\r\nHost: z\r\n\r\n';
+    expect(parse(raw), `the requests read from ${show(raw)}`).toEqual([
+      { method: 'POST', target: '/', version: 'HTTP/1.1', headers: [['host', 'x'], ['transfer-encoding', 'chunked']], body: 'hi', trailers: [['x-trailer', 't']] },
+      { method: 'GET', target: '/two', version: 'HTTP/1.1', headers: [['host', 'y'], ['accept', '*/*']], body: '', trailers: [] },
+      { method: 'GET', target: '/three', version: 'HTTP/1.1', headers: [['host', 'z']], body: '', trailers: [] },
+    ]);
+  });
+
   test('keeps each body to its own request', {
     rules: ['P3', 'B7'],
     points: 3,
@@ -791,6 +845,15 @@ milestone('limits', () => {
     expect(refusal(withFill(110), small), `field lines of 129 bytes with ${limitsShown}`).toBe(431);
     const many = Array.from({ length: 20 }, (_, i) => `X-${i}: value\r\n`).join('');
     expect(refusal(`GET / HTTP/1.1\r\nHost: x\r\n${many}\r\n`, small), `twenty short fields with ${limitsShown}`).toBe(431);
+  });
+
+  test('answers 431 at the field line that passes maxHeaderBytes, before the head ends', {
+    rules: ['L4'],
+    hint: 'Add each field line (with its CRLF) to the count as it arrives, and refuse as soon as the count passes the limit: do not wait for the empty line.',
+  }, () => {
+    // "Host: x\r\n" is 9 bytes, "X-Fill: " + 110 bytes + "\r\n" is 120: 129 in all, one over.
+    const raw = `GET / HTTP/1.1\r\nHost: x\r\nX-Fill: ${'f'.repeat(110)}\r\n`;
+    expect(refusal([bytes(raw)], small), `field lines of 129 bytes and no empty line yet, with ${limitsShown}: ${show(raw)}`).toBe(431);
   });
 
   test('answers 431 before an endless header line ends', {

@@ -107,6 +107,18 @@ milestone('serializer', () => {
     }
   });
 
+  test('serializeResponse refuses a status below 100 with a RangeError, even with a body', { rules: ['W4', 'W9'] }, () => {
+    const body = bytes('hello');
+    for (const status of [99, 0, -1]) {
+      const error = thrown(
+        'serializeResponse',
+        () => serializeResponse({ status, headers: [], body }),
+        () => serializeResponse({ status: 200, headers: [], body }),
+      );
+      expect(error, `serializeResponse ${given({ status, headers: [], body })} should throw a RangeError (a status below 100 is no 1xx)`).toBe('RangeError');
+    }
+  });
+
   test('refuses CR or LF in a header value (response splitting)', {
     rules: ['W5'],
     points: 2,
