@@ -151,6 +151,9 @@ export default [
 
   // Timeouts and limits
   { rule: 'T1', why: 'makes the parser with the default limits', file: 'connection.ts', find: 'this.#parser = new RequestParser(options.limits);', replace: 'this.#parser = new RequestParser();' },
+  { rule: 'T2', why: 'counts the connection it turns away until that one closes', file: 'server.ts',
+    find: '    if (connections.size >= settings.maxConnections) {\n      connection.turnAway();\n      return;\n    }\n    connections.add(connection);\n    socket.on(\'close\', () => connections.delete(connection));\n',
+    replace: '    const full = connections.size >= settings.maxConnections;\n    connections.add(connection);\n    socket.on(\'close\', () => connections.delete(connection));\n    if (full) connection.turnAway();\n' },
   { rule: 'T2', why: 'has no limit on connections', file: 'server.ts', find: '    if (connections.size >= settings.maxConnections) {', replace: '    if (false) {' },
   { rule: 'T2', why: 'lets one connection more than maxConnections in', file: 'server.ts', find: 'if (connections.size >= settings.maxConnections) {', replace: 'if (connections.size > settings.maxConnections) {' },
   { rule: 'T2', why: 'turns away one connection too early', file: 'server.ts', find: 'if (connections.size >= settings.maxConnections) {', replace: 'if (connections.size >= settings.maxConnections - 1) {' },

@@ -90,6 +90,29 @@ milestone('timeouts', () => {
     expect((await fourth.response()).body, `a new connection once one of the two has closed; ${fourth.story()}`).toBe('hello GET /fourth');
   });
 
+  test('a turned-away connection holds no place, even while its client keeps its side open', {
+    rules: ['T2'],
+    hint: 'Count a connection only once it is let in: turn the new one away before adding it to `connections`, or a 503 still lingering takes the place of a client that could be served.',
+  }, async () => {
+    const { port } = await start(hello, { maxConnections: 1, ...quiet });
+    const first = await Client.connect(port);
+    first.send(request('GET /first'));
+    expect((await first.response()).body, first.story()).toBe('hello GET /first');
+    // Turned away; it does not close its side, so the server waits a while for its FIN.
+    const refused = await Client.connect(port, { allowHalfOpen: true });
+    expect(await refused.closesWithin(2000), `the connection over maxConnections 1 should be answered and ended; ${refused.story()}`).toBe(true);
+    expect(refused.finals()[0]?.status, refused.story()).toBe(503);
+    first.socket.end();
+    expect(await first.closesWithin(1000), `the first connection should close; ${first.story()}`).toBe(true);
+    await sleep(100);
+    // One connection is allowed and none is open but the refused one, which never counted.
+    const next = await Client.connect(port);
+    next.send(request('GET /next'));
+    const reply = await next.response();
+    expect(reply.status, `a new connection with maxConnections 1, once the only admitted one closed, while the turned-away one still lingers; ${next.story()}`).toBe(200);
+    refused.socket.destroy();
+  });
+
   test('cuts off a client that trickles its head (slowloris)', {
     rules: ['T3'],
     points: 2,
