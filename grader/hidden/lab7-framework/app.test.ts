@@ -734,6 +734,73 @@ milestone('errors', () => {
     expect(bug.status, bug.says('should be a 500')).toBe(500);
     expect(bug.text, bug.saysHead('an unhandled TypeError should get the plain 500 page, not the handler\'s')).not.toContain('Our own 500 page');
   });
+
+  test('whatever a view throws (a string, null, undefined, an Error with a status) is a 500, never a crash or a status handler\'s page', {
+    rules: ['E14', 'E9', 'E12'],
+    points: 2,
+    hint: 'In #handlerFor, look a status up only for an HttpException (instanceof), and walk the class chain only for an object that is not null: Object.getPrototypeOf(null) throws.',
+  }, async () => {
+    const thrownBy: Array<[string, () => unknown]> = [
+      ['a string', () => 'the shelf fell'],
+      ['null', () => null],
+      ['undefined', () => undefined],
+      ['an Error with status 404', () => Object.assign(new Error('gone'), { status: 404 })],
+      ['an object with status 404', () => ({ status: 404 })],
+    ];
+    const app = build((app) => {
+      thrownBy.forEach(([, value], i) => app.route(`/throws/${i}`, { endpoint: `throws${i}` }, function throwing() {
+        throw value();
+      }));
+      app.errorHandler(404, () => ['<h1>our 404 page</h1>', 404]);
+    });
+    for (const [i, [what]] of thrownBy.entries()) {
+      const errors = errorLog();
+      const answer = await call(app, { path: `/throws/${i}`, errors });
+      expect(answer.status, answer.says(`a view that throws ${what} should get a 500 (no handler takes it)`)).toBe(500);
+      expect(answer.text, answer.saysHead(`a view that throws ${what} should not get the 404 handler's page`)).not.toContain('our 404 page');
+      expect(errors.text, `tsgi.errors should have what the view threw (${what}); it has ${show(errors.text)}`).not.toBe('');
+    }
+    const debug = build((app) => app.get('/say', function say() {
+      throw '<script>alert(4)</script>';
+    }), { config: { DEBUG: true } });
+    const answer = await call(debug, { path: '/say' });
+    expect(answer.status, answer.says('a thrown string with DEBUG on should be a 500')).toBe(500);
+    expect(answer.text, answer.saysHead('the debug page should show the thrown string, alert(4), escaped')).toContain('alert(4)');
+    expect(answer.text, answer.saysHead('the debug page should not contain <script> as it was thrown')).not.toContain('<script>');
+  });
+
+  test('tsgi.errors gets server errors only: a page, a redirect, a 404, a 405 and a handler\'s page write nothing', {
+    rules: ['E15'],
+    hint: 'Write to environ["tsgi.errors"] in #serverError (and for a failing teardown hook), not for every error handle() catches: an HttpException is the client\'s mistake.',
+  }, async () => {
+    const app = build((app) => {
+      app.get('/', function index() {
+        return 'home';
+      });
+      app.get('/books/', function books() {
+        return 'books';
+      });
+      app.get('/refuse', function refuse() {
+        throw new BadRequest('no title');
+      });
+      app.errorHandler(400, () => '<h1>please give a title</h1>');
+      app.afterRequest((response) => response);
+      app.teardown(() => {});
+    });
+    const requests: Array<[string, string, number]> = [
+      ['GET', '/', 200],
+      ['GET', '/books', 308],
+      ['GET', '/nowhere', 404],
+      ['DELETE', '/', 405],
+      ['GET', '/refuse', 400],
+    ];
+    for (const [method, path, status] of requests) {
+      const errors = errorLog();
+      const answer = await call(app, { method, path, errors });
+      expect(answer.status, answer.says(`should be a ${status}`)).toBe(status);
+      expect(errors.text, `${method} ${path} (a ${status}, no server error) should write nothing to tsgi.errors; it wrote ${show(errors.text)}`).toBe('');
+    }
+  });
 });
 
 milestone('hooks', () => {

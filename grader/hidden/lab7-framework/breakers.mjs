@@ -146,6 +146,15 @@ export default [
     find: '`<pre>${escapeHtml(stack)}</pre>`', replace: '`<pre>${stack}</pre>`' },
   { rule: 'E13', why: 'the 500 handler also renders unhandled bugs', file: 'app.ts',
     find: 'const handler = this.#handlerFor(error);', replace: 'const handler = this.#handlerFor(error) ?? this.#errorHandlers.find(([key]) => key === 500)?.[1];' },
+  { rule: 'E14', why: 'walks the class chain of whatever was thrown: Object.getPrototypeOf(null) throws', file: 'app.ts',
+    find: "let proto = typeof error === 'object' && error !== null ? Object.getPrototypeOf(error) : null;", replace: 'let proto = Object.getPrototypeOf(error);' },
+  { rule: 'E14', why: 'looks a status handler up by error.status for anything thrown, not only an HttpException', file: 'app.ts',
+    find: '    if (error instanceof HttpException) {\n      const byStatus = this.#errorHandlers.find(([key]) => key === error.status);',
+    replace: '    {\n      const byStatus = this.#errorHandlers.find(([key]) => key === (error as HttpException).status);' },
+  { rule: 'E15', why: 'logs every error handle() catches, 404s included', file: 'app.ts',
+    find: '      failure = error;\n', replace: '      failure = error;\n      this.#log(error, environ);\n' },
+  { rule: 'E15', why: 'logs the error that ended the request after teardown, even when there was none', file: 'app.ts',
+    find: '    return response;\n  }\n\n  async #dispatch', replace: '    this.#log(failure, environ);\n    return response;\n  }\n\n  async #dispatch' },
 
   // Hooks
   { rule: 'H1', why: 'before hooks run only once a rule matched', edits: [
@@ -209,8 +218,14 @@ export default [
     find: '{ autoescape: true }', replace: '{ autoescape: false }' },
   { rule: 'T3', why: 'templateEngine is ignored', file: 'app.ts',
     find: "options.templateEngine ?? 'course'", replace: "'course'" },
+  { rule: 'T5', why: 'renders with nunjucks whatever templateEngine says', file: 'app.ts',
+    find: "if (engine === 'nunjucks') return new nunjucks", replace: 'return new nunjucks' },
   { rule: 'T4', why: 'no templateFolder gives an empty page', file: 'app.ts',
     find: "if (!this.#templates) throw new Error('renderTemplate needs a templateFolder: new App({ templateFolder: ... })');", replace: "if (!this.#templates) return '';" },
+
+  // The development server (given in the starter)
+  { rule: 'P1', why: 'run ignores the port it is given', file: 'app.ts',
+    find: 'port: options.port ?? 5000', replace: 'port: 5000' },
 
   // Static files
   { rule: 'S1', why: 'the static rule is registered without a static folder too', file: 'app.ts',

@@ -182,6 +182,8 @@ milestone('data', () => {
       ['1978', ['year'], ['2']],
       ['EDITION', ['subtitle'], ['2']],
       ['undefined', ['subtitle'], []],
+      // A missing field is empty, so no text is in it: only the book that has a subtitle matches.
+      ['e', ['subtitle'], ['2']],
     ];
     for (const [text, fields, ids] of cases) {
       const found = (await source.search(text, fields)).map((b) => b.id);

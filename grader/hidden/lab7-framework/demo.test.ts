@@ -3,16 +3,29 @@
 // and that nothing a user typed comes back unescaped. Added books stay in memory (no persist).
 // The demo is given complete, so each test names the framework's rules it leans on.
 import request from 'supertest';
-import { afterEach, expect } from 'vitest';
+import { createServer } from 'node:net';
+import { afterEach, expect, vi } from 'vitest';
 import { createDemo } from '@lab/framework';
 import { bounded, milestone, test } from '../../harness/index.ts';
-import { call, closeServers, serveApp, told } from './helpers.ts';
+import { call, closeServers, delay, serveApp, told } from './helpers.ts';
 
 afterEach(closeServers);
 
 const demo = (options: Parameters<typeof createDemo>[0] = {}) => bounded('createDemo()', () => createDemo(options));
 const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
 const valid = 'title=Clean+Code&year=2008&authorId=6&summary=Small+functions%2C+good+names.';
+
+/** A port nothing listens on right now (the system picks it, and we let it go). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
 
 milestone('demo', () => {
   test('the home page lists the books, each linking to its own page', {
@@ -148,5 +161,28 @@ milestone('demo', () => {
     expect([css.status, css.headers['content-type']], told(css, 'GET /static/style.css')('should be the stylesheet')).toEqual([200, expect.stringMatching(/^text\/css/)]);
     const missing = await request(base).get('/books/99');
     expect(missing.status, told(missing, 'GET /books/99')('should be a 404')).toBe(404);
+  });
+
+  test('app.run({ port, host }) serves the app there, resolves with the server and prints its URL', {
+    rules: ['P1'],
+    hint: 'app.run is given in the starter: serve(this.tsgi, { port: options.port ?? 5000, host: options.host }), then print the address. Put it back as it was.',
+  }, async () => {
+    const port = await freePort();
+    const printed: string[] = [];
+    const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void printed.push(args.map(String).join(' ')));
+    let server: Awaited<ReturnType<ReturnType<typeof demo>['run']>> | undefined;
+    try {
+      server = await demo().run({ port, host: '127.0.0.1' });
+    } finally {
+      spy.mockRestore();
+    }
+    try {
+      expect(server?.address(), `app.run({ port: ${port}, host: '127.0.0.1' }) should resolve with a server bound there`).toMatchObject({ address: '127.0.0.1', port });
+      const home = await request(`http://127.0.0.1:${port}`).get('/');
+      expect([home.status, home.text.includes('The Pragmatic Programmer')], told(home, `GET http://127.0.0.1:${port}/`)('should be the list')).toEqual([200, true]);
+      expect(printed.join('\n'), `app.run should print the URL it listens on, http://127.0.0.1:${port}/`).toContain(`http://127.0.0.1:${port}/`);
+    } finally {
+      await Promise.race([server?.close().catch(() => {}), delay(300)]);
+    }
   });
 });

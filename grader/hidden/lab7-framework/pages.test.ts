@@ -4,6 +4,7 @@
 import request from 'supertest';
 import { afterAll, afterEach, expect } from 'vitest';
 import type { AppOptions } from '#contracts/framework';
+import { markSafe } from '#templates';
 import { App, Config } from '@lab/framework';
 import { bounded, milestone, show, test } from '../../harness/index.ts';
 import { call, closeServers, removeTempFolders, serveApp, tempFolder, thrown, told } from './helpers.ts';
@@ -27,6 +28,7 @@ const templates: Record<string, string> = {
   'site.html': '<footer>{{ config.get("SITE_NAME") }}</footer>',
   'list.html': '{% extends "base.html" %}{% block body %}{% for b in books %}<li>{{ loop.index }}. {{ b.title }}</li>{% else %}none{% endfor %}{% endblock %}',
   'words.html': '{{ "one two three" | wordcount }} words',
+  'raw.html': '<div>{{ html }}</div><p>{{ text }}</p>',
 };
 
 /** A template, its context and what came out, for a failure to show. */
@@ -104,7 +106,7 @@ milestone('templates', () => {
   test("templateEngine: 'nunjucks' renders with nunjucks, escaping, and gives the same pages as the course's engine", {
     rules: ['T3'],
     points: 2,
-    hint: 'makeRenderer: nunjucks has an Environment and a FileSystemLoader of its own, which take the same folder. Turn its autoescape on: nunjucks escapes nothing by default.',
+    hint: 'makeRenderer: nunjucks has an Environment and a FileSystemLoader of its own, which take the same folder. Give it autoescape: true (its default too; false would print scripts).',
   }, () => {
     const course = templated();
     const nunjucks = templated({ templateEngine: 'nunjucks' });
@@ -122,6 +124,16 @@ milestone('templates', () => {
     }
     const words = render(nunjucks, 'words.html');
     expect(words.page, `nunjucks has the filter wordcount: ${words.story}`).toBe('3 words');
+  });
+
+  test("without templateEngine, lab 6's engine renders: what lab 6's markSafe marked is printed as it is", {
+    rules: ['T5', 'T1'],
+    hint: "makeRenderer: any engine but 'nunjucks' is this course's Environment (lab 6) over a FileSystemLoader of the folder; nunjucks escapes lab 6's safe strings.",
+  }, () => {
+    const context = { html: markSafe('<b>bold</b>'), text: '<i>typed</i>' };
+    const page = render(templated(), 'raw.html', context);
+    expect(page.page, `the value marked safe should be printed as it is: ${page.story} (html is markSafe('<b>bold</b>'))`).toContain('<div><b>bold</b></div>');
+    expect(page.page, `the text not marked safe should still be escaped: ${page.story}`).not.toContain('<i>');
   });
 
   test('renderTemplate without a templateFolder is an error', {
