@@ -53,8 +53,10 @@ export function closing(body: AsyncIterable<Uint8Array>, cleanup: () => Promise<
 
 export function toAsyncIterator(body: TsgiBody): AsyncIterator<Uint8Array> {
   if (Symbol.asyncIterator in body) return body[Symbol.asyncIterator]();
-  const sync = body[Symbol.iterator]();
-  return { next: async () => sync.next(), return: async () => sync.return?.() ?? { done: true, value: undefined } };
+  // yield* passes return() on to the sync iterator: a generator's finally blocks still run.
+  return (async function* () {
+    yield* body;
+  })();
 }
 
 /** A header's value from a TSGI header list, case-insensitively. */

@@ -30,7 +30,7 @@ export function proxyHandler(options: ProxyOptions): Handler {
   // - takes the next upstream in turn (round-robin);
   // - forwards the headers withoutHopByHop, minus the client's X-Forwarded-*, plus
   //   X-Forwarded-For (the client's values, then request.remoteAddress, joined with ', '),
-  //   X-Forwarded-Proto: http and X-Forwarded-Host (the client's Host);
+  //   X-Forwarded-Proto: http and X-Forwarded-Host (the client's Host; none without a Host);
   // - sends it with http.request (method, path = the target, headers as a flat list, agent: false),
   //   streaming request.body into it (wait for 'drain' when write() returns false), then end();
   // - resolves, once, with the upstream's status, reason, headers withoutHopByHop and its body as

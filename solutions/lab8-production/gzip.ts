@@ -9,7 +9,7 @@ const COMPRESSIBLE = /^(text\/|application\/(json|javascript|xml)|image\/svg\+xm
 export function acceptsGzip(header: unknown): boolean {
   if (typeof header !== 'string') return false;
   return header.split(',').some((item) => {
-    const [coding = '', ...params] = item.split(';').map((s) => s.trim().toLowerCase());
+    const [coding, ...params] = item.split(';').map((s) => s.trim().toLowerCase());
     const q = params.find((p) => p.startsWith('q='));
     return (coding === 'gzip' || coding === '*') && (q === undefined || Number(q.slice(2)) > 0);
   });

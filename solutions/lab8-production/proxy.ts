@@ -34,23 +34,21 @@ export function proxyHandler(options: ProxyOptions): Handler {
   return (request) =>
     new Promise<ServerResponse>((resolve) => {
       const upstream = options.upstreams[next++ % options.upstreams.length]!;
-      let settled = false;
+      // resolve() counts only its first call: the response, an error or the timeout, whichever comes first.
       const settle = (response: ServerResponse) => {
-        if (settled) return;
-        settled = true;
         clearTimeout(timer);
         resolve(response);
       };
       const headers = withoutHopByHop(request.headers);
       // Every X-Forwarded-For line the client sent, as one list (RFC 9110 §5.3), then ours.
       const forwardedFor = request.headers.filter(([name]) => name === 'x-forwarded-for').map(([, value]) => value).join(', ');
-      const host = request.headers.find(([name]) => name === 'host')?.[1] ?? '';
+      const host = request.headers.find(([name]) => name === 'host')?.[1];
       const outgoing = headers.filter(([name]) => !name.startsWith('x-forwarded-'));
       outgoing.push(
         ['x-forwarded-for', forwardedFor ? `${forwardedFor}, ${request.remoteAddress}` : request.remoteAddress],
         ['x-forwarded-proto', 'http'],
-        ['x-forwarded-host', host],
       );
+      if (host !== undefined) outgoing.push(['x-forwarded-host', host]); // HTTP/1.0 may send no Host
       const forward = http.request({
         host: upstream.host,
         port: upstream.port,

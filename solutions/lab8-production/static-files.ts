@@ -66,16 +66,20 @@ async function sendFile(file: { path: string; size: number; mtimeMs: number }, e
   const type = TYPES[extname(file.path).toLowerCase()] ?? 'application/octet-stream';
   const common: Array<[string, string]> = [['ETag', etag], ['Accept-Ranges', 'bytes']];
   const ifNoneMatch = environ.HTTP_IF_NONE_MATCH;
-  if (typeof ifNoneMatch === 'string' && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag || tag.trim() === '*')) {
-    startResponse('304 Not Modified', common);
-    return [];
+  if (typeof ifNoneMatch === 'string') {
+    // The tags the client has, weak ones (W/"...") compared as strong.
+    const tags = ifNoneMatch.split(',').map((tag) => tag.trim().replace(/^W\//, ''));
+    if (tags.includes(etag) || tags.includes('*')) {
+      startResponse('304 Not Modified', common);
+      return [];
+    }
   }
   const range = parseRange(environ.HTTP_RANGE, file.size);
   if (range === 'unsatisfiable') {
     return plain(startResponse, '416 Range Not Satisfiable', [['Content-Range', `bytes */${file.size}`]]);
   }
   const [start, end] = range ?? [0, file.size - 1];
-  const length = file.size === 0 ? 0 : end - start + 1;
+  const length = end - start + 1; // an empty file: [0, -1], no bytes
   const headers: Array<[string, string]> = [['Content-Type', type], ['Content-Length', String(length)], ...common];
   if (range) headers.push(['Content-Range', `bytes ${start}-${end}/${file.size}`]);
   startResponse(range ? '206 Partial Content' : '200 OK', headers);
@@ -95,14 +99,12 @@ async function sendFile(file: { path: string; size: number; mtimeMs: number }, e
  */
 export function parseRange(header: unknown, size: number): [number, number] | null | 'unsatisfiable' {
   if (typeof header !== 'string') return null;
-  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header);
   if (!match || (match[1] === '' && match[2] === '')) return null;
   let start: number;
   let end: number;
   if (match[1] === '') {
-    const suffix = Number(match[2]);
-    if (suffix === 0) return 'unsatisfiable';
-    start = Math.max(0, size - suffix);
+    start = Math.max(0, size - Number(match[2])); // `-0` starts at the end: unsatisfiable below
     end = size - 1;
   } else {
     start = Number(match[1]);

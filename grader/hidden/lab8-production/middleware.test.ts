@@ -109,6 +109,39 @@ milestone('access-log', () => {
     }
   });
 
+  test('clfDate names every month with its three English letters', {
+    rules: ['L1'],
+    hint: 'MONTHS[date.getUTCMonth()]: Jan, Feb, Mar, Apr, May, Jun, Jul, Aug, Sep, Oct, Nov, Dec.',
+  }, () => {
+    const names = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+    for (const [month, name] of names.entries()) {
+      const date = new Date(Date.UTC(2026, month, 15, 12, 0, 0));
+      expect(bounded('clfDate()', () => clfDate(date)), `clfDate(${date.toISOString()})`).toBe(`15/${name}/2026:12:00:00 +0000`);
+    }
+  });
+
+  test('logs - for a client without REMOTE_ADDR, and writes to standard output by default', {
+    rules: ['L2'],
+    hint: 'REMOTE_ADDR is optional in the environ: log "-" when it is missing. accessLog() with no write function writes each line to process.stdout.',
+  }, async () => {
+    const { lines, middleware } = logged();
+    const hello = textApp('hi');
+    const environ = makeEnviron({ path: '/anonymous' });
+    delete environ.REMOTE_ADDR;
+    await callApp(middleware(hello), environ);
+    expect(clf(lines[0] ?? '')?.host, `an environ without REMOTE_ADDR; ${linesOf(lines)}`).toBe('-');
+    const written: string[] = [];
+    const original = process.stdout.write;
+    process.stdout.write = ((chunk: string | Uint8Array) => (written.push(String(chunk)), true)) as typeof process.stdout.write;
+    try {
+      await callApp(bounded('accessLog()', () => accessLog())(hello), { path: '/to-stdout', remoteAddr: '10.9.8.7' });
+    } finally {
+      process.stdout.write = original;
+    }
+    const line = written.find((text) => text.includes('/to-stdout'));
+    expect(clf(line ?? ''), `accessLog() with no write: the line on standard output; written there: ${JSON.stringify(written)}`).toMatchObject({ host: '10.9.8.7', request: 'GET /to-stdout HTTP/1.1' });
+  });
+
   test('writes one Common Log Format line per request, and passes the response on unchanged', {
     rules: ['L2', 'C1', 'C3'],
     points: 2,
@@ -254,6 +287,85 @@ milestone('access-log', () => {
     const answer = await callApp(app);
     expect(answer.text, answer.story).toBe('ab');
     expect(watch.closes, `the app's close() should have been called once; ${answer.story}`).toBe(1);
+  });
+
+  test('closes the app\'s body once when the server calls close() after reading it to the end', {
+    rules: ['C6'],
+    hint: 'The end of the body and a later close() (PEP 3333 servers always call it) are one cleanup: run it once.',
+  }, async () => {
+    const { lines, middleware } = logged();
+    const { watch, body: appBody } = watchedBody(['a', 'b']);
+    const app = middleware((_environ, startResponse) => {
+      startResponse('200 OK', [['Content-Type', 'text/plain']]);
+      return appBody;
+    });
+    const body = (await bounded('app()', () => app(makeEnviron({ path: '/twice' }), () => {}))) as TsgiBody & AsyncIterable<Uint8Array>;
+    const text = (await readAll(body, 'reading the body to its end')).toString();
+    body.close?.();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(text, 'the body').toBe('ab');
+    expect(watch.closes, 'read to the end, then close(): the app\'s close() should have been called once').toBe(1);
+    expect(lines, `one line; ${linesOf(lines)}`).toHaveLength(1);
+  });
+
+  test('a server\'s close() alone ends the app\'s body and calls its close()', {
+    rules: ['C6'],
+    hint: 'The body intercept returns needs a close() of its own (closing() gives one): a PEP 3333 server may stop reading and call only close().',
+  }, async () => {
+    const { middleware } = logged();
+    const { watch, body: appBody } = watchedBody(['one ', 'two ', 'three']);
+    const app = middleware((_environ, startResponse) => {
+      startResponse('200 OK', [['Content-Type', 'text/plain']]);
+      return appBody;
+    });
+    const body = (await bounded('app()', () => app(makeEnviron({ path: '/left' }), () => {}))) as TsgiBody & AsyncIterable<Uint8Array>;
+    const first = await within(APP_BOUND_MS, 'the first chunk', body[Symbol.asyncIterator]().next());
+    expect(Buffer.from(first.value ?? []).toString(), 'the first chunk').toBe('one ');
+    body.close?.();
+    for (let i = 0; i < 100 && watch.closes === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(watch.closes, 'one chunk read, then only close(): the app\'s close() should have been called once').toBe(1);
+    expect(watch.finished, 'the app\'s body generator should have been ended (its finally block ran)').toBe(true);
+  });
+
+  test('ends a sync generator body early, and takes an async body whose iterator has no return()', {
+    rules: ['C6'],
+    hint: 'return() of the app\'s iterator must reach a sync generator too (so its finally runs), and an iterator without return() is a body like any other: call it with ?.()',
+  }, async () => {
+    const { middleware } = logged();
+    const watch = { finished: false };
+    const syncApp = middleware((_environ, startResponse) => {
+      startResponse('200 OK', [['Content-Type', 'text/plain']]);
+      return (function* () {
+        try {
+          yield utf8('one ');
+          yield utf8('two');
+        } finally {
+          watch.finished = true;
+        }
+      })();
+    });
+    const body = (await bounded('app()', () => syncApp(makeEnviron({ path: '/sync' }), () => {}))) as TsgiBody & AsyncIterable<Uint8Array>;
+    const iterator = body[Symbol.asyncIterator]();
+    await within(APP_BOUND_MS, 'the first chunk', iterator.next());
+    await within<unknown>(APP_BOUND_MS, 'the body\'s return()', iterator.return?.());
+    expect(watch.finished, 'a sync generator body closed after its first chunk: its finally block should have run').toBe(true);
+
+    let given = 0;
+    const bare: AsyncIterable<Uint8Array> = {
+      [Symbol.asyncIterator]: () => ({ next: async () => (given < 2 ? { done: false, value: utf8(`c${given++}`) } : { done: true, value: undefined }) }),
+    };
+    const bareApp = middleware((_environ, startResponse) => {
+      startResponse('200 OK', [['Content-Type', 'text/plain']]);
+      return bare;
+    });
+    let outcome = '';
+    try {
+      const bareBody = (await bounded('app()', () => bareApp(makeEnviron({ path: '/bare' }), () => {}))) as TsgiBody & AsyncIterable<Uint8Array>;
+      outcome = (await readAll(bareBody, 'reading a body whose iterator has only next()')).toString();
+    } catch (error) {
+      outcome = `threw ${String(error)}`;
+    }
+    expect(outcome, 'an async body whose iterator has next() only, read to its end').toBe('c0c1');
   });
 
   test('sees a startResponse that the app calls from inside its body, even after an empty chunk', {
@@ -423,6 +535,7 @@ milestone('gzip', () => {
       ['br;q=1.0, gzip; q=0.8', true],
       ['identity', false],
       ['br', false],
+      ['gzip;level=9', true],
       ['gzip;q=0', false],
       ['gzip; q=0.000', false],
       ['*;q=0', false],
@@ -493,11 +606,12 @@ milestone('gzip', () => {
     await leftAlone('a body already in br', textApp(TEXT, 'text/plain', [['Content-Encoding', 'br']]));
   });
 
-  test('leaves 204, 304 and 206 alone', {
+  test('leaves 1xx, 204, 304 and 206 alone', {
     rules: ['G3'],
     points: 2,
     hint: 'Never compress a status without a body (1xx, 204, 304), nor a 206: its Content-Range counts bytes of the uncompressed file.',
   }, async () => {
+    await leftAlone('a 103', (_e, startResponse) => (startResponse('103 Early Hints', [['Content-Type', 'text/plain']]), []));
     await leftAlone('a 204', (_e, startResponse) => (startResponse('204 No Content', [['Content-Type', 'text/plain']]), []));
     await leftAlone('a 304', (_e, startResponse) => (startResponse('304 Not Modified', [['Content-Type', 'text/plain'], ['ETag', '"x"']]), []));
     const part = utf8(TEXT.slice(0, 1000));
@@ -505,6 +619,30 @@ milestone('gzip', () => {
       startResponse('206 Partial Content', [['Content-Type', 'text/plain'], ['Content-Range', `bytes 0-999/${TEXT.length}`], ['Content-Length', '1000']]);
       return [part];
     });
+  });
+
+  test('a body that fails while it is compressed still fails', {
+    rules: ['G9'],
+    hint: 'compressStream destroys the gzip stream with the app\'s error: keep that, so the error reaches the server instead of a short body that looks whole.',
+  }, async () => {
+    const failure = new Error('the export went away');
+    const app = bounded('gzip()', () => gzip())((_environ, startResponse) => {
+      startResponse('200 OK', [['Content-Type', 'text/plain']]);
+      return (async function* () {
+        yield utf8(TEXT);
+        throw failure;
+      })();
+    });
+    const body = (await bounded('app()', () => app(makeEnviron({ headers: { 'Accept-Encoding': 'gzip' } }), () => {}))) as TsgiBody & AsyncIterable<Uint8Array>;
+    let outcome = 'the body ended normally';
+    try {
+      await readAll(body, 'reading a compressed body whose app fails after its first chunk');
+    } catch (error) {
+      outcome = error === failure ? 'the app\'s error' : `another error: ${String(error)}`;
+    } finally {
+      body.close?.();
+    }
+    expect(outcome, 'reading the compressed body of an app that throws after its first chunk').toBe('the app\'s error');
   });
 
   test('compresses as the body streams, before the app\'s body has ended', {
@@ -754,6 +892,12 @@ milestone('proxy-fix', () => {
       const seen = await fixed(options, { 'X-Forwarded-Proto': header });
       expect(seen['tsgi.url_scheme'], seen.story).toBe(scheme);
     }
+    // The proxy's word counts both ways: a server reached over https through a proxy the client used http with.
+    const environ = makeEnviron({ headers: { 'X-Forwarded-Proto': 'http' } });
+    environ['tsgi.url_scheme'] = 'https';
+    const answer = await callApp(bounded('proxyFix()', () => proxyFix())(environApp), environ);
+    const seen = JSON.parse(answer.text) as Record<string, string>;
+    expect(seen['tsgi.url_scheme'], `tsgi.url_scheme https, X-Forwarded-Proto: http; ${answer.story}`).toBe('http');
   });
 
   test('takes the host from X-Forwarded-Host only when told to', {

@@ -204,6 +204,21 @@ milestone('proxy', () => {
     expect(named(seen.headers, 'x-forwarded-host'), what).toEqual(['shop.example']);
   });
 
+  test('X-Forwarded-Host is the Host wherever it stands, and absent without one', {
+    rules: ['P6'],
+    hint: 'Find the header named host, not the first header. An HTTP/1.0 request may have no Host: forward it without X-Forwarded-Host rather than fail.',
+  }, async () => {
+    const port = await proxy({ upstreams: [await upstream(echo)] });
+    const late = await rawRequest(port, ['GET / HTTP/1.1', 'Accept: */*', 'X-Forwarded-Host: evil.example', 'Host: late.example']);
+    expect(late.status, late.story).toBe(200);
+    const seen = JSON.parse(late.body.toString()) as Seen;
+    expect(named(seen.headers, 'x-forwarded-host'), `Host after two other headers; the upstream received: ${late.body.toString()}`).toEqual(['late.example']);
+    const old = await rawRequest(port, ['GET /old HTTP/1.0', 'Accept: */*']);
+    expect(old.status, `an HTTP/1.0 request without Host is forwarded; ${old.story}`).toBe(200);
+    const oldSeen = JSON.parse(old.body.toString()) as Seen;
+    expect(named(oldSeen.headers, 'x-forwarded-host'), `no Host, no X-Forwarded-Host; the upstream received: ${old.body.toString()}`).toEqual([]);
+  });
+
   test('passes the upstream\'s status and reason back', {
     rules: ['P3'],
     hint: 'Resolve with status: response.statusCode and reason: response.statusMessage, so the client reads the upstream\'s own status line.',
@@ -235,15 +250,48 @@ milestone('proxy', () => {
       'Proxy-Connection: keep-alive',
       'TE: trailers',
       'Upgrade: h2c',
+      'Trailer: X-Checksum',
       'X-End-To-End: kept',
+      'X-Names: x-end-to-end',
     ]);
     expect(reply.status, reply.story).toBe(200);
     const seen = JSON.parse(reply.body.toString()) as Seen;
     const what = `the upstream received: ${reply.body.toString()}`;
     const names = seen.headers.map(([name]) => name.toLowerCase());
-    for (const name of ['x-private-hop', 'keep-alive', 'proxy-connection', 'te', 'upgrade']) expect(names, `${name} should not reach the upstream; ${what}`).not.toContain(name);
+    for (const name of ['x-private-hop', 'keep-alive', 'proxy-connection', 'te', 'upgrade', 'trailer']) expect(names, `${name} should not reach the upstream; ${what}`).not.toContain(name);
     expect(named(seen.headers, 'connection').join(',').toLowerCase(), `the client's Connection options; ${what}`).not.toContain('x-private-hop');
-    expect(named(seen.headers, 'x-end-to-end'), what).toEqual(['kept']);
+    expect(named(seen.headers, 'x-end-to-end'), `only Connection names hop-by-hop headers, not X-Names: x-end-to-end; ${what}`).toEqual(['kept']);
+  });
+
+  test('the handler resolves with the upstream\'s end-to-end headers only', {
+    rules: ['P4', 'P3'],
+    hint: 'Rebuild the header list from response.rawHeaders in pairs, then drop Connection, what it names, Keep-Alive, Proxy-Connection, TE, Trailer, Transfer-Encoding and Upgrade. Nothing else goes and nothing is added.',
+  }, async () => {
+    const target = await rawUpstream((socket) => {
+      socket.once('data', () => {
+        socket.end(
+          'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close, X-Upstream-Hop\r\nX-Upstream-Hop: secret\r\n' +
+            'Access-Control-Expose-Headers: x-total\r\nX-Total: 5\r\nTrailer: X-Checksum\r\nTransfer-Encoding: chunked\r\n\r\n' +
+            '5\r\nhello\r\n0\r\nX-Checksum: 1\r\n\r\n',
+        );
+      });
+    });
+    const handler = bounded('proxyHandler()', () => proxyHandler({ upstreams: [target] }));
+    const request = {
+      method: 'GET', target: '/', version: 'HTTP/1.1', headers: [['host', 'test']],
+      body: (async function* () {})(), signal: new AbortController().signal, remoteAddress: '127.0.0.1',
+    } as unknown as ServerRequest;
+    const response = await within(BOUND_MS, 'the handler answering', Promise.resolve(handler(request)));
+    const headers = (response.headers ?? []).map((field) => (Array.isArray(field) ? `${String(field[0]).toLowerCase()}: ${String(field[1])}` : `not a field: ${JSON.stringify(field)}`));
+    const body = response.body;
+    if (body && typeof body === 'object' && Symbol.asyncIterator in body) {
+      await within(BOUND_MS, 'reading the body', (async () => {
+        for await (const chunk of body) void chunk;
+      })());
+    }
+    expect(headers.sort(), 'the headers the handler resolves with, for an upstream that sent Connection: close, X-Upstream-Hop, Trailer and Transfer-Encoding').toEqual(
+      ['access-control-expose-headers: x-total', 'content-type: text/plain', 'x-total: 5'],
+    );
   });
 
   test('drops hop-by-hop headers on the way out', {

@@ -4,13 +4,13 @@
 // Each text refusal (T1-T5) is also checked on a name that stays inside the folder: there, only the
 // text check can refuse it, so a resolveInside that relies on realpath alone is caught.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, realpathSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, expect } from 'vitest';
-import type { TsgiApp } from '#contracts/tsgi';
+import type { TsgiApp, TsgiBody } from '#contracts/tsgi';
 import { parseRange, resolveInside, staticFiles } from '@lab/production';
 import { bounded, milestone, show, test } from '../../harness/index.ts';
-import { type Answer, callApp, type CallInit, cleanUp, makeEnviron, onWindows, rawRequest, removeTempFolders, serveApp, tempFolder, testUnless, utf8 } from './helpers.ts';
+import { type Answer, APP_BOUND_MS, callApp, type CallInit, cleanUp, makeEnviron, onWindows, rawRequest, removeTempFolders, serveApp, tempFolder, testUnless, utf8, within } from './helpers.ts';
 
 afterEach(cleanUp);
 afterAll(removeTempFolders);
@@ -51,6 +51,17 @@ function site(): { dir: string; root: string; secretPath: string } {
  */
 function symlink(target: string, path: string): void {
   execFileSync(process.execPath, ['-e', 'require("node:fs").symlinkSync(process.argv[1], process.argv[2])', target, path]);
+}
+
+/**
+ * How many open files of this process are `path` (a real path). A short-lived node process reads
+ * /proc/<pid>/fd: the grader's permission model does not let the test process read /proc.
+ */
+function openCount(path: string): number {
+  const script = 'const fs = require("node:fs"); const dir = `/proc/${process.argv[1]}/fd`; let n = 0;' +
+    'for (const fd of fs.readdirSync(dir)) { try { if (fs.readlinkSync(`${dir}/${fd}`) === process.argv[2]) n++; } catch {} }' +
+    'process.stdout.write(String(n));';
+  return Number(execFileSync(process.execPath, ['-e', script, String(process.pid), path]).toString());
 }
 
 function staticApp(root: string): TsgiApp {
@@ -97,7 +108,53 @@ milestone('static-files', () => {
       expect(Buffer.compare(answer.bytes, Buffer.from(content)), `GET ${path}: the file's bytes; ${answer.story}`).toBe(0);
       expect(answer.header('Content-Length'), `GET ${path}: the file's size; ${answer.story}`).toBe(String(Buffer.from(content).length));
       expect(answer.header('Accept-Ranges'), `GET ${path}: we take ranges; ${answer.story}`).toBe('bytes');
+      expect(answer.header('Content-Range'), `GET ${path} without Range: a 200 has no Content-Range; ${answer.story}`).toBeUndefined();
     }
+  });
+
+  test('gives every extension of the TYPES table its type', {
+    rules: ['F4'],
+    hint: 'Look the lowercased extension up in the TYPES table that static-files.ts gives you.',
+  }, async () => {
+    const { root } = site();
+    const table: Array<[string, string]> = [
+      ['a.html', 'text/html'], ['a.css', 'text/css'], ['a.js', 'text/javascript'], ['a.json', 'application/json'],
+      ['a.txt', 'text/plain'], ['a.svg', 'image/svg+xml'], ['a.png', 'image/png'], ['a.jpg', 'image/jpeg'],
+      ['a.gif', 'image/gif'], ['a.ico', 'image/x-icon'], ['a.woff2', 'font/woff2'],
+    ];
+    mkdirSync(join(root, 'types'));
+    for (const [name] of table) writeFileSync(join(root, 'types', name), 'x');
+    const app = staticApp(root);
+    for (const [name, type] of table) {
+      const answer = await callApp(app, { path: `/static/types/${name}` });
+      expect(answer.status, `GET /static/types/${name}; ${answer.story}`).toBe(200);
+      expect((answer.header('Content-Type') ?? '').split(';')[0], `GET /static/types/${name}: the type from TYPES; ${answer.story}`).toBe(type);
+    }
+  });
+
+  test('serves an empty file as a 200 with no bytes', {
+    rules: ['F3'],
+    hint: 'An empty file has nothing to stream: createReadStream({ start: 0, end: -1 }) throws. Answer 200 with Content-Length: 0 and no body.',
+  }, async () => {
+    const { root } = site();
+    writeFileSync(join(root, 'empty.txt'), '');
+    const app = staticApp(root);
+    const { answer, story } = await attempt(app, { path: '/static/empty.txt' });
+    expect(answer?.status, `GET /static/empty.txt (0 bytes); ${story}`).toBe(200);
+    expect(answer?.header('Content-Length'), story).toBe('0');
+    expect(answer?.bytes.length, story).toBe(0);
+  });
+
+  test('takes a prefix given with a slash at its end as the same prefix', {
+    rules: ['F1'],
+    hint: 'Strip one trailing slash from the prefix, then add one: /static and /static/ both give /static/.',
+  }, async () => {
+    const app = bounded('staticFiles()', () => staticFiles({ root: site().root, prefix: '/static/' }))(fallback);
+    const file = await callApp(app, { path: '/static/notes.txt' });
+    expect(file.status, `prefix '/static/', GET /static/notes.txt; ${file.story}`).toBe(200);
+    expect(file.text, file.story).toBe(NOTES);
+    const other = await callApp(app, { path: '/staticky/notes.txt' });
+    expect(other.text, `prefix '/static/', GET /staticky/notes.txt belongs to the app; ${other.story}`).toBe('app: /staticky/notes.txt');
   });
 
   test('hands other paths to the app, unchanged', {
@@ -166,6 +223,10 @@ milestone('static-files', () => {
     }
     const stale = await callApp(app, { path: '/static/notes.txt', headers: { 'If-None-Match': '"stale"' } });
     expect(stale.status, stale.story).toBe(200);
+    // A strong tag whose text starts with W/ is another tag: only a W/ in front of the quote makes a tag weak.
+    const inside = `"W/${etag!.replace(/^W\//, '').slice(1)}`;
+    const other = await callApp(app, { path: '/static/notes.txt', headers: { 'If-None-Match': inside } });
+    expect(other.status, `If-None-Match: ${inside} is another tag than ${etag}; ${other.story}`).toBe(200);
   });
 
   test('the ETag changes when the file changes, even to the same size', {
@@ -207,6 +268,7 @@ milestone('static-files', () => {
       ['bytes=5-2', null],
       ['bytes=0-1,4-5', null],
       ['items=0-4', null],
+      ['kilobytes=0-4', null],
       ['bytes=-', null],
       [undefined, null],
     ];
@@ -246,10 +308,11 @@ milestone('static-files', () => {
       expect(beyond.status, `Range: ${range} on a 26-byte file; ${beyond.story}`).toBe(416);
       expect(beyond.header('Content-Range'), beyond.story).toBe('bytes */26');
     }
-    for (const range of ['bytes=0-1,4-5', 'bytes=5-2', 'lines=1-2']) {
+    for (const range of ['bytes=0-1,4-5', 'bytes=5-2', 'lines=1-2', 'kilobytes=0-4']) {
       const whole = await callApp(app, { path: '/static/notes.txt', headers: { Range: range } });
       expect(whole.status, `Range: ${range}; ${whole.story}`).toBe(200);
       expect(whole.text, `Range: ${range}: the whole file; ${whole.story}`).toBe(NOTES);
+      expect(whole.header('Content-Range'), `Range: ${range} ignored: a 200 has no Content-Range; ${whole.story}`).toBeUndefined();
     }
   });
 
@@ -419,6 +482,37 @@ milestone('static-files', () => {
       expect(answer.status, `GET ${path} with the root given as a symlink to the folder; ${answer.story}`).toBe(200);
       expect(answer.text, answer.story).toBe(content);
     }
+  });
+
+  testUnless(onWindows && 'creating symlinks needs extra rights on Windows', 'a file system error other than "not found" goes on to the server', {
+    rules: ['F5'],
+    hint: 'Only ENOENT, ENOTDIR and ENAMETOOLONG mean "not found". Any other error (ELOOP: a symlink that leads to itself) is a real failure: throw it, and the server answers 500.',
+  }, async () => {
+    const { root } = site();
+    symlink('loop', join(root, 'loop'));
+    const app = staticApp(root);
+    const { answer, story } = await attempt(app, { path: '/static/loop' });
+    expect(answer === null || answer.status >= 500, `GET /static/loop, a symlink to itself (ELOOP), is a failure for the server, not a 404; ${story}`).toBe(true);
+  });
+
+  testUnless(process.platform !== 'linux' && 'the test reads /proc to see open files', 'closes the file when the server closes the body before its end', {
+    rules: ['F11'],
+    hint: 'Give the body a close() that destroys the read stream: a server whose client went away calls close() and reads no further.',
+  }, async () => {
+    const { root } = site();
+    writeFileSync(join(root, 'big.bin'), Buffer.alloc(1 << 20, 7));
+    const real = realpathSync(join(root, 'big.bin'));
+    const app = staticApp(root);
+    const body = (await bounded('app()', () => app(makeEnviron({ path: '/static/big.bin' }), () => {}))) as TsgiBody & AsyncIterable<Uint8Array>;
+    const first = await within(APP_BOUND_MS, 'the first chunk of a 1 MB file', body[Symbol.asyncIterator]().next());
+    expect(first.done, 'GET /static/big.bin (1 MB): a first chunk').toBe(false);
+    expect(openCount(real), 'the file should be open while its body is being read').toBeGreaterThan(0);
+    body.close?.();
+    let open = openCount(real);
+    for (const deadline = Date.now() + APP_BOUND_MS; open > 0 && Date.now() < deadline; open = openCount(real)) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(open, 'GET /static/big.bin, one chunk read, then close(): open files of big.bin left').toBe(0);
   });
 
   test('staticFiles leaves the environ it was given as it was', {
