@@ -7,7 +7,7 @@ import net from 'node:net';
 import { afterEach, expect } from 'vitest';
 import type { HeaderField } from '#contracts/http';
 import type { ProxyOptions } from '#contracts/production';
-import type { Handler, ServerRequest } from '#contracts/server';
+import type { Handler, ServerRequest, ServerResponse } from '#contracts/server';
 import { proxyHandler } from '@lab/production';
 import { bounded, milestone, test } from '../../harness/index.ts';
 import { RawClient, cleanUp, deferred, parseReply, rawRequest, serveHandler, utf8, within } from './helpers.ts';
@@ -103,6 +103,15 @@ async function connected(connections: UpstreamConnection[], count: number, what:
   await within(BOUND_MS, what, (async () => {
     while (connections.length < count) await new Promise((resolve) => setTimeout(resolve, 10));
   })());
+}
+
+/** The bytes of a handler's response body, whatever its form. */
+async function bodyBytes(body: ServerResponse['body']): Promise<Buffer> {
+  if (body === undefined) return Buffer.alloc(0);
+  if (body instanceof Uint8Array) return Buffer.from(body);
+  const chunks: Buffer[] = [];
+  for await (const chunk of body as AsyncIterable<Uint8Array>) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks);
 }
 
 milestone('proxy', () => {
@@ -213,10 +222,28 @@ milestone('proxy', () => {
     expect(late.status, late.story).toBe(200);
     const seen = JSON.parse(late.body.toString()) as Seen;
     expect(named(seen.headers, 'x-forwarded-host'), `Host after two other headers; the upstream received: ${late.body.toString()}`).toEqual(['late.example']);
-    const old = await rawRequest(port, ['GET /old HTTP/1.0', 'Accept: */*']);
-    expect(old.status, `an HTTP/1.0 request without Host is forwarded; ${old.story}`).toBe(200);
-    const oldSeen = JSON.parse(old.body.toString()) as Seen;
-    expect(named(oldSeen.headers, 'x-forwarded-host'), `no Host, no X-Forwarded-Host; the upstream received: ${old.body.toString()}`).toEqual([]);
+    // Lab 1's parser wants a Host even from HTTP/1.0; a server of another make may not: call the handler
+    // itself, with an upstream that takes any request and shows what it received.
+    const connections: UpstreamConnection[] = [];
+    const anything = await rawUpstream((socket) => {
+      socket.once('data', () => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'));
+    }, connections);
+    const handler = bounded('proxyHandler()', () => proxyHandler({ upstreams: [anything] }));
+    const request = {
+      method: 'GET', target: '/old', version: 'HTTP/1.0', headers: [['accept', '*/*']],
+      body: (async function* () {})(), signal: new AbortController().signal, remoteAddress: '127.0.0.1',
+    } as unknown as ServerRequest;
+    let outcome = '';
+    try {
+      const response = await within(BOUND_MS, 'the handler answering', Promise.resolve(handler(request)));
+      outcome = `${response.status} ${(await within(BOUND_MS, 'reading the body', bodyBytes(response.body))).toString()}`;
+    } catch (error) {
+      outcome = `the handler threw ${String(error)}`;
+    }
+    const received = connections[0]?.received() ?? '(nothing)';
+    const what = `the handler called with an HTTP/1.0 request without Host; the upstream received: ${JSON.stringify(received)}`;
+    expect(outcome, what).toBe('200 ok');
+    expect(received.toLowerCase(), `no Host, no X-Forwarded-Host; ${what}`).not.toContain('x-forwarded-host');
   });
 
   test('passes the upstream\'s status and reason back', {
@@ -283,12 +310,7 @@ milestone('proxy', () => {
     } as unknown as ServerRequest;
     const response = await within(BOUND_MS, 'the handler answering', Promise.resolve(handler(request)));
     const headers = (response.headers ?? []).map((field) => (Array.isArray(field) ? `${String(field[0]).toLowerCase()}: ${String(field[1])}` : `not a field: ${JSON.stringify(field)}`));
-    const body = response.body;
-    if (body && typeof body === 'object' && Symbol.asyncIterator in body) {
-      await within(BOUND_MS, 'reading the body', (async () => {
-        for await (const chunk of body) void chunk;
-      })());
-    }
+    await within(BOUND_MS, 'reading the body', bodyBytes(response.body));
     expect(headers.sort(), 'the headers the handler resolves with, for an upstream that sent Connection: close, X-Upstream-Hop, Trailer and Transfer-Encoding').toEqual(
       ['access-control-expose-headers: x-total', 'content-type: text/plain', 'x-total: 5'],
     );
