@@ -40,6 +40,8 @@ export const LABS = [
  * @property {boolean} [childProcesses]  its tests start programs: the workers may spawn processes
  * @property {string[]} [given]    functions the starter gives whole (helpers like `badRequest`): an error's
  *   location in the report is the learner's line that called them, not theirs
+ * @property {string[]} [outOfProcess]  files of the reference that run only in processes the tests start:
+ *   mutation testing leaves them out (grader/mutation/run.mjs), the breakers prove their rules
  */
 
 /**

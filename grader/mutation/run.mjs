@@ -134,15 +134,6 @@ function round(/** @type {number} */ x) {
 }
 
 /**
- * Files whose code runs only in processes the tests start (lab 8's arbiter forks workers that run
- * serve.ts and worker.ts). Stryker switches a mutant on inside the test process, never in a child
- * it did not start, so every mutant there would "survive" without having run: they are left out
- * of the mutation run, and their rules are proved by the breakers alone (npm run breakers).
- * @type {Record<string, string[]>}
- */
-const OUT_OF_PROCESS = { 'lab8-production': ['arbiter.ts', 'worker.ts', 'serve.ts'] };
-
-/**
  * Runs Stryker over one lab. @param {import('../course.mjs').LabInfo} lab
  * @param {{ concurrency: number, files?: string[] }} options
  */
@@ -154,13 +145,19 @@ async function mutate(lab, options) {
   // Every source file of the reference but its tests, its try-it scripts, index.ts (re-exports)
   // and the files the starter gives whole (the demo, types): learners don't write those, so a
   // mistake there is not one the tests must catch.
+  // Files whose code runs only in processes the tests start (lab.json "outOfProcess": lab 8's
+  // arbiter forks workers that run serve.ts and worker.ts). Stryker switches a mutant on inside the
+  // test process, never in a child it did not start, so every mutant there would "survive" without
+  // having run: they are left out, and their rules are proved by the breakers alone.
+  /** @type {string[]} */
+  const outOfProcess = details.outOfProcess ?? [];
   const given = (/** @type {string} */ f) => {
     const starter = join(ROOT, 'labs', lab.folder, f);
     return existsSync(starter) && readFileSync(starter, 'utf8') === readFileSync(join(ROOT, base, f), 'utf8');
   };
   const left = readdirSync(join(ROOT, base), { recursive: true, encoding: 'utf8' })
     .map((f) => f.split('\\').join('/'))
-    .filter((f) => f.endsWith('.ts') && (/\.test\.ts$|(^|\/)try[^/]*\.ts$|^index\.ts$/.test(f) || given(f) || (OUT_OF_PROCESS[lab.folder] ?? []).includes(f)));
+    .filter((f) => f.endsWith('.ts') && (/\.test\.ts$|(^|\/)try[^/]*\.ts$|^index\.ts$/.test(f) || given(f) || outOfProcess.includes(f)));
   const mutate = options.files
     ? options.files.map((f) => `${base}/${f}`)
     : [`${base}/**/*.ts`, ...left.map((f) => `!${base}/${f}`)];
@@ -188,7 +185,6 @@ async function mutate(lab, options) {
   }));
   const results = await stryker.runMutationTest();
   const summary = summarise(lab.folder, results, readEquivalents(lab.folder));
-  const outOfProcess = OUT_OF_PROCESS[lab.folder] ?? [];
   return {
     ...summary,
     date: new Date().toISOString().slice(0, 10),

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, expect } from 'vitest';
 import { milestone, type TestOptions } from '../../harness/index.ts';
-import { RawClient, cleanUp, onWindows, sleep, tempFolder, testUnless, within } from './helpers.ts';
+import { RawClient, WAIT_SCALE, cleanUp, onWindows, sleep, tempFolder, testUnless, within } from './helpers.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** The folder graded: the grader says which (GRADER_LAB_DIR); by hand, the learner's. */
@@ -28,12 +28,6 @@ const NO_APP = fileURLToPath(new URL('./no-app.ts', import.meta.url));
 /** Why these tests cannot run on Windows. */
 const NO_SIGNALS = onWindows && 'POSIX signals and process groups are not available on Windows';
 
-/**
- * The bounds are generous because a busy machine starts processes slowly. The course's own breakers
- * check (copies of the reference, each broken on purpose, where a wait that runs out is the expected
- * outcome) sets GRADER_WAIT_SCALE below 1 in its broken copies; a grade never does.
- */
-const WAIT_SCALE = Math.min(1, Number(process.env.GRADER_WAIT_SCALE) || 1);
 /** How long an arbiter may take to report its workers ready: workers load and compile their code. */
 const START_MS = 40_000 * WAIT_SCALE;
 /** How long anything else the tests wait for may take (an exit, a closed connection, an answer). */
