@@ -7,6 +7,13 @@ export default [
   { rule: 'M1', why: 'limitRequestSize replaces tsgi.input in the environ it was given', file: 'size-limit.ts',
     find: "return await app({ ...environ, 'tsgi.input': limited }, startResponse);",
     replace: "environ['tsgi.input'] = limited;\n      return await app(environ, startResponse);" },
+  { rule: 'M2', why: "the 413 for a Content-Length over the limit has no body", file: 'size-limit.ts',
+    find: "return plain(startResponse, '413 Content Too Large');", replace: "return (startResponse('413 Content Too Large', [['Content-Type', 'text/plain; charset=utf-8']]), []);" },
+  { rule: 'M2', why: "the 404's Content-Length promises bytes that never come", file: 'static-files.ts',
+    find: "if (file === null) return plain(startResponse, '404 Not Found');", replace: "if (file === null) return (startResponse('404 Not Found', [['Content-Type', 'text/plain; charset=utf-8'], ['Content-Length', '14']]), []);" },
+  { rule: 'M2', why: 'the 416 is sent as HTML', file: 'static-files.ts',
+    find: "return plain(startResponse, '416 Range Not Satisfiable', [['Content-Range', `bytes */${file.size}`]]);",
+    replace: "return (startResponse('416 Range Not Satisfiable', [['Content-Type', 'text/html'], ['Content-Range', `bytes */${file.size}`]]), [new TextEncoder().encode('<p>416</p>')]);" },
   { rule: 'M1', why: 'proxyFix changes the environ it was given instead of a copy', file: 'proxy-fix.ts',
     find: "const fixed: Environ = { ...environ, 'proxyfix.orig': { REMOTE_ADDR: environ.REMOTE_ADDR, HTTP_HOST: environ.HTTP_HOST, 'tsgi.url_scheme': environ['tsgi.url_scheme'] } };",
     replace: "const fixed: Environ = Object.assign(environ, { 'proxyfix.orig': { REMOTE_ADDR: environ.REMOTE_ADDR, HTTP_HOST: environ.HTTP_HOST, 'tsgi.url_scheme': environ['tsgi.url_scheme'] } });" },
@@ -274,7 +281,7 @@ export default [
   { rule: 'S7', why: 'TTOU kills the worker instead of retiring it gracefully', file: 'arbiter.ts',
     find: 'if (youngest) await this.#retire([youngest], true);', replace: 'if (youngest) await this.#retire([youngest], false);' },
 
-  // The reverse proxy (P1-P12)
+  // The reverse proxy (P1-P13)
   { rule: 'P1', why: 'an empty list of upstreams is accepted', file: 'proxy.ts',
     find: "  if (options.upstreams.length === 0) throw new Error('a proxy needs at least one upstream');\n", replace: '' },
   { rule: 'P2', why: 'always the first upstream', file: 'proxy.ts',
@@ -326,4 +333,6 @@ export default [
   { rule: 'P11', why: 'no default timeout', file: 'proxy.ts', find: 'const timeoutMs = options.timeoutMs ?? 10_000;', replace: 'const timeoutMs = options.timeoutMs;' },
   { rule: 'P12', why: 'the upstream request lives on when the client goes away', file: 'proxy.ts',
     find: "      request.signal.addEventListener('abort', () => forward.destroy());\n", replace: '' },
+  { rule: 'P13', why: "ends the upstream request when the client's body fails, so the upstream takes half a body for the whole", file: 'proxy.ts',
+    find: '        } catch {\n          forward.destroy();', replace: '        } catch {\n          forward.end();' },
 ];

@@ -7,7 +7,7 @@ import { afterEach, expect } from 'vitest';
 import type { Environ, TsgiApp, TsgiBody } from '#contracts/tsgi';
 import { accessLog, acceptsGzip, clfDate, gzip, limitRequestSize, proxyFix, RequestTooLarge } from '@lab/production';
 import { bounded, milestone, test } from '../../harness/index.ts';
-import { APP_BOUND_MS, callApp, cleanUp, deferred, describeRequest, makeEnviron, rawRequest, serveApp, textApp, utf8, within } from './helpers.ts';
+import { APP_BOUND_MS, callApp, type CallInit, cleanUp, deferred, describeRequest, makeEnviron, rawRequest, serveApp, textApp, utf8, within } from './helpers.ts';
 
 afterEach(cleanUp);
 
@@ -824,6 +824,23 @@ milestone('size-limit', () => {
     const short = await rawRequest(port, ['POST /upload HTTP/1.1', 'Host: test', 'Content-Length: 16'], 's'.repeat(16));
     expect(short.status, short.story).toBe(200);
     expect(short.body.toString(), short.story).toBe('got 16 bytes');
+  });
+
+  test('its 413s are plain text that says why, with a true Content-Length', {
+    rules: ['M2'],
+    hint: 'Answer both 413s with the given plain(): text/plain; charset=utf-8, a line that says what happened, and a Content-Length of exactly that many bytes.',
+  }, async () => {
+    const cases: Array<[string, CallInit]> = [
+      ['11 bytes with Content-Length, limit 10', { method: 'POST', body: 'x'.repeat(11) }],
+      ['25 bytes without Content-Length, limit 10', { method: 'POST', body: 'x'.repeat(25), noLength: true }],
+    ];
+    for (const [what, init] of cases) {
+      const answer = await callApp(limited(10)(readingApp('iterate')), init);
+      expect(answer.status, `${what}; ${answer.story}`).toBe(413);
+      expect(answer.header('Content-Type') ?? '', `${what}: the 413's Content-Type; ${answer.story}`).toMatch(/^text\/plain\b/i);
+      expect(answer.bytes.length, `${what}: the 413 should say what happened in its body; ${answer.story}`).toBeGreaterThan(0);
+      expect(answer.header('Content-Length'), `${what}: the 413's Content-Length against the ${answer.bytes.length} bytes sent; ${answer.story}`).toBe(String(answer.bytes.length));
+    }
   });
 
   test('limitRequestSize leaves the environ it was given as it was', {

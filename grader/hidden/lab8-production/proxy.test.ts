@@ -524,4 +524,29 @@ milestone('proxy', () => {
     const letGo = await within(BOUND_MS, 'the upstream connection closing', connections[0]!.closed.then(() => true)).catch(() => false);
     expect(letGo, 'the client went away: the proxy should destroy its request to the upstream (its connection is still open)').toBe(true);
   });
+
+  test("destroys the upstream request, never ends it, when the client's body fails", {
+    rules: ['P13'],
+    points: 2,
+    hint: 'When iterating request.body throws (the server\'s body limit: 413), call destroy() on the upstream request: end() would send the upstream a complete body that is only its first half.',
+  }, async () => {
+    const connections: UpstreamConnection[] = [];
+    const silent = await rawUpstream(() => {
+      // Accepts, reads, never answers: what it received is the evidence.
+    }, connections);
+    const port = await proxy({ upstreams: [silent], timeoutMs: 60_000 }, 1000);
+    const client = await RawClient.connect(port);
+    client.send('POST /upload HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n' + '64\r\n' + 'a'.repeat(100) + '\r\n');
+    await connected(connections, 1, 'the proxy connecting to the upstream');
+    await within(BOUND_MS, 'the first 100 bytes reaching the upstream', (async () => {
+      while (!connections[0]!.received().includes('a'.repeat(100))) await new Promise((resolve) => setTimeout(resolve, 10));
+    })());
+    // 2,000 more bytes: past the server's body limit of 1,000, so reading request.body throws.
+    client.send('7d0\r\n' + 'b'.repeat(2000) + '\r\n0\r\n\r\n');
+    const letGo = await within(BOUND_MS, 'the upstream connection closing', connections[0]!.closed.then(() => true)).catch(() => false);
+    const received = connections[0]!.received();
+    const shown = received.length > 400 ? `${received.slice(0, 200)}...${received.slice(-200)}` : received;
+    expect(letGo, `a chunked upload past the server's 1,000-byte limit: the proxy should destroy its request to the upstream (its connection is still open); the upstream received ${JSON.stringify(shown)}`).toBe(true);
+    expect(/\r\n0\r\n\r\n$/.test(received), `the upstream was sent a last chunk, so it took the cut-off upload for a whole one; it received ${JSON.stringify(shown)}`).toBe(false);
+  });
 });

@@ -206,6 +206,25 @@ milestone('static-files', () => {
     }
   });
 
+  test("the middleware's own 404, 405 and 416 are plain text that says why, with a true Content-Length", {
+    rules: ['M2'],
+    hint: 'Answer with the given plain(): text/plain; charset=utf-8, a line that says what happened, and a Content-Length of exactly that many bytes.',
+  }, async () => {
+    const app = staticApp(site().root);
+    const refusals: Array<[string, CallInit]> = [
+      ['404', { path: '/static/missing.txt' }],
+      ['405', { method: 'POST', path: '/static/notes.txt', body: 'x' }],
+      ['416', { path: '/static/notes.txt', headers: { Range: 'bytes=26-' } }],
+    ];
+    for (const [status, init] of refusals) {
+      const answer = await callApp(app, init);
+      expect(String(answer.status), answer.story).toBe(status);
+      expect(answer.header('Content-Type') ?? '', `the ${status}'s Content-Type; ${answer.story}`).toMatch(/^text\/plain\b/i);
+      expect(answer.bytes.length, `the ${status} should say what happened in its body; ${answer.story}`).toBeGreaterThan(0);
+      expect(answer.header('Content-Length'), `the ${status}'s Content-Length against the ${answer.bytes.length} bytes sent; ${answer.story}`).toBe(String(answer.bytes.length));
+    }
+  });
+
   test('sends an ETag and answers If-None-Match with 304', {
     rules: ['F7', 'F6'],
     points: 2,
