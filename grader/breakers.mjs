@@ -17,9 +17,12 @@
 //   npm run breakers -- lab3            every breaker of lab 3, and the ledger's bookkeeping
 //   npm run breakers -- lab3 --rule E7  the breakers of one rule
 //   npm run breakers -- all             every lab
+//   npm run breakers -- lab6 --base ~/my-lab6 --list edits.json
+//        a learner's own mistakes, tried on their own code: edits.json is a list of breakers (a rule
+//        of "" runs every test), and a test that already fails on the unbroken code proves nothing.
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, relative, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import pc from 'picocolors';
 import { LABS, ROOT, findLab, hiddenDir, isPresent } from './course.mjs';
@@ -173,11 +176,13 @@ function readmeProblems(
  * test: they must all pass, or a breaker's failure would prove nothing. In a breaker's copy, the
  * harness declares only the tests that name its rule; the breaker is caught when one of them fails.
  * @param {import('./course.mjs').LabInfo} lab
- * @param {{ rule?: string }} [options]
+ * @param {{ rule?: string, base?: string, breakers?: Breaker[] }} [options]  base: the lab code to
+ *   break instead of the reference; breakers: a list to try instead of the lab's own
  */
 export async function checkBreakers(lab, options = {}) {
   const started = Date.now();
-  const all = await loadBreakers(lab);
+  const base = options.base ?? join(ROOT, 'solutions', lab.folder);
+  const all = options.breakers ?? (await loadBreakers(lab));
   const tried = all.filter((b) => !options.rule || b.rule === options.rule);
   const root = join(ROOT, '.grader', 'breakers', lab.folder);
   rmSync(root, { recursive: true, force: true });
@@ -186,9 +191,9 @@ export async function checkBreakers(lab, options = {}) {
   const results = [];
   /** @type {Map<number, BreakerResult>} copy number -> its breaker's result, filled in after the run */
   const byCopy = new Map();
-  const files = makeCopy(lab, root, 0, null).files;
+  const files = makeCopy(lab, root, 0, null, base).files;
   tried.forEach((breaker, index) => {
-    const copy = makeCopy(lab, root, index + 1, breaker);
+    const copy = makeCopy(lab, root, index + 1, breaker, base);
     const result = { breaker, caught: false, failing: /** @type {string[]} */ ([]), ...(copy.problem ? { problem: copy.problem } : {}) };
     results.push(result);
     if (copy.problem) return;
@@ -242,10 +247,13 @@ export async function checkBreakers(lab, options = {}) {
   const notPassing = tests.filter((t) => t.status !== 'passed').map((t) => `${t.name}: ${t.status} ${t.status === 'passed' ? '' : firstError(outcome, t.id)}`);
   for (const f of outcome.fileErrors.filter((f) => copyOf(f.file) === 0)) notPassing.push(`${relative(root, f.file)}: ${f.errors[0]?.message}`);
 
+  // Someone else's code may fail some tests already: those tests prove nothing about an edit.
+  const failingUnbroken = new Set(tests.filter((t) => t.status !== 'passed').map((t) => `${relative(join(root, '0'), t.file)}\0${t.name}`));
   for (const t of outcome.tests) {
     const result = byCopy.get(copyOf(t.file));
     if (!result) continue;
     if (t.mode === 'skip') continue;
+    if (options.base && failingUnbroken.has(`${relative(join(root, String(copyOf(t.file))), t.file)}\0${t.name}`)) continue;
     result.ran = (result.ran ?? 0) + 1;
     result.ms = (result.ms ?? 0) + ((t.endedAt ?? 0) - (t.startedAt ?? 0));
     if (t.status !== 'passed') result.failing.push(`${t.name} (${t.status})`);
@@ -256,12 +264,13 @@ export async function checkBreakers(lab, options = {}) {
     result.caught = result.failing.length > 0;
     if (!result.ran && !result.caught) result.problem = `no test names rule ${result.breaker.rule}`;
   }
-  if (notPassing.length > 0) {
+  if (notPassing.length > 0 && !options.base) {
     // Against a failing reference, a breaker's failures prove nothing.
     for (const result of results) result.caught = false;
   }
   if (!process.env.KEEP_COPIES) rmSync(root, { recursive: true, force: true });
-  return { lab, tests, ledger: ledgerProblems(lab, tests, all), notPassing, results, seconds: (Date.now() - started) / 1000 };
+  const ledger = options.breakers ? [] : ledgerProblems(lab, tests, all);
+  return { lab, tests, ledger, notPassing, results, seconds: (Date.now() - started) / 1000 };
 }
 
 /** How much of their usual bounds tests that read GRADER_WAIT_SCALE wait in a broken copy. */
@@ -282,20 +291,22 @@ function firstError(outcome, id) {
  * Copy number k of the lab: the reference (with the breaker applied), and beside it the hidden
  * tests and the harness, which declares only the tests that name the breaker's rule. Returns the
  * copy's test files (for a breaker, those that mention its rule), or why the breaker does not fit.
+ * A breaker whose rule is "" runs every test.
  * @param {import('./course.mjs').LabInfo} lab @param {string} root @param {number} k @param {Breaker | null} breaker
+ * @param {string} base  the lab code to copy: the reference, or a learner's folder
  * @returns {{ files: string[], problem?: string }}
  */
-function makeCopy(lab, root, k, breaker) {
+function makeCopy(lab, root, k, breaker, base) {
   const dir = join(root, String(k));
   const labDir = join(dir, 'lab');
-  cpSync(join(ROOT, 'solutions', lab.folder), labDir, { recursive: true });
+  cpSync(base, labDir, { recursive: true, filter: (source) => !/(^|[\\/])(node_modules|\.git)$/.test(source) });
   if (breaker) {
     const applied = applyBreaker(breaker, labDir);
     if ('problem' in applied) return { files: [], problem: applied.problem };
   }
   const harness = join(dir, 'grader', 'harness');
   cpSync(join(ROOT, 'grader', 'harness'), harness, { recursive: true });
-  if (breaker) {
+  if (breaker?.rule) {
     const index = join(harness, 'index.ts');
     const text = readFileSync(index, 'utf8');
     const marker = 'const onlyRule = undefined as string | undefined;';
@@ -306,7 +317,7 @@ function makeCopy(lab, root, k, breaker) {
   mkdirSync(hidden, { recursive: true });
   /** @type {string[]} */
   const files = [];
-  const quoted = (/** @type {string} */ text) => !breaker || text.includes(`'${breaker.rule}'`) || text.includes(`"${breaker.rule}"`);
+  const quoted = (/** @type {string} */ text) => !breaker?.rule || text.includes(`'${breaker.rule}'`) || text.includes(`"${breaker.rule}"`);
   // A test file runs in a breaker's copy when it names the rule, or when a helper beside it does
   // (tests built from a table of cases, like lab 6's corpus, take their rules from there).
   let helperNames = false;
@@ -332,7 +343,7 @@ export function printCheck(/** @type {Awaited<ReturnType<typeof checkBreakers>>}
   const { lab, ledger, notPassing, results } = check;
   const out = process.stdout;
   out.write(pc.bold(`Lab ${lab.number} · ${lab.title}: ${labRules(lab).length} rules, ${check.tests.length} tests, ${results.length} breakers tried\n`));
-  for (const line of notPassing) out.write(pc.red(`  ✘ the reference copy fails: ${line}\n`));
+  for (const line of notPassing) out.write(pc.red(`  ✘ the unbroken copy fails: ${line}\n`));
   for (const line of ledger) out.write(pc.red(`  ✘ ledger: ${line}\n`));
   for (const r of results) {
     const label = `${r.breaker.rule}: ${r.breaker.why}`;
@@ -358,17 +369,22 @@ export function checkableLabs() {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const args = process.argv.slice(2);
   const verbose = args.includes('--verbose');
-  const ruleIndex = args.indexOf('--rule');
-  const rule = ruleIndex >= 0 ? args[ruleIndex + 1] : undefined;
-  const names = args.filter((a, i) => !a.startsWith('--') && (ruleIndex < 0 || i !== ruleIndex + 1));
+  const valueOf = (/** @type {string} */ flag) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
+  const rule = valueOf('--rule');
+  const baseArg = valueOf('--base');
+  const listArg = valueOf('--list');
+  const values = new Set(['--rule', '--base', '--list'].filter((f) => args.includes(f)).map((f) => args.indexOf(f) + 1));
+  const names = args.filter((a, i) => !a.startsWith('--') && !values.has(i));
   const labs = names.length === 0 || names.includes('all') ? checkableLabs() : names.map((n) => findLab(n));
   if (labs.some((l) => !l) || !existsSync(join(ROOT, 'solutions'))) {
-    process.stderr.write('usage: npm run breakers -- <lab|all> [--rule ID] [--verbose]   (needs solutions/)\n');
+    process.stderr.write('usage: npm run breakers -- <lab|all> [--rule ID] [--verbose] [--base <lab folder> --list <edits.json>]   (needs solutions/)\n');
     process.exit(2);
   }
+  const breakers = listArg ? JSON.parse(readFileSync(listArg, 'utf8')) : undefined;
+  const base = baseArg ? resolve(baseArg) : undefined;
   let ok = true;
   for (const lab of /** @type {import('./course.mjs').LabInfo[]} */ (labs)) {
-    const check = await checkBreakers(lab, { rule });
+    const check = await checkBreakers(lab, { rule, base, breakers });
     ok = printCheck(check, verbose) && ok;
   }
   process.exit(ok ? 0 : 1);
