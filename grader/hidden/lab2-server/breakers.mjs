@@ -123,6 +123,7 @@ export default [
   // When things go wrong
   { rule: 'E1', why: 'answers every refusal with 400', file: 'connection.ts', find: 'await writeResponse(this.#socket, errorResponse(error.status), context).catch(() => {});', replace: 'await writeResponse(this.#socket, errorResponse(400), context).catch(() => {});' },
   { rule: 'E1', why: 'answers a refusal but keeps the connection open', file: 'connection.ts', find: "    await writeResponse(this.#socket, errorResponse(error.status), context).catch(() => {});\n    this.#end();", replace: '    await writeResponse(this.#socket, errorResponse(error.status), context).catch(() => {});' },
+  { rule: 'E1', why: 'reads on after a refusal', file: 'connection.ts', find: 'this.#reading = this.#ended || !(this.#refused || full);', replace: 'this.#reading = this.#ended || !full;' },
   { rule: 'E2', why: 'drops the requests completed before the refusal', file: 'connection.ts', find: '      events = error.events;', replace: '      events = [];' },
   { rule: 'E3', why: "answers a handler's HttpError with 500", file: 'connection.ts', find: 'const status = error instanceof HttpError ? error.status : 500;', replace: 'const status = 500;' },
   { rule: 'E3', why: "reports the client's HttpError to onError", file: 'connection.ts', find: '      if (status === 500) this.#options.onError(error);', replace: '      this.#options.onError(error);' },

@@ -647,9 +647,11 @@ milestone('shutdown', () => {
     hint: 'Only a body with HIGH_WATER_MARK bytes waiting stops the reading: below it, the server reads on and sees the client\'s FIN.',
   }, async () => {
     const aborted = deferred();
+    const called = deferred();
     const { port } = await start(
       (req) =>
         new Promise<ServerResponse>((resolve) => {
+          called.resolve();
           // The handler reads nothing: it waits for the client to leave.
           req.signal.addEventListener('abort', () => {
             aborted.resolve();
@@ -660,7 +662,10 @@ milestone('shutdown', () => {
     );
     const client = await Client.connect(port, { allowHalfOpen: true });
     client.send(request('POST /upload', ['Host: test', 'Content-Length: 1000'], 'partial'));
-    client.send(' and a bit more'); // a second write: the body is read in more than one piece
+    await within(2000, 'the handler being called for POST /upload', called.promise);
+    // More of the body in a later read, then the FIN: a server that stopped reading over a few
+    // unread bytes would never get to the FIN behind them.
+    client.send(' and a bit more');
     client.socket.end();
     await within(2000, `request.signal aborted after the client's FIN mid-body (a few bytes of the body unread); ${client.story()}`, aborted.promise);
   });

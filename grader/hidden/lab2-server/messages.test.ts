@@ -607,6 +607,30 @@ milestone('errors', () => {
     expect(values(reply, 'date').length, `one Date field; ${client.story()}`).toBe(1);
   });
 
+  test('stops reading at a refusal: a client that sends on behind it is held by flow control', {
+    rules: ['E1'],
+    hint: 'After a refusal nothing on the connection can be trusted: #flow must pause the socket while #refused, until the connection ends.',
+  }, async () => {
+    const release = deferred();
+    const { port } = await start(async (req) => {
+      await within(4000, 'the test releasing the handler', release.promise);
+      return hello(req);
+    }, quiet);
+    const client = await Client.connect(port);
+    // /first keeps the connection busy, so the refusal behind it waits in the queue meanwhile.
+    client.send(request('GET /first') + request('GET /bad', ['Host: test', 'No colon here']));
+    const PIECE = 64 * 1024;
+    const piece = new Uint8Array(PIECE).fill(0x61);
+    const pieces = function* () {
+      for (let i = 0; i < 384; i++) yield piece; // 24 MiB
+    };
+    const sent = await client.pump(pieces());
+    release.resolve();
+    expect(sent.stalled, `24 MiB sent after a refused request should be stopped by TCP flow control, but the server took all ${sent.sent} bytes`).toBe(true);
+    await client.closesWithin(3000);
+    expect(client.finals().map((r) => r.status), `the answers; ${client.story()}`).toEqual([200, 400]);
+  });
+
   test('requests before a refused one in the same read are answered first, in order', {
     rules: ['E2'],
     points: 2,
