@@ -100,6 +100,7 @@ export default [
   { rule: 'F7', why: 'forgets that 1xx has no body', file: 'respond.ts', find: 'status === 204 || status === 304 || status < 200;', replace: 'status === 204 || status === 304;' },
   { rule: 'F8', why: 'drops the body of a response the client left before, unfinished', file: 'connection.ts', find: '        await dropBody(response.body);\n', replace: '' },
   { rule: 'F8', why: 'never returns an iterator it stops reading', file: 'respond.ts', find: '    if (!finished) await iterator.return?.().catch(() => {});\n', replace: '' },
+  { rule: 'F8', why: 'calls return() on an iterator it read to its end', file: 'respond.ts', find: '    if (!finished) await iterator.return?.().catch(() => {});', replace: '    await iterator.return?.().catch(() => {});' },
   { rule: 'F8', why: 'calls return() on an iterator that has none', file: 'respond.ts', find: '    if (!finished) await iterator.return?.().catch(() => {});', replace: '    if (!finished) await iterator.return!().catch(() => {});' },
   { rule: 'F9', why: "adds a Date even when the handler gave one", file: 'respond.ts', find: "  if (!has('date')) headers.push(['Date', new Date().toUTCString()]);", replace: "  headers.push(['Date', new Date().toUTCString()]);" },
   { rule: 'F10', why: "adds its own Server next to the handler's", file: 'respond.ts', find: "  if (!has('server')) headers.push(['Server', context.serverName]);", replace: "  headers.push(['Server', context.serverName]);" },

@@ -187,6 +187,33 @@ milestone('framing', () => {
     expect(replies.map((r) => [r.status, r.body]), client.story()).toEqual([[200, ''], [200, 'hello GET /next']]);
   });
 
+  test('a streamed body read to its end is not return()ed as well', {
+    rules: ['F8'],
+    hint: 'return() is for stopping early: call it in the finally only if the loop did not reach the end (a for await loop behaves the same).',
+  }, async () => {
+    let returns = 0;
+    const { port } = await start((req) => {
+      if (req.target !== '/stream') return hello(req);
+      let left = 2;
+      const body: AsyncIterable<Uint8Array> = {
+        [Symbol.asyncIterator]: () => ({
+          next: async () => (left-- > 0 ? { done: false, value: utf8('piece ') } : { done: true, value: undefined }),
+          return: async () => {
+            returns += 1;
+            return { done: true, value: undefined };
+          },
+        }),
+      };
+      return streamed(body);
+    });
+    const client = await Client.connect(port);
+    client.send(request('GET /stream') + request('GET /after'));
+    // The second response starts only once the first has been written to its end.
+    const replies = await client.responses(2);
+    expect(replies.map((r) => r.body), client.story()).toEqual(['piece piece ', 'hello GET /after']);
+    expect(returns, 'calls of return() on an iterator the server read to its end').toBe(0);
+  });
+
   test('HEAD with a streamed body: the body is not sent, and its iterator is closed', {
     rules: ['F6', 'F8'],
     hint: 'Call return() on the iterator you will not read: that is how its finally blocks get to run.',
