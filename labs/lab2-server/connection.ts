@@ -275,7 +275,8 @@ export class Connection {
   #onBodyTimeout(): void {
     // TODO(lab2): If the server is not reading, start the body timer again. Otherwise fail the
     // #parsing body with an HttpError(408) (the handler's next read throws it, and it becomes the
-    // answer), forget #parsing, mark the connection #refused and #closing, and #flow.
+    // answer), forget #parsing, mark the connection #refused, and #flow. (No need to mark it
+    // #closing: a body that never ended closes the connection after its response anyway, Q5.)
     throw new Error('TODO(lab2): Connection.#onBodyTimeout is not written yet (lessons/02-server.md#timeouts-and-limits)');
   }
 }

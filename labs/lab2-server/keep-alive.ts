@@ -5,8 +5,7 @@ export function connectionTokens(headers: HeaderField[]): string[] {
   return headers
     .filter(([name]) => name.toLowerCase() === 'connection')
     .flatMap(([, value]) => value.split(','))
-    .map((token) => token.trim().toLowerCase())
-    .filter((token) => token !== '');
+    .map((token) => token.trim().toLowerCase());
 }
 
 /**

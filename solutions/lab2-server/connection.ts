@@ -379,7 +379,6 @@ export class Connection {
     this.#parsing = null;
     late.body.fail(new HttpError(408, 'the request body stopped arriving'));
     this.#refused = true;
-    this.#closing = true;
     this.#flow();
   }
 }

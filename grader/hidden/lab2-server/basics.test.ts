@@ -278,6 +278,9 @@ milestone('keep-alive', () => {
       [head('HTTP/1.0', ['connection', 'Keep-Alive']), true],
       [head('HTTP/1.0', ['connection', 'upgrade, keep-alive']), true],
       [head('HTTP/1.0', ['connection', 'upgrade']), false],
+      // Only Connection lines carry options: the same words in another field mean nothing.
+      [head('HTTP/1.1', ['x-mode', 'close']), true],
+      [head('HTTP/1.0', ['x-mode', 'keep-alive']), false],
     ] as const) {
       expect(keep(h), `wantsKeepAlive for ${shown(h)}`).toBe(expected);
     }
@@ -319,6 +322,29 @@ milestone('keep-alive', () => {
     expect(tokens(reply, 'connection'), `the response should say Connection: close; ${client.story()}`).toEqual(['close']);
     expect(await client.closesWithin(1000), `closed within 1000 ms; ${client.story()}`).toBe(true);
     expect(targets, 'the requests the handler saw').toEqual(['/bye']);
+  });
+
+  test('after Connection: close, a request the client sends later is never read either', {
+    rules: ['K3'],
+    hint: 'Once the server has ended the connection, it reads only to see the client\'s FIN: what still arrives is dropped, never parsed.',
+  }, async () => {
+    const targets: string[] = [];
+    const { server, port } = await start((req) => {
+      targets.push(req.target);
+      return hello(req);
+    });
+    // allowHalfOpen: the client's side stays open after the server's FIN, so it can still send.
+    const client = await Client.connect(port, { allowHalfOpen: true });
+    client.send(request('GET /bye', ['Host: test', 'Connection: close']));
+    const reply = await client.response();
+    expect(tokens(reply, 'connection'), `the response should say Connection: close; ${client.story()}`).toEqual(['close']);
+    expect(await client.closesWithin(1000), `the server ended the connection within 1000 ms; ${client.story()}`).toBe(true);
+    client.send(request('GET /late'));
+    client.socket.end();
+    // close() resolves once the socket has closed, which the server sees only after the client's
+    // FIN, so after the late request's bytes: by then the server has read (and dropped) them.
+    expect(await closeWithin(server, 3000), 'server.close() resolved within 3000 ms of the client\'s FIN').toBe(true);
+    expect(targets, `the requests the handler saw; ${client.story()}`).toEqual(['/bye']);
   });
 
   test('HTTP/1.0: closes after the response unless the client asked for keep-alive', {
@@ -399,16 +425,18 @@ milestone('keep-alive', () => {
     hint: "The 'end' event is the client's FIN: answer what is queued, then end the connection (allowHalfOpen keeps your side open until then).",
   }, async () => {
     const { port } = await start(async (req) => {
-      await sleep(req.target === '/slow' ? 100 : 0);
+      // The client's FIN arrives while /slow is served: /fast and /last wait in the queue.
+      await sleep(req.target === '/slow' ? 200 : 0);
       return hello(req);
     });
     const client = await Client.connect(port, { allowHalfOpen: true });
-    client.send(request('GET /slow') + request('GET /fast'));
+    client.send(request('GET /slow') + request('GET /fast') + request('GET /last'));
     client.socket.end();
-    expect(await client.closesWithin(2000), `the server ended the connection within 2000 ms; ${client.story()}`).toBe(true);
+    expect(await client.closesWithin(3000), `the server ended the connection within 3000 ms; ${client.story()}`).toBe(true);
     const replies = client.finals();
-    expect(replies.map((r) => r.body), `the answers; ${client.story()}`).toEqual(['hello GET /slow', 'hello GET /fast']);
-    expect(tokens(replies[1], 'connection'), `the last answer should say close; ${client.story()}`).toEqual(['close']);
+    expect(replies.map((r) => r.body), `the answers; ${client.story()}`).toEqual(['hello GET /slow', 'hello GET /fast', 'hello GET /last']);
+    expect(tokens(replies[1], 'connection'), `an answer with another still queued behind it keeps the connection; ${client.story()}`).toEqual(['keep-alive']);
+    expect(tokens(replies[2], 'connection'), `the last answer should say close; ${client.story()}`).toEqual(['close']);
   });
 
   test('a client that closes its side with nothing pending: the connection ends at once', { rules: ['K8'] }, async () => {

@@ -295,6 +295,49 @@ milestone('timeouts', () => {
     const asked = await waiting.response(3000);
     expect(asked.body, `a body sent after the 100 Continue; ${waiting.story()}`).toBe('got 4');
   });
+
+  test('a client that gets its 100 Continue and then sends nothing gets 408', {
+    rules: ['T9'],
+    hint: 'The body clock starts when the 100 Continue goes out: from then on the body is the client\'s to send.',
+  }, async () => {
+    const bodyTimeoutMs = 300;
+    const { port } = await start(echo, { bodyTimeoutMs, headerTimeoutMs: 60_000, ...quiet });
+    const client = await Client.connect(port);
+    client.send(request('PUT /ask', ['Host: test', 'Content-Length: 4', 'Expect: 100-continue']));
+    expect(await client.until(() => client.replies().length > 0, 3000), `a 100 Continue came; ${client.story()}`).toBe(true);
+    // ... and the client never sends its body.
+    const reply = await client.response(bodyTimeoutMs + SLACK_MS);
+    expect(reply.status, `bodyTimeoutMs ${bodyTimeoutMs} after the 100 Continue; ${client.story()}`).toBe(408);
+  });
+
+  test('the header clock does not come back while a client waits for 100 Continue', {
+    rules: ['T6', 'T9'],
+    hint: 'The header clock is for heads: start it on data only between the end of one request and the head of the next, never while a body is under way.',
+  }, async () => {
+    const headerTimeoutMs = 200;
+    const called = deferred();
+    const sizeLineSent = deferred();
+    const { port } = await start(
+      async (req) => {
+        called.resolve();
+        await sizeLineSent.promise;
+        await sleep(headerTimeoutMs * 4); // the handler takes its time before it reads
+        return echo(req);
+      },
+      { headerTimeoutMs, bodyTimeoutMs: 60_000, ...quiet },
+    );
+    const client = await Client.connect(port);
+    client.send(request('PUT /ask', ['Host: test', 'Transfer-Encoding: chunked', 'Expect: 100-continue']));
+    await within(2000, 'the handler being called for PUT /ask', called.promise);
+    // The first chunk's size line comes before the 100 Continue: bytes after the head, but no body bytes yet.
+    client.send('4\r\n');
+    sizeLineSent.resolve();
+    expect(await client.until(() => client.replies().length > 0, 4000), `a 100 Continue came; ${client.story()}`).toBe(true);
+    expect(client.replies()[0]?.status, `the first response; ${client.story()}`).toBe(100);
+    client.send('data\r\n0\r\n\r\n');
+    const reply = await client.response(3000);
+    expect(reply.body, `a body finished after the 100 Continue; ${client.story()}`).toBe('got data');
+  });
 });
 
 milestone('shutdown', () => {
@@ -459,6 +502,35 @@ milestone('shutdown', () => {
     await within(1500, "return() of the body the handler returned after the client left (GET /slow, client reset while the handler ran)", cleanedUp.promise);
   });
 
+  test('a body that yields after its client has gone: the write fails at once and its finally block runs', {
+    rules: ['G6'],
+    hint: 'write() must refuse at once (reject) on a socket that is destroyed or no longer writable: a closed socket will never say drain.',
+  }, async () => {
+    const cleanedUp = deferred();
+    const { port } = await start(
+      (req) => ({
+        status: 200,
+        headers: [],
+        body: (async function* () {
+          try {
+            yield utf8('first\n');
+            // The next piece is made only once the server has seen the client go.
+            if (!req.signal.aborted) await new Promise((resolve) => req.signal.addEventListener('abort', resolve));
+            yield utf8('second\n');
+          } finally {
+            cleanedUp.resolve();
+          }
+        })(),
+      }),
+      quiet,
+    );
+    const client = await Client.connect(port);
+    client.send(request('GET /two'));
+    expect(await client.until(() => client.received.includes('first'), 1500), client.story()).toBe(true);
+    client.socket.resetAndDestroy(); // a reset: the server's socket closes (a FIN alone would leave it half-open)
+    await within(2000, "the body's finally block running after a piece made for a client already gone", cleanedUp.promise);
+  });
+
   test('a client that disconnects while the server waits to write: the body stops, its finally block runs', {
     rules: ['G6'],
     hint: "A write waiting for 'drain' must give up when the socket closes (its 'close' event), or the body is never finished.",
@@ -567,6 +639,35 @@ milestone('shutdown', () => {
     expect(client.finals().map((r) => r.body), `the answers; ${client.story()}`).toEqual(['hello GET /first']);
     expect(targets, 'the requests the handler saw').toEqual(['/first']);
     expect(lines.length, `log lines: ${JSON.stringify(lines)}`).toBe(1);
+    expect(lines[0]?.trim(), 'the log line says something').not.toBe('');
+  });
+
+  test('a client that closes its side mid-body aborts the request even before the handler reads a byte', {
+    rules: ['E9', 'Q3'],
+    hint: 'Only a body with HIGH_WATER_MARK bytes waiting stops the reading: below it, the server reads on and sees the client\'s FIN.',
+  }, async () => {
+    const aborted = deferred();
+    const called = deferred();
+    const { port } = await start(
+      (req) =>
+        new Promise<ServerResponse>((resolve) => {
+          called.resolve();
+          // The handler reads nothing: it waits for the client to leave.
+          req.signal.addEventListener('abort', () => {
+            aborted.resolve();
+            resolve(hello(req));
+          });
+        }),
+      quiet,
+    );
+    const client = await Client.connect(port, { allowHalfOpen: true });
+    client.send(request('POST /upload', ['Host: test', 'Content-Length: 1000'], 'partial'));
+    await within(2000, 'the handler being called for POST /upload', called.promise);
+    // More of the body in a later read, then the FIN: a server that stopped reading over a few
+    // unread bytes would never get to the FIN behind them.
+    client.send(' and a bit more');
+    client.socket.end();
+    await within(2000, `request.signal aborted after the client's FIN mid-body (a few bytes of the body unread); ${client.story()}`, aborted.promise);
   });
 
   test('ends a connection in stages: a client still sending gets its answer and a clean close', {

@@ -82,7 +82,7 @@ milestone('framing', () => {
   });
 
   test('a streamed body without a length goes to HTTP/1.1 clients in chunks', {
-    rules: ['F3'],
+    rules: ['F3', 'K5'],
     points: 2,
     hint: 'Transfer-Encoding: chunked in the head, encodeChunk for each piece, lastChunk at the end (RFC 9112 §7.1).',
   }, async () => {
@@ -94,6 +94,7 @@ milestone('framing', () => {
     const replies = await client.responses(2);
     expect(replies[0]?.framing, client.story()).toBe('chunked');
     expect(replies.map((r) => r.body), client.story()).toEqual(['abbccc', 'hello GET /after']);
+    expect(tokens(replies[0], 'connection'), `a chunked response on a connection that stays open says keep-alive; ${client.story()}`).toEqual(['keep-alive']);
   });
 
   test('HTTP/1.0: a streamed body without a length ends when the connection closes', {
@@ -156,6 +157,63 @@ milestone('framing', () => {
     expect(replies[1]?.body, client.story()).toBe('hello GET /page');
   });
 
+  test("HEAD with the handler's own Content-Length: that one, once, and no body", {
+    rules: ['F6'],
+    hint: "A GET would carry the handler's Content-Length: so does the HEAD response, and the server adds none of its own.",
+  }, async () => {
+    const { port } = await start((req) => ({
+      status: 200,
+      headers: [['Content-Length', '5']],
+      body: req.method === 'HEAD' ? undefined : utf8('hello'),
+    }));
+    const client = await Client.connect(port);
+    client.send(request('HEAD /file') + request('GET /file'));
+    const replies = await client.responses(2, 2000, ['HEAD', 'GET']);
+    expect(values(replies[0], 'content-length'), `the HEAD response's Content-Length fields; ${client.story()}`).toEqual(['5']);
+    expect(replies.map((r) => r.body), client.story()).toEqual(['', 'hello']);
+  });
+
+  test('HEAD with a streamed body whose iterator has no return(): the head goes out, the connection goes on', {
+    rules: ['F6', 'F8'],
+    hint: 'return() is optional in the iterator protocol: call it only if the iterator has one (iterator.return?.()).',
+  }, async () => {
+    const body: AsyncIterable<Uint8Array> = {
+      [Symbol.asyncIterator]: () => ({ next: async () => ({ done: true, value: undefined }) }),
+    };
+    const { port } = await start((req) => (req.method === 'HEAD' ? streamed(body) : hello(req)), quiet);
+    const client = await Client.connect(port);
+    client.send(request('HEAD /') + request('GET /next'));
+    const replies = await client.responses(2, 2000, ['HEAD', 'GET']);
+    expect(replies.map((r) => [r.status, r.body]), client.story()).toEqual([[200, ''], [200, 'hello GET /next']]);
+  });
+
+  test('a streamed body read to its end is not return()ed as well', {
+    rules: ['F8'],
+    hint: 'return() is for stopping early: call it in the finally only if the loop did not reach the end (a for await loop behaves the same).',
+  }, async () => {
+    let returns = 0;
+    const { port } = await start((req) => {
+      if (req.target !== '/stream') return hello(req);
+      let left = 2;
+      const body: AsyncIterable<Uint8Array> = {
+        [Symbol.asyncIterator]: () => ({
+          next: async () => (left-- > 0 ? { done: false, value: utf8('piece ') } : { done: true, value: undefined }),
+          return: async () => {
+            returns += 1;
+            return { done: true, value: undefined };
+          },
+        }),
+      };
+      return streamed(body);
+    });
+    const client = await Client.connect(port);
+    client.send(request('GET /stream') + request('GET /after'));
+    // The second response starts only once the first has been written to its end.
+    const replies = await client.responses(2);
+    expect(replies.map((r) => r.body), client.story()).toEqual(['piece piece ', 'hello GET /after']);
+    expect(returns, 'calls of return() on an iterator the server read to its end').toBe(0);
+  });
+
   test('HEAD with a streamed body: the body is not sent, and its iterator is closed', {
     rules: ['F6', 'F8'],
     hint: 'Call return() on the iterator you will not read: that is how its finally blocks get to run.',
@@ -198,6 +256,25 @@ milestone('framing', () => {
     expect(tokens(replies[1], 'transfer-encoding'), client.story()).toEqual([]);
     expect(values(replies[1], 'etag'), client.story()).toEqual(['"v1"']);
     expect(replies[2]?.body, `the answer after them (no stray body bytes before it); ${client.story()}`).toBe('hello GET /after');
+  });
+
+  test('a 1xx or 204 response ends with its head, whatever body the handler gave', {
+    rules: ['F7'],
+    hint: 'RFC 9110 §6.4.1: 1xx, 204 and 304 responses end with their head: no body bytes and no chunks, even if the handler gave a body.',
+  }, async () => {
+    const { port } = await start((req) => {
+      if (req.target === '/hints') return { status: 103, headers: [['Link', '</style.css>; rel=preload']], body: utf8('not sent') };
+      if (req.target === '/bytes') return { status: 204, headers: [], body: utf8('not sent') };
+      if (req.target === '/stream') return { status: 204, headers: [], body: slowly(['not sent']) };
+      return hello(req);
+    }, quiet);
+    const client = await Client.connect(port);
+    client.send(request('GET /hints') + request('GET /bytes') + request('GET /stream') + request('GET /after'));
+    await client.responses(3);
+    const replies = client.replies();
+    expect(replies.map((r) => r.status), `the responses, 1xx included; ${client.story()}`).toEqual([103, 204, 204, 200]);
+    expect(tokens(replies[2], 'transfer-encoding'), `a 204 with a streamed body is not chunked; ${client.story()}`).toEqual([]);
+    expect(replies[3]?.body, `the answer after them (no stray body bytes before it); ${client.story()}`).toBe('hello GET /after');
   });
 
   test('adds Date, once, unless the handler gave one', {
@@ -510,6 +587,9 @@ async function expectRefusal(text: string, status: number): Promise<void> {
   expect(calls, 'handler calls').toBe(0);
 }
 
+/** The options of the refusal-format test: a serverName of its own, to find in the refusal. */
+const refusing = { serverName: 'refuser/1.0', limits: { maxRequestLineBytes: 100 } };
+
 const refusalHint =
   'When feed() throws a ParseError, answer with its status and close: what follows on the connection cannot be trusted.';
 
@@ -536,6 +616,46 @@ milestone('errors', () => {
 
   test('an unsupported HTTP version gets 505', { rules: ['E1'], hint: refusalHint }, async () => {
     await expectRefusal(request('GET / HTTP/2.0'), 505);
+  });
+
+  test('a refusal is a whole response: short text body, Date, Server and Connection: close', {
+    rules: ['E1', 'K5', 'F10'],
+    hint: 'Answer a refusal through writeResponse with errorResponse(status) (text/plain), a context with keepAlive false and the serverName option.',
+  }, async () => {
+    const { port } = await start(hello, { ...refusing, ...quiet });
+    const client = await Client.connect(port);
+    client.send(request('GET /', ['Host: test', 'No colon here']));
+    await client.closesWithin(1000);
+    const reply = client.finals()[0];
+    expect(reply?.status, client.story()).toBe(400);
+    expect(values(reply, 'content-type')[0] ?? '', `a short text body: its Content-Type; ${client.story()}`).toMatch(/^text\/plain/);
+    expect(tokens(reply, 'connection'), `a refusal closes the connection and says so; ${client.story()}`).toEqual(['close']);
+    expect(values(reply, 'server'), `the Server field, from the serverName option; ${client.story()}`).toEqual(['refuser/1.0']);
+    expect(values(reply, 'date').length, `one Date field; ${client.story()}`).toBe(1);
+  });
+
+  test('stops reading at a refusal: a client that sends on behind it is held by flow control', {
+    rules: ['E1'],
+    hint: 'After a refusal nothing on the connection can be trusted: #flow must pause the socket while #refused, until the connection ends.',
+  }, async () => {
+    const release = deferred();
+    const { port } = await start(async (req) => {
+      await within(4000, 'the test releasing the handler', release.promise);
+      return hello(req);
+    }, quiet);
+    const client = await Client.connect(port);
+    // /first keeps the connection busy, so the refusal behind it waits in the queue meanwhile.
+    client.send(request('GET /first') + request('GET /bad', ['Host: test', 'No colon here']));
+    const PIECE = 64 * 1024;
+    const piece = new Uint8Array(PIECE).fill(0x61);
+    const pieces = function* () {
+      for (let i = 0; i < 384; i++) yield piece; // 24 MiB
+    };
+    const sent = await client.pump(pieces());
+    release.resolve();
+    expect(sent.stalled, `24 MiB sent after a refused request should be stopped by TCP flow control, but the server took all ${sent.sent} bytes`).toBe(true);
+    await client.closesWithin(3000);
+    expect(client.finals().map((r) => r.status), `the answers; ${client.story()}`).toEqual([200, 400]);
   });
 
   test('requests before a refused one in the same read are answered first, in order', {
