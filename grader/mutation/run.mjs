@@ -27,6 +27,8 @@ const HERE = join(ROOT, 'grader', 'mutation');
  * @property {string} original     the code that was replaced, as Stryker shows it
  * @property {string} replacement  what it was replaced with
  * @property {string} reason       one line: why no test can tell the difference
+ * @property {number} [line]       only this line: for a mutant whose text also occurs where it is not equivalent
+ *                                 (update it when the file changes above it)
  *
  * @typedef {object} Survivor
  * @property {string} file
@@ -94,7 +96,7 @@ export function summarise(folder, results, equivalents) {
     if (!sources.has(r.fileName)) sources.set(r.fileName, existsSync(r.fileName) ? readFileSync(r.fileName, 'utf8') : '');
     const original = originalText(sources.get(r.fileName) ?? '', r.location);
     const match = equivalents.find(
-      (e) => e.file === file && e.mutator === r.mutatorName && e.original === original && e.replacement === r.replacement,
+      (e) => e.file === file && e.mutator === r.mutatorName && e.original === original && e.replacement === r.replacement && (e.line === undefined || e.line === r.location.start.line),
     );
     const wording = isWording(sources.get(r.fileName) ?? '', r);
     survivors.push({
@@ -204,7 +206,7 @@ function rescore(lab) {
   const record = JSON.parse(readFileSync(file, 'utf8'));
   const equivalents = readEquivalents(lab.folder);
   for (const s of record.survivors) {
-    const match = equivalents.find((e) => e.file === s.file && e.mutator === s.mutator && e.original === s.original && e.replacement === s.replacement);
+    const match = equivalents.find((e) => e.file === s.file && e.mutator === s.mutator && e.original === s.original && e.replacement === s.replacement && (e.line === undefined || e.line === s.line));
     if (match) s.equivalent = match.reason;
     else delete s.equivalent;
   }
