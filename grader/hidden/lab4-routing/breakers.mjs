@@ -268,6 +268,12 @@ export default [
     find: 'const missing = variables.filter((name) => given(name) === undefined || given(name) === null);', replace: 'const missing = variables.filter((name) => !(name in values));' },
   { rule: 'B3', why: 'values are read through the prototype (constructor is Object)', file: 'router.ts',
     find: 'const given = (name: string) => (Object.hasOwn(values, name) ? values[name] : undefined);', replace: 'const given = (name: string) => values[name];' },
+  { rule: 'B3', why: 'no check for missing values: a plain <name> builds /users/undefined', file: 'router.ts',
+    find: `    const missing = variables.filter((name) => given(name) === undefined || given(name) === null);
+    if (missing.length > 0) {
+      throw new BuildError(\`urlFor("\${endpoint}") needs \${missing.join(', ')} for the rule \${entry.rule.text}\`);
+    }
+`, replace: '' },
   { rule: 'B4', why: "the converter's text is not checked against the pattern", file: 'router.ts',
     find: 'if (segment.regex.test(text)) {', replace: '{' },
   { rule: 'B4', why: "toValue is not asked (an int's min and max are ignored)", file: 'router.ts',

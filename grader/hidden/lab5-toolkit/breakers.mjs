@@ -196,6 +196,7 @@ export default [
   ] },
   { rule: 'M1', why: 'a boundary of 70 characters is refused', file: 'multipart.ts', find: 'boundary.length > 70', replace: 'boundary.length >= 70' },
   { rule: 'M1', why: 'a boundary of 71 characters is accepted', file: 'multipart.ts', find: '!boundary || boundary.length > 70', replace: '!boundary' },
+  { rule: 'M1', why: 'an empty boundary (boundary="") is accepted: only a missing one is refused', file: 'multipart.ts', find: '!boundary || boundary.length > 70', replace: 'boundary === undefined || boundary.length > 70' },
   { rule: 'M1', why: 'an empty quoted boundary is taken as the two quotes', file: 'multipart.ts', find: '(?:"([^"]*)"|([^;\\s]+))', replace: '(?:"([^"]+)"|([^;\\s]+))' },
   { rule: 'M1', why: 'the boundary needs a space after the ;', file: 'multipart.ts', find: '/;\\s*boundary=', replace: '/; boundary=' },
   { rule: 'M2', why: 'a delimiter is found in the middle of a line', file: 'multipart.ts', find: '    const next = indexOf(data, delimiter, cursor);', replace: '    const next = indexOf(data, delimiter.subarray(2), cursor) - 2;' },
