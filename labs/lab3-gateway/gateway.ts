@@ -18,7 +18,8 @@ export function tsgiHandler(app: TsgiApp, options: GatewayOptions = {}): Handler
   // TODO(lab3): return an async handler that builds the environ (null: a plain 404), calls the app
   // with a new ResponseStart's startResponse and awaits its body (checkBody), reads up to the
   // first non-empty chunk (BodyReader), and resolves with the status, reason and headers the app
-  // chose and the rest of the body. Any failure up to there: close the body, answer failure(...).
+  // chose and the rest of the body. Any failure up to there: close the body (a value checkBody
+  // refused too, if it has close(); a close() that throws is logged, not thrown), answer failure(...).
   // Log failures with report(environ, error), except once request.signal is aborted (rule R6).
   throw new Error('TODO(lab3): tsgiHandler is not written yet (lessons/03-gateway.md#the-handler)');
 }

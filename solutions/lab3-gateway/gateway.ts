@@ -27,9 +27,16 @@ export function tsgiHandler(app: TsgiApp, options: GatewayOptions = {}): Handler
     let body: TsgiBody;
     try {
       body = await app(environ, start.startResponse);
-      checkBody(body);
     } catch (error) {
       return failure(error, log);
+    }
+    try {
+      checkBody(body);
+    } catch (error) {
+      // Not a body, but it may still hold a resource: its close() runs all the same (rule C1).
+      const response = failure(error, log);
+      await closeQuietly(() => (body as { close?: () => void } | null)?.close?.(), log);
+      return response;
     }
     const chunks = new BodyReader(body);
     let first: Uint8Array | null;
@@ -37,8 +44,9 @@ export function tsgiHandler(app: TsgiApp, options: GatewayOptions = {}): Handler
       first = await chunks.nextNonEmpty();
       if (start.status === null) throw new Error('the application produced its body without calling startResponse');
     } catch (error) {
-      await chunks.close();
-      return failure(error, log);
+      const response = failure(error, log);
+      await closeQuietly(() => chunks.close(), log);
+      return response;
     }
     start.headersSent = true;
     return {
@@ -147,10 +155,28 @@ function failure(error: unknown, log: (error: unknown) => void): ServerResponse 
   return plain(error instanceof HttpError ? error.status : 500);
 }
 
+/** A close() that throws is one more failure of the app: logged, and the 500 still goes out (rule H2). */
+async function closeQuietly(close: () => unknown, log: (error: unknown) => void): Promise<void> {
+  try {
+    await close();
+  } catch (error) {
+    log(error);
+  }
+}
+
 function report(environ: Environ, error: unknown): void {
   const errors = environ['tsgi.errors'];
-  errors.write(`TSGI application failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  errors.write(`TSGI application failed: ${error instanceof Error ? (error.stack ?? error.message) : describe(error)}\n`);
   errors.flush();
+}
+
+/** String(value) throws for an object without a prototype (Object.create(null)): the log must not. */
+function describe(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }
 
 /** The gateway's own answers (rule H6): the status line as plain text, `404 Not Found`. */

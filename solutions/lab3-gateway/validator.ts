@@ -35,7 +35,10 @@ export function validator(app: TsgiApp, options: ValidatorOptions = {}): TsgiApp
     let started = false;
     let declaredLength: number | null = null;
     const checkedStart: StartResponse = (status, headers, excInfo) => {
-      if (started && excInfo === undefined) report('start-response.twice', 'startResponse was called again without excInfo');
+      // Any call counts as a call, even one that breaks a rule below (rule V23).
+      const again = started;
+      started = true;
+      if (again && excInfo === undefined) report('start-response.twice', 'startResponse was called again without excInfo');
       if (typeof status !== 'string' || !STATUS.test(status)) {
         report('start-response.status', `status must be a string like '200 OK', got ${JSON.stringify(status)}`);
       }
@@ -43,7 +46,6 @@ export function validator(app: TsgiApp, options: ValidatorOptions = {}): TsgiApp
       // A HEAD response, a 1xx, 204 or 304 may announce a length and send no body (RFC 9110 §8.6).
       const bodyless = environ.REQUEST_METHOD === 'HEAD' || /^(1\d\d|204|304) /.test(status);
       if (bodyless) declaredLength = null;
-      started = true;
       return startResponse(status, headers, excInfo);
     };
     const body = await app(environ, checkedStart);

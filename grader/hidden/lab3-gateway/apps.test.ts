@@ -139,6 +139,22 @@ milestone('apps', () => {
     expect(ports[0] !== ports[1] && !ports.includes(0), `two servers from serve(helloApp, { port: 0 }) should listen on two different free ports, got ${JSON.stringify(ports)}`).toBe(true);
   });
 
+  test('serve() listens on port 8000 when no port is given', {
+    rules: ['N1'],
+    hint: 'The port is options.port ?? 8000 (rule N1).',
+  }, async () => {
+    // Port 8000 may be taken on this machine: then serve() must fail to listen on 8000, not elsewhere.
+    let port: unknown;
+    try {
+      const server = await startServe(helloApp, { port: undefined, host: '127.0.0.1' });
+      port = server.address()?.port;
+    } catch (error) {
+      const failed = error as { code?: string; port?: number; message?: string };
+      port = failed.code === 'EADDRINUSE' ? (failed.port ?? /:(\d+)\b/.exec(String(failed.message))?.[1]) : `an error: ${String(error)}`;
+    }
+    expect(String(port), "the port serve(helloApp, { host: '127.0.0.1' }) listened on (or, when it was taken, failed to listen on)").toBe('8000');
+  });
+
   test('environApp over a real server: the request as the app sees it', {
     rules: ['A6', 'N1'],
     points: 3,

@@ -166,14 +166,20 @@ export default [
 
   // The handler
   gateway('H1', 'builds the environ without the options', 'buildEnviron(request, options)', 'buildEnviron(request)'),
-  gateway('H2', 'rethrows what the app threw', `    } catch (error) {
+  gateway('H2', 'rethrows what the app threw', `      body = await app(environ, start.startResponse);
+    } catch (error) {
       return failure(error, log);
-    }
-    const chunks`, `    } catch (error) {
+    }`, `      body = await app(environ, start.startResponse);
+    } catch (error) {
       log(error);
       throw error;
-    }
-    const chunks`),
+    }`),
+  gateway('H2', 'a close() that throws before the head makes the handler reject', '      await closeQuietly(() => chunks.close(), log);', '      await chunks.close();'),
+  gateway('H2', 'String() of a value without a prototype throws in the log', `  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }`, '  return String(value);'),
   start('H3', 'the status stays a string', 'this.status = Number(match[1]);', 'this.status = match[1] as unknown as number;'),
   gateway('H4', 'no reason for the server', '      reason: start.reason,\n', ''),
   start('H4', 'the reason is the first word only', 'this.reason = match[2]!;', "this.reason = status.split(' ')[1]!;"),
@@ -234,17 +240,17 @@ export default [
 
   // Errors
   gateway('R1', 'never flushes tsgi.errors', '  errors.flush();\n', ''),
-  gateway('R1', 'writes no message', "errors.write(`TSGI application failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\\n`);", "errors.write('TSGI application failed\\n');"),
-  gateway('R1', 'writes the stack of anything thrown', 'error instanceof Error ? (error.stack ?? error.message) : String(error)', '(error as Error).stack'),
+  gateway('R1', 'writes no message', "errors.write(`TSGI application failed: ${error instanceof Error ? (error.stack ?? error.message) : describe(error)}\\n`);", "errors.write('TSGI application failed\\n');"),
+  gateway('R1', 'writes the stack of anything thrown', 'error instanceof Error ? (error.stack ?? error.message) : describe(error)', '(error as Error).stack'),
   gateway('R1', 'a failure after the head is not logged', 'body: chunks.rest(first, log),', 'body: chunks.rest(first, () => {}),'),
   gateway('R1', 'writes the message without the stack', '(error.stack ?? error.message)', 'error.message'),
   gateway('R2', 'no check that startResponse was called', FIRST, '      first = await chunks.nextNonEmpty();'),
-  gateway('R2', 'keeps the status the app chose', `      await chunks.close();
-      return failure(error, log);`, `      await chunks.close();
-      return { ...failure(error, log), status: start.status ?? 500 };`),
-  gateway('R3', 'the 500 keeps the app\'s headers', `      await chunks.close();
-      return failure(error, log);`, `      await chunks.close();
-      return { ...failure(error, log), headers: [...start.headers, ['Content-Type', 'text/plain; charset=utf-8']] };`),
+  gateway('R2', 'keeps the status the app chose', `      const response = failure(error, log);
+      await closeQuietly(() => chunks.close(), log);`, `      const response = { ...failure(error, log), status: start.status ?? 500 };
+      await closeQuietly(() => chunks.close(), log);`),
+  gateway('R3', 'the 500 keeps the app\'s headers', `      const response = failure(error, log);
+      await closeQuietly(() => chunks.close(), log);`, `      const response = { ...failure(error, log), headers: [...start.headers, ['Content-Type', 'text/plain; charset=utf-8']] };
+      await closeQuietly(() => chunks.close(), log);`),
   gateway('R4', 'a failure after the head ends the body normally', `          await reader.close();
           throw error;`, `          await reader.close();
           return { done: true, value: undefined };`),
@@ -366,8 +372,8 @@ export default [
   validator('V20', 'refuses only CR and LF in values', 'const FIELD_VALUE = /^[\\t\\x20-\\x7e\\x80-\\xff]*$/;', 'const FIELD_VALUE = /^[^\\r\\n]*$/;'),
   validator('V20', 'characters above \\xff in values', 'const FIELD_VALUE = /^[\\t\\x20-\\x7e\\x80-\\xff]*$/;', 'const FIELD_VALUE = /^[\\t\\x20-\\x7e\\x80-\\uffff]*$/;'),
   validator('V21', 'compares hop-by-hop names as written', 'HOP_BY_HOP_HEADERS.has(name.toLowerCase())', 'HOP_BY_HOP_HEADERS.has(name)'),
-  validator('V22', 'a call with excInfo is reported', 'if (started && excInfo === undefined)', 'if (started)'),
-  validator('V22', 'no check of a second call', "      if (started && excInfo === undefined) report('start-response.twice', 'startResponse was called again without excInfo');\n", ''),
+  validator('V22', 'a call with excInfo is reported', 'if (again && excInfo === undefined)', 'if (again)'),
+  validator('V22', 'no check of a second call', "      if (again && excInfo === undefined) report('start-response.twice', 'startResponse was called again without excInfo');\n", ''),
   validator('V23', 'an empty chunk before startResponse is a violation', MISSING, 'if (!state().started && !missingReported) {'),
   validator('V23', 'not reported when the body ends', MISSING, 'if (!state().started && !step.done && !emptyChunk && !missingReported) {'),
   validator('V23', 'any Uint8Array passes before startResponse, not only an empty one', ' && step.value.length === 0;', ';'),
@@ -395,10 +401,55 @@ export default [
       }`, '      if (closed) return;'),
   validator('V28', 'reading after close() is not reported', "      if (closed) report('body.close', 'the server read the body after calling close()');\n", ''),
 
+  // From a learner's own mistakes (third pass)
+  environ('E3', 'an absent Host gives HTTP_HOST \'\'', '  return environ;\n}', "  environ.HTTP_HOST ??= '';\n  return environ;\n}"),
+  input('I3', 'asks the request body again after its end', '    if (this.#done) return false;\n', ''),
+  start('H4', 'the reason is trimmed', 'this.reason = match[2]!;', 'this.reason = match[2]!.trim();'),
+  {
+    rule: 'S3', why: 'a pair may be any array-like of length 2', edits: [
+      { file: 'start-response.ts', find: '!Array.isArray(pair) || pair.length !== 2', replace: "typeof pair !== 'object' || pair === null || (pair as unknown[]).length !== 2" },
+      { file: 'start-response.ts', find: '    const [name, value] = pair;', replace: '    const name = pair[0], value = pair[1];' },
+    ],
+  },
+  start('S9', 'a refused status clears the stored one', '    if (!match) throw new TypeError(', '    if (!match) this.status = null;\n    if (!match) throw new TypeError('),
+  {
+    rule: 'B2', why: 'only the chunks before the head are checked', edits: [
+      { file: 'gateway.ts', find: '  async next(): Promise<Uint8Array | null> {', replace: '  async next(check = true): Promise<Uint8Array | null> {' },
+      { file: 'gateway.ts', find: '    if (!(step.value instanceof Uint8Array)) {', replace: '    if (check && !(step.value instanceof Uint8Array)) {' },
+      { file: 'gateway.ts', find: '  async nextNonEmpty(): Promise<Uint8Array | null> {\n    for (let chunk = await this.next(); chunk !== null; chunk = await this.next()) {', replace: '  async nextNonEmpty(check = true): Promise<Uint8Array | null> {\n    for (let chunk = await this.next(check); chunk !== null; chunk = await this.next(check)) {' },
+      { file: 'gateway.ts', find: 'await reader.nextNonEmpty();', replace: 'await reader.nextNonEmpty(false);' },
+    ],
+  },
+  gateway('B7', 'a body with no bytes is answered 204', '      status: start.status,', '      status: first === null ? 204 : start.status,'),
+  gateway('C1', 'a value refused as a body is not closed', '      await closeQuietly(() => (body as { close?: () => void } | null)?.close?.(), log);\n', ''),
+  gateway('C3', 'close() before return()', `    try {
+      await this.#iterator.return?.();
+    } finally {
+      this.#body.close?.();
+    }`, `    try {
+      this.#body.close?.();
+    } finally {
+      await this.#iterator.return?.();
+    }`),
+  {
+    rule: 'V2', why: 'a startResponse call is passed on before its checks', edits: [
+      { file: 'validator.ts', find: '    const checkedStart: StartResponse = (status, headers, excInfo) => {\n', replace: '    const checkedStart: StartResponse = (status, headers, excInfo) => {\n      const result = startResponse(status, headers, excInfo);\n' },
+      { file: 'validator.ts', find: '      return startResponse(status, headers, excInfo);', replace: '      return result;' },
+    ],
+  },
+  validator('V4', 'the app gets a copy of the environ', 'await app(environ, checkedStart)', 'await app({ ...environ }, checkedStart)'),
+  validator('V4', 'empty chunks are dropped', '      const step = await iterator.next();\n', '      const step = await iterator.next();\n      if (!step.done && step.value instanceof Uint8Array && step.value.length === 0) return this.next();\n'),
+  validator('V4', 'return() hands back what the app\'s return() gave', '      await iterator.return?.();\n      return { done: true, value: undefined };', '      return (await iterator.return?.()) ?? { done: true, value: undefined };'),
+  validator('V18', 'only the first bad pair is reported', '      continue;', '      return length;'),
+  validator('V23', 'a chunk that is not bytes before the call is not reported as missing', 'const emptyChunk = !step.done && step.value instanceof Uint8Array && step.value.length === 0;', 'const emptyChunk = !step.done && (!(step.value instanceof Uint8Array) || step.value.length === 0);'),
+  validator('V23', 'a call with a status that is not a string does not count', '      started = true;\n      if (again', "      if (typeof status === 'string') started = true;\n      if (again"),
+  validator('V26', 'the first Content-Length counts', '.test(value)) length = Number(value);', '.test(value) && length === null) length = Number(value);'),
+
   // Running apps
   edit('N1', 'resolves before the server listens', 'serve.ts', 'await server.listen(options.port ?? 8000, options.host);', 'void server.listen(options.port ?? 8000, options.host);'),
   edit('N1', 'ignores the host option', 'serve.ts', 'server.listen(options.port ?? 8000, options.host)', 'server.listen(options.port ?? 8000)'),
   edit('N1', 'port 0 becomes 8000', 'serve.ts', 'options.port ?? 8000', 'options.port || 8000'),
+  edit('N1', 'the default port is 3000', 'serve.ts', 'options.port ?? 8000', 'options.port ?? 3000'),
   edit('N2', 'the server gets no options', 'serve.ts', 'createServer(tsgiHandler(app, options), options)', 'createServer(tsgiHandler(app, options))'),
   edit('N2', 'the gateway gets no options', 'serve.ts', 'createServer(tsgiHandler(app, options), options)', 'createServer(tsgiHandler(app), options)'),
 ];

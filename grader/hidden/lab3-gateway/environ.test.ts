@@ -224,6 +224,9 @@ milestone('environ', () => {
     expect('CONTENT_LENGTH' in env, `CONTENT_LENGTH should not be in the environ of ${request}; its keys: ${keysOf(env)}`).toBe(false);
     const httpKeys = Object.keys(env).filter((key) => key.startsWith('HTTP_'));
     expect(httpKeys, `the HTTP_ keys of the environ of ${request}`).toEqual(['HTTP_HOST']);
+    const hostless: FakeRequestInit = { version: 'HTTP/1.0', headers: [['accept', '*/*']] };
+    const hostlessEnv = environ(hostless);
+    expect('HTTP_HOST' in hostlessEnv, `HTTP_HOST should not be in the environ of ${describeRequest(hostless)}; its keys: ${keysOf(hostlessEnv)}`).toBe(false);
   });
 
   test('every other header becomes HTTP_ + its name in capitals, - as _', {
@@ -452,6 +455,39 @@ milestone('input', () => {
     expect([await read(iterated), await read(iterated, 2)], `reads after iterating ${body(['xyz'])} to its end`).toEqual(['', '']);
     const result = await bounded('input.read()', () => iterated.read());
     expect(result, 'what read() resolves with at the end').toBeInstanceOf(Uint8Array);
+  });
+
+  test('once the request body has ended, Input never asks it for more', {
+    rules: ['I3'],
+    hint: 'Remember that the body reported its end, and answer every later read or iteration with nothing, without calling next() again (rule I3).',
+  }, async () => {
+    let asksAfterEnd = 0;
+    const strict: AsyncIterable<Uint8Array> = {
+      [Symbol.asyncIterator]() {
+        let given = false;
+        let ended = false;
+        return {
+          async next(): Promise<IteratorResult<Uint8Array>> {
+            if (ended) {
+              asksAfterEnd += 1;
+              return { done: false, value: new TextEncoder().encode('asked again after its end') };
+            }
+            if (!given) {
+              given = true;
+              return { done: false, value: new TextEncoder().encode('abc') };
+            }
+            ended = true;
+            return { done: true, value: undefined };
+          },
+        };
+      },
+    };
+    const stream = bounded('new Input(body)', () => new Input(strict));
+    const first = await read(stream);
+    const after = [await read(stream), await read(stream, 3), await iterate(stream), await read(stream)];
+    const what = "a request body that gives 'abc', then its end, and would give more if asked again";
+    expect([first, ...after], `read(), then read(), read(3), a for await and read(), for ${what}`).toEqual(['abc', '', '', '', '']);
+    expect(asksAfterEnd, `next() calls on the request body after it reported its end, for ${what}`).toBe(0);
   });
 
   test('iterating yields every byte, in order', {

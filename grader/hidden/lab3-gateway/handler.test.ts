@@ -144,7 +144,7 @@ milestone('start-response', () => {
     rules: ['H4'],
     hint: 'Pass the text after the first space on as the response\'s reason, spaces and all (rule H4).',
   }, async () => {
-    for (const [status, reason] of [['404 Not Found', 'Not Found'], ['200 Froody', 'Froody'], ['418 I am a teapot', 'I am a teapot'], ['200 ', '']]) {
+    for (const [status, reason] of [['404 Not Found', 'Not Found'], ['200 Froody', 'Froody'], ['418 I am a teapot', 'I am a teapot'], ['200 ', ''], ['200 OK ', 'OK '], ['200  Spaced\t', ' Spaced\t']]) {
       const response = await respond(answering(status!, [], [bytes('x')]));
       expect(response.reason, `reason for ${answeringText(status!, [], [bytes('x')])}`).toBe(reason);
     }
@@ -228,7 +228,7 @@ milestone('start-response', () => {
     hint: 'Check that headers is an array and that every item is an array of exactly two strings, with typeof: a pattern\'s test() accepts a number or a String object as a name (rule S3).',
     lesson: '03-gateway.md#the-response-headers',
   }, async () => {
-    for (const headers of ['Content-Type: text/plain', [['X']], [['X', 'a', 'b']], [['X', 1]], [[1, 'a']], [[new String('X-A'), 'a']], [{ name: 'X', value: 'a' }], null, { 'X-A': 'b' }]) {
+    for (const headers of ['Content-Type: text/plain', [['X']], [['X', 'a', 'b']], [['X', 1]], [[1, 'a']], [[new String('X-A'), 'a']], [{ name: 'X', value: 'a' }], null, { 'X-A': 'b' }, [{ 0: 'X-A', 1: 'a', length: 2 }], [new String('Xa')]]) {
       expect(await attempt('200 OK', headers as TsgiHeaders), `{ threw, status } for ${call('200 OK', headers)}`).toEqual({ threw: true, status: 500 });
     }
     expect(await attempt('200 OK', []), `{ threw, status } for ${call('200 OK', [])}`).toEqual({ threw: false, status: 200 });
@@ -316,6 +316,17 @@ milestone('start-response', () => {
     });
     const what = "for an app that calls startResponse('200 OK', [X-First]), then a refused startResponse('503 Busy', [X-Second with CRLF], error)";
     expect([kept.status, pairs(kept.headers)], `[status, headers] ${what}`).toEqual([200, [['X-First', '1']]]);
+    const keptStatus = await respond((_environ, startResponse) => {
+      startResponse('200 OK', [['X-First', '1']]);
+      try {
+        startResponse('503', [['X-Second', 'b']], new Error('failed'));
+      } catch {
+        // refused: the first call's choice stands
+      }
+      return [bytes('body')];
+    });
+    const whatStatus = "for an app that calls startResponse('200 OK', [X-First]), then a refused startResponse('503', [X-Second], error)";
+    expect([keptStatus.status, keptStatus.reason, pairs(keptStatus.headers)], `[status, reason, headers] ${whatStatus}`).toEqual([200, 'OK', [['X-First', '1']]]);
   });
 });
 
@@ -492,10 +503,10 @@ milestone('body', () => {
     hint: 'When the body ends before any non-empty chunk, resolve with the app\'s status and headers and an empty body (rule B7).',
     lesson: '03-gateway.md#when-the-head-goes-out',
   }, async () => {
-    for (const chunks of [[], [new Uint8Array(0), new Uint8Array(0)]]) {
-      const what = answeringText('204 No Content', [['X-Done', 'yes']], chunks);
-      const response = await respond(answering('204 No Content', [['X-Done', 'yes']], chunks));
-      expect(response.status, `status for ${what}`).toBe(204);
+    for (const [status, code, chunks] of [['204 No Content', 204, []], ['204 No Content', 204, [new Uint8Array(0), new Uint8Array(0)]], ['200 OK', 200, []], ['302 Found', 302, [new Uint8Array(0)]]] as const) {
+      const what = answeringText(status, [['X-Done', 'yes']], [...chunks]);
+      const response = await respond(answering(status, [['X-Done', 'yes']], [...chunks]));
+      expect(response.status, `status for ${what}`).toBe(code);
       expect(headerValues(response.headers, 'x-done'), `X-Done for ${what}`).toEqual(['yes']);
       expect((await readBody(response.body)).length, `body length for ${what}`).toBe(0);
     }
@@ -521,7 +532,18 @@ milestone('body', () => {
     const chunks = [bytes('fine'), 'a string'];
     const response = await respond(answering('200 OK', [], chunks));
     let outcome = 'the body ended normally';
-    await readBody(response.body).catch(() => (outcome = 'the body threw'));
+    const iterator = iteratorOf(response.body);
+    try {
+      for (let step = await bounded('the body iterator', () => iterator.next()); !step.done; ) {
+        if (!(step.value instanceof Uint8Array)) {
+          outcome = `the server was handed ${describeValue(step.value)}`;
+          break;
+        }
+        step = await bounded('the body iterator', () => iterator.next());
+      }
+    } catch {
+      outcome = 'the body threw';
+    }
     expect(outcome, `reading the body for ${answeringText('200 OK', [], chunks)}`).toBe('the body threw');
   });
 
@@ -1098,6 +1120,88 @@ milestone('errors-and-close', () => {
     await Promise.resolve(bounded('the body iterator\'s return()', () => iterator.return?.())).catch(() => {});
     await waitFor('close() to be called after return() threw', () => closes() > 0, 500);
     expect(closes(), 'close() calls for a generator whose finally throws, after one next() and return()').toBe(1);
+  });
+
+  test('a value that is not a body but has close() is closed before the 500', {
+    rules: ['C1', 'B1'],
+    hint: 'A value refused as a body may still hold a resource: if it has a close() method, call it before you answer 500 (rule C1).',
+    lesson: '03-gateway.md#closing-the-body',
+  }, async () => {
+    for (const [what, value] of [['an object with only a close()', {}], ['a Uint8Array with a close()', bytes('x')]] as const) {
+      const { body, closes } = withClose(value);
+      const response = await respond((_environ, startResponse) => {
+        startResponse('200 OK', []);
+        return body as unknown as Uint8Array[];
+      });
+      expect(response.status, `status for an app that returns ${what}`).toBe(500);
+      expect(closes(), `close() calls for an app that returns ${what}, once the handler resolved`).toBe(1);
+    }
+  });
+
+  test('return() of the app\'s iterator runs before close()', {
+    rules: ['C3'],
+    hint: 'First the iterator\'s return() (the generator\'s finally), then, in a finally, the body\'s close() (rule C3).',
+    lesson: '03-gateway.md#closing-the-body',
+  }, async () => {
+    const events: string[] = [];
+    const generator = (function* () {
+      try {
+        yield bytes('one');
+        yield bytes('two');
+      } finally {
+        events.push('finally');
+      }
+    })();
+    const body = Object.assign(generator, { close: () => void events.push('close()') });
+    const response = await respond((_environ, startResponse) => {
+      startResponse('200 OK', []);
+      return body;
+    });
+    const iterator = iteratorOf(response.body);
+    await bounded('the body iterator', () => iterator.next());
+    await bounded('the body iterator\'s return()', () => iterator.return?.());
+    await waitFor('close() to be called after return()', () => events.includes('close()'), 500);
+    expect(events, "what ran, in order, for a generator with close() stopped by return() after one next()").toEqual(['finally', 'close()']);
+  });
+
+  test('a close() that throws before the head still gets the 500, and is logged', {
+    rules: ['H2', 'R1'],
+    hint: 'Catch what close() throws: it is one more failure of the app to log, and the 500 must still go out (rules H2, R1).',
+    lesson: '03-gateway.md#before-the-head-after-the-head',
+  }, async () => {
+    const throwing = () => {
+      throw new Error('close failed');
+    };
+    const cases: Array<[string, TsgiApp]> = [
+      ['a list with a throwing close() holding the string \'x\'', (_environ, startResponse) => {
+        startResponse('200 OK', []);
+        return Object.assign(['x'] as unknown as Uint8Array[], { close: throwing });
+      }],
+      ['a list with a throwing close(), returned without startResponse', () => Object.assign([bytes('x')], { close: throwing })],
+      ['an object with only a throwing close()', (_environ, startResponse) => {
+        startResponse('200 OK', []);
+        return { close: throwing } as unknown as Uint8Array[];
+      }],
+    ];
+    for (const [what, app] of cases) {
+      const log = errorLog();
+      const response = await respond(app, {}, { errors: log });
+      expect(response.status, `status for an app that returns ${what}`).toBe(500);
+      expect(log.text, `what tsgi.errors received for an app that returns ${what}`).toContain('close failed');
+    }
+  });
+
+  test('a thrown value that String() cannot convert is still logged and answered', {
+    rules: ['H2', 'R1'],
+    hint: 'String(Object.create(null)) throws: describe such a value another way (Object.prototype.toString), and still answer 500 (rules H2, R1).',
+    lesson: '03-gateway.md#before-the-head-after-the-head',
+  }, async () => {
+    const log = errorLog();
+    const response = await respond(() => {
+      throw Object.create(null);
+    }, {}, { errors: log });
+    expect(response.status, 'status for an app that throws Object.create(null)').toBe(500);
+    expect(log.text.length > 0 && log.flushes > 0, `tsgi.errors written and flushed for an app that throws Object.create(null) (written: ${show(log.text)}, flushes: ${log.flushes})`).toBe(true);
   });
 });
 

@@ -643,6 +643,109 @@ milestone('validator', () => {
     }
   });
 
+  test('the app gets the environ itself, and the server every chunk, empty ones included', {
+    rules: ['V4'],
+    hint: 'Hand the app the environ you were given (not a copy), and yield every chunk of the app\'s body as it comes, empty ones too: skipping them is the gateway\'s job, not the validator\'s (rule V4).',
+    lesson: '03-gateway.md#the-validator',
+  }, async () => {
+    let seen: unknown = 'the app was not called';
+    const chunks = [new Uint8Array(0), bytes('a'), new Uint8Array(0), bytes('b')];
+    const app: TsgiApp = (environ, startResponse) => {
+      seen = environ;
+      startResponse('200 OK', []);
+      return chunks;
+    };
+    const environ = handmadeEnviron();
+    const body = await bounded('the validated app', () => validator(app, { onViolation: () => {} })(environ, recorder().startResponse));
+    expect(seen === environ, 'the app received the very environ object the validated app was called with').toBe(true);
+    const read: string[] = [];
+    for await (const chunk of body as AsyncIterable<Uint8Array>) read.push(show(chunk));
+    expect(read, "the chunks the server read, for an app that returns ['', 'a', '', 'b']").toEqual(chunks.map((chunk) => show(chunk)));
+  });
+
+  test('the body\'s return() resolves with its own result, whatever the app\'s return() gave', {
+    rules: ['V4'],
+    hint: 'Await the app\'s iterator\'s return(), then resolve with { done: true, value: undefined } yourself (rule V4).',
+    lesson: '03-gateway.md#the-validator',
+  }, async () => {
+    const app: TsgiApp = (_environ, startResponse) => {
+      startResponse('200 OK', []);
+      const iterator = {
+        next: () => ({ done: false as const, value: bytes('x') }),
+        return: () => ({ done: true as const, value: 'the app\'s own value' }),
+        [Symbol.iterator]: () => iterator,
+      };
+      return iterator as unknown as Iterable<Uint8Array>;
+    };
+    const body = await bounded('the validated app', () => validator(app, { onViolation: () => {} })(handmadeEnviron(), recorder().startResponse));
+    const iterator = (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+    await bounded('the validated body', () => iterator.next());
+    const result = await bounded('the validated body\'s return()', () => iterator.return!());
+    expect(result, "what return() on the validated body resolved with, for an app whose iterator's return() gives { done: true, value: \"the app's own value\" }").toEqual({ done: true, value: undefined });
+  });
+
+  test('a startResponse call that breaks a rule is not passed on when the violation is thrown', {
+    rules: ['V2'],
+    hint: 'Check the arguments first; without onViolation the violation is thrown before you call the real startResponse (rule V2).',
+    lesson: '03-gateway.md#the-validator',
+  }, async () => {
+    const { startResponse, calls } = recorder();
+    let caught: unknown = 'nothing reached the app';
+    const app: TsgiApp = (_environ, sr) => {
+      try {
+        sr('200', [['X-A', '1']]);
+      } catch (error) {
+        caught = error;
+      }
+      return [bytes('x')];
+    };
+    await bounded('the validated app', () => validator(app)(handmadeEnviron(), startResponse));
+    expect((caught as TsgiViolation | null)?.rule, "what the app caught around its call startResponse('200', [X-A]), without onViolation").toBe('start-response.status');
+    expect(calls.length, "calls the real startResponse received for that refused call, without onViolation").toBe(0);
+  });
+
+  test('every bad header pair is reported, not only the first', {
+    rules: ['V18', 'V5'],
+    hint: 'Report a bad pair and go on to the next one: each item that is not a pair of two strings is one violation (rules V18, V5).',
+    lesson: '03-gateway.md#the-validator',
+  }, async () => {
+    const c = withApp('200 OK', [['X'], ['Y', 1], ['Z-Ok', 'z'], [new String('W'), 'w']]);
+    expect(await run(c), `violations for ${c.what}`).toEqual(['start-response.headers', 'start-response.headers', 'start-response.headers']);
+  });
+
+  test('start-response.missing: once, for any chunk but an empty Uint8Array, and never after a call that broke a rule', {
+    rules: ['V23', 'V5'],
+    hint: 'A chunk that is not bytes comes before any call just as much as bytes do; a call that broke a rule is still a call; and missing is reported once per response (rules V23, V5).',
+    lesson: '03-gateway.md#the-validator',
+  }, async () => {
+    const stringFirst: Case = {
+      what: "an app returning a generator that yields 'a string', then calls startResponse('200 OK', []), then yields 'ok'",
+      app: (_environ, startResponse) =>
+        (function* () {
+          yield 'a string' as unknown as Uint8Array;
+          startResponse('200 OK', []);
+          yield bytes('ok');
+        })(),
+    };
+    expect((await run(stringFirst)).sort(), `violations for ${stringFirst.what}, sorted`).toEqual(['body.chunk', 'start-response.missing']);
+    const many: Case = { what: "an app that returns ['a', 'b', 'c'] without calling startResponse", app: () => [bytes('a'), bytes('b'), bytes('c')] };
+    expect(await run(many), `violations for ${many.what}`).toEqual(['start-response.missing']);
+    for (const status of [200, '200', null]) {
+      const c = withApp(status, [], [bytes('ok')]);
+      expect(await run(c), `violations for ${c.what} (a startResponse that accepts it)`).toEqual(['start-response.status']);
+    }
+  });
+
+  test('body.length uses the last Content-Length of decimal digits in the call', {
+    rules: ['V26'],
+    hint: 'With several Content-Length headers in one call, the last one of digits counts (rule V26).',
+    lesson: '03-gateway.md#the-validator',
+  }, async () => {
+    const headers = [['Content-Length', '5'], ['Content-Length', '3'], ['Content-Length', 'x']];
+    expect(await run(withApp('200 OK', headers, [bytes('abc')])), `violations for ${appText('200 OK', headers, [bytes('abc')])}`).toEqual([]);
+    expect(await run(withApp('200 OK', headers, [bytes('abcde')])), `violations for ${appText('200 OK', headers, [bytes('abcde')])}`).toEqual(['body.length']);
+  });
+
   test('real traffic through your gateway produces no violation', {
     rules: ['V3', 'V27'],
     points: 3,
