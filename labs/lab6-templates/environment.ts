@@ -16,7 +16,9 @@ export class Template {
 
   /** Renders with `context` (not modified: top-level `set` writes to a copy). */
   render(context: Record<string, unknown> = {}): string {
-    return this.renderWith({ ...context }, Object.create(null), {});
+    // A copy without a prototype, and a chain without one: `constructor` or `toString` is a
+    // variable or a block only when the data or the template defines it (rule C14).
+    return this.renderWith(Object.assign(Object.create(null), context), Object.create(null), Object.create(null));
   }
 
   /** Renders inside another render: include and extends share the context and block chain. */
@@ -77,7 +79,8 @@ export class Environment implements TemplateRenderer {
    */
   renderInclude(name: unknown, context: Record<string, unknown>, frame: object, from: string): string {
     // TODO(lab6): the named template (#named), rendered with a context and a frame that inherit
-    // from the includer's (Object.create), and a block chain of its own.
+    // from the includer's (Object.create), and a block chain of its own
+    // (Object.create(null), as in render).
     throw new Error('TODO(lab6): Environment.renderInclude is not written yet (lessons/06-templates.md#include-and-macros)');
   }
 

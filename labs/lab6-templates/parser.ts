@@ -177,7 +177,7 @@ class Parser {
 
   #parsePrimary(): Expression {
     // TODO(lab6): a string or number literal; a name, where true, false and none (LITERALS) are
-    // literals; '(' expression ')'; a list '[a, b]'; a dict '{key: value}', where a bare name
+    // literals (Object.hasOwn: `constructor` is a name, rule C14); '(' expression ')'; a list '[a, b]'; a dict '{key: value}', where a bare name
     // before ':' is the key itself (`{a: 1}` means `{"a": 1}`). Anything else: fail, naming it.
     throw new Error('TODO(lab6): Parser.#parsePrimary is not written yet (lessons/06-templates.md#expressions-and-precedence)');
   }

@@ -80,7 +80,7 @@ export function assign(
 /** `a.b` and `a["b"]`: undefined when `a` is, and methods keep their object. */
 export function member(target: unknown, key: unknown): unknown {
   // TODO(lab6): undefined for an undefined or null target; a function value is bound to its
-  // target, so `user.name.toUpperCase()` works.
+  // target, so `user.name.toUpperCase()` works, except a macro (binding would lose its `params`).
   throw new Error('TODO(lab6): member is not written yet (lessons/06-templates.md#compiling-a-tree-to-javascript)');
 }
 
@@ -92,7 +92,7 @@ export function contains(container: unknown, item: unknown): boolean {
 
 /** What `{% for %}` walks: arrays, strings by character, and objects as [key, value] pairs. */
 export function iterable(value: unknown, targets: number): unknown[] {
-  // TODO(lab6): an array as it is; a string as its characters; an object as its [key, value]
+  // TODO(lab6): an array as it is; a string as its characters (split(''), as `length` counts them); an object as its [key, value]
   // entries when there are two targets, else nothing; anything else (undefined, null, numbers):
   // nothing.
   throw new Error('TODO(lab6): iterable is not written yet (lessons/06-templates.md#control-flow)');
@@ -127,7 +127,8 @@ export function call(callee: unknown, args: unknown[], kwargs: Record<string, un
   // TODO(lab6): a callee that is not a function: TemplateError naming it (where.name), with the
   // call's template, line and column. Keyword arguments go to a macro's parameters by name (its
   // `params`), and a keyword that is none of them is a TemplateError naming it; any other function
-  // gets them as one last object argument.
+  // gets them as one last object argument. What the function throws, other than a TemplateError,
+  // becomes a TemplateError at the call (rule E3), as applyFilter does for filters.
   throw new Error('TODO(lab6): call is not written yet (lessons/06-templates.md#compiling-a-tree-to-javascript)');
 }
 

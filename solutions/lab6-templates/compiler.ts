@@ -179,7 +179,8 @@ class Generator {
       case 'call':
         return this.#call(node, place);
       case 'filter': {
-        if (!(node.name in this.#filters)) this.#fail(`unknown filter "${node.name}"`, node);
+        // Object.hasOwn, not `in`: `constructor` is no filter (rule C14).
+        if (!Object.hasOwn(this.#filters, node.name)) this.#fail(`unknown filter "${node.name}"`, node);
         const args = node.args.map((arg) => this.#expression(arg, place));
         const kwargs = this.#kwargs(node.kwargs, place);
         return `rt.applyFilter(filters[${JSON.stringify(node.name)}], ${this.#expression(node.value, place)}, [${args.join(', ')}], ${kwargs}, ${this.#where(node, node.name)})`;

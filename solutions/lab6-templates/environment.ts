@@ -16,7 +16,9 @@ export class Template {
 
   /** Renders with `context` (not modified: top-level `set` writes to a copy). */
   render(context: Record<string, unknown> = {}): string {
-    return this.renderWith({ ...context }, Object.create(null), {});
+    // A copy without a prototype, and a chain without one: `constructor` or `toString` is a
+    // variable or a block only when the data or the template defines it (rule C14).
+    return this.renderWith(Object.assign(Object.create(null), context), Object.create(null), Object.create(null));
   }
 
   /** Renders inside another render: include and extends share the context and block chain. */
@@ -78,7 +80,7 @@ export class Environment implements TemplateRenderer {
    * (its context and frame inherit from the includer's, so what it sets lands on the copies).
    */
   renderInclude(name: unknown, context: Record<string, unknown>, frame: object, from: string): string {
-    return this.#named(name, 'include', from).renderWith(Object.create(context), Object.create(frame), {});
+    return this.#named(name, 'include', from).renderWith(Object.create(context), Object.create(frame), Object.create(null));
   }
 
   /** `{% extends name %}`: the parent renders the page, with the child's blocks first in the chain. */

@@ -321,7 +321,8 @@ class Parser {
       case 'number':
         return { kind: 'literal', value: Number(token.value), ...at };
       case 'name':
-        return token.value in LITERALS
+        // Object.hasOwn, not `in`: `constructor` is a name (rule C14).
+        return Object.hasOwn(LITERALS, token.value)
           ? { kind: 'literal', value: LITERALS[token.value]!, ...at }
           : { kind: 'name', name: token.value, ...at };
       case 'operator':

@@ -100,7 +100,8 @@ export function assign(
 export function member(target: unknown, key: unknown): unknown {
   if (target === undefined || target === null) return undefined;
   const value = (target as Record<string, unknown>)[key as string];
-  return typeof value === 'function' ? value.bind(target) : value;
+  // A macro is not bound: binding would drop its `params`, and with them its keyword arguments.
+  return typeof value === 'function' && !Array.isArray((value as Partial<Macro>).params) ? value.bind(target) : value;
 }
 
 /** `in`: an item of a list, a substring of a string, a key of an object. */
@@ -114,7 +115,7 @@ export function contains(container: unknown, item: unknown): boolean {
 /** What `{% for %}` walks: arrays, strings by character, and objects as [key, value] pairs. */
 export function iterable(value: unknown, targets: number): unknown[] {
   if (Array.isArray(value)) return value;
-  if (typeof value === 'string') return [...value];
+  if (typeof value === 'string') return value.split(''); // JavaScript's characters, as `length` counts them
   if (value !== null && typeof value === 'object') {
     // As in nunjucks: `for k, v in object` walks its entries; a single name gets nothing.
     return targets === 2 ? Object.entries(value) : [];
@@ -173,10 +174,16 @@ export function call(callee: unknown, args: unknown[], kwargs: Record<string, un
   if (typeof callee !== 'function') {
     throw new TemplateError(`cannot call ${where.name}: it is ${callee === undefined ? 'undefined' : typeof callee}`, where.template, where.line, where.column);
   }
-  if (kwargs === null) return callee(...args);
   const params = (callee as Partial<Macro>).params;
   // A macro takes them by name; any other function gets them as one last object.
-  return params ? callee(...byName(params, args, kwargs, where)) : callee(...args, kwargs);
+  const full = kwargs === null ? args : params ? byName(params, args, kwargs, where) : [...args, kwargs];
+  try {
+    return callee(...full);
+  } catch (error) {
+    // What the function threw, said where it was called (rule E3); a macro's errors say it already.
+    if (error instanceof TemplateError) throw error;
+    throw new TemplateError(`calling ${where.name} threw: ${(error as Error).message}`, where.template, where.line, where.column);
+  }
 }
 
 /** `value | name(args)`: keyword arguments go by name to filters that list their parameters. */

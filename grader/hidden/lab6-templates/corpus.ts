@@ -30,7 +30,7 @@ const ATTR = `" onmouseover="alert(1)`;
 export const corpus: Group[] = [
   {
     name: 'literals and arithmetic',
-    rules: ['N1', 'C2', 'C7', 'C8', 'C9', 'C6', 'C10', 'X6'],
+    rules: ['N1', 'C2', 'C7', 'C8', 'C9', 'C6', 'C10', 'X6', 'L4', 'L5'],
     cases: [
       { template: '{{ "text" }}|{{ 42 }}|{{ 3.25 }}|{{ true }}|{{ false }}|[{{ none }}]' },
       { template: '{{ 7 / 2 }} {{ 8 / 2 }} {{ 7 // 2 }} {{ -7 // 2 }} {{ 7 % 3 }} {{ 2 ** 8 }}' },
@@ -41,6 +41,7 @@ export const corpus: Group[] = [
       { template: '{{ 2 in [1, 2] }} {{ "b" in "abc" }} {{ "k" in d }} {{ 3 not in [1, 2] }} {{ "z" not in d }}', data: { d: { k: 1 } } },
       { template: '{{ "big" if n > 3 else "small" }}|[{{ "shown" if n < 0 }}]|{{ ("a" if false) ~ "b" }}', data: { n: 5 } },
       { template: '{{ "x" ~ missing }}|{{ none ~ "y" }}|{{ n ~ "" }}|{{ "a" + 1 }}', data: { n: 0 } },
+      { template: '{{ "}}" }}|{{ \'%}\' }}|{% if "%}" %}y{% endif %}|{{ "{{" ~ \'{%\' }}|{{ 3.50 }}|{{ 2.0 + 1 }}' },
     ],
   },
   {
@@ -69,6 +70,7 @@ export const corpus: Group[] = [
       { template: '{{ long|truncate(12) }}|{{ long|truncate(12, true) }}|{{ long|truncate(12, false, "!") }}|{{ "short"|truncate(12) }}', data: { long: 'The quick brown fox jumps' } },
       { template: '{{ words|sort|first|upper }}|{{ xs|length * 2 }}|{{ 1 + "2"|int }}', data: { words: ['pear', 'apple'], xs: [1, 2, 3] } },
       { template: '{{ names|sort|join(",") }}|{{ names|sort(case_sensitive=true)|join(",") }}|{{ names|sort(false, true)|join(",") }}', data: { names: ['bob', 'Carol', 'alice'] } },
+      { template: '{{ 2.5|round(2) }}|{{ 1.5|round + 1 }}|{{ 2|round(1) }}|[{{ 5|length }}][{{ true|length }}][{{ n|length }}]', data: { n: 3 } },
       { template: '{{ ps|sort(attribute="a.b")|join(",", "n") }}|{{ "ff"|int(base=16) }}|{{ "12"|int(0, 8) }}|[{{ none|upper }}{{ missing|lower }}{{ none|capitalize }}]', data: { ps: [{ n: 'p', a: { b: 2 } }, { n: 'q', a: { b: 1 } }] } },
     ],
   },
@@ -95,6 +97,7 @@ export const corpus: Group[] = [
       { template: '{% for x in xs %}{{ loop.index0 }}{{ loop.revindex }}{{ loop.revindex0 }}{% else %}empty{% endfor %}|{% for x in [] %}no{% else %}empty{% endfor %}|{% for x in missing %}no{% else %}none{% endfor %}', data: { xs: ['a', 'b', 'c'] } },
       { template: '{% for name, score in scores %}{{ name }}:{{ score }} {% endfor %}|{% for k, v in table %}{{ k }}={{ v }};{% endfor %}', data: { scores: [['ann', 3], ['<bob>', 5]], table: { x: 1, y: '<2>' } } },
       { template: '{% for row in grid %}{% for cell in row %}{{ loop.index }}{{ cell }}{% endfor %}/{{ loop.index }} {% endfor %}', data: { grid: [['a', 'b'], ['c']] } },
+      { template: '{% for k, v in none %}x{% else %}e{% endfor %}|{% for c in s %}[{{ c }}]{% endfor %}|{{ s|length }}|{% for c in s %}{{ loop.length }}{% endfor %}|{{ s|list|length }}', data: { s: 'a\u{1F600}b' } },
       { template: '{% for c in "héllo" %}[{{ c }}]{% endfor %}|{% for x in d %}x{% else %}objects need two names{% endfor %}', data: { d: { a: 1 } } },
       { template: '{% for user in users %}{% if user.active %}{{ user.name }}{% if not loop.last %}, {% endif %}{% endif %}{% endfor %}', data: { users: [{ name: 'a', active: true }, { name: 'b', active: false }, { name: 'c', active: true }] } },
       { template: '{% for x in xs %}[{{ prev }}]{% set prev = x %}{% endfor %}[{{ prev }}]', data: { xs: [1, 2, 3] } },
@@ -123,7 +126,7 @@ export const corpus: Group[] = [
   },
   {
     name: 'inheritance',
-    rules: ['N1', 'I1', 'I2', 'I4', 'I5', 'I6', 'I7', 'I8', 'I9', 'S12'],
+    rules: ['N1', 'I1', 'I2', 'I4', 'I5', 'I6', 'I7', 'I8', 'I9', 'S12', 'S11'],
     cases: [
       {
         template: '{% extends "base.html" %}{% block title %}Home{% endblock %}{% block body %}<p>{{ msg }}</p>{% endblock %}ignored text',
@@ -148,6 +151,7 @@ export const corpus: Group[] = [
         files: { 'list.html': '{% for x in xs %}{% block item %}{{ x }}{% endblock %}{% endfor %}' },
       },
       { template: '{% set x = 1 %}{% block b %}{% set x = 2 %}{{ x }}{% endblock %}{{ x }}' },
+      { template: '{% set x = 1 %}{% block b %}{% for i in [1] %}{% set x = 2 %}{% endfor %}[{{ x }}]{% endblock %}|{{ x }}' },
       {
         template: '{% extends "base.html" %}{% block b %}{% set x = "child" %}{{ x }}{% for y in [1] %}{{ super() }}{% endfor %}{% endblock %}',
         data: { x: 'ctx', y: 'ctx' },
@@ -162,7 +166,7 @@ export const corpus: Group[] = [
   },
   {
     name: 'macros and includes',
-    rules: ['N1', 'M1', 'M2', 'M3', 'M4', 'M6', 'M7', 'M8', 'S12'],
+    rules: ['N1', 'M1', 'M2', 'M3', 'M4', 'M6', 'M7', 'M8', 'S12', 'S11'],
     cases: [
       { template: '{% macro field(name, value="", type="text") %}<input type="{{ type }}" name="{{ name }}" value="{{ value }}">{% endmacro %}{{ field("q") }}{{ field("pw", type="password") }}{{ field("x", v) }}', data: { v: ATTR } },
       { template: '{% macro box(body) %}<div>{{ body }}</div>{% endmacro %}{{ box(payload) }}|{{ box(box("<i>")) }}|{{ box(payload|safe) }}', data: { payload: XSS } },
@@ -172,6 +176,9 @@ export const corpus: Group[] = [
       { template: '{% for x in [1] %}{% macro m() %}[{{ x }}]{% endmacro %}{{ m() }}{% endfor %}{% macro n(a) %}[{{ a }}]{% endmacro %}{{ n(1) }}{{ n() }}', data: { a: 'ctx' } },
       { template: '{% for x in [1] %}{% set y = 2 %}{% include "m.html" %}{% endfor %}', files: { 'm.html': '{% macro m() %}[{{ x }}|{{ y }}]{% endmacro %}{{ m() }}' } },
       { template: '<ul>{% for item in items %}{% include "item.html" %}{% endfor %}</ul>', data: { items: ['one', XSS] }, files: { 'item.html': '<li>{{ loop.index }}. {{ item }}</li>' } },
+      { template: '{% macro m(a) %}[{{ a|default("d") }}][{{ a + 1 }}][{{ a|length }}]{% endmacro %}{{ m() }}{{ m(1) }}{{ m("<b>") }}' },
+      { template: '{% macro m(a, b) %}[{{ a }}|{{ b }}]{% endmacro %}{% set o = {"m": m} %}{{ o.m(b=2) }}{{ o["m"](1, b=3) }}' },
+      { template: '{% set x = 1 %}{% include "inc.html" %}|{{ x }}', files: { 'inc.html': '{% for i in [1] %}{% set x = 2 %}{% endfor %}[{{ x }}]' } },
       { template: '{% set x = 1 %}{% include "inc.html" %}|{{ x }}|{{ y }}', files: { 'inc.html': '{% set x = 2 %}{% set y = 3 %}{{ x }}{{ y }}' } },
       { template: '{% include which %}|{% include "nested.html" %}', data: { which: 'a.html', who: '<w>' }, files: { 'a.html': 'A:{{ who }}', 'nested.html': 'N({% include "a.html" %})' } },
     ],

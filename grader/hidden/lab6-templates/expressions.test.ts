@@ -24,11 +24,18 @@ milestone('expressions', () => {
   test('copies the text around tags exactly, newlines and quotes included', { rules: ['C1'] }, () => {
     expectRender('Line "one"\n\tline \'two\' \\ {{ 1 }}\r\nend', {}, 'Line "one"\n\tline \'two\' \\ 1\r\nend');
     expectRender('${x} `tick` \\n \u2028', {}, '${x} `tick` \\n \u2028');
+    expectRender('a\n', {}, 'a\n');
+    expectRender('{{ 1 }}\n\n', {}, '1\n\n');
   });
 
   test('reads variables from the context; a missing one is undefined and prints nothing', { rules: ['C3'], points: 2 }, () => {
     expectRender('{{ name }}|[{{ missing }}]|[{{ Name }}]', { name: 'Ada' }, 'Ada|[]|[]');
     expectRender('{{ a }}{{ b }}', { a: 0, b: '' }, '0');
+  });
+
+  test('a name is only what the data or the template defines: constructor and toString are no variables', { rules: ['C14', 'C3'], points: 2, hint: 'Look names up as own properties: frames and the context copy made with Object.create(null), and true, false and none checked with Object.hasOwn, not `in`.' }, () => {
+    expectRender('[{{ constructor }}][{{ toString }}][{{ hasOwnProperty }}][{{ constructor.name }}][{{ "yes" if valueOf else "no" }}]', {}, '[][][][][no]');
+    expectRender('[{{ constructor }}][{{ hasOwnProperty }}]', { constructor: 'c', hasOwnProperty: 'h' }, '[c][h]');
   });
 
   test('reads attributes and items; of an undefined or none value they are undefined, not an error', { rules: ['C4'], points: 2 }, () => {
@@ -72,6 +79,7 @@ milestone('expressions', () => {
 
   test('parenthesizes what it generates: the tree decides, not JavaScript\'s precedence', { rules: ['C13'], hint: 'Wrap every operator\'s output in parentheses: not 1 == 2 must run as !(1 == 2), "n=" ~ 1 + 2 as "n=" + (1 + 2).' }, () => {
     expectRender('{{ not 1 == 2 }}|{{ "n=" ~ 1 + 2 }}|{{ 7 * 3 // 2 }}|{{ -(1 + 2) }}|{{ not (0 or 0) }}|{{ 2 * (3 + 4) }}|{{ 2 * (1 ~ 2) }}', {}, 'true|n=3|10|-3|true|14|24');
+    expectRender('{{ -(1 ~ 2) }}|{{ (1 ~ 2) * 2 }}|{{ not ("" ~ "") }}', {}, '-12|24|true');
     expectRender('{{ (1 if a else 2) + 10 }}|{{ 1 + (a or 5) }}|{{ "x" if not a in xs else "y" }}|{{ (2 ** 3) * 2 }}', { a: 0, xs: [] }, '12|6|x|16');
   });
 
@@ -213,11 +221,13 @@ milestone('filters', () => {
     expect(bounded('env.renderString()', () => env.renderString('{{ "x"|upper }}{{ "y"|twice }}', {})), '"{{ "x"|upper }}{{ "y"|twice }}" after addFilter("upper") and addFilter("twice")').toBe('UP(x)yy');
   });
 
-  test('refuses an unknown filter at compile time, naming it and pointing at it', { rules: ['F20'], hint: 'The compiler knows the filters: fail in #expression, at the filter node, before any rendering.' }, () => {
+  test('refuses an unknown filter at compile time, naming it and pointing at it', { rules: ['F20', 'C14'], hint: 'The compiler knows the filters: fail in #expression, at the filter node, before any rendering.' }, () => {
     const source = 'a\n{{ x | nope(1) }}';
     const error = templateError(`env.fromString(${show(source)})`, () => new Environment().fromString(source));
     expect(where(error), `where env.fromString(${show(source)}) should fail`).toBe('<string>:2:8');
     expect(error.message, 'the error should name the filter').toContain('nope');
+    const inherited = templateError('env.fromString("{{ x|constructor }}")', () => new Environment().fromString('{{ x|constructor }}'));
+    expect(where(inherited), 'where env.fromString("{{ x|constructor }}") should fail: constructor is no filter (rule C14)').toBe('<string>:1:6');
     const untaken = templateError('env.fromString("{% if false %}{{ x|nope2 }}{% endif %}")', () => new Environment().fromString('{% if false %}{{ x|nope2 }}{% endif %}'));
     expect(untaken.message, 'a branch that never runs is compiled all the same').toContain('nope2');
   });
@@ -240,6 +250,7 @@ milestone('autoescape', () => {
     expectRender('{{ s }}', { s: `&<>"'` }, '&amp;&lt;&gt;&quot;&#39;');
     expectRender('<p>{{ payload }}</p>', { payload: XSS }, `<p>${XSS_ESCAPED}</p>`);
     expectRender('{{ s }}', { s: '&amp; &lt;' }, '&amp;amp; &amp;lt;');
+    expectRender('{{ a }}{{ b }}{{ a }}{{ b }}', { a: 'ab<', b: '<c' }, 'ab&lt;&lt;cab&lt;&lt;c');
   });
 
   test('escapes those five characters and nothing else: a backslash stays', { rules: ['A2'], hint: 'nunjucks also turns \\ into &#92;; Jinja2 and this engine do not (see the lesson\'s table of deliberate differences).' }, () => {

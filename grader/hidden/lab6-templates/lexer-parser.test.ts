@@ -125,6 +125,8 @@ milestone('lexer', () => {
     expectInside('42 3.5 0', ['number 42', 'number 3.5', 'number 0']);
     expectInside('-5', ['operator -', 'number 5']);
     expectInside('7-2', ['number 7', 'operator -', 'number 2']);
+    expectInside('3.50 007', ['number 3.50', 'number 007']);
+    expectInside('1.x', ['number 1', 'operator .', 'name x']);
   });
 
   test('reads every operator, two-character ones as one token', { rules: ['L6'], points: 2 }, () => {
@@ -139,6 +141,7 @@ milestone('lexer', () => {
     const source = String.raw`{{ "say \"hi\"\n" ~ 'it\'s' ~ "a\\b" ~ "tab\there" ~ "cr\r" ~ '"' ~ "it's" ~ "" }}`;
     const strings = lex(source).filter((t) => t.type === 'string');
     expect(strings.map((t) => t.value), `the string tokens of ${show(source)}`).toEqual(['say "hi"\n', "it's", 'a\\b', 'tab\there', 'cr\r', '"', "it's", '']);
+    expectInside(`"}}" ~ '%}' ~ "{{"`, ['string }}', 'operator ~', 'string %}', 'operator ~', 'string {{']);
   });
 
   test('makes comments vanish, with the text around them kept', { rules: ['W5'] }, () => {

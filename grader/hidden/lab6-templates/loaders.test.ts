@@ -109,6 +109,24 @@ milestone('loader-and-errors', () => {
     expect(where(fromPart), `${describeFiles(included, 'page.html')}: where the error of boom points`).toBe('part.html:4:6');
   });
 
+  test('an error a function from the context throws becomes a TemplateError at the call', { rules: ['E3', 'C11'], hint: 'Wrap the call in rt.call as applyFilter wraps a filter: rethrow a TemplateError as it is, and turn anything else into one with the call\'s template, line and column.' }, () => {
+    const files = { 'page.html': 'ok\n  {{ f(1) }}' };
+    const f = () => {
+      throw new Error('kaput');
+    };
+    const error = templateError(`rendering ${describeFiles(files, 'page.html')}, with a function f that throws`, () => new Environment({ loader: new DictLoader(files) }).render('page.html', { f }));
+    expect(where(error), `${describeFiles(files, 'page.html')}: where the error of f points (the call's "(")`).toBe('page.html:2:7');
+  });
+
+  test('a template\'s name, quotes and backslashes included, is data in the generated code, and errors name it as it is', { rules: ['E3', 'E2'], hint: 'Paste the template\'s name into the generated JavaScript with JSON.stringify, like every string from the template: a name with a quote must not end a string there.' }, () => {
+    const name = 'we"ird\\name\n\'.html';
+    const files = { [name]: 'a{% include "part.html" %}\n{{ f() }}', 'part.html': 'P', 'page.html': `{% extends ${JSON.stringify(name)} %}` };
+    const error = renderFileError(files, 'page.html');
+    expect(`${error.template}:${error.line}`, `${describeFiles(files, 'page.html')}: where the error of f() points`).toBe(`${name}:2`);
+    const rendered = bounded(`env.render(${JSON.stringify(name)})`, () => new Environment({ loader: new DictLoader(files) }).render(name, { f: () => 'F' }));
+    expect(rendered, `${describeFiles(files, name)} with f giving "F"`).toBe('aP\nF');
+  });
+
   test('a template rendered from a string is named <string> in errors', { rules: ['E1'] }, () => {
     const error = templateError('env.renderString("{{ 1 +* 2 }}")', () => new Environment().renderString('{{ 1 +* 2 }}', {}));
     expect(where(error), 'where the error of "{{ 1 +* 2 }}" points').toBe('<string>:1:7');

@@ -136,6 +136,12 @@ milestone('inheritance', () => {
     expectRender('a{% block x %}[{{ n }}]{% endblock %}b', { n: 1 }, 'a[1]b');
   });
 
+  test('a block, a loop or a macro sees no inherited names either: constructor is a name like any other', { rules: ['C14', 'I1', 'I3'], hint: 'The block chain, like the context copy, is made with Object.create(null): `chain.constructor` must not be Object.' }, () => {
+    expectRender('{% block constructor %}c{% endblock %}|{% block toString %}t{% endblock %}', {}, 'c|t');
+    expectRenderFile({ 'base.html': '[{% block constructor %}base{% endblock %}]', 'page.html': '{% extends "base.html" %}{% block constructor %}child{% endblock %}' }, 'page.html', {}, '[child]');
+    expectRender('[{% for x in [1] %}{{ valueOf }}{% endfor %}]{% macro m() %}{{ constructor }}{% endmacro %}[{{ m() }}]{% block b %}[{{ toString }}]{% endblock %}', {}, '[][][]');
+  });
+
   test('super() renders the parent\'s version of the block, as safe HTML, as often as it is called', { rules: ['I4'], points: 2, hint: 'Keep one list of functions per block name, most derived first; super() calls the next one down the list and marks its output safe.' }, () => {
     const files = {
       'base.html': '<nav>{% block nav %}<a href="/">{{ home }}</a>{% endblock %}</nav>',
@@ -190,12 +196,16 @@ milestone('inheritance', () => {
     expectRenderFile(files, 'item.html', { xs: [1, 2] }, '<(1)><(2)>');
   });
 
-  test('super() outside a block, or with no parent block, is a TemplateError', { rules: ['I10'] }, () => {
+  test('super() outside a block, or with no parent block, is a TemplateError', { rules: ['I10', 'E3'] }, () => {
     const outside = templateError('env.fromString("\\n{{ super() }}")', () => new Environment().fromString('\n{{ super() }}'));
     expect(outside.line, 'the line of super() outside a block, found at compile time').toBe(2);
     expect(outside.message, 'the error should name super').toContain('super');
     const files = { 'page.html': '{% block b %}{{ super() }}{% endblock %}' };
     expect(renderFileError(files, 'page.html').message, `${describeFiles(files, 'page.html')}: the error should name super`).toContain('super');
+    const later = { 'page.html': 'x\n{% block b %}\n  {{ super() }}{% endblock %}' };
+    const error = renderFileError(later, 'page.html');
+    expect(`${error.template}:${error.line}`, `${describeFiles(later, 'page.html')}: where the error of super() with no parent block points (rule E3)`).toBe('page.html:3');
+    expect(error.column, `${describeFiles(later, 'page.html')}: the error's column, at super()`).toBeGreaterThanOrEqual(6);
   });
 
   test('keeps XSS payloads inert through blocks and super(), whatever filter the block\'s output goes through', { rules: ['A3', 'A7'], points: 2 }, () => {
