@@ -12,8 +12,10 @@ export function parseAccept(header: string): MediaRange[] {
     const [type, subtype] = range.toLowerCase().split('/');
     if (!type || !subtype) return [];
     const qParam = params.find((p) => p.toLowerCase().startsWith('q='));
-    const q = qParam === undefined ? 1 : Number(qParam.slice(2));
-    return Number.isFinite(q) && q >= 0 && q <= 1 ? [{ type, subtype, q }] : [];
+    // Digits with an optional fraction only, so no sign: Number() would read '' as 0 and '0x1' as 1.
+    const raw = qParam?.slice(2);
+    const q = raw === undefined ? 1 : /^(\d+(\.\d*)?|\.\d+)$/.test(raw) ? Number(raw) : NaN;
+    return q <= 1 ? [{ type, subtype, q }] : []; // NaN, a malformed q, is not <= 1 either
   });
 }
 

@@ -24,7 +24,9 @@ export class Request implements RequestApi {
 
   constructor(environ: Environ, options: RequestOptions = {}) {
     this.environ = environ;
-    this.#options = { trustedProxies: 0, maxBodyBytes: 1024 * 1024, maxParts: 100, ...options };
+    // An option given as undefined counts as not given (rule B6): spreading it would replace the default.
+    const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+    this.#options = { trustedProxies: 0, maxBodyBytes: 1024 * 1024, maxParts: 100, ...given };
   }
 
   get method(): string {

@@ -134,6 +134,10 @@ milestone('bodies', () => {
     const streamed = environ({ REQUEST_METHOD: 'POST' }, stream(17, mib / 16));
     const b = await refused(streamed, (r) => r.bytes(), 'request.bytes()');
     expect(b.status, b.label).toBe(413);
+    // An option given as undefined counts as not given: the default still stands.
+    const unset = environ({ REQUEST_METHOD: 'POST' }, stream(17, mib / 16));
+    const c = await refused(unset, (r) => r.bytes(), 'request.bytes()', { maxBodyBytes: undefined });
+    expect(c.status, `${c.label}, made with new Request(environ, { maxBodyBytes: undefined }): the default limit of 1 MiB stands`).toBe(413);
   });
 
   test('text() decodes UTF-8, or the charset the Content-Type names', {
@@ -208,6 +212,14 @@ milestone('forms', () => {
     }
     expect(bounded('fields.getAll', () => fields.getAll('tags')), `fields.getAll('tags') of request.form() ${on(env)}`).toEqual(['a', 'b']);
     expect(bounded('files.keys', () => files.keys()), `files.keys() of an url-encoded form ${on(env)}`).toEqual([]);
+    // A charset parameter changes nothing: the body is UTF-8, and an unknown charset is not refused.
+    for (const type of [`${FORM}; charset=ISO-8859-1`, `${FORM}; charset=no-such-charset`]) {
+      const charset = post(type, utf8Bytes('name=café&city=S%C3%A3o'));
+      const got = await form(charset);
+      for (const [key, value] of [['name', 'café'], ['city', 'São']]) {
+        expect(bounded('fields.get', () => got.fields.get(key!)), `fields.get(${show(key!)}) of request.form() ${on(charset)}: UTF-8 whatever the charset says`).toBe(value);
+      }
+    }
   });
 
   test('refuses a body that is not a form with 415, before reading it', {
@@ -379,6 +391,14 @@ milestone('forms', () => {
     expect(describe('photo'), `files.getAll('photo') ${where}`).toEqual([{ name: 'photo', filename: 'cat.png', contentType: 'image/png', data: [...data] }]);
     expect(describe('blob'), `files.getAll('blob') ${where}: no Content-Type`).toEqual([{ name: 'blob', filename: 'x.bin', contentType: 'application/octet-stream', data: [1, 2] }]);
     expect(describe('docs').map((f) => f.filename), `files.getAll('docs') ${where}`).toEqual(['a.txt', 'b.txt']);
+    // filename="" is what a browser sends for a file input left empty: still a file.
+    const empty = post(MULTIPART, multipart('XyZ', [
+      { headers: ['Content-Disposition: form-data; name="upload"; filename=""', 'Content-Type: application/octet-stream'], body: '' },
+    ]));
+    const got = await form(empty);
+    const whereEmpty = `of request.form() ${on(empty)}`;
+    expect(bounded('fields.keys', () => got.fields.keys()), `fields.keys() ${whereEmpty}: a part with filename="" is a file`).toEqual([]);
+    expect(bounded('files.getAll', () => got.files.getAll('upload')).map((f) => [f.filename, f.data.length]), `files.getAll('upload') ${whereEmpty}: [filename, bytes]`).toEqual([['', 0]]);
   });
 
   test('reads quoted and plain parameters, with escapes and UTF-8 bytes', {

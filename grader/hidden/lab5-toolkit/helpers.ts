@@ -230,6 +230,8 @@ export interface Sent {
   status: string;
   headers: TsgiHeaders;
   body: Uint8Array;
+  /** How many chunks the body came in. */
+  chunks: number;
   startResponseCalls: number;
 }
 
@@ -254,7 +256,7 @@ export async function run(app: TsgiApp, env: Environ = environ()): Promise<Sent>
   for (const chunk of chunks) {
     if (!(chunk instanceof Uint8Array)) throw new Error(`the body yielded ${typeof chunk}, not a Uint8Array`);
   }
-  return { status, headers, body: concatBytes(chunks), startResponseCalls };
+  return { status, headers, body: concatBytes(chunks), chunks: chunks.length, startResponseCalls };
 }
 
 /** Every value of a header, names compared case-insensitively. */

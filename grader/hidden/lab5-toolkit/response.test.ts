@@ -67,8 +67,10 @@ milestone('response', () => {
   }, async () => {
     const text = await sent(make("new Response('<p>héllo ☕</p>')", () => new Response('<p>héllo ☕</p>')));
     expect(show(text.body), `the body of new Response('<p>héllo ☕</p>'): ${showResponse(text)}`).toBe(show(utf8Bytes('<p>héllo ☕</p>')));
+    expect(text.chunks, `the number of chunks the body of new Response('<p>héllo ☕</p>') came in: ${showResponse(text)}`).toBe(1);
     const binary = await sent(make('new Response(Uint8Array.of(0, 1, 255))', () => new Response(Uint8Array.of(0, 1, 255))));
     expect([...binary.body], `the body of new Response(Uint8Array.of(0, 1, 255)): ${showResponse(binary)}`).toEqual([0, 1, 255]);
+    expect(binary.chunks, `the number of chunks the body of new Response(Uint8Array.of(0, 1, 255)) came in: ${showResponse(binary)}`).toBe(1);
     function* chunks() {
       yield utf8Bytes('one, ');
       yield utf8Bytes('two');
@@ -259,7 +261,10 @@ milestone('errors', () => {
       expect(values(out.headers, 'content-type')[0], label).toMatch(/^text\/html/i);
       expect(htmlText(utf8Text(out.body)), `${label}: the page should show the description`).toContain(error.description);
       const served = await run(bounded('error.app', () => error.app));
-      expect(served.status, `what ${what}.app sent: ${showResponse(served)}`).toMatch(new RegExp(`^${status} `));
+      const servedLabel = `what ${what}.app sent: ${showResponse(served)}`;
+      expect(served.status, servedLabel).toMatch(new RegExp(`^${status} `));
+      expect(values(served.headers, 'content-type'), `${servedLabel}: the Content-Type of the page toResponse() sent`).toEqual(values(out.headers, 'content-type'));
+      expect(utf8Text(served.body), `${servedLabel}: the page toResponse() sent`).toBe(utf8Text(out.body));
     }
   });
 
@@ -311,6 +316,8 @@ milestone('errors', () => {
     for (const [build, what] of cases) {
       const error = bounded(what, build);
       expect(error.description.trim(), `${what}.description should be a sentence, not empty`).not.toBe('');
+      expect(error.description.trim().toLowerCase(), `${what}.description should be a sentence that says what went wrong, not the reason phrase`).not.toBe(String(STATUS_CODES[error.status]).toLowerCase());
+      expect(error.description.trim(), `${what}.description ${show(error.description)} should be a sentence, ending with a full stop`).toMatch(/[.!?]$/);
       const out = await sent(bounded('error.toResponse()', () => error.toResponse()));
       expect(htmlText(utf8Text(out.body)), `the page ${what}.toResponse() sent should show its description ${show(error.description)}: ${showResponse(out)}`).toContain(error.description);
       const line = `${error.status} ${STATUS_CODES[error.status]}`;
@@ -321,7 +328,7 @@ milestone('errors', () => {
 
   test('MethodNotAllowed lists the allowed methods in Allow', {
     rules: ['E3'],
-    hint: 'RFC 9110 §15.5.6: a 405 must carry an Allow header with the methods the resource supports, joined by ", ".',
+    hint: 'RFC 9110 §15.5.6: a 405 must carry an Allow header with the methods the resource supports, joined by commas ("GET, HEAD").',
   }, async () => {
     for (const allowed of [['GET', 'HEAD'], ['POST']]) {
       const out = await sent(bounded('error.toResponse()', () => new MethodNotAllowed(allowed).toResponse()));
