@@ -38,6 +38,10 @@ export default [
     find: '      body.close?.();\n', replace: '' },
   { rule: 'C6', why: "closing early does not end the app's iterator", file: 'body.ts',
     find: '      await iterator.return?.();\n', replace: '' },
+  { rule: 'C6', why: "throws without closing the app's body when the first read fails or nothing was recorded", file: 'body.ts',
+    find: '      await cleanup();\n      throw error;', replace: '      throw error;' },
+  { rule: 'L6', why: "close() alone runs the cleanup but never ends respond's body: accessLog's finally never runs", file: 'body.ts',
+    find: 'close: () => void iterator.return!() }', replace: 'close: () => void finish() }' },
 
   // The access log (L1-L6)
   { rule: 'L1', why: 'uses the local hours instead of UTC', file: 'access-log.ts', find: 'pad(date.getUTCHours())', replace: 'pad(date.getHours())' },
@@ -195,6 +199,8 @@ export default [
     find: 'if (seen > maxBytes) throw new RequestTooLarge(maxBytes);', replace: 'if (seen > maxBytes) throw new Error(`the request body is larger than ${maxBytes} bytes`);' },
   { rule: 'B3', why: "answers 413 for the app's other errors too", file: 'size-limit.ts',
     find: 'if (error instanceof RequestTooLarge) return', replace: 'if (error instanceof Error) return' },
+  { rule: 'B3', why: 'the 413 goes without excInfo: a second call after the app started its response throws in the gateway', file: 'size-limit.ts',
+    find: 'plain((status, headers) => startResponse(status, headers, error),', replace: 'plain(startResponse,' },
   { rule: 'B4', why: 'trusts Content-Length when there is one', file: 'size-limit.ts',
     find: "    const input = environ['tsgi.input'];\n",
     replace: "    const input = environ['tsgi.input'];\n    if (environ.CONTENT_LENGTH !== undefined) return app(environ, startResponse);\n" },
@@ -316,6 +322,8 @@ export default [
   { rule: 'P7', why: 'collects the whole upload before forwarding it', file: 'proxy.ts',
     find: "          for await (const chunk of request.body) if (!forward.write(chunk)) await once(forward, 'drain');\n          forward.end();",
     replace: '          const parts: Uint8Array[] = [];\n          for await (const chunk of request.body) parts.push(chunk);\n          forward.end(Buffer.concat(parts));' },
+  { rule: 'P7', why: "drops the client's Transfer-Encoding and adds none: Node's client sends a GET body unframed (request smuggling)", file: 'proxy.ts',
+    find: "      if (request.headers.some(([name]) => name === 'transfer-encoding')) outgoing.push(['transfer-encoding', 'chunked']);\n", replace: '' },
   { rule: 'P8', why: "collects the upstream's whole body before sending it on", file: 'proxy.ts',
     find: '          for await (const chunk of response) yield new Uint8Array(chunk as Buffer);',
     replace: '          const parts: Buffer[] = [];\n          for await (const chunk of response) parts.push(chunk as Buffer);\n          yield new Uint8Array(Buffer.concat(parts));' },
@@ -334,5 +342,7 @@ export default [
   { rule: 'P12', why: 'the upstream request lives on when the client goes away', file: 'proxy.ts',
     find: "      request.signal.addEventListener('abort', () => forward.destroy());\n", replace: '' },
   { rule: 'P13', why: "ends the upstream request when the client's body fails, so the upstream takes half a body for the whole", file: 'proxy.ts',
-    find: '        } catch {\n          forward.destroy();', replace: '        } catch {\n          forward.end();' },
+    find: '          reject(error);\n          forward.destroy();', replace: '          reject(error);\n          forward.end();' },
+  { rule: 'P13', why: "a failed client body becomes a 502 (the destroyed upstream request's 'error' settles first, the server's 413/408 is lost)", file: 'proxy.ts',
+    find: '          clearTimeout(timer);\n          reject(error);\n          forward.destroy();', replace: '          forward.destroy();' },
 ];

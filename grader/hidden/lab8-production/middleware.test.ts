@@ -274,6 +274,63 @@ milestone('access-log', () => {
     expect(watch.closes, 'the app\'s close() should have been called once').toBe(1);
   });
 
+  test('writes the line when a server calls only close() after a chunk, as PEP 3333 servers do', {
+    rules: ['L6', 'C6'],
+    points: 2,
+    hint: 'The contract only promises close(): the body\'s close() must end the body respond returned (so accessLog\'s finally writes the line) as well as the app\'s. The given closing() does it by calling its own iterator\'s return().',
+  }, async () => {
+    const { lines, middleware } = logged();
+    const { watch, body: appBody } = watchedBody(['one ', 'two ', 'three']);
+    const app = middleware((_environ, startResponse) => {
+      startResponse('200 OK', [['Content-Type', 'text/plain']]);
+      return appBody;
+    });
+    const body = (await bounded('app()', () => app(makeEnviron({ path: '/abandoned' }), () => {}))) as TsgiBody & AsyncIterable<Uint8Array>;
+    const iterator = body[Symbol.asyncIterator]();
+    await within(APP_BOUND_MS, 'the first chunk', iterator.next());
+    body.close?.();
+    const written = await within(APP_BOUND_MS, 'the line being written', (async () => {
+      while (lines.length === 0 || watch.closes === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      return true;
+    })()).catch(() => false);
+    expect(written && lines, `one line for a body whose server called only close() after the first chunk; ${linesOf(lines)}`).toHaveLength(1);
+    expect(clf(lines[0]!)?.size, `only the 4 bytes that passed; ${linesOf(lines)}`).toBe('4');
+    expect(watch.finished, 'the app\'s body generator should have been ended (its finally block ran)').toBe(true);
+    expect(watch.closes, 'the app\'s close() should have been called once').toBe(1);
+  });
+
+  test('closes the app\'s body when intercept throws before it returns one', {
+    rules: ['C6'],
+    points: 2,
+    hint: 'When reading the first chunk throws, or the app never called startResponse, no body reaches the server: call the iterator\'s return() and the body\'s close() yourself before you throw.',
+  }, async () => {
+    const { middleware } = logged();
+    const cases: Array<[string, boolean]> = [['a body whose first read throws', true], ['an app that never calls startResponse', false]];
+    for (const [what, failing] of cases) {
+      let closes = 0;
+      const appBody = Object.assign(
+        (async function* () {
+          if (failing) throw new Error('the database went away');
+          yield utf8('no head was started');
+        })(),
+        { close: () => void (closes += 1) },
+      );
+      const app = middleware((_environ, startResponse) => {
+        if (failing) startResponse('200 OK', [['Content-Type', 'text/plain']]);
+        return appBody;
+      });
+      let threw = false;
+      try {
+        const body = await within(APP_BOUND_MS, `the app answering, for ${what}`, bounded('app()', () => app(makeEnviron({ path: '/broken' }), () => {})));
+        body.close?.();
+      } catch {
+        threw = true;
+      }
+      expect(threw, `accessLog(app) should throw for ${what}`).toBe(true);
+      expect(closes, `the app's close() should have been called once before the throw, for ${what}`).toBe(1);
+    }
+  });
+
   test('closes the app\'s body once when it has been read to the end', {
     rules: ['C6'],
     hint: 'PEP 3333: whoever iterates the app\'s body calls its close(). To the app, the middleware is that server: its cleanup calls the app body\'s close().',
@@ -809,6 +866,22 @@ milestone('size-limit', () => {
       caught = error;
     }
     expect(caught, `the app's own error should come out of the middleware; instead: ${answer}`).toBe(bug);
+  });
+
+  test('on a real socket: the 413 replaces a response the app had already started, passing excInfo', {
+    rules: ['B3'],
+    points: 2,
+    hint: 'The app called startResponse before it read the body: the 413 is a second call, and the gateway throws for a second call without excInfo (lesson 3, S6). Pass the RequestTooLarge as the third argument.',
+  }, async () => {
+    const eager: TsgiApp = async (environ, startResponse) => {
+      startResponse('201 Created', [['Content-Type', 'text/plain']]);
+      let total = 0;
+      for await (const chunk of environ['tsgi.input']) total += chunk.length;
+      return [utf8(`stored ${total} bytes`)];
+    };
+    const { port } = await serveApp(limited(16)(eager));
+    const reply = await rawRequest(port, ['POST /upload HTTP/1.1', 'Host: test', 'Transfer-Encoding: chunked'], '14\r\n' + 'z'.repeat(20) + '\r\n0\r\n\r\n');
+    expect(reply.status, `an app that called startResponse('201 Created') and then read a 20-byte chunked body, under limitRequestSize(16); ${reply.story}`).toBe(413);
   });
 
   test('on a real socket: 413 for a long body, with or without Content-Length, 200 for a short one', {

@@ -525,10 +525,10 @@ milestone('proxy', () => {
     expect(letGo, 'the client went away: the proxy should destroy its request to the upstream (its connection is still open)').toBe(true);
   });
 
-  test("destroys the upstream request, never ends it, when the client's body fails", {
+  test("destroys the upstream request, never ends it, when the client's body fails, and the server answers 413", {
     rules: ['P13'],
     points: 2,
-    hint: 'When iterating request.body throws (the server\'s body limit: 413), call destroy() on the upstream request: end() would send the upstream a complete body that is only its first half.',
+    hint: 'When iterating request.body throws (the server\'s body limit: 413), reject with that error, so the server answers it, and call destroy() on the upstream request: end() would send the upstream a complete body that is only its first half. Reject before the destroyed request\'s "error" turns into a 502.',
   }, async () => {
     const connections: UpstreamConnection[] = [];
     const silent = await rawUpstream(() => {
@@ -548,5 +548,35 @@ milestone('proxy', () => {
     const shown = received.length > 400 ? `${received.slice(0, 200)}...${received.slice(-200)}` : received;
     expect(letGo, `a chunked upload past the server's 1,000-byte limit: the proxy should destroy its request to the upstream (its connection is still open); the upstream received ${JSON.stringify(shown)}`).toBe(true);
     expect(/\r\n0\r\n\r\n$/.test(received), `the upstream was sent a last chunk, so it took the cut-off upload for a whole one; it received ${JSON.stringify(shown)}`).toBe(false);
+    await client.until(() => parseReply(client.received) !== null || client.closed, BOUND_MS);
+    expect(parseReply(client.received)?.status, `the client's body broke the server's limit: the server's own 413, not a 502 from the proxy; ${client.story()}`).toBe(413);
+  });
+
+  test('frames a chunked request body for the upstream, whatever the method', {
+    rules: ['P7', 'P4'],
+    points: 2,
+    hint: 'P4 drops the client\'s Transfer-Encoding, and Node\'s http.request writes a GET or DELETE body with no framing at all. When the client\'s body came chunked, send the upstream Transfer-Encoding: chunked of your own.',
+  }, async () => {
+    const connections: UpstreamConnection[] = [];
+    const silent = await rawUpstream(() => {
+      // Accepts, reads, never answers: what it received is the evidence.
+    }, connections);
+    const port = await proxy({ upstreams: [silent], timeoutMs: 60_000 });
+    const client = await RawClient.connect(port);
+    const inner = 'GET /admin HTTP/1.1\r\nHost: internal\r\n\r\n';
+    client.send(`GET /search HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n${inner.length.toString(16)}\r\n${inner}\r\n0\r\n\r\n`);
+    await connected(connections, 1, 'the proxy connecting to the upstream');
+    const arrived = await within(BOUND_MS, 'the body reaching the upstream', (async () => {
+      while (!connections[0]!.received().includes('Host: internal\r\n\r\n')) await new Promise((resolve) => setTimeout(resolve, 10));
+      return true;
+    })()).catch(() => false);
+    const received = connections[0]!.received();
+    const what = `a GET with a chunked body whose bytes are ${JSON.stringify(inner)}; the upstream received ${JSON.stringify(received)}`;
+    expect(arrived, `the body should reach the upstream; ${what}`).toBe(true);
+    const head = received.slice(0, received.indexOf('\r\n\r\n')).toLowerCase();
+    expect(
+      /\r\ntransfer-encoding: *chunked\r?$/m.test(head) || /\r\ncontent-length:/.test(head),
+      `the upstream's request head should frame the body (Transfer-Encoding: chunked): without it the upstream reads the body as a second request; ${what}`,
+    ).toBe(true);
   });
 });
