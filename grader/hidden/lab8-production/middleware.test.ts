@@ -581,7 +581,7 @@ async function leftAlone(what: string, inner: TsgiApp): Promise<void> {
 milestone('gzip', () => {
   test('acceptsGzip reads Accept-Encoding, q-values included', {
     rules: ['G1'],
-    hint: 'Split at commas, then each item at ";". gzip or * (in any case) counts unless its q= parameter is 0.',
+    hint: 'Split at commas, then each item at ";". gzip (in any case) decides by its q= parameter (0 refuses); only a header that does not name gzip falls back on * and its q.',
   }, () => {
     const cases: Array<[unknown, boolean]> = [
       ['gzip', true],
@@ -596,6 +596,10 @@ milestone('gzip', () => {
       ['gzip;q=0', false],
       ['gzip; q=0.000', false],
       ['*;q=0', false],
+      ['gzip;q=0, *', false],
+      ['*, GZIP;q=0', false],
+      ['*;q=0, gzip', true],
+      ['br, *;q=0.5, identity', true],
       ['', false],
       [undefined, false],
     ];
@@ -645,15 +649,19 @@ milestone('gzip', () => {
 
   test('leaves images and other non-text types alone', {
     rules: ['G4'],
-    hint: 'Compress only text-like types: text/*, JSON, JavaScript, XML, SVG. An image is compressed already.',
+    hint: 'Compress only text-like types: text/*, JSON, JavaScript, XML, SVG, compared in any case. An image is compressed already, and a response with no Content-Type is not known to be text.',
   }, async () => {
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...utf8(TEXT)]);
     await leftAlone('an image/png', textApp(png, 'image/png'));
     await leftAlone('an application/zip', textApp(utf8(TEXT), 'application/zip'));
-    for (const type of ['application/json', 'text/css', 'application/javascript', 'image/svg+xml', 'application/xml']) {
+    for (const type of ['application/json', 'text/css', 'application/javascript', 'image/svg+xml', 'application/xml', 'TEXT/HTML; charset=UTF-8', 'Application/JSON']) {
       const answer = await gzipped(textApp(TEXT, type));
-      expect(answer.header('Content-Encoding'), `${type} is worth compressing; ${answer.story}`).toBe('gzip');
+      expect(answer.header('Content-Encoding'), `${type} is worth compressing (media types are case-insensitive); ${answer.story}`).toBe('gzip');
     }
+    await leftAlone('a response without a Content-Type', (_e, startResponse) => {
+      startResponse('200 OK', [['Content-Length', String(utf8(TEXT).length)]]);
+      return [utf8(TEXT)];
+    });
   });
 
   test('leaves a body that already has a Content-Encoding alone', {
