@@ -37,7 +37,8 @@ export function proxyHandler(options: ProxyOptions): Handler {
   //   returns false), then end(); if reading request.body throws (the server's 413 or 408),
   //   reject with that error, so the server answers it, and destroy the upstream request;
   // - resolves, once, with the upstream's status, reason, headers withoutHopByHop and its body as
-  //   an async iterable of Uint8Array; an 'error' first: gatewayError(502, ...); no response head
+  //   an async iterable of Uint8Array (an error of the upstream's response comes out of it);
+  //   an 'error' first: gatewayError(502, ...); no response head
   //   within timeoutMs (10000 by default): destroy the request and gatewayError(504, ...);
   // - destroys the upstream request if the client goes away (request.signal).
   throw new Error('TODO(lab8): proxyHandler is not written yet (lessons/08-production.md#the-reverse-proxy)');
