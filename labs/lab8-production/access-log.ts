@@ -18,7 +18,8 @@ export function clfDate(date: Date): string {
  */
 export function accessLog(write: (line: string) => void = (line) => process.stdout.write(line)): Middleware {
   // TODO(lab8): wrap the app with intercept. Pass the head on unchanged; note the time and the
-  // request line (method, SCRIPT_NAME + PATH_INFO, '?' + QUERY_STRING if there is one, protocol).
+  // request line (method, SCRIPT_NAME + PATH_INFO, '?' + QUERY_STRING if there is one, protocol;
+  // each byte of QUERY_STRING outside printable ASCII written as %XX).
   // Return a body that yields the app's chunks, counting their bytes, and writes the line (ending
   // in '\n') in a finally block, so it is written however the body ends.
   throw new Error('TODO(lab8): accessLog is not written yet (lessons/08-production.md#access-logs)');

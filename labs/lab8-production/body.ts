@@ -21,7 +21,9 @@ export function intercept(
   // { status, headers } (a later call with excInfo replaces the record; a second call without it
   // throws), and once `respond` has passed the head on, forwards calls to the real startResponse.
   // Read the body up to its first non-empty chunk or its end (toAsyncIterator), then fail if
-  // nothing was recorded. Build `rest`: that first chunk, then the others. Return closing(respond(start, rest, a startResponse that
+  // nothing was recorded; if that read throws, or nothing was recorded, run cleanup (below) before
+  // you throw: no body goes back to the server, so nobody else will close the app's. Build `rest`:
+  // that first chunk, then the others. Return closing(respond(start, rest, a startResponse that
   // notes the head was passed on, environ), cleanup) where cleanup calls the iterator's return()
   // and the body's close().
   throw new Error('TODO(lab8): intercept is not written yet (lessons/08-production.md#catching-startresponse)');
@@ -48,7 +50,8 @@ export function closing(body: AsyncIterable<Uint8Array>, cleanup: () => Promise<
       return { done: true, value: undefined };
     },
   };
-  return Object.assign({ [Symbol.asyncIterator]: () => iterator }, { close: () => void finish() });
+  // close() alone (all a server owes a body) also ends `body`, so that its finally blocks run.
+  return Object.assign({ [Symbol.asyncIterator]: () => iterator }, { close: () => void iterator.return!() });
 }
 
 export function toAsyncIterator(body: TsgiBody): AsyncIterator<Uint8Array> {

@@ -8,8 +8,9 @@ const COMPRESSIBLE = /^(text\/|application\/(json|javascript|xml)|image\/svg\+xm
 /** Whether an Accept-Encoding header allows gzip (`gzip`, `gzip;q=0.5`, `*`, not `gzip;q=0`). */
 export function acceptsGzip(header: unknown): boolean {
   // TODO(lab8): false for a header that is not a string. Split at commas; each item is a coding
-  // and its parameters split at ';' (trimmed, lowercased). True if one item is gzip or * whose
-  // q= parameter, if it has one, is above 0.
+  // and its parameters split at ';' (trimmed, lowercased). An item that is gzip decides: true if
+  // its q= parameter, if it has one, is above 0. With no gzip item, a * item decides the same way;
+  // with neither, false.
   throw new Error('TODO(lab8): acceptsGzip is not written yet (lessons/08-production.md#compression-gzip-and-vary)');
 }
 

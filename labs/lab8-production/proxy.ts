@@ -32,9 +32,13 @@ export function proxyHandler(options: ProxyOptions): Handler {
   //   X-Forwarded-For (the client's values, then request.remoteAddress, joined with ', '),
   //   X-Forwarded-Proto: http and X-Forwarded-Host (the client's Host; none without a Host);
   // - sends it with http.request (method, path = the target, headers as a flat list, agent: false),
-  //   streaming request.body into it (wait for 'drain' when write() returns false), then end();
+  //   plus Transfer-Encoding: chunked when the client's body came chunked (Node's client frames a
+  //   GET body not at all), streaming request.body into it (wait for 'drain' when write()
+  //   returns false), then end(); if reading request.body throws (the server's 413 or 408),
+  //   reject with that error, so the server answers it, and destroy the upstream request;
   // - resolves, once, with the upstream's status, reason, headers withoutHopByHop and its body as
-  //   an async iterable of Uint8Array; an 'error' first: gatewayError(502, ...); no response head
+  //   an async iterable of Uint8Array (an error of the upstream's response comes out of it);
+  //   an 'error' first: gatewayError(502, ...); no response head
   //   within timeoutMs (10000 by default): destroy the request and gatewayError(504, ...);
   // - destroys the upstream request if the client goes away (request.signal).
   throw new Error('TODO(lab8): proxyHandler is not written yet (lessons/08-production.md#the-reverse-proxy)');

@@ -18,6 +18,7 @@ export function limitRequestSize(maxBytes: number): Middleware {
   // TODO(lab8): return a middleware. A CONTENT_LENGTH over maxBytes: answer 413 Content Too Large
   // (plain) without calling the app. Otherwise call the app with an environ whose tsgi.input counts
   // the bytes it hands out (through read() and through iteration) and throws RequestTooLarge past
-  // maxBytes; turn that error, if the app lets it out, into a 413.
+  // maxBytes; turn that error, if the app lets it out, into a 413, passing it as excInfo (the app
+  // may have called startResponse already).
   throw new Error('TODO(lab8): limitRequestSize is not written yet (lessons/08-production.md#request-size-limits)');
 }

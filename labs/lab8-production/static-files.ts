@@ -45,7 +45,7 @@ export async function resolveInside(root: string, name: string): Promise<{ path:
 async function sendFile(file: { path: string; size: number; mtimeMs: number }, environ: Environ, startResponse: StartResponse): Promise<TsgiBody> {
   // TODO(lab8): an ETag from the size and mtime, quoted; the Content-Type from TYPES (else
   // application/octet-stream); ETag and Accept-Ranges: bytes on every answer. If-None-Match holding
-  // the ETag (or W/ it, or *): 304 with no body. Then parseRange: 'unsatisfiable' is a 416 with
+  // the ETag (or W/ it, or *): 304 with no body. Then, for GET only, parseRange: 'unsatisfiable' is a 416 with
   // Content-Range: bytes */size; a range is a 206 with Content-Range: bytes start-end/size; none
   // is a 200. Content-Length is the length sent. HEAD (or nothing to send): no body; else stream
   // the bytes with createReadStream({ start, end }), and destroy the stream in the body's close().

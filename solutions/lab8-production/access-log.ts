@@ -20,7 +20,8 @@ export function accessLog(write: (line: string) => void = (line) => process.stdo
     intercept(app, (start, body, startResponse, environ) => {
       startResponse(start.status, start.headers as TsgiHeaders);
       const time = clfDate(new Date());
-      const query = environ.QUERY_STRING ? `?${environ.QUERY_STRING}` : '';
+      // QUERY_STRING is bytes as text, still percent-encoded: only bytes outside printable ASCII need it.
+      const query = environ.QUERY_STRING ? `?${environ.QUERY_STRING.replace(/[^\x21-\x7e]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)}` : '';
       const target = encodeURI(Buffer.from(environ.SCRIPT_NAME + environ.PATH_INFO, 'latin1').toString('utf8')) + query;
       const requestLine = `${environ.REQUEST_METHOD} ${target} ${environ.SERVER_PROTOCOL}`;
       return (async function* () {

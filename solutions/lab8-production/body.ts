@@ -28,10 +28,21 @@ export function intercept(
       start = { status, headers };
     });
     const iterator = toAsyncIterator(body);
-    // An app may call startResponse as late as its first non-empty chunk (lesson 3, A3).
-    let first = await iterator.next();
-    while (!first.done && first.value.length === 0) first = await iterator.next();
-    if (start === null) throw new Error('the application did not call startResponse before its body');
+    const cleanup = async () => {
+      await iterator.return?.();
+      body.close?.();
+    };
+    let first: IteratorResult<Uint8Array>;
+    try {
+      // An app may call startResponse as late as its first non-empty chunk (lesson 3, A3).
+      first = await iterator.next();
+      while (!first.done && first.value.length === 0) first = await iterator.next();
+      if (start === null) throw new Error('the application did not call startResponse before its body');
+    } catch (error) {
+      // No body goes back to the server, so nobody else will close the app's.
+      await cleanup();
+      throw error;
+    }
     const rest = (async function* () {
       if (!first.done) yield first.value;
       for (let step = await iterator.next(); !step.done; step = await iterator.next()) yield step.value;
@@ -40,10 +51,7 @@ export function intercept(
       passedOn = true;
       startResponse(status, headers, excInfo);
     };
-    return closing(respond(start, rest, passOn, environ), async () => {
-      await iterator.return?.();
-      body.close?.();
-    });
+    return closing(respond(start, rest, passOn, environ), cleanup);
   };
 }
 
@@ -68,7 +76,8 @@ export function closing(body: AsyncIterable<Uint8Array>, cleanup: () => Promise<
       return { done: true, value: undefined };
     },
   };
-  return Object.assign({ [Symbol.asyncIterator]: () => iterator }, { close: () => void finish() });
+  // close() alone (all a server owes a body) also ends `body`, so that its finally blocks run.
+  return Object.assign({ [Symbol.asyncIterator]: () => iterator }, { close: () => void iterator.return!() });
 }
 
 export function toAsyncIterator(body: TsgiBody): AsyncIterator<Uint8Array> {

@@ -5,14 +5,19 @@ import { headerValue, intercept } from './body.ts';
 
 const COMPRESSIBLE = /^(text\/|application\/(json|javascript|xml)|image\/svg\+xml)/i;
 
-/** Whether an Accept-Encoding header allows gzip (`gzip`, `gzip;q=0.5`, `*`, not `gzip;q=0`). */
+/** Whether an Accept-Encoding header allows gzip (`gzip`, `gzip;q=0.5`, `*`, not `gzip;q=0`, not `gzip;q=0, *`). */
 export function acceptsGzip(header: unknown): boolean {
   if (typeof header !== 'string') return false;
-  return header.split(',').some((item) => {
+  // gzip named outright decides; the wildcard only speaks for codings the header does not name (RFC 9110 §12.5.3).
+  let wildcard = false;
+  for (const item of header.split(',')) {
     const [coding, ...params] = item.split(';').map((s) => s.trim().toLowerCase());
     const q = params.find((p) => p.startsWith('q='));
-    return (coding === 'gzip' || coding === '*') && (q === undefined || Number(q.slice(2)) > 0);
-  });
+    const accepted = q === undefined || Number(q.slice(2)) > 0;
+    if (coding === 'gzip') return accepted;
+    if (coding === '*') wildcard = accepted;
+  }
+  return wildcard;
 }
 
 /**

@@ -32,7 +32,7 @@ export function proxyHandler(options: ProxyOptions): Handler {
   const timeoutMs = options.timeoutMs ?? 10_000;
   let next = 0;
   return (request) =>
-    new Promise<ServerResponse>((resolve) => {
+    new Promise<ServerResponse>((resolve, reject) => {
       const upstream = options.upstreams[next++ % options.upstreams.length]!;
       // resolve() counts only its first call: the response, an error or the timeout, whichever comes first.
       const settle = (response: ServerResponse) => {
@@ -49,6 +49,9 @@ export function proxyHandler(options: ProxyOptions): Handler {
         ['x-forwarded-proto', 'http'],
       );
       if (host !== undefined) outgoing.push(['x-forwarded-host', host]); // HTTP/1.0 may send no Host
+      // Our own framing for our own hop: a body that came chunked goes on chunked. Node's client
+      // frames a GET or DELETE body not at all, and the upstream would read it as a next request.
+      if (request.headers.some(([name]) => name === 'transfer-encoding')) outgoing.push(['transfer-encoding', 'chunked']);
       const forward = http.request({
         host: upstream.host,
         port: upstream.port,
@@ -76,7 +79,11 @@ export function proxyHandler(options: ProxyOptions): Handler {
           // Backpressure: wait while the upstream is behind, instead of buffering the upload.
           for await (const chunk of request.body) if (!forward.write(chunk)) await once(forward, 'drain');
           forward.end();
-        } catch {
+        } catch (error) {
+          // The client's body failed (lab 2's 413 or 408): the server answers it, and the upstream
+          // request is destroyed, never ended, so that half an upload is not taken for the whole.
+          clearTimeout(timer);
+          reject(error);
           forward.destroy();
         }
       })();

@@ -33,7 +33,8 @@ export function limitRequestSize(maxBytes: number): Middleware {
     try {
       return await app({ ...environ, 'tsgi.input': limited }, startResponse);
     } catch (error) {
-      if (error instanceof RequestTooLarge) return plain(startResponse, '413 Content Too Large', [], `${error.message}\n`);
+      // With excInfo: the app may have called startResponse already, and a second call needs it (lesson 3, S6).
+      if (error instanceof RequestTooLarge) return plain((status, headers) => startResponse(status, headers, error), '413 Content Too Large', [], `${error.message}\n`);
       throw error;
     }
   };

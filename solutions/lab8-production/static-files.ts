@@ -74,7 +74,8 @@ async function sendFile(file: { path: string; size: number; mtimeMs: number }, e
       return [];
     }
   }
-  const range = parseRange(environ.HTTP_RANGE, file.size);
+  // Range is defined for GET only (RFC 9110 §14.2): a HEAD gets the 200 head of the whole file.
+  const range = environ.REQUEST_METHOD === 'GET' ? parseRange(environ.HTTP_RANGE, file.size) : null;
   if (range === 'unsatisfiable') {
     return plain(startResponse, '416 Range Not Satisfiable', [['Content-Range', `bytes */${file.size}`]]);
   }

@@ -190,6 +190,11 @@ milestone('access-log', () => {
     await callApp(app, environ);
     expect(clf(lines[0] ?? '')?.request, `request line for ${describeRequest(environ)}; ${linesOf(lines)}`).toBe('GET /shop/caf%C3%A9%20au%20lait?size=big HTTP/1.0');
     lines.length = 0;
+    const raw = makeEnviron({ path: '/search' });
+    raw.QUERY_STRING = 'q=caf\u00c3\u00a9&x=%20y';
+    await callApp(app, raw);
+    expect(clf(lines[0] ?? '')?.request, `a query with raw UTF-8 bytes (QUERY_STRING ${JSON.stringify(raw.QUERY_STRING)}): bytes above 0x7E as %XX, the rest as it came; ${linesOf(lines)}`).toBe('GET /search?q=caf%C3%A9&x=%20y HTTP/1.1');
+    lines.length = 0;
     await callApp(app, { method: 'DELETE', path: '/items/7' });
     expect(clf(lines[0] ?? '')?.request, `no query, no "?"; ${linesOf(lines)}`).toBe('DELETE /items/7 HTTP/1.1');
   });
@@ -252,14 +257,14 @@ milestone('access-log', () => {
   });
 
   test('writes the line when the server closes the body early, and closes the app\'s body', {
-    rules: ['L6', 'C6'],
+    rules: ['L6', 'C6', 'L5'],
     points: 2,
-    hint: 'A server whose client went away calls the body\'s return() or close() after a chunk: the finally block still writes the line, and the cleanup ends the app\'s iterator and calls its close().',
+    hint: 'A server whose client went away calls the body\'s return() or close() after a chunk: the finally block still writes the line, with the bytes that passed (not the Content-Length), and the cleanup ends the app\'s iterator and calls its close().',
   }, async () => {
     const { lines, middleware } = logged();
     const { watch, body: appBody } = watchedBody(['one ', 'two ', 'three']);
     const app = middleware((_environ, startResponse) => {
-      startResponse('200 OK', [['Content-Type', 'text/plain']]);
+      startResponse('200 OK', [['Content-Type', 'text/plain'], ['Content-Length', '13']]);
       return appBody;
     });
     const body = (await bounded('app()', () => app(makeEnviron({ path: '/abandoned' }), () => {}))) as TsgiBody & AsyncIterable<Uint8Array>;
@@ -269,9 +274,66 @@ milestone('access-log', () => {
     await within<unknown>(APP_BOUND_MS, 'the body\'s return()', iterator.return?.());
     body.close?.();
     expect(lines, `one line for a body closed after its first chunk; ${linesOf(lines)}`).toHaveLength(1);
+    expect(clf(lines[0]!)?.size, `only the 4 bytes that passed, not the app's Content-Length: 13; ${linesOf(lines)}`).toBe('4');
+    expect(watch.finished, 'the app\'s body generator should have been ended (its finally block ran)').toBe(true);
+    expect(watch.closes, 'the app\'s close() should have been called once').toBe(1);
+  });
+
+  test('writes the line when a server calls only close() after a chunk, as PEP 3333 servers do', {
+    rules: ['L6', 'C6'],
+    points: 2,
+    hint: 'The contract only promises close(): the body\'s close() must end the body respond returned (so accessLog\'s finally writes the line) as well as the app\'s. The given closing() does it by calling its own iterator\'s return().',
+  }, async () => {
+    const { lines, middleware } = logged();
+    const { watch, body: appBody } = watchedBody(['one ', 'two ', 'three']);
+    const app = middleware((_environ, startResponse) => {
+      startResponse('200 OK', [['Content-Type', 'text/plain']]);
+      return appBody;
+    });
+    const body = (await bounded('app()', () => app(makeEnviron({ path: '/abandoned' }), () => {}))) as TsgiBody & AsyncIterable<Uint8Array>;
+    const iterator = body[Symbol.asyncIterator]();
+    await within(APP_BOUND_MS, 'the first chunk', iterator.next());
+    body.close?.();
+    const written = await within(APP_BOUND_MS, 'the line being written', (async () => {
+      while (lines.length === 0 || watch.closes === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      return true;
+    })()).catch(() => false);
+    expect(written && lines, `one line for a body whose server called only close() after the first chunk; ${linesOf(lines)}`).toHaveLength(1);
     expect(clf(lines[0]!)?.size, `only the 4 bytes that passed; ${linesOf(lines)}`).toBe('4');
     expect(watch.finished, 'the app\'s body generator should have been ended (its finally block ran)').toBe(true);
     expect(watch.closes, 'the app\'s close() should have been called once').toBe(1);
+  });
+
+  test('closes the app\'s body when intercept throws before it returns one', {
+    rules: ['C6'],
+    points: 2,
+    hint: 'When reading the first chunk throws, or the app never called startResponse, no body reaches the server: call the iterator\'s return() and the body\'s close() yourself before you throw.',
+  }, async () => {
+    const { middleware } = logged();
+    const cases: Array<[string, boolean]> = [['a body whose first read throws', true], ['an app that never calls startResponse', false]];
+    for (const [what, failing] of cases) {
+      let closes = 0;
+      const appBody = Object.assign(
+        (async function* () {
+          if (failing) throw new Error('the database went away');
+          yield utf8('no head was started');
+        })(),
+        { close: () => void (closes += 1) },
+      );
+      const app = middleware((_environ, startResponse) => {
+        if (failing) startResponse('200 OK', [['Content-Type', 'text/plain']]);
+        return appBody;
+      });
+      let threw = false;
+      try {
+        const body = await within(APP_BOUND_MS, `the app answering, for ${what}`, bounded('app()', () => app(makeEnviron({ path: '/broken' }), () => {})));
+        body.close?.();
+      } catch {
+        threw = true;
+      }
+      expect(threw, `accessLog(app) should throw for ${what}`).toBe(true);
+      expect(closes, `the app's close() should have been called once before the throw, for ${what}`).toBe(1);
+    }
   });
 
   test('closes the app\'s body once when it has been read to the end', {
@@ -470,6 +532,33 @@ milestone('access-log', () => {
     ]);
   });
 
+  test('a late startResponse reaches the server with its excInfo', {
+    rules: ['C5'],
+    hint: 'Forward a late call with all three arguments: the server throws excInfo back when the head has left, and without it would see a second call without excInfo, another error.',
+  }, async () => {
+    const { middleware } = logged();
+    const failure = new Error('failed half-way');
+    const app = middleware((_environ, startResponse) =>
+      (async function* () {
+        startResponse('200 OK', [['Content-Type', 'text/plain']]);
+        yield utf8('part one, ');
+        startResponse('500 Internal Server Error', [['Content-Type', 'text/plain']], failure);
+        yield utf8('part two');
+      })(),
+    );
+    const calls: unknown[][] = [];
+    const body = await within(APP_BOUND_MS, 'the app answering', bounded('app()', () => app(makeEnviron(), (...args: unknown[]) => void calls.push(args))));
+    try {
+      await within(APP_BOUND_MS, 'reading the body', (async () => {
+        for await (const _chunk of body as AsyncIterable<Uint8Array>);
+      })());
+    } finally {
+      body.close?.();
+    }
+    expect(calls.length, `the server's startResponse calls: ${calls.map((c) => String(c[0])).join(', ')}`).toBe(2);
+    expect(calls[1]![2], 'the late call\'s third argument, as the server got it: the app\'s error').toBe(failure);
+  });
+
   test('logs requests served on a real socket', {
     rules: ['L2', 'L3'],
     hint: 'The gateway fills in REMOTE_ADDR, the method, the path, the query and SERVER_PROTOCOL: the line is built from those.',
@@ -524,7 +613,7 @@ async function leftAlone(what: string, inner: TsgiApp): Promise<void> {
 milestone('gzip', () => {
   test('acceptsGzip reads Accept-Encoding, q-values included', {
     rules: ['G1'],
-    hint: 'Split at commas, then each item at ";". gzip or * (in any case) counts unless its q= parameter is 0.',
+    hint: 'Split at commas, then each item at ";". gzip (in any case) decides by its q= parameter (0 refuses); only a header that does not name gzip falls back on * and its q.',
   }, () => {
     const cases: Array<[unknown, boolean]> = [
       ['gzip', true],
@@ -539,6 +628,10 @@ milestone('gzip', () => {
       ['gzip;q=0', false],
       ['gzip; q=0.000', false],
       ['*;q=0', false],
+      ['gzip;q=0, *', false],
+      ['*, GZIP;q=0', false],
+      ['*;q=0, gzip', true],
+      ['br, *;q=0.5, identity', true],
       ['', false],
       [undefined, false],
     ];
@@ -588,15 +681,19 @@ milestone('gzip', () => {
 
   test('leaves images and other non-text types alone', {
     rules: ['G4'],
-    hint: 'Compress only text-like types: text/*, JSON, JavaScript, XML, SVG. An image is compressed already.',
+    hint: 'Compress only text-like types: text/*, JSON, JavaScript, XML, SVG, compared in any case. An image is compressed already, and a response with no Content-Type is not known to be text.',
   }, async () => {
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...utf8(TEXT)]);
     await leftAlone('an image/png', textApp(png, 'image/png'));
     await leftAlone('an application/zip', textApp(utf8(TEXT), 'application/zip'));
-    for (const type of ['application/json', 'text/css', 'application/javascript', 'image/svg+xml', 'application/xml']) {
+    for (const type of ['application/json', 'text/css', 'application/javascript', 'image/svg+xml', 'application/xml', 'TEXT/HTML; charset=UTF-8', 'Application/JSON']) {
       const answer = await gzipped(textApp(TEXT, type));
-      expect(answer.header('Content-Encoding'), `${type} is worth compressing; ${answer.story}`).toBe('gzip');
+      expect(answer.header('Content-Encoding'), `${type} is worth compressing (media types are case-insensitive); ${answer.story}`).toBe('gzip');
     }
+    await leftAlone('a response without a Content-Type', (_e, startResponse) => {
+      startResponse('200 OK', [['Content-Length', String(utf8(TEXT).length)]]);
+      return [utf8(TEXT)];
+    });
   });
 
   test('leaves a body that already has a Content-Encoding alone', {
@@ -744,6 +841,23 @@ milestone('size-limit', () => {
     const answer = await callApp(app, { method: 'POST', body: 'x'.repeat(11) });
     expect(answer.status, `11 bytes with a limit of 10; ${answer.story}`).toBe(413);
     expect(called, 'the app should not have been called').toBe(false);
+    // A number, compared as a number: as text, "9" would come after "16".
+    const small = await callApp(limited(16)(readingApp('read')), { method: 'POST', body: 'x'.repeat(9) });
+    expect(small.status, `Content-Length: 9 with a limit of 16; ${small.story}`).toBe(200);
+  });
+
+  test('counts what read(size) hands out too', {
+    rules: ['B2'],
+    hint: 'read(size) hands out bytes as much as read() and iteration do: count them all, whatever the size asked for.',
+  }, async () => {
+    const sized: TsgiApp = async (environ, startResponse) => {
+      let total = 0;
+      for (let chunk = await environ['tsgi.input'].read(8); chunk.length > 0; chunk = await environ['tsgi.input'].read(8)) total += chunk.length;
+      startResponse('200 OK', [['Content-Type', 'text/plain']]);
+      return [utf8(`got ${total} bytes`)];
+    };
+    const answer = await callApp(limited(10)(sized), { method: 'POST', body: 'x'.repeat(30), noLength: true });
+    expect(answer.status, `30 bytes without Content-Length, read 8 at a time with read(8), limit 10; ${answer.story}`).toBe(413);
   });
 
   test('lets a body of exactly the limit through, whole, with or without Content-Length', {
@@ -797,18 +911,36 @@ milestone('size-limit', () => {
     rules: ['B3'],
     hint: 'Catch only RequestTooLarge (instanceof) for the 413; rethrow anything else, so the server answers 500 and logs the real bug.',
   }, async () => {
-    const bug = new TypeError('the app has a bug');
-    const app = limited(10)(() => {
-      throw bug;
-    });
-    let caught: unknown = null;
-    let answer = '';
-    try {
-      answer = (await callApp(app, { method: 'POST', body: 'abc' })).story;
-    } catch (error) {
-      caught = error;
+    // The second looks like a RequestTooLarge in all but its class: the app's own, and not the middleware's.
+    for (const bug of [new TypeError('the app has a bug'), new Error(new RequestTooLarge(10).message)]) {
+      const app = limited(10)(() => {
+        throw bug;
+      });
+      let caught: unknown = null;
+      let answer = '';
+      try {
+        answer = (await callApp(app, { method: 'POST', body: 'abc' })).story;
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught, `the app's own error (${String(bug)}) should come out of the middleware; instead: ${answer}`).toBe(bug);
     }
-    expect(caught, `the app's own error should come out of the middleware; instead: ${answer}`).toBe(bug);
+  });
+
+  test('on a real socket: the 413 replaces a response the app had already started, passing excInfo', {
+    rules: ['B3'],
+    points: 2,
+    hint: 'The app called startResponse before it read the body: the 413 is a second call, and the gateway throws for a second call without excInfo (lesson 3, S6). Pass the RequestTooLarge as the third argument.',
+  }, async () => {
+    const eager: TsgiApp = async (environ, startResponse) => {
+      startResponse('201 Created', [['Content-Type', 'text/plain']]);
+      let total = 0;
+      for await (const chunk of environ['tsgi.input']) total += chunk.length;
+      return [utf8(`stored ${total} bytes`)];
+    };
+    const { port } = await serveApp(limited(16)(eager));
+    const reply = await rawRequest(port, ['POST /upload HTTP/1.1', 'Host: test', 'Transfer-Encoding: chunked'], '14\r\n' + 'z'.repeat(20) + '\r\n0\r\n\r\n');
+    expect(reply.status, `an app that called startResponse('201 Created') and then read a 20-byte chunked body, under limitRequestSize(16); ${reply.story}`).toBe(413);
   });
 
   test('on a real socket: 413 for a long body, with or without Content-Length, 200 for a short one', {
@@ -875,6 +1007,8 @@ milestone('proxy-fix', () => {
   }, async () => {
     const two = await fixed(undefined, { 'X-Forwarded-For': '6.6.6.6, 203.0.113.7' });
     expect(two.REMOTE_ADDR, two.story).toBe('203.0.113.7');
+    const tight = await fixed(undefined, { 'X-Forwarded-For': '6.6.6.6,203.0.113.9' });
+    expect(tight.REMOTE_ADDR, `entries separated by a comma without a space; ${tight.story}`).toBe('203.0.113.9');
     const one = await fixed({}, { 'X-Forwarded-For': '203.0.113.8' });
     expect(one.REMOTE_ADDR, one.story).toBe('203.0.113.8');
     const none = await fixed({}, {});
@@ -900,6 +1034,7 @@ milestone('proxy-fix', () => {
   }, async () => {
     const cases: Array<[Parameters<typeof proxyFix>[0], string, string]> = [
       [{}, 'https', 'https'],
+      [{}, 'HTTPS', 'https'],
       [{}, 'javascript', 'http'],
       [{ xProto: 0 }, 'https', 'http'],
       [{}, 'https, http', 'http'],
@@ -928,6 +1063,8 @@ milestone('proxy-fix', () => {
     expect(withPort, withPort.story).toMatchObject({ HTTP_HOST: 'shop.example:8443', SERVER_NAME: 'shop.example', SERVER_PORT: '8443' });
     const https = await fixed({ xHost: 1 }, { 'X-Forwarded-Host': 'shop.example', 'X-Forwarded-Proto': 'https' });
     expect(https, https.story).toMatchObject({ HTTP_HOST: 'shop.example', SERVER_NAME: 'shop.example', SERVER_PORT: '443', 'tsgi.url_scheme': 'https' });
+    const rightmost = await fixed({ xHost: 1 }, { 'X-Forwarded-Host': 'evil.example, shop.example' });
+    expect(rightmost.HTTP_HOST, `two X-Forwarded-Host entries, one proxy trusted: the rightmost; ${rightmost.story}`).toBe('shop.example');
     const http = await fixed({ xHost: 1 }, { 'X-Forwarded-Host': 'shop.example' });
     expect(http, http.story).toMatchObject({ SERVER_NAME: 'shop.example', SERVER_PORT: '80' });
   });

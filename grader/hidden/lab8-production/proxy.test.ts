@@ -159,6 +159,8 @@ milestone('proxy', () => {
       'X-Forwarded-For: 198.51.100.9',
       'Content-Type: text/plain',
       'X-Custom: kept',
+      'X-Tag: one',
+      'X-Tag: two',
       'Content-Length: 5',
     ], 'hello');
     expect(reply.status, reply.story).toBe(200);
@@ -166,6 +168,7 @@ milestone('proxy', () => {
     const what = `what the upstream received: ${reply.body.toString()}`;
     expect({ method: seen.method, target: seen.target, body: seen.body }, what).toEqual({ method: 'POST', target: '/orders/7?rush=yes', body: 'hello' });
     expect(named(seen.headers, 'x-custom'), what).toEqual(['kept']);
+    expect(named(seen.headers, 'x-tag').join(', '), `both X-Tag lines, in order; ${what}`).toBe('one, two');
     expect(named(seen.headers, 'host'), what).toEqual(['shop.example:8080']);
     expect(named(seen.headers, 'x-forwarded-for').join(', ').split(/\s*,\s*/), what).toEqual(['198.51.100.9', '127.0.0.1']);
     expect(named(seen.headers, 'x-forwarded-proto'), what).toEqual(['http']);
@@ -202,12 +205,16 @@ milestone('proxy', () => {
       'Host: shop.example',
       'X-Forwarded-Proto: https',
       'X-Forwarded-Host: evil.example',
+      'X-Forwarded-Port: 443',
+      'X-Forwarded-Prefix: /admin',
     ]);
     expect(reply.status, reply.story).toBe(200);
     const seen = JSON.parse(reply.body.toString()) as Seen;
-    const what = `the client sent X-Forwarded-Proto: https and X-Forwarded-Host: evil.example; the upstream received: ${reply.body.toString()}`;
+    const what = `the client sent X-Forwarded-Proto: https, X-Forwarded-Host: evil.example, X-Forwarded-Port: 443 and X-Forwarded-Prefix: /admin; the upstream received: ${reply.body.toString()}`;
     expect(named(seen.headers, 'x-forwarded-proto'), what).toEqual(['http']);
     expect(named(seen.headers, 'x-forwarded-host'), what).toEqual(['shop.example']);
+    expect(named(seen.headers, 'x-forwarded-port'), `every other X-Forwarded- header is dropped; ${what}`).toEqual([]);
+    expect(named(seen.headers, 'x-forwarded-prefix'), `every other X-Forwarded- header is dropped; ${what}`).toEqual([]);
   });
 
   test('X-Forwarded-Host is the Host wherever it stands, and absent without one', {
@@ -250,13 +257,14 @@ milestone('proxy', () => {
     const port = await proxy({
       upstreams: [
         await rawUpstream((socket) => {
-          socket.once('data', () => socket.end('HTTP/1.1 299 Quite All Right\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok'));
+          socket.once('data', () => socket.end('HTTP/1.1 299 Quite All Right\r\nContent-Type: text/plain\r\nSet-Cookie: a=1; Path=/\r\nSet-Cookie: b=2, c\r\nContent-Length: 2\r\n\r\nok'));
         }),
       ],
     });
     const reply = await rawRequest(port, ['GET / HTTP/1.1', 'Host: test']);
     expect(reply.raw.split('\r\n')[0], `the status line the client got; ${reply.story}`).toBe('HTTP/1.1 299 Quite All Right');
     expect(reply.body.toString(), reply.story).toBe('ok');
+    expect(reply.all('set-cookie'), `two Set-Cookie lines from the upstream stay two lines, as they came (they can't be joined); ${reply.story}`).toEqual(['a=1; Path=/', 'b=2, c']);
   });
 
   test('drops hop-by-hop headers on the way in', {
@@ -525,10 +533,10 @@ milestone('proxy', () => {
     expect(letGo, 'the client went away: the proxy should destroy its request to the upstream (its connection is still open)').toBe(true);
   });
 
-  test("destroys the upstream request, never ends it, when the client's body fails", {
+  test("destroys the upstream request, never ends it, when the client's body fails, and the server answers 413", {
     rules: ['P13'],
     points: 2,
-    hint: 'When iterating request.body throws (the server\'s body limit: 413), call destroy() on the upstream request: end() would send the upstream a complete body that is only its first half.',
+    hint: 'When iterating request.body throws (the server\'s body limit: 413), reject with that error, so the server answers it, and call destroy() on the upstream request: end() would send the upstream a complete body that is only its first half. Reject before the destroyed request\'s "error" turns into a 502.',
   }, async () => {
     const connections: UpstreamConnection[] = [];
     const silent = await rawUpstream(() => {
@@ -548,5 +556,113 @@ milestone('proxy', () => {
     const shown = received.length > 400 ? `${received.slice(0, 200)}...${received.slice(-200)}` : received;
     expect(letGo, `a chunked upload past the server's 1,000-byte limit: the proxy should destroy its request to the upstream (its connection is still open); the upstream received ${JSON.stringify(shown)}`).toBe(true);
     expect(/\r\n0\r\n\r\n$/.test(received), `the upstream was sent a last chunk, so it took the cut-off upload for a whole one; it received ${JSON.stringify(shown)}`).toBe(false);
+    await client.until(() => parseReply(client.received) !== null || client.closed, BOUND_MS);
+    expect(parseReply(client.received)?.status, `the client's body broke the server's limit: the server's own 413, not a 502 from the proxy; ${client.story()}`).toBe(413);
+  });
+
+  test('frames a chunked request body for the upstream, whatever the method', {
+    rules: ['P7', 'P4'],
+    points: 2,
+    hint: 'P4 drops the client\'s Transfer-Encoding, and Node\'s http.request writes a GET or DELETE body with no framing at all. When the client\'s body came chunked, send the upstream Transfer-Encoding: chunked of your own.',
+  }, async () => {
+    const connections: UpstreamConnection[] = [];
+    const silent = await rawUpstream(() => {
+      // Accepts, reads, never answers: what it received is the evidence.
+    }, connections);
+    const port = await proxy({ upstreams: [silent], timeoutMs: 60_000 });
+    const client = await RawClient.connect(port);
+    const inner = 'GET /admin HTTP/1.1\r\nHost: internal\r\n\r\n';
+    client.send(`GET /search HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n${inner.length.toString(16)}\r\n${inner}\r\n0\r\n\r\n`);
+    await connected(connections, 1, 'the proxy connecting to the upstream');
+    const arrived = await within(BOUND_MS, 'the body reaching the upstream', (async () => {
+      while (!connections[0]!.received().includes('Host: internal\r\n\r\n')) await new Promise((resolve) => setTimeout(resolve, 10));
+      return true;
+    })()).catch(() => false);
+    const received = connections[0]!.received();
+    const what = `a GET with a chunked body whose bytes are ${JSON.stringify(inner)}; the upstream received ${JSON.stringify(received)}`;
+    expect(arrived, `the body should reach the upstream; ${what}`).toBe(true);
+    const head = received.slice(0, received.indexOf('\r\n\r\n')).toLowerCase();
+    expect(
+      /\r\ntransfer-encoding: *chunked\r?$/m.test(head) || /\r\ncontent-length:/.test(head),
+      `the upstream's request head should frame the body (Transfer-Encoding: chunked): without it the upstream reads the body as a second request; ${what}`,
+    ).toBe(true);
+  });
+
+  test('X-Forwarded-For ends with the address of the client, not the proxy\'s own', {
+    rules: ['P5'],
+    hint: 'request.remoteAddress is the client; request.localAddress is the proxy\'s own end of the connection.',
+  }, async () => {
+    const target = await upstream(echo);
+    const handler = bounded('proxyHandler()', () => proxyHandler({ upstreams: [target] }));
+    const request = {
+      method: 'GET', target: '/', version: 'HTTP/1.1', headers: [['host', 'test']],
+      body: (async function* () {})(), signal: new AbortController().signal,
+      remoteAddress: '198.51.100.77', remotePort: 50123, localAddress: '127.0.0.1', localPort: 8000,
+    } as unknown as ServerRequest;
+    const response = await within(BOUND_MS, 'the handler answering', Promise.resolve(handler(request)));
+    const text = (await within(BOUND_MS, 'reading the body', bodyBytes(response.body))).toString();
+    const seen = JSON.parse(text) as Seen;
+    expect(named(seen.headers, 'x-forwarded-for'), `a request from 198.51.100.77 to the proxy's 127.0.0.1; the upstream received: ${text}`).toEqual(['198.51.100.77']);
+  });
+
+  test('a response head in time is not cut by the timeout while its body streams', {
+    rules: ['P11'],
+    hint: 'The timeout bounds the wait for the response head: clear the timer when the head arrives, or it fires later and destroys an upstream that is still sending the body.',
+  }, async () => {
+    const port = await proxy({
+      upstreams: [
+        await upstream(() => ({
+          status: 200,
+          headers: [['Content-Type', 'text/plain']],
+          body: (async function* () {
+            yield utf8('first,');
+            await new Promise((resolve) => setTimeout(resolve, 1500));
+            yield utf8('second');
+          })(),
+        })),
+      ],
+      timeoutMs: 300,
+    });
+    const reply = await rawRequest(port, ['GET /export HTTP/1.1', 'Host: test']);
+    expect(reply.status, reply.story).toBe(200);
+    expect(reply.body.toString(), `timeoutMs 300, a head at once and the body's end 1.5 s later: the whole body; ${reply.story}`).toBe('first,second');
+  });
+
+  test('lets go of the upstream when the client goes away during the response body', {
+    rules: ['P12'],
+    points: 2,
+    hint: 'The client may leave after the head, while the body streams: request.signal is aborted then too, and the upstream request must be destroyed, not left waiting on its next chunk.',
+  }, async () => {
+    const connections: UpstreamConnection[] = [];
+    const slow = await rawUpstream((socket) => {
+      // A head and a first chunk, then nothing: a report still being computed.
+      socket.once('data', () => socket.write('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nfirst,\r\n'));
+    }, connections);
+    const port = await proxy({ upstreams: [slow], timeoutMs: 60_000 });
+    const client = await RawClient.connect(port);
+    client.send('GET /slow-report HTTP/1.1\r\nHost: test\r\n\r\n');
+    const early = await client.until(() => client.received.includes('first,'), BOUND_MS);
+    expect(early, `the first chunk should reach the client; ${client.story()}`).toBe(true);
+    client.socket.resetAndDestroy();
+    const letGo = await within(BOUND_MS, 'the upstream connection closing', connections[0]!.closed.then(() => true)).catch(() => false);
+    expect(letGo, 'the client went away during the body: the proxy should destroy its request to the upstream (its connection is still open)').toBe(true);
+  });
+
+  test("an upstream that fails during the body cuts the client's connection, never ends the body", {
+    rules: ['P14'],
+    points: 2,
+    hint: 'Let the error of the upstream response come out of the body you resolved with: lab 2 then cuts the connection. Swallowed, the body ends quietly and the client gets a last chunk: a cut body that looks whole.',
+  }, async () => {
+    const dying = await rawUpstream((socket) => {
+      socket.once('data', () => {
+        socket.write('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nfirst,\r\n', () => socket.destroy());
+      });
+    });
+    const port = await proxy({ upstreams: [dying], timeoutMs: 60_000 });
+    const client = await RawClient.connect(port);
+    client.send('GET /export HTTP/1.1\r\nHost: test\r\n\r\n');
+    const closed = await client.closes(BOUND_MS);
+    expect(closed, `the upstream died after its first chunk: the proxy's server should cut the client's connection; ${client.story()}`).toBe(true);
+    expect(client.received.toString('latin1').endsWith('0\r\n\r\n'), `the client was sent a last chunk, so it takes the cut body for a whole one; ${client.story()}`).toBe(false);
   });
 });

@@ -162,7 +162,7 @@ milestone('static-files', () => {
     hint: 'Only paths that start with the prefix and a slash are yours: /staticky is not. Everything else goes to the app as it came.',
   }, async () => {
     const app = staticApp(site().root);
-    for (const path of ['/', '/index.html', '/staticky/index.html', '/static']) {
+    for (const path of ['/', '/index.html', '/staticky/index.html', '/static', '/about/']) {
       const answer = await callApp(app, { path });
       expect(answer.text, `GET ${path} belongs to the app; ${answer.story}`).toBe(`app: ${path}`);
     }
@@ -191,6 +191,19 @@ milestone('static-files', () => {
     expect(head.status, head.story).toBe(200);
     expect(head.header('Content-Length'), head.story).toBe('26');
     expect(head.bytes.length, `no body for HEAD; ${head.story}`).toBe(0);
+  });
+
+  test('HEAD ignores Range: the head of the whole file', {
+    rules: ['F8', 'F3'],
+    hint: 'Range is defined for GET only (RFC 9110 §14.2): read it only when REQUEST_METHOD is GET. A HEAD with a Range gets the 200 head a GET without one would get.',
+  }, async () => {
+    const app = staticApp(site().root);
+    for (const range of ['bytes=0-4', 'bytes=99-']) {
+      const head = await callApp(app, { method: 'HEAD', path: '/static/notes.txt', headers: { Range: range } });
+      expect(head.status, `HEAD with Range: ${range}; ${head.story}`).toBe(200);
+      expect(head.header('Content-Length'), `HEAD with Range: ${range}: the whole file's length; ${head.story}`).toBe('26');
+      expect(head.header('Content-Range'), `HEAD with Range: ${range}; ${head.story}`).toBeUndefined();
+    }
   });
 
   test('other methods get 405 with Allow: GET, HEAD', {
@@ -239,6 +252,7 @@ milestone('static-files', () => {
       const again = await callApp(app, { path: '/static/notes.txt', headers: { 'If-None-Match': tag } });
       expect(again.status, `If-None-Match: ${tag}; ${again.story}`).toBe(304);
       expect(again.bytes.length, `a 304 has no body; ${again.story}`).toBe(0);
+      expect(again.header('ETag'), `a 304 carries the ETag a 200 would have; ${again.story}`).toBe(etag);
     }
     const stale = await callApp(app, { path: '/static/notes.txt', headers: { 'If-None-Match': '"stale"' } });
     expect(stale.status, stale.story).toBe(200);
@@ -268,6 +282,11 @@ milestone('static-files', () => {
     utimesSync(path, new Date('2024-06-01T12:00:00Z'), new Date('2024-06-01T12:00:00Z'));
     const longer = await callApp(app, { path: '/static/notes.txt', headers: { 'If-None-Match': sameSize.header('ETag')! } });
     expect(longer.status, `rewritten with another size, same mtime; ${longer.story}`).toBe(200);
+    // Rewritten twice within one second: the mtime moves by a quarter of a second.
+    const latest = longer.header('ETag');
+    utimesSync(path, new Date('2024-06-01T12:00:00.250Z'), new Date('2024-06-01T12:00:00.250Z'));
+    const quick = await callApp(app, { path: '/static/notes.txt', headers: { 'If-None-Match': latest! } });
+    expect(quick.status, `same size, mtime 250 ms later: the old ETag ${latest} must not match; ${quick.story}`).toBe(200);
   });
 
   test('parseRange reads one byte range', {
@@ -297,7 +316,7 @@ milestone('static-files', () => {
   });
 
   test('answers Range with 206 and the bytes asked for', {
-    rules: ['F8'],
+    rules: ['F8', 'F4'],
     points: 2,
     hint: '206 carries Content-Range: bytes start-end/size, a Content-Length of end - start + 1, and only those bytes.',
   }, async () => {
@@ -314,6 +333,7 @@ milestone('static-files', () => {
       expect(answer.header('Content-Range'), `Range: ${range}; ${answer.story}`).toBe(contentRange);
       expect(answer.text, `Range: ${range}; ${answer.story}`).toBe(body);
       expect(answer.header('Content-Length'), `Range: ${range}; ${answer.story}`).toBe(String(body.length));
+      expect(answer.header('Content-Type'), `Range: ${range}: a part has the file's type too; ${answer.story}`).toMatch(/^text\/plain/);
     }
   });
 
