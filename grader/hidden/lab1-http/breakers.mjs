@@ -175,6 +175,7 @@ export default [
   { rule: 'W8', why: 'writes a Content-Length that disagrees with the body', file: 'serializer.ts', find: '      if (value !== String(body.length)) {', replace: '      if (false) {' },
   { rule: 'W8', why: 'checks only the first Content-Length field', file: 'serializer.ts', find: 'for (const [, value] of declared) {', replace: 'for (const [, value] of declared.slice(0, 1)) {' },
   { rule: 'W8', why: 'compares the Content-Length with parseInt (5abc, 05 and " 5" pass)', file: 'serializer.ts', find: 'if (value !== String(body.length)) {', replace: 'if (parseInt(value, 10) !== body.length) {' },
+  { rule: 'W8', why: 'trims the Content-Length before comparing (" 5" passes)', file: 'serializer.ts', find: 'if (value !== String(body.length)) {', replace: 'if (value.trim() !== String(body.length)) {' },
   { rule: 'W7', why: 'looks for the caller\'s Content-Length case-sensitively (content-length gets a second one)', file: 'serializer.ts', find: "headers.filter(([name]) => name.toLowerCase() === 'content-length');", replace: "headers.filter(([name]) => name === 'Content-Length');" },
   { rule: 'W9', why: 'forgets that 1xx responses have no body', file: 'serializer.ts', find: 'return (status >= 100 && status < 200) || status === 204 || status === 304;', replace: 'return status === 204 || status === 304;' },
   { rule: 'W9', why: 'sends a body with 204 or 304', file: 'serializer.ts', find: '    if (body.length > 0) throw new TypeError(`a ${response.status} response cannot have a body`);\n', replace: '' },

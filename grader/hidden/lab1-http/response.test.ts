@@ -190,8 +190,8 @@ milestone('serializer', () => {
   });
 
   test('serializeResponse refuses a Content-Length that disagrees with the body', { rules: ['W8'] }, () => {
-    // Only the count as String(5) writes it agrees: no spaces, sign, leading zeros or trailing junk.
-    for (const length of ['10', '4', '0', 'five', '5abc', '05', '+5', ' 5', '5 ', '5.0']) {
+    // Only the count as String(5) writes it agrees: no sign, leading zeros or trailing junk.
+    for (const length of ['10', '4', '0', 'five', '5abc', '05', '+5', '5.0']) {
       const input = { status: 200, headers: [['Content-Length', length]] as [string, string][], body: bytes('hello') };
       const error = thrown('serializeResponse', () => serializeResponse(input), () => serializeResponse({ ...input, headers: [['Content-Length', '5']] }));
       expect(error, `serializeResponse of ${given(input)} should throw a TypeError`).toBe('TypeError');
@@ -200,6 +200,17 @@ milestone('serializer', () => {
     const second = { status: 200, headers: [['Content-Length', '5'], ['content-length', '6']] as [string, string][], body: bytes('hello') };
     const error = thrown('serializeResponse', () => serializeResponse(second), () => serializeResponse({ ...second, headers: [['Content-Length', '5'], ['content-length', '5']] }));
     expect(error, `serializeResponse of ${given(second)} should throw a TypeError`).toBe('TypeError');
+  });
+
+  test('serializeResponse refuses a Content-Length with spaces around the count', {
+    rules: ['W8'],
+    hint: 'The value must be exactly String(body.length): compare without trimming.',
+  }, () => {
+    for (const length of [' 5', '5 ', '\t5']) {
+      const input = { status: 200, headers: [['Content-Length', length]] as [string, string][], body: bytes('hello') };
+      const error = thrown('serializeResponse', () => serializeResponse(input), () => serializeResponse({ ...input, headers: [['Content-Length', '5']] }));
+      expect(error, `serializeResponse of ${given(input)} should throw a TypeError`).toBe('TypeError');
+    }
   });
 
   test('serializeResponse sends neither body nor Content-Length with 1xx, 204 or 304', {
