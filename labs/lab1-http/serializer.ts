@@ -37,7 +37,8 @@ function forbidsBody(status: number): boolean {
 export function serializeResponse(response: HttpResponse): Uint8Array {
   // TODO(lab1): refuse Transfer-Encoding; for a status that forbids a body, refuse a non-empty
   // body (and, for 1xx and 204, a Content-Length); otherwise add Content-Length if missing, or
-  // refuse one that disagrees with the body.
+  // refuse any Content-Length field that disagrees with the body. Work on a copy of the caller's
+  // header list: the caller's array stays as it was.
   // Then the head (serializeHead) followed by the body bytes.
   throw new Error('TODO(lab1): serializeResponse is not written yet (lessons/01-http.md#writing-a-response)');
 }

@@ -48,17 +48,23 @@ export function serializeResponse(response: HttpResponse): Uint8Array {
   if (headers.some(([name]) => name.toLowerCase() === 'transfer-encoding')) {
     throw new TypeError('serializeResponse frames the body with Content-Length; use encodeChunk for chunked');
   }
-  const declared = headers.find(([name]) => name.toLowerCase() === 'content-length');
+  const declared = headers.filter(([name]) => name.toLowerCase() === 'content-length');
   if (forbidsBody(response.status)) {
     if (body.length > 0) throw new TypeError(`a ${response.status} response cannot have a body`);
-    // RFC 9110 §8.6: no Content-Length in a 1xx or 204 (a 304 may repeat the resource's).
-    if (declared !== undefined && response.status !== 304) {
+    // RFC 9110 §8.6: no Content-Length in a 1xx or 204 (a 304 may repeat the resource's, unchecked).
+    if (declared.length > 0 && response.status !== 304) {
       throw new TypeError(`a ${response.status} response cannot have a Content-Length`);
     }
-  } else if (declared === undefined) {
+  } else if (declared.length === 0) {
     headers.push(['Content-Length', String(body.length)]);
-  } else if (declared[1] !== String(body.length)) {
-    throw new TypeError(`Content-Length says ${declared[1]} but the body has ${body.length} bytes`);
+  } else {
+    // Every field the caller gave must be the count exactly as String() writes it (W8): no
+    // spaces, sign or leading zeros, and a second, different field is no less wrong than the first.
+    for (const [, value] of declared) {
+      if (value !== String(body.length)) {
+        throw new TypeError(`Content-Length says ${value} but the body has ${body.length} bytes`);
+      }
+    }
   }
   const head = serializeHead({ ...response, headers });
   const message = new Uint8Array(head.length + body.length);

@@ -159,8 +159,9 @@ milestone('request-line', () => {
   });
 
   test('keeps the target exactly as sent, query and percent-escapes included', { rules: ['R4'] }, () => {
-    const target = '/search?q=caf%C3%A9&page=2#frag';
-    expect(requestLine(`GET ${target} HTTP/1.1`).target, `the target of ${show(`GET ${target} HTTP/1.1`)}`).toBe(target);
+    for (const target of ['/search?q=caf%C3%A9&page=2#frag', '/~user/!a~', '/!']) {
+      expect(requestLine(`GET ${target} HTTP/1.1`).target, `the target of ${show(`GET ${target} HTTP/1.1`)} (! and ~ are the ends of visible ASCII)`).toBe(target);
+    }
   });
 
   test('refuses a target with control characters or bytes above 127 (400)', { rules: ['R4'] }, () => {
@@ -206,6 +207,8 @@ milestone('request-line', () => {
       'CONNECT user@example.com:443 HTTP/1.1',
       'CONNECT /example.com:443 HTTP/1.1',
       'CONNECT example.com:443/a HTTP/1.1',
+      'CONNECT example.com: HTTP/1.1',
+      'connect example.com:443 HTTP/1.1',
       'GET 1http://example.com/ HTTP/1.1',
       'GET .http://example.com/ HTTP/1.1',
       'OPTIONS foo HTTP/1.1',
@@ -307,6 +310,7 @@ milestone('headers', () => {
       ['X-Blank:   ', ''],
       ['Host: example.com:8080', 'example.com:8080'],
       ['X-Nbsp: \xa0a\xa0', '\xa0a\xa0'],
+      ['X-Case: MiXeD Case', 'MiXeD Case'],
     ]) {
       expect(field(line)[1], `the value of ${show(line)}`).toBe(value);
     }
@@ -352,6 +356,7 @@ milestone('headers', () => {
   }, () => {
     for (const [raw, expected] of [
       ['GET / HTTP/1.1\r\n\r\n', 400],
+      ['GET http://example.com/ HTTP/1.1\r\n\r\n', 400],
       ['GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n', 400],
       ['GET / HTTP/1.1\r\nHost: a\r\nhost: a\r\n\r\n', 400],
       ['GET / HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n', 400],
@@ -379,6 +384,8 @@ milestone('headers', () => {
       ['accept', '*/*'],
       ['host', 'example.com'],
     ]);
+    const exact = 'GET http://Example.COM:80/a HTTP/1.1\r\nHost: x\r\n\r\n';
+    expect(parse(exact)[0]?.headers, `the headers of ${show(exact)} (the authority as written: case and port kept)`).toEqual([['host', 'Example.COM:80']]);
     const plain = 'GET /a HTTP/1.1\r\nHost: other.test\r\n\r\n';
     expect(parse(plain)[0]?.headers, `the headers of ${show(plain)} (origin-form: Host as sent)`).toEqual([['host', 'other.test']]);
   });
@@ -401,8 +408,9 @@ milestone('bodies', () => {
     hint: 'Two servers that pick different framings read different requests from the same bytes. Refuse the ambiguity.',
   }, () => {
     for (const raw of [
-      'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
-      'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 4\r\n\r\n0\r\n\r\n',
+      // 0\r\n\r\n is 5 bytes: read either way, the body ends cleanly, so only a refusal passes.
+      'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+      'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n',
     ]) {
       expect(refusal(raw), `should refuse ${show(raw)} with 400`).toBe(400);
     }
@@ -492,6 +500,7 @@ milestone('bodies', () => {
     for (const raw of [
       'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello',
       'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5, 5\r\n\r\nhello',
+      'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 005\r\n\r\nhello',
     ]) {
       expect(parse(raw)[0]?.body, `the body read from ${show(raw)}`).toBe('hello');
     }
@@ -653,6 +662,7 @@ milestone('chunked', () => {
   test('refuses chunked applied twice (400)', { rules: ['C7'] }, () => {
     for (const raw of [
       'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, chunked\r\n\r\n',
+      'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: Chunked, CHUNKED\r\n\r\n',
       'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n',
     ]) {
       expect(refusal(raw), `should refuse ${show(raw)} with 400`).toBe(400);
@@ -661,7 +671,8 @@ milestone('chunked', () => {
 
   test('refuses Transfer-Encoding in an HTTP/1.0 request (400)', { rules: ['C8'] }, () => {
     for (const value of ['chunked', 'gzip, chunked']) {
-      const raw = `POST / HTTP/1.0\r\nTransfer-Encoding: ${value}\r\n\r\n0\r\n\r\n`;
+      // The head alone: a parser that ignores the field would accept it as a request without body.
+      const raw = `POST / HTTP/1.0\r\nTransfer-Encoding: ${value}\r\n\r\n`;
       expect(refusal(raw), `should refuse ${show(raw)} with 400`).toBe(400);
     }
   });
@@ -798,6 +809,18 @@ milestone('pipelining', () => {
       expect('status' in later ? later.status : listed(later.events), `then feeding ${show(next)} should throw a 400 again`).toBe(400);
       expect(listed(later.events), `the events of that ParseError`).toEqual([]);
     }
+    // Not always 400: the spent parser repeats the refusal's own status.
+    for (const [limits, refused, status] of [
+      [{}, 'GET / HTTP/2.0\r\n', 505],
+      [{ maxHeaderBytes: 16 }, `GET / HTTP/1.1\r\nHost: x\r\nX-Long: ${'l'.repeat(20)}\r\n`, 431],
+    ] as const) {
+      const spent = bounded('new RequestParser()', () => new RequestParser(limits));
+      const firstOutcome = feedOnce(spent, refused);
+      expect('status' in firstOutcome ? firstOutcome.status : 'accepted', `feeding ${show(refused)} with ${JSON.stringify(limits)}`).toBe(status);
+      const next = 'GET /next HTTP/1.1\r\nHost: x\r\n\r\n';
+      const later = feedOnce(spent, next);
+      expect('status' in later ? later.status : listed(later.events), `then feeding ${show(next)} should throw a ${status} again`).toBe(status);
+    }
   });
 });
 
@@ -832,6 +855,7 @@ milestone('limits', () => {
     hint: 'If no LF has come yet but the buffer already holds more than the limit plus one (a CR may wait for its LF), refuse now: waiting lets a client fill your memory.',
   }, () => {
     expect(refusal([bytes(`GET /${'a'.repeat(200)}`)], small), `200 bytes of request line and no LF, with ${limitsShown}`).toBe(414);
+    expect(refusal([bytes(lineOf(64))], small), `a 64-byte line, no CR or LF yet, with ${limitsShown}: wait`).toBe('accepted');
     expect(refusal([bytes(lineOf(64) + '\r')], small), `a 64-byte line and its CR, no LF yet, with ${limitsShown}: wait`).toBe('accepted');
     expect(refusal([bytes(lineOf(66))], small), `66 bytes and no LF, with ${limitsShown}`).toBe(414);
     const split = [bytes(lineOf(64) + '\r'), bytes('\nHost: x\r\n\r\n')];
@@ -865,7 +889,10 @@ milestone('limits', () => {
     const fieldLines = 'Host: x\r\nX-A: 0123456789012345678901234567890123456789\r\n';
     const left = 128 - fieldLines.length;
     const start = `GET / HTTP/1.1\r\n${fieldLines}`;
-    expect(refusal([bytes(start + 'X'.repeat(left + 1))], small), `${left + 1} bytes of an unended line when ${left} are left, with ${limitsShown}: wait`).toBe('accepted');
+    // A field line of left - 2 bytes fits exactly with its CRLF: with its CR alone it must wait.
+    expect(refusal([bytes(start + 'X'.repeat(left - 4) + ': \r')], small), `a ${left - 2}-byte field line and its CR, no LF yet, when ${left} are left, with ${limitsShown}: wait`).toBe('accepted');
+    const exactly = [bytes(start + 'X'.repeat(left - 4) + ': \r'), bytes('\n\r\n')];
+    expect(refusal(exactly, small), `a ${left - 2}-byte field line whose LF comes in the next piece, when ${left} are left, with ${limitsShown}`).toBe('accepted');
     expect(refusal([bytes(start + 'X'.repeat(left + 2))], small), `${left + 2} bytes of an unended line when ${left} are left, with ${limitsShown}`).toBe(431);
   });
 

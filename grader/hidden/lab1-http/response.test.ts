@@ -89,10 +89,11 @@ milestone('serializer', () => {
       ['X-Middle', 'm'],
       ['set-cookie', 'b=2'],
       ['X-Empty', ''],
+      ['Set-Cookie', 'a=1'],
     ];
     const head = bounded('serializeHead', () => serializeHead({ status: 200, headers }));
     expect(show(head), `serializeHead of ${given({ status: 200, headers })}`).toBe(
-      show('HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nX-Middle: m\r\nset-cookie: b=2\r\nX-Empty: \r\n\r\n'),
+      show('HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nX-Middle: m\r\nset-cookie: b=2\r\nX-Empty: \r\nSet-Cookie: a=1\r\n\r\n'),
     );
   });
 
@@ -176,12 +177,36 @@ milestone('serializer', () => {
     const wire = read(response(input));
     expect(values(wire, 'content-length'), `the Content-Length fields for ${given(input)}`).toEqual(['2']);
     expect(wire.body, `the body for ${given(input)}`).toBe('ok');
+    const lower = { status: 200, headers: [['content-length', '2']] as [string, string][], body: bytes('ok') };
+    expect(values(read(response(lower)), 'content-length'), `the Content-Length fields for ${given(lower)} (the name in any case is the field)`).toEqual(['2']);
+    const twice = { status: 200, headers: [['Content-Length', '2'], ['X-A', 'a'], ['Content-Length', '2']] as [string, string][], body: bytes('ok') };
+    expect(read(response(twice)).headers, `the fields for ${given(twice)}: both right, both kept as given`).toEqual([
+      ['content-length', '2'],
+      ['x-a', 'a'],
+      ['content-length', '2'],
+    ]);
     const none = read(response({ status: 200, headers: [], body: empty }));
     expect(values(none, 'content-length'), 'the Content-Length fields of a 200 with an empty body').toEqual(['0']);
   });
 
   test('serializeResponse refuses a Content-Length that disagrees with the body', { rules: ['W8'] }, () => {
-    for (const length of ['10', '4', '0', 'five']) {
+    // Only the count as String(5) writes it agrees: no sign, leading zeros or trailing junk.
+    for (const length of ['10', '4', '0', 'five', '5abc', '05', '+5', '5.0']) {
+      const input = { status: 200, headers: [['Content-Length', length]] as [string, string][], body: bytes('hello') };
+      const error = thrown('serializeResponse', () => serializeResponse(input), () => serializeResponse({ ...input, headers: [['Content-Length', '5']] }));
+      expect(error, `serializeResponse of ${given(input)} should throw a TypeError`).toBe('TypeError');
+    }
+    // Every Content-Length field is checked, not only the first.
+    const second = { status: 200, headers: [['Content-Length', '5'], ['content-length', '6']] as [string, string][], body: bytes('hello') };
+    const error = thrown('serializeResponse', () => serializeResponse(second), () => serializeResponse({ ...second, headers: [['Content-Length', '5'], ['content-length', '5']] }));
+    expect(error, `serializeResponse of ${given(second)} should throw a TypeError`).toBe('TypeError');
+  });
+
+  test('serializeResponse refuses a Content-Length with spaces around the count', {
+    rules: ['W8'],
+    hint: 'The value must be exactly String(body.length): compare without trimming.',
+  }, () => {
+    for (const length of [' 5', '5 ', '\t5']) {
       const input = { status: 200, headers: [['Content-Length', length]] as [string, string][], body: bytes('hello') };
       const error = thrown('serializeResponse', () => serializeResponse(input), () => serializeResponse({ ...input, headers: [['Content-Length', '5']] }));
       expect(error, `serializeResponse of ${given(input)} should throw a TypeError`).toBe('TypeError');
@@ -196,6 +221,7 @@ milestone('serializer', () => {
       [204, 'HTTP/1.1 204 No Content'],
       [304, 'HTTP/1.1 304 Not Modified'],
       [103, 'HTTP/1.1 103 Early Hints'],
+      [199, 'HTTP/1.1 199 '],
     ] as const) {
       const bytesOut = response({ status, headers: [], body: empty });
       expect(show(bytesOut), `serializeResponse({ status: ${status}, headers: [], body: empty })`).toBe(show(`${line}\r\n\r\n`));
@@ -203,7 +229,7 @@ milestone('serializer', () => {
   });
 
   test('serializeResponse refuses a body with 1xx, 204 or 304', { rules: ['W9'] }, () => {
-    for (const status of [100, 103, 204, 304]) {
+    for (const status of [100, 103, 199, 204, 304]) {
       const error = thrown(
         'serializeResponse',
         () => serializeResponse({ status, headers: [], body: bytes('x') }),
@@ -228,6 +254,21 @@ milestone('serializer', () => {
     const wire = read(response({ status: 304, headers: [['Content-Length', '1234']], body: empty }));
     expect(values(wire, 'content-length'), 'the Content-Length of a 304 that gave Content-Length: 1234').toEqual(['1234']);
     expect(wire.body, 'the body of that 304').toBe('');
+  });
+
+  test('serializeResponse and serializeHead leave the response they are given unchanged', {
+    rules: ['W14'],
+    hint: 'Add Content-Length to a copy of the header list ([...response.headers]), never to the caller\'s array.',
+  }, () => {
+    const headers: [string, string][] = [['Content-Type', 'text/plain']];
+    const input = { status: 200, headers, body: bytes('hello') };
+    const first = show(response(input));
+    expect(headers, `the caller's header array after serializeResponse of ${given(input)}`).toEqual([['Content-Type', 'text/plain']]);
+    expect(input.headers, 'the response\'s headers property after serializeResponse: the same array').toBe(headers);
+    expect(show(response(input)), 'serializeResponse of the same response a second time').toBe(first);
+    const headInput = { status: 404, headers: [['X-A', '1']] as [string, string][] };
+    bounded('serializeHead', () => serializeHead(headInput));
+    expect(headInput, 'the head after serializeHead').toEqual({ status: 404, headers: [['X-A', '1']] });
   });
 
   test('serializeResponse refuses a Transfer-Encoding field', { rules: ['W11'] }, () => {
@@ -260,8 +301,9 @@ milestone('serializer', () => {
     const ended = text(bounded('lastChunk', () => lastChunk([['X-Checksum', '42'], ['X-More', 'yes']])));
     expect(ended.startsWith('0\r\n'), `lastChunk([X-Checksum: 42, X-More: yes]) should start with "0\\r\\n": ${show(ended)}`).toBe(true);
     expect(ended.endsWith('\r\n\r\n'), `it should end with an empty line: ${show(ended)}`).toBe(true);
-    const lines = ended.slice(3, -4).split('\r\n').map((line) => line.toLowerCase().replace(/:\s*/, ': '));
-    expect(lines, `the trailer lines of ${show(ended)}`).toEqual(['x-checksum: 42', 'x-more: yes']);
+    expect(show(ended), 'lastChunk([X-Checksum: 42, X-More: yes]): each trailer as "name: value", as serializeHead writes a field').toBe(
+      show('0\r\nX-Checksum: 42\r\nX-More: yes\r\n\r\n'),
+    );
   });
 
   test('lastChunk refuses a trailer that would break the framing', { rules: ['W13'] }, () => {
