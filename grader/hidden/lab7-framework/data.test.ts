@@ -145,6 +145,8 @@ milestone('data', () => {
     rules: ['D3'],
     hint: 'After JSON.parse, check Array.isArray: an object or a string is a broken file, and taking it as no records hides the mistake.',
   }, async () => {
+    // A source over an array of records works: a rejection below is about the file.
+    expect((await jsonSource(jsonFile('[{ "id": "1" }]')).all()).length, 'JsonFileSource over [{ "id": "1" }]: all()').toBe(1);
     for (const text of ['{}', '{ "books": [] }', '"books"', 'null', '3']) {
       const source = jsonSource(jsonFile(text));
       expect(await thrown(() => source.all()), `JsonFileSource over the file ${show(text)}: all() should reject`).toBeInstanceOf(Error);
