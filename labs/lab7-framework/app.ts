@@ -16,7 +16,7 @@ import { Router } from '#routing';
 import { Environment, FileSystemLoader } from '#templates';
 import { HttpException, InternalServerError, MethodNotAllowed, NotFound, Request, Response } from '#toolkit';
 import { Config } from './config.ts';
-import { debugPage } from './debug.ts';
+import { debugPage, textOf } from './debug.ts';
 import { makeResponse } from './results.ts';
 import { staticFile } from './static-files.ts';
 
@@ -97,8 +97,9 @@ export class App implements AppApi {
   async handle(environ: Environ): Promise<Response> {
     // TODO(lab7): Wrap the environ in a Request. Get a response from #dispatch; if that throws,
     // remember the error and let #errorResponse make the response. Then run the after-request
-    // hooks in order, each one's result (if any) replacing the response; if one throws, remember
-    // that error (unless there is one already) and make an error response. Last, run every teardown
+    // hooks in order, each one's result other than undefined replacing the response (through
+    // makeResponse, as a view's result); if one throws, remember that error (unless there is one
+    // already) and make an error response. Last, run every teardown
     // hook with the remembered error: always, and a failing one is logged (#log), not thrown.
     throw new Error('TODO(lab7): App.handle is not written yet (lessons/07-framework.md#the-app-object)');
   }
@@ -142,7 +143,7 @@ export class App implements AppApi {
 
   #log(error: unknown, environ: Environ): void {
     const errors = environ['tsgi.errors'];
-    errors.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    errors.write(`${error instanceof Error ? (error.stack ?? error.message) : textOf(error)}\n`);
     errors.flush();
   }
 

@@ -26,6 +26,7 @@ export class JsonFileSource<T extends Row> implements DataSource<T> {
 
   #load(): T[] {
     // TODO(lab7): Read and parse the file the first time; keep the records in #records after that.
+    // JSON that is not an array (`{}`, `"books"`) is a broken file: throw an Error that says so.
     throw new Error('TODO(lab7): JsonFileSource.#load is not written yet (lessons/07-framework.md#pages-from-data)');
   }
 

@@ -16,7 +16,7 @@ import { Router } from '#routing';
 import { Environment, FileSystemLoader } from '#templates';
 import { HttpException, InternalServerError, MethodNotAllowed, NotFound, Request, Response } from '#toolkit';
 import { Config } from './config.ts';
-import { debugPage } from './debug.ts';
+import { debugPage, textOf } from './debug.ts';
 import { makeResponse } from './results.ts';
 import { staticFile } from './static-files.ts';
 
@@ -106,7 +106,12 @@ export class App implements AppApi {
       response = await this.#errorResponse(error, request);
     }
     try {
-      for (const hook of this.#after) response = ((await hook(response, request)) as Response | undefined) ?? response;
+      for (const hook of this.#after) {
+        // Anything but undefined replaces the response, by the rules of a view's result: a number
+        // (an arrow function's `log.push(...)`) is makeResponse's TypeError, so a 500.
+        const replaced: unknown = await hook(response, request);
+        if (replaced !== undefined) response = makeResponse(replaced, 'an after-request hook');
+      }
     } catch (error) {
       failure ??= error;
       response = await this.#errorResponse(error, request);
@@ -188,7 +193,7 @@ export class App implements AppApi {
 
   #log(error: unknown, environ: Environ): void {
     const errors = environ['tsgi.errors'];
-    errors.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    errors.write(`${error instanceof Error ? (error.stack ?? error.message) : textOf(error)}\n`);
     errors.flush();
   }
 

@@ -25,7 +25,12 @@ export class JsonFileSource<T extends Row> implements DataSource<T> {
   }
 
   #load(): T[] {
-    this.#records ??= JSON.parse(readFileSync(this.#path, 'utf8')) as T[];
+    if (this.#records === null) {
+      const parsed: unknown = JSON.parse(readFileSync(this.#path, 'utf8'));
+      // Valid JSON that is not a list of records (`{}`, `"books"`) is a broken file too (D3).
+      if (!Array.isArray(parsed)) throw new Error(`${this.#path}: expected a JSON array of records`);
+      this.#records = parsed as T[];
+    }
     return this.#records;
   }
 

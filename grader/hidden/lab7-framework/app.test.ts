@@ -118,6 +118,17 @@ milestone('routes-and-views', () => {
     expect(app.urlFor('book', { id: 7, page: 2 }), 'urlFor("book", { id: 7, page: 2 })').toBe('/books/7?page=2');
   });
 
+  test('urlFor gives the URL percent-encoded, as the router built it, never decoded', {
+    rules: ['A2'],
+    hint: 'Return what the router\'s urlFor gives: it escapes each value once. Decoding it again gives a URL with spaces and a bare %.',
+  }, () => {
+    const app = build((app) => app.get('/tags/<name>', function tag() {
+      return 'a tag';
+    }));
+    expect(app.urlFor('tag', { name: 'crème brûlée' }), 'urlFor("tag", { name: "crème brûlée" }) for /tags/<name>').toBe('/tags/cr%C3%A8me%20br%C3%BBl%C3%A9e');
+    expect(app.urlFor('tag', { name: '100%' }), 'urlFor("tag", { name: "100%" }) for /tags/<name>').toBe('/tags/100%25');
+  });
+
   test('the endpoint option names a view, whatever its function is called', { rules: ['A2'] }, async () => {
     const app = build((app) => app.route('/about', { endpoint: 'about_page' }, function whatever() {
       return 'about us';
@@ -208,6 +219,8 @@ milestone('routes-and-views', () => {
       [{ path: '/what%3F' }, '/what%3F/'],
       [{ path: '/no%23tag' }, '/no%23tag/'],
       [{ path: '/books', scriptName: '/app' }, '/app/books/'],
+      [{ path: '/books' }, '/books/'],
+      [{ path: '/books?' }, '/books/'],
       [{ path: '/a%20b?q=a%20b', scriptName: '/my app' }, '/my%20app/a%20b/?q=a%20b'],
     ];
     for (const [init, location] of cases) {
@@ -312,6 +325,26 @@ milestone('responses', () => {
     expect(JSON.parse(answer.text), answer.says('should be the object as JSON')).toEqual({ error: 'title is required' });
     const teapot = await call(app, { path: '/teapot' });
     expect([teapot.status, teapot.text, teapot.header('content-type')], teapot.says('should be the Response, with the status 418')).toEqual([418, 'short and stout', 'text/plain']);
+  });
+
+  test('a tuple whose body is a Response sets its status and headers on that Response itself', {
+    rules: ['V5'],
+    hint: 'As Flask\'s make_response: the tuple\'s status and headers are set on the body\'s Response, not on a copy, so a Response a view keeps and returns again carries them.',
+  }, async () => {
+    const shared = new Response('kept in a variable');
+    const app = build((app) => {
+      app.get('/tuple', function tuple() {
+        return [shared, 404, { 'X-Set-By': 'the tuple' }];
+      });
+      app.get('/again', function again() {
+        return shared;
+      });
+    });
+    const first = await call(app, { path: '/tuple' });
+    expect(first.status, first.says('[shared, 404, headers] should be a 404')).toBe(404);
+    expect([shared.status, shared.headers.get('x-set-by')], 'the shared Response after a view returned [shared, 404, { "X-Set-By": "the tuple" }]: its status and header').toEqual([404, 'the tuple']);
+    const again = await call(app, { path: '/again' });
+    expect([again.status, again.header('x-set-by')], again.says('the same Response returned again carries what the tuple set')).toEqual([404, 'the tuple']);
   });
 
   test('an array is a tuple only with two or three items and a number second', {
@@ -525,6 +558,41 @@ milestone('errors', () => {
     expect(type.text, type.saysHead('a TypeError should get the TypeError handler, registered after the Error one')).toBe('a type error');
     const range = await call(app, { path: '/range' });
     expect(range.text, range.saysHead('a RangeError should get the Error handler')).toBe('any error');
+    const reversed = build((app) => {
+      app.get('/type', function typeError() {
+        throw new TypeError('t');
+      });
+      app.errorHandler(TypeError, () => ['a type error', 500]);
+      app.errorHandler(Error, () => ['any error', 500]);
+    });
+    const first = await call(reversed, { path: '/type' });
+    expect(first.text, first.saysHead('a TypeError should get the TypeError handler, registered before the Error one')).toBe('a type error');
+  });
+
+  test('an async error handler is awaited: its page, not a promise', {
+    rules: ['E5'],
+    hint: 'await handler(error, request) before makeResponse: a promise is an object, and makeResponse would send it as JSON ({}).',
+  }, async () => {
+    const app = build((app) => {
+      app.get('/gone', function gone() {
+        throw new NotFound();
+      });
+      app.errorHandler(NotFound, async (error) => {
+        await delay(1);
+        return [`<h1>async page for ${(error as NotFound).status}</h1>`, 404];
+      });
+      app.errorHandler(RangeError, async () => {
+        await delay(1);
+        return 'a range page';
+      });
+      app.get('/range', function range() {
+        throw new RangeError('r');
+      });
+    });
+    const gone = await call(app, { path: '/gone' });
+    expect([gone.status, gone.text], gone.says('the async handler\'s tuple')).toEqual([404, '<h1>async page for 404</h1>']);
+    const range = await call(app, { path: '/range' });
+    expect([range.status, range.text], range.says('the async handler\'s string')).toEqual([200, 'a range page']);
   });
 
   test('for an HttpException, a handler for its status beats a handler for its class', {
@@ -630,7 +698,9 @@ milestone('errors', () => {
     points: 3,
     hint: 'Without DEBUG, answer with InternalServerError\'s page; write the error\'s stack to environ["tsgi.errors"] for the operator.',
   }, async () => {
-    class VaultError extends Error {}
+    class VaultError extends Error {
+      override name = 'VaultError';
+    }
     const app = build((app) => app.get('/crash', function explodeOnPurpose() {
       throw new VaultError('db password is hunter2');
     }));
@@ -746,6 +816,8 @@ milestone('errors', () => {
       ['undefined', () => undefined],
       ['an Error with status 404', () => Object.assign(new Error('gone'), { status: 404 })],
       ['an object with status 404', () => ({ status: 404 })],
+      ['Object.create(null), which String() cannot turn into text', () => Object.create(null)],
+      ['an object whose prototype is Object.create(null)', () => Object.create(Object.create(null))],
     ];
     const app = build((app) => {
       thrownBy.forEach(([, value], i) => app.route(`/throws/${i}`, { endpoint: `throws${i}` }, function throwing() {
@@ -767,6 +839,13 @@ milestone('errors', () => {
     expect(answer.status, answer.says('a thrown string with DEBUG on should be a 500')).toBe(500);
     expect(answer.text, answer.saysHead('the debug page should show the thrown string, alert(4), escaped')).toContain('alert(4)');
     expect(answer.text, answer.saysHead('the debug page should not contain <script> as it was thrown')).not.toContain('<script>');
+    const bare = build((app) => app.get('/bare', function bare() {
+      throw Object.create(null);
+    }), { config: { DEBUG: true } });
+    const errors = errorLog();
+    const page = await call(bare, { path: '/bare', errors });
+    expect(page.status, page.says('a thrown Object.create(null) with DEBUG on should be a 500 (the debug page)')).toBe(500);
+    expect(errors.text, `tsgi.errors should have a line for the thrown Object.create(null); it has ${show(errors.text)}`).not.toBe('');
   });
 
   test('tsgi.errors gets server errors only: a page, a redirect, a 404, a 405 and a handler\'s page write nothing', {
@@ -908,6 +987,28 @@ milestone('hooks', () => {
     expect(calls, 'GET /account with X-User: every hook and the view').toEqual(['login check', 'before 2', 'view', 'after (200)', 'teardown']);
   });
 
+  test('"other than undefined" exactly: an empty string answers with an empty page, null with a 500', {
+    rules: ['H2', 'V7'],
+    hint: 'Compare with undefined (result !== undefined), not truthiness: "" is an answer, and null is one too, which makeResponse refuses (a 500).',
+  }, async () => {
+    const calls: string[] = [];
+    const app = build((app) => {
+      app.beforeRequest((request) => {
+        if (request.path === '/empty') return '';
+        if (request.path === '/null') return null as unknown as undefined;
+      });
+      app.get('/<name>', function page(_request, params) {
+        calls.push(`view ${params.name}`);
+        return 'the view';
+      });
+    });
+    const empty = await call(app, { path: '/empty' });
+    expect([empty.status, empty.text], empty.says('a before hook that returns "" answers: an empty page, 200')).toEqual([200, '']);
+    const nothing = await call(app, { path: '/null', errors: errorLog() });
+    expect(nothing.status, nothing.says('a before hook that returns null answers, and null is no page: a 500')).toBe(500);
+    expect(calls, 'the view should run for neither /empty nor /null').toEqual([]);
+  });
+
   test('a before-request hook that throws: the error page, no view, and teardown still runs', {
     rules: ['H3', 'H7'],
     hint: 'The before hooks run inside #dispatch, so what they throw is caught in handle() like a view\'s error.',
@@ -957,6 +1058,27 @@ milestone('hooks', () => {
     expect(answer.text, answer.saysHead('should be the replacement\'s body')).toBe('replaced');
     expect(answer.header('x-third'), answer.says('the third hook should have changed the replacement')).toBe('3');
     expect(answer.header('x-first'), answer.says('X-First was set on the response that was replaced')).toBeUndefined();
+  });
+
+  test('what an after hook returns goes through makeResponse: a string is a new page, a number a 500', {
+    rules: ['H5', 'H6'],
+    hint: 'A result other than undefined replaces the response through makeResponse, as a view\'s: a number is its TypeError, so the error page (a 500).',
+  }, async () => {
+    const app = build((app) => {
+      app.get('/text', function text() {
+        return 'original';
+      });
+      app.get('/count', function count() {
+        return 'original';
+      });
+      // The contract types an after hook's result as a Response; at run time anything goes through makeResponse.
+      app.afterRequest((_response, request) => (request.path === '/text' ? 'replaced by a string' : undefined) as unknown as undefined);
+      app.afterRequest((_response, request) => (request.path === '/count' ? 3 : undefined) as unknown as undefined);
+    });
+    const text = await call(app, { path: '/text' });
+    expect([text.status, text.header('content-type'), text.text], text.says('an after hook that returns a string: a new HTML page')).toEqual([200, expect.stringMatching(/^text\/html/), 'replaced by a string']);
+    const count = await call(app, { path: '/count', errors: errorLog() });
+    expect(count.status, count.says('an after hook that returns a number (3): no page, a 500')).toBe(500);
   });
 
   test('after-request hooks run on every response: 404, 405, 500, a handler\'s page, a before hook\'s answer', {

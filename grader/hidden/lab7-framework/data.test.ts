@@ -141,6 +141,18 @@ milestone('data', () => {
     }
   });
 
+  test('a JSON file that is valid JSON but not an array of records is an error too', {
+    rules: ['D3'],
+    hint: 'After JSON.parse, check Array.isArray: an object or a string is a broken file, and taking it as no records hides the mistake.',
+  }, async () => {
+    // A source over an array of records works: a rejection below is about the file.
+    expect((await jsonSource(jsonFile('[{ "id": "1" }]')).all()).length, 'JsonFileSource over [{ "id": "1" }]: all()').toBe(1);
+    for (const text of ['{}', '{ "books": [] }', '"books"', 'null', '3']) {
+      const source = jsonSource(jsonFile(text));
+      expect(await thrown(() => source.all()), `JsonFileSource over the file ${show(text)}: all() should reject`).toBeInstanceOf(Error);
+    }
+  });
+
   test('all() gives a copy: changing it does not change the source', {
     rules: ['D4'],
     points: 2,
@@ -164,6 +176,17 @@ milestone('data', () => {
     expect(await source.get('10'), `get("10") ${over(path)}`).toEqual(books[2]);
     expect(await source.get('99'), `get("99") ${over(path)}`).toBeUndefined();
     expect(await source.get('1 '), `get("1 ") ${over(path)}`).toBeUndefined();
+  });
+
+  test('get(id) goes by the id field, not by position, in both sources', { rules: ['D5'] }, async () => {
+    const csv = csvFile('id,name\n3,Grace Hopper\n1,Ada Lovelace\n');
+    const authorsOutOfOrder = csvSource(csv);
+    expect((await authorsOutOfOrder.get('1'))?.name, `CsvFileSource: get("1") ${over(csv)}`).toBe('Ada Lovelace');
+    expect(await authorsOutOfOrder.get('2'), `CsvFileSource: get("2") ${over(csv)}`).toBeUndefined();
+    const json = jsonFile(JSON.stringify([books[2], books[0]]));
+    const booksOutOfOrder = jsonSource(json);
+    expect((await booksOutOfOrder.get('1'))?.title, `JsonFileSource: get("1") ${over(json)}`).toBe(books[0]!.title);
+    expect(await booksOutOfOrder.get('2'), `JsonFileSource: get("2") ${over(json)}`).toBeUndefined();
   });
 
   test('search() looks in the listed fields only, ignoring case; a missing field is empty', {
@@ -212,6 +235,12 @@ milestone('data', () => {
     const path = jsonFile('[]');
     const added = await jsonSource(path).add({ title: 'First', author: 'A', year: 2000 });
     expect(added.id, `add() ${over(path)}`).toBe('1');
+  });
+
+  test('add() takes the largest id, not the last one', { rules: ['D7'] }, async () => {
+    const path = jsonFile(JSON.stringify([books[0], books[2], books[1]]));
+    const added = await jsonSource(path).add({ title: 'Refactoring', author: 'Fowler', year: 1999 });
+    expect(added.id, `add() ${over(path)} (ids 1, 10, 2)`).toBe('11');
   });
 
   test('add() with persist writes the file, and a new source reads the record back', {

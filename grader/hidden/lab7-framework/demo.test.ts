@@ -185,4 +185,34 @@ milestone('demo', () => {
       await Promise.race([server?.close().catch(() => {}), delay(300)]);
     }
   });
+
+  test('app.run() without a port listens on port 5000', {
+    rules: ['P1'],
+    hint: 'app.run is given in the starter: the port is options.port ?? 5000. Put it back as it was.',
+  }, async () => {
+    const spy = vi.spyOn(console, 'log').mockImplementation(() => {});
+    let server: Awaited<ReturnType<ReturnType<typeof demo>['run']>> | undefined;
+    let failure: unknown;
+    try {
+      server = await demo().run({ host: '127.0.0.1' });
+    } catch (error) {
+      failure = error;
+    } finally {
+      spy.mockRestore();
+    }
+    try {
+      if (server) {
+        expect(server.address()?.port, "app.run({ host: '127.0.0.1' }) should listen on port 5000").toBe(5000);
+      } else {
+        // Port 5000 is taken on this machine (another grade, say): the refusal must name port 5000.
+        const { code, port, message } = failure as { code?: string; port?: number; message?: string };
+        expect(code, `app.run({ host: '127.0.0.1' }) failed with ${String(failure)}: only "port 5000 in use" is expected`).toBe('EADDRINUSE');
+        if (port !== undefined || /\b\d{2,5}\b/.test(message ?? '')) {
+          expect(port === 5000 || /\b5000\b/.test(message ?? ''), `app.run({ host: '127.0.0.1' }) failed on another port than 5000: ${String(failure)}`).toBe(true);
+        }
+      }
+    } finally {
+      await Promise.race([server?.close().catch(() => {}), delay(300)]);
+    }
+  });
 });

@@ -2,6 +2,7 @@
 // file a test needs is written to a fresh folder under the system's temp folder. Failures show the
 // template and its context, the request and the whole response, or the environment given to fromEnv.
 import request from 'supertest';
+import { join, relative } from 'node:path';
 import { afterAll, afterEach, expect } from 'vitest';
 import type { AppOptions } from '#contracts/framework';
 import { markSafe } from '#templates';
@@ -144,6 +145,9 @@ milestone('templates', () => {
     const error = await thrown(() => app.renderTemplate('hello.html'));
     expect(error, `renderTemplate("hello.html") on new App() (no templateFolder) should throw; it gave ${show(String(error))}`).toBeInstanceOf(Error);
     expect((error as Error).message, 'the error should be your own, not the TODO stub').not.toMatch(/TODO/);
+    // package.json is in the working directory the grade runs in: no folder means no fallback to it.
+    const fallback = await thrown(() => app.renderTemplate('package.json'));
+    expect(fallback, `renderTemplate("package.json") on new App() (no templateFolder) should throw, not render a file of the working directory; it gave ${show(String(fallback).slice(0, 80))}`).toBeInstanceOf(Error);
   });
 });
 
@@ -237,6 +241,21 @@ milestone('static-and-config', () => {
     }
   });
 
+  test('a static folder given relative to the working directory serves its files, and only them', {
+    rules: ['S5', 'S2'],
+    hint: 'resolve(folder) first: a relative folder compared with the resolved path of a file never matches, and every file is a 404.',
+  }, async () => {
+    const { root } = site();
+    const folder = relative(process.cwd(), join(root, 'public'));
+    const app = build((app) => app.get('/', function index() {
+      return 'home';
+    }), { staticFolder: folder });
+    const css = await call(app, { path: '/static/style.css' });
+    expect([css.status, css.text], css.says(`staticFolder ${show(folder)} (relative): should be the file`)).toEqual([200, 'body { color: teal; }\n']);
+    const secret = await call(app, { path: '/static/../secret.txt' });
+    expect(secret.status, secret.says(`staticFolder ${show(folder)} (relative): should be a 404`)).toBe(404);
+  });
+
   test('a name with a NUL byte is a 404, not a 500', {
     rules: ['S6'],
     hint: 'Refuse a name that contains "\\0" before it reaches the file system: Node throws ERR_INVALID_ARG_VALUE for such a path, which is not "no such file".',
@@ -310,6 +329,14 @@ milestone('static-and-config', () => {
       delete process.env[name];
     }
     expect(config.get('LAB7_HIDDEN_TEST'), `fromEnv() with ${name}='"from process.env"' in process.env`).toBe('from process.env');
+  });
+
+  test('fromEnv matches the prefix case and all', { rules: ['C3'] }, () => {
+    const env = { app_name: 'lower', App_Mode: 'mixed', APP_KEPT: 'upper' };
+    const config = bounded('new Config()', () => new Config());
+    bounded('config.fromEnv', () => config.fromEnv('APP_', env));
+    const got = { name: config.get('name'), NAME: config.get('NAME'), Mode: config.get('Mode'), MODE: config.get('MODE'), KEPT: config.get('KEPT') };
+    expect(got, `fromEnv("APP_", ${JSON.stringify(env)}): only APP_KEPT starts with APP_`).toEqual({ name: undefined, NAME: undefined, Mode: undefined, MODE: undefined, KEPT: 'upper' });
   });
 
   test('fromEnv reads each value as JSON when it parses, and keeps the text when not', {
