@@ -67,7 +67,7 @@ export class Router {
   add(rule: string, options: RuleOptions): void {
     // TODO(lab4): parse the rule (parseRule) with this router's converters. Methods default to
     // ['GET'] when the option is left out (an empty list is a RuleError), uppercased; GET brings HEAD. An endpoint already used by another rule is a
-    // RuleError; by the same rule, its methods are added. Otherwise store a new Entry and keep
+    // RuleError; by the same rule, its methods are added (a different strictSlashes is a RuleError). Otherwise store a new Entry and keep
     // #entries sorted with bySpecificity (and #endpoints up to date). Check everything before
     // storing anything: a failed add leaves the router as it was.
     throw new Error('TODO(lab4): Router.add is not written yet (lessons/04-routing.md#matching-segment-by-segment)');
@@ -98,7 +98,7 @@ export class Router {
     // regex, and must be accepted by its toValue; a throw in any of them, or in the encoding, is
     // a BuildError naming the variable. Every segment, static text too, is percent-encoded (a
     // path value with encodePath); the URL goes through rooted. The other values, except
-    // undefined and null, go to the query string (URLSearchParams).
+    // undefined and null (as values or as items of an array), go to the query string (URLSearchParams).
     throw new Error('TODO(lab4): Router.urlFor is not written yet (lessons/04-routing.md#building-urls)');
   }
 }

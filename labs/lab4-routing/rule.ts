@@ -17,7 +17,8 @@ export interface ParsedRule {
   pathIndex: number;
 }
 
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// An identifier, but not __proto__: params.__proto__ = value would set the prototype, not a key.
+const NAME = /^(?!__proto__$)[A-Za-z_][A-Za-z0-9_]*$/;
 const VARIABLE = /^<(?:([A-Za-z_][A-Za-z0-9_]*)(?:\((.*)\))?:)?([^<>:()]*)>$/;
 
 /**

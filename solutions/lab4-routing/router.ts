@@ -73,6 +73,10 @@ export class Router {
       if (existing.rule.text !== rule) {
         throw new RuleError(`endpoint "${options.endpoint}" is already used by the rule ${existing.rule.text}`);
       }
+      // One entry, one strictSlashes: it cannot both redirect and not.
+      if ((options.strictSlashes ?? true) !== existing.strictSlashes) {
+        throw new RuleError(`the rule ${rule} of "${options.endpoint}" was added with strictSlashes ${existing.strictSlashes}`);
+      }
       for (const method of methods) existing.methods.add(method);
       return;
     }
@@ -150,8 +154,11 @@ export class Router {
     const url = rooted(`/${parts.join('/')}${entry.rule.trailingSlash ? '/' : ''}`);
     const query = new URLSearchParams();
     for (const [key, value] of Object.entries(values)) {
-      if (variables.includes(key) || value === undefined || value === null) continue;
-      for (const item of Array.isArray(value) ? value : [value]) query.append(key, String(item));
+      if (variables.includes(key)) continue;
+      // undefined and null are left out, as values and as items of an array
+      for (const item of Array.isArray(value) ? value : [value]) {
+        if (item !== undefined && item !== null) query.append(key, String(item));
+      }
     }
     return query.size > 0 ? `${url}?${query}` : url;
   }

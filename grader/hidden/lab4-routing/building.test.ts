@@ -81,6 +81,9 @@ milestone('building', () => {
     expectUrl(router, 'user', { id: 42 }, '/users/42');
     expectUrl(router, 'price', { x: 2 }, '/price/2.0');
     expectUrl(router, 'price', { x: 2.5 }, '/price/2.5');
+    const signed = routerWith([['/t/<float(signed=true):x>', 't']]);
+    expectUrl(signed, 't', { x: -2 }, '/t/-2.0');
+    expectUrl(signed, 't', { x: -0.5 }, '/t/-0.5');
     expectUrl(router, 'order', { id: UUID.toUpperCase() }, `/orders/${UUID}`);
     expectUrl(router, 'post', { year: 2024, slug: 'hello' }, '/2024/hello/');
     expectUrl(router, 'page', { page: 'help' }, '/help');
@@ -110,6 +113,7 @@ milestone('building', () => {
     expect([...url.searchParams].sort(), `the query of ${call}, decoded, sorted`).toEqual([['page', '2'], ['q', 'a b&c=d'], ['tag', 'x'], ['tag', 'y']]);
     expectUrl(router, 'user', { id: 5, tab: 'posts' }, '/users/5?tab=posts');
     expectUrl(router, 'user', { id: 5, tab: undefined, x: null }, '/users/5');
+    expectUrl(router, 'search', { tag: ['a', null, 'b', undefined] }, '/search?tag=a&tag=b');
   });
 
   test('build, then match: every converter gives back the values it was given', { rules: ['B1', 'B6', 'C5', 'C6', 'C8'], points: 3 }, () => {
@@ -187,6 +191,7 @@ milestone('building', () => {
     for (const values of [{}, { name: null }, { name: undefined }]) expectBuildError(router, 'user', values, ['name']);
     expectBuildError(router, 'user', undefined, ['name']);
     expectBuildError(router, 'file', { p: null }, ['p']);
+    expectUrl(router, 'post', { user_id: 0, post_id: 0 }, '/users/0/posts/0');
   });
 
   test('only the own keys of values count: a variable named constructor is missing from {}', {
@@ -416,6 +421,8 @@ milestone('groups-and-errors', () => {
     expectRuleError('/<2x>', 2);
     expectRuleError('/<a-b>', 2);
     expectRuleError('/<>', [1, 3]);
+    expectRuleError('/<__proto__>', 2);
+    expectRuleError('/x/<int:__proto__>', 8);
   });
 
   test('a converter that cannot be made is a RuleError at its name', {

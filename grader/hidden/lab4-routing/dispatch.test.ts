@@ -153,11 +153,16 @@ milestone('dispatch', () => {
       },
     };
     const promised = [encode('later')];
-    const router = routerWith([['/stream', 'stream'], ['/later', 'later']]);
+    const array = Object.assign([encode('array')], { close() {} });
+    const router = routerWith([['/stream', 'stream'], ['/later', 'later'], ['/array', 'array']]);
     const views: Record<string, View> = {
       stream: (_env, startResponse) => {
         startResponse('200 OK', [['Content-Type', 'text/plain']]);
         return body;
+      },
+      array: (_env, startResponse) => {
+        startResponse('200 OK', [['Content-Type', 'text/plain']]);
+        return array;
       },
       later: async (_env, startResponse) => {
         startResponse('200 OK', [['Content-Type', 'text/plain']]);
@@ -168,6 +173,8 @@ milestone('dispatch', () => {
     const request = `GET /stream, to the dispatcher of ${rulesOf(router)}, whose view returns an iterable with close()`;
     const returned = bounded(`app(environ) for ${request}`, () => app(environ('GET', '/stream'), () => {}));
     expect(returned, `${request}: the app should return the view's body itself (not a copy, not a promise)`).toBe(body);
+    const fromArray = bounded('app(environ) for GET /array', () => app(environ('GET', '/array'), () => {}));
+    expect(fromArray, `GET /array, to the dispatcher of ${rulesOf(router)}, whose view returns an array with close(): the app should return that very array, not a copy`).toBe(array);
     const answer = await call({ app, rules: rulesOf(router) }, environ('GET', '/stream'));
     expect(answer.text, `${answer.request}: the body`).toBe('streamed');
     expect(closed, `${answer.request}: close() of the view's body should be called once by whoever reads it`).toBe(1);

@@ -88,6 +88,14 @@ milestone('static-rules', () => {
     expectNotFound(router, '/xx');
   });
 
+  test('fixed text is compared exactly: spaces around it are characters too', {
+    rules: ['P5'],
+    hint: 'Compare the segment as it is, never trimmed: "/ a" is not the rule /a.',
+  }, () => {
+    const router = routerWith([['/a/b', 'ab']]);
+    for (const path of ['/ a/b', '/a /b', '/a/b ', '/a/%20b']) expectNotFound(router, path);
+  });
+
   test('matches text that is not ASCII, as the decoded path has it', { rules: ['P5'] }, () => {
     const router = routerWith([['/café/menü', 'menu']]);
     expectMatch(router, '/café/menü', 'menu', {});
@@ -107,6 +115,14 @@ milestone('converters', () => {
     for (const name of ['a b', 'café', '50%', 'x.y', '<b>', 'a?b', '-']) {
       expectMatch(router, `/users/${name}`, 'user', { name });
     }
+  });
+
+  test('a string value is the text exactly: spaces at either end are kept', {
+    rules: ['C1'],
+    hint: "string's toValue gives the segment's text as it is: no trim, no decoding.",
+  }, () => {
+    const router = routerWith([['/users/<name>', 'user']]);
+    for (const name of [' ada', 'ada ', ' ', '\t']) expectMatch(router, `/users/${name}`, 'user', { name });
   });
 
   test('a string variable never spans a slash and is never empty', {
@@ -169,6 +185,7 @@ milestone('converters', () => {
     expectMatch(router, '/temp/-5', 'temp', { t: -5 });
     expectMatch(router, '/temp/7', 'temp', { t: 7 });
     expectNotFound(router, '/temp/--5');
+    expectNotFound(router, '/temp/+5');
     expectNotFound(router, '/temp/5-');
   });
 
@@ -331,6 +348,7 @@ milestone('converters', () => {
   }, () => {
     for (const [written, args] of [
       ['<hex():c>', { _: [] }],
+      ['<hex:c>', { _: [] }],
       ['<hex( ):c>', { _: [] }],
       ['<hex(a, , b,):c>', { _: ['a', 'b'] }],
       ["<hex('a, b'):c>", { _: ["'a", "b'"] }],
@@ -352,6 +370,16 @@ milestone('converters', () => {
       _: [true, true, false, false, 2, -5, 2.5, '0x1f', '1e3', 'a b', 'c', 'plain'],
       name: 'x y',
     });
+  });
+
+  test('a quoted value is text, never read again: \'2\' is the text 2', {
+    rules: ['C11'],
+    hint: "Drop the quotes and return the text inside as it is: a quoted value is never a number or a boolean.",
+  }, () => {
+    const seen: unknown[] = [];
+    const rule = `/c/<hex('2', "true", '-5', 'False', n='2.5', 'a"):c>`;
+    routerWith([[rule, 'color']], { hex: recorder(seen) });
+    expect(seen, `the arguments of ${rule}`).toEqual([{ _: ['2', 'true', '-5', 'False', `'a"`], n: '2.5' }]);
   });
 
   test('an argument is a literal only as a whole: trueish, 2.5.1 and x\'y\' stay text', {
@@ -540,6 +568,36 @@ milestone('methods', () => {
     expectMatch(router, '/login', 'login', {}, { method: 'POST' });
     expectNotAllowed(router, '/login', 'PUT', ['GET', 'HEAD', 'POST']);
   });
+
+  test('an empty methods list is refused for an endpoint that exists too', {
+    rules: ['M7', 'E10'],
+    hint: 'Check methods: [] before looking the endpoint up: re-adding an endpoint with [] is a RuleError (position null), not "add nothing".',
+  }, () => {
+    const router = routerWith([['/login', 'login']]);
+    const call = `router.add("/login", { endpoint: "login", methods: [] }) with ${rulesOf(router)}`;
+    const error = errorOf(call, () => router.add('/login', { endpoint: 'login', methods: [] }));
+    expect(error, `${call} should throw a RuleError`).toBeInstanceOf(RuleError);
+    expect((error as RuleError).position, `the position of the RuleError of ${call}`).toBeNull();
+    expectMatch(router, '/login', 'login');
+  });
+
+  test('the same endpoint and rule again with another strictSlashes is a RuleError, and changes nothing', {
+    rules: ['M6', 'E10'],
+    hint: 'One entry has one strictSlashes (left out is true): a re-add that gives another is a RuleError with position null, thrown before any method is added.',
+  }, () => {
+    const router = routerWith([['/docs/', 'docs']]);
+    const call = `router.add("/docs/", { endpoint: "docs", methods: ["POST"], strictSlashes: false }) with ${rulesOf(router)}`;
+    const error = errorOf(call, () => router.add('/docs/', { endpoint: 'docs', methods: ['POST'], strictSlashes: false }));
+    expect(error, `${call} should throw a RuleError`).toBeInstanceOf(RuleError);
+    expect((error as RuleError).position, `the position of the RuleError of ${call}`).toBeNull();
+    expectRedirect(router, '/docs', '/docs/');
+    expectNotAllowed(router, '/docs/', 'POST', ['GET', 'HEAD']);
+    const loose = routerWith([['/a', { endpoint: 'a', strictSlashes: false }], ['/a', { endpoint: 'a', methods: ['POST'], strictSlashes: false }]]);
+    expectMatch(loose, '/a/', 'a', {}, { method: 'POST' });
+    const reAdd = `router.add("/a", { endpoint: "a", methods: ["PUT"] }) with ${rulesOf(loose)} (strictSlashes left out is true)`;
+    expect(errorOf(reAdd, () => loose.add('/a', { endpoint: 'a', methods: ['PUT'] })), `${reAdd} should throw a RuleError`).toBeInstanceOf(RuleError);
+    expectNotAllowed(loose, '/a', 'PUT', ['GET', 'HEAD', 'POST']);
+  });
 });
 
 milestone('ordering', () => {
@@ -559,6 +617,13 @@ milestone('ordering', () => {
 
   test('static text beats a variable, whatever the order the rules were added in', { rules: ['O1', 'O2'], points: 2 }, () => {
     inBothOrders([['/users/new', 'new'], ['/users/<name>', 'user']], { '/users/new': 'new', '/users/ada': 'user' });
+  });
+
+  test('static text beats any, the narrowest converter', {
+    rules: ['O2'],
+    hint: 'Fixed text weighs 0, any 1: /about is tried before /<any(about, help):page>, whatever the order of add.',
+  }, () => {
+    inBothOrders([['/<any(about, help):page>', 'any'], ['/about', 'static']], { '/about': 'static', '/help': 'any' });
   });
 
   test('narrower converters win: any, then uuid, then int, then string', {
