@@ -467,6 +467,10 @@ milestone('arbiter', () => {
     );
     expect(after.workers, `the idle worker ${idle} kept beating: it should not have been killed with the stuck one ${stuck}`).toContain(idle);
     expect(await dies(stuck, BOUND_MS), `the stuck worker ${stuck} should have been killed`).toBe(true);
+    // Longer than timeoutMs (3 s) and a few watchdog rounds: a worker whose beats never reach the
+    // arbiter would be killed by now too, a little after the stuck one.
+    await sleep(4500);
+    expect(alive(idle), `the idle worker ${idle}, 4.5 s after the stuck one was replaced, should still be alive: its heartbeats keep it`).toBe(true);
     expect(await spinning.closes(BOUND_MS), `the stuck request's connection should end with its worker; ${spinning.story()}`).toBe(true);
     const { status } = await get(prefork.port, '/');
     expect(status, 'GET / after the replacement').toBe(200);
