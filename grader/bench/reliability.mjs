@@ -15,7 +15,9 @@
 //   node grader/bench/reliability.mjs fuzz flood   some measures only
 //   node grader/bench/reliability.mjs --quick      smaller runs, to try the script itself
 //   node grader/bench/reliability.mjs fuzz --fuzz-cases 50000   a long fuzz run (2,000 by default)
+//   node grader/bench/reliability.mjs fuzz --stderr-to /tmp/fuzz  and what each server printed
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -24,6 +26,9 @@ import { ROOT } from '../course.mjs';
 const MEASURES = ['flood', 'slowloris', 'stalled', 'keep-alive', 'fuzz'];
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+/** `--stderr-to /tmp/fuzz`: what each server printed during the fuzz run, in /tmp/fuzz.<server>. */
+const stderrAt = args.indexOf('--stderr-to');
+const stderrTo = stderrAt >= 0 ? args.splice(stderrAt, 2)[1] : undefined;
 /** `--fuzz-cases 50000`: a longer fuzz run than the default. */
 const casesAt = args.indexOf('--fuzz-cases');
 const fuzzCases = casesAt >= 0 ? Number(args.splice(casesAt, 2)[1]) : undefined;
@@ -66,6 +71,7 @@ for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) process.on(si
 
 /**
  * @typedef {object} Running
+ * @property {string} kind                   reference or node-http
  * @property {number} port
  * @property {() => Promise<number>} rss      the server's resident memory, in bytes
  * @property {() => boolean} alive
@@ -124,7 +130,7 @@ async function startServer(/** @type {string} */ kind) {
     } catch {}
     children.delete(child);
   };
-  return { port, rss, alive: () => !exited, stderr: () => stderr, stop };
+  return { kind, port, rss, alive: () => !exited, stderr: () => stderr, stop };
 }
 
 /** Runs `measure` against a fresh server of each kind, one after the other. */
@@ -429,6 +435,8 @@ async function fuzz(/** @type {Running} */ server) {
   await Promise.all(Array.from({ length: settings.fuzzConcurrency }, worker));
   await sleep(200);
   if (!server.alive()) stats.crashes += 1;
+  // `--stderr-to <file>`: what the server printed, to read the lines the counts below summarise.
+  if (stderrTo) writeFileSync(`${stderrTo}.${server.kind}`, server.stderr());
   const traces = server.stderr().split('\n').filter((line) => /^\s+at\s/.test(line)).length;
   return { ...stats, stackLines: traces, stderrLines: server.stderr().split('\n').filter(Boolean).length };
 }

@@ -166,7 +166,10 @@ async function closeQuietly(close: () => unknown, log: (error: unknown) => void)
 
 function report(environ: Environ, error: unknown): void {
   const errors = environ['tsgi.errors'];
-  errors.write(`TSGI application failed: ${error instanceof Error ? (error.stack ?? error.message) : describe(error)}\n`);
+  // An HttpError is the client's doing (a body over the limit, a malformed chunk): one line, no
+  // stack, so that a client sending garbage cannot fill the log with traces (R5 leaves this free).
+  if (error instanceof HttpError) errors.write(`TSGI request refused: ${error.status} ${error.message}\n`);
+  else errors.write(`TSGI application failed: ${error instanceof Error ? (error.stack ?? error.message) : describe(error)}\n`);
   errors.flush();
 }
 
