@@ -102,6 +102,14 @@ async function connected(connections: UpstreamConnection[], count: number, what:
   })());
 }
 
+/** Waits until an upstream connection has received `text`; throws, naming `what`, if not within BOUND_MS. */
+async function untilReceived(connection: UpstreamConnection, text: string, what: string): Promise<true> {
+  return within(BOUND_MS, what, (async () => {
+    while (!connection.received().includes(text)) await new Promise((resolve) => setTimeout(resolve, 10));
+    return true as const;
+  })());
+}
+
 /** The bytes of a handler's response body, whatever its form. */
 async function bodyBytes(body: ServerResponse['body']): Promise<Buffer> {
   if (body === undefined) return Buffer.alloc(0);
@@ -525,9 +533,7 @@ milestone('proxy', () => {
     const client = await RawClient.connect(port);
     client.send('GET /slow-report HTTP/1.1\r\nHost: test\r\n\r\n');
     await connected(connections, 1, 'the proxy connecting to the upstream');
-    await within(BOUND_MS, 'the request reaching the upstream', (async () => {
-      while (!connections[0]!.received().includes('\r\n\r\n')) await new Promise((resolve) => setTimeout(resolve, 10));
-    })());
+    await untilReceived(connections[0]!, '\r\n\r\n', 'the request reaching the upstream');
     client.socket.resetAndDestroy(); // gone for good: a reset, not a half-close
     const letGo = await within(BOUND_MS, 'the upstream connection closing', connections[0]!.closed.then(() => true)).catch(() => false);
     expect(letGo, 'the client went away: the proxy should destroy its request to the upstream (its connection is still open)').toBe(true);
@@ -546,9 +552,7 @@ milestone('proxy', () => {
     const client = await RawClient.connect(port);
     client.send('POST /upload HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n' + '64\r\n' + 'a'.repeat(100) + '\r\n');
     await connected(connections, 1, 'the proxy connecting to the upstream');
-    await within(BOUND_MS, 'the first 100 bytes reaching the upstream', (async () => {
-      while (!connections[0]!.received().includes('a'.repeat(100))) await new Promise((resolve) => setTimeout(resolve, 10));
-    })());
+    await untilReceived(connections[0]!, 'a'.repeat(100), 'the first 100 bytes reaching the upstream');
     // 2,000 more bytes: past the server's body limit of 1,000, so reading request.body throws.
     client.send('7d0\r\n' + 'b'.repeat(2000) + '\r\n0\r\n\r\n');
     const letGo = await within(BOUND_MS, 'the upstream connection closing', connections[0]!.closed.then(() => true)).catch(() => false);
@@ -574,10 +578,7 @@ milestone('proxy', () => {
     const inner = 'GET /admin HTTP/1.1\r\nHost: internal\r\n\r\n';
     client.send(`GET /search HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n${inner.length.toString(16)}\r\n${inner}\r\n0\r\n\r\n`);
     await connected(connections, 1, 'the proxy connecting to the upstream');
-    const arrived = await within(BOUND_MS, 'the body reaching the upstream', (async () => {
-      while (!connections[0]!.received().includes('Host: internal\r\n\r\n')) await new Promise((resolve) => setTimeout(resolve, 10));
-      return true;
-    })()).catch(() => false);
+    const arrived = await untilReceived(connections[0]!, 'Host: internal\r\n\r\n', 'the body reaching the upstream').catch(() => false);
     const received = connections[0]!.received();
     const what = `a GET with a chunked body whose bytes are ${JSON.stringify(inner)}; the upstream received ${JSON.stringify(received)}`;
     expect(arrived, `the body should reach the upstream; ${what}`).toBe(true);
