@@ -110,6 +110,21 @@ async function untilReceived(connection: UpstreamConnection, text: string, what:
   })());
 }
 
+/**
+ * A proxy (with a body limit of `maxBodyBytes`, if given) in front of an upstream that accepts and
+ * reads but never answers, and a raw client that has sent `sent`: the client, and the upstream's
+ * connection once the proxy has made it. What the upstream received is the evidence.
+ */
+async function clientToSilentUpstream(sent: string, maxBodyBytes?: number): Promise<{ client: RawClient; upstream: UpstreamConnection }> {
+  const connections: UpstreamConnection[] = [];
+  const silent = await rawUpstream(() => {}, connections);
+  const port = await proxy({ upstreams: [silent], timeoutMs: 60_000 }, maxBodyBytes);
+  const client = await RawClient.connect(port);
+  client.send(sent);
+  await connected(connections, 1, 'the proxy connecting to the upstream');
+  return { client, upstream: connections[0]! };
+}
+
 /** The bytes of a handler's response body, whatever its form. */
 async function bodyBytes(body: ServerResponse['body']): Promise<Buffer> {
   if (body === undefined) return Buffer.alloc(0);
@@ -525,17 +540,10 @@ milestone('proxy', () => {
     points: 2,
     hint: 'request.signal is aborted when the client disconnects: listen for its "abort" event and destroy the upstream request.',
   }, async () => {
-    const connections: UpstreamConnection[] = [];
-    const silent = await rawUpstream(() => {
-      // Accepts, reads, never answers: the proxy waits for it.
-    }, connections);
-    const port = await proxy({ upstreams: [silent], timeoutMs: 60_000 });
-    const client = await RawClient.connect(port);
-    client.send('GET /slow-report HTTP/1.1\r\nHost: test\r\n\r\n');
-    await connected(connections, 1, 'the proxy connecting to the upstream');
-    await untilReceived(connections[0]!, '\r\n\r\n', 'the request reaching the upstream');
+    const { client, upstream } = await clientToSilentUpstream('GET /slow-report HTTP/1.1\r\nHost: test\r\n\r\n');
+    await untilReceived(upstream, '\r\n\r\n', 'the request reaching the upstream');
     client.socket.resetAndDestroy(); // gone for good: a reset, not a half-close
-    const letGo = await within(BOUND_MS, 'the upstream connection closing', connections[0]!.closed.then(() => true)).catch(() => false);
+    const letGo = await within(BOUND_MS, 'the upstream connection closing', upstream.closed.then(() => true)).catch(() => false);
     expect(letGo, 'the client went away: the proxy should destroy its request to the upstream (its connection is still open)').toBe(true);
   });
 
@@ -544,19 +552,13 @@ milestone('proxy', () => {
     points: 2,
     hint: 'When iterating request.body throws (the server\'s body limit: 413), reject with that error, so the server answers it, and call destroy() on the upstream request: end() would send the upstream a complete body that is only its first half. Reject before the destroyed request\'s "error" turns into a 502.',
   }, async () => {
-    const connections: UpstreamConnection[] = [];
-    const silent = await rawUpstream(() => {
-      // Accepts, reads, never answers: what it received is the evidence.
-    }, connections);
-    const port = await proxy({ upstreams: [silent], timeoutMs: 60_000 }, 1000);
-    const client = await RawClient.connect(port);
-    client.send('POST /upload HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n' + '64\r\n' + 'a'.repeat(100) + '\r\n');
-    await connected(connections, 1, 'the proxy connecting to the upstream');
-    await untilReceived(connections[0]!, 'a'.repeat(100), 'the first 100 bytes reaching the upstream');
+    const head = 'POST /upload HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n';
+    const { client, upstream } = await clientToSilentUpstream(head + '64\r\n' + 'a'.repeat(100) + '\r\n', 1000);
+    await untilReceived(upstream, 'a'.repeat(100), 'the first 100 bytes reaching the upstream');
     // 2,000 more bytes: past the server's body limit of 1,000, so reading request.body throws.
     client.send('7d0\r\n' + 'b'.repeat(2000) + '\r\n0\r\n\r\n');
-    const letGo = await within(BOUND_MS, 'the upstream connection closing', connections[0]!.closed.then(() => true)).catch(() => false);
-    const received = connections[0]!.received();
+    const letGo = await within(BOUND_MS, 'the upstream connection closing', upstream.closed.then(() => true)).catch(() => false);
+    const received = upstream.received();
     const shown = received.length > 400 ? `${received.slice(0, 200)}...${received.slice(-200)}` : received;
     expect(letGo, `a chunked upload past the server's 1,000-byte limit: the proxy should destroy its request to the upstream (its connection is still open); the upstream received ${JSON.stringify(shown)}`).toBe(true);
     expect(/\r\n0\r\n\r\n$/.test(received), `the upstream was sent a last chunk, so it took the cut-off upload for a whole one; it received ${JSON.stringify(shown)}`).toBe(false);
@@ -569,17 +571,10 @@ milestone('proxy', () => {
     points: 2,
     hint: 'P4 drops the client\'s Transfer-Encoding, and Node\'s http.request writes a GET or DELETE body with no framing at all. When the client\'s body came chunked, send the upstream Transfer-Encoding: chunked of your own.',
   }, async () => {
-    const connections: UpstreamConnection[] = [];
-    const silent = await rawUpstream(() => {
-      // Accepts, reads, never answers: what it received is the evidence.
-    }, connections);
-    const port = await proxy({ upstreams: [silent], timeoutMs: 60_000 });
-    const client = await RawClient.connect(port);
     const inner = 'GET /admin HTTP/1.1\r\nHost: internal\r\n\r\n';
-    client.send(`GET /search HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n${inner.length.toString(16)}\r\n${inner}\r\n0\r\n\r\n`);
-    await connected(connections, 1, 'the proxy connecting to the upstream');
-    const arrived = await untilReceived(connections[0]!, 'Host: internal\r\n\r\n', 'the body reaching the upstream').catch(() => false);
-    const received = connections[0]!.received();
+    const { upstream } = await clientToSilentUpstream(`GET /search HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n${inner.length.toString(16)}\r\n${inner}\r\n0\r\n\r\n`);
+    const arrived = await untilReceived(upstream, 'Host: internal\r\n\r\n', 'the body reaching the upstream').catch(() => false);
+    const received = upstream.received();
     const what = `a GET with a chunked body whose bytes are ${JSON.stringify(inner)}; the upstream received ${JSON.stringify(received)}`;
     expect(arrived, `the body should reach the upstream; ${what}`).toBe(true);
     const head = received.slice(0, received.indexOf('\r\n\r\n')).toLowerCase();
