@@ -9,7 +9,7 @@ import pc from 'picocolors';
 import { LABS, findLab, isPresent } from './course.mjs';
 import { UsageError, grade, saveState } from './grade.mjs';
 import { watch } from './watch.mjs';
-import { allPassed, formatReport } from './report.mjs';
+import { allPassed, countExtensions, everyTestPassed, formatReport } from './report.mjs';
 import { gitHubErrorLine, gitHubOutputLine, redact, toExercism, toGradescope, toJUnit, typeErrorLines } from './formats.mjs';
 
 const program = new Command()
@@ -27,6 +27,7 @@ const program = new Command()
   .option('--github-classroom', "write the result GitHub Classroom's reporter reads to $GITHUB_OUTPUT (step output `result`)")
   .option('--redact', "take the hidden tests' details (messages, expected and actual values, output) out of the files written")
   .option('--verbose', 'show every failure in full, not only the next milestone')
+  .option('--count-extensions', "count the lab's optional extension milestones in the score (a teacher's choice; apart by default)")
   .option('--no-state', "don't record this grade in your progress (.grader/state)")
   .option('--watch', 'regrade every time you save a file of the lab')
   .option('--poll', 'with --watch: poll for changes (for WSL and network drives, where save events are lost)')
@@ -122,7 +123,7 @@ async function main() {
     ? (/** @type {number} */ done, /** @type {number} */ total) =>
         process.stderr.write(`\r${pc.dim(`grading lab ${lab.number}: ${done}/${total} tests`)}`)
     : undefined;
-  const result = await grade({
+  const graded = await grade({
     lab,
     solution: !!options.solution,
     ownStack: !!options.ownStack,
@@ -132,6 +133,7 @@ async function main() {
     typeCheck: !options.solution,
   });
   if (progress) process.stderr.write('\r\x1b[K');
+  const result = options.countExtensions ? countExtensions(graded) : graded;
   if (result.tests.length === 0) {
     throw new Error(`no tests ran for lab ${lab.number}:\n${result.problems.map((p) => p.message).join('\n')}`);
   }
@@ -153,8 +155,9 @@ async function main() {
   }
   if (options.githubClassroom) writeGitHubOutput(gitHubOutputLine(machine));
   // The learner's own grades feed `npm run progress` and `npm run hint`.
-  if (options.state && !options.solution && !options.labDir) saveState(result);
-  process.exit(allPassed(result) ? 0 : 1);
+  if (options.state && !options.solution && !options.labDir) saveState(graded);
+  // Extensions decide the exit code only where they count.
+  process.exit((result.extensions?.counted ? everyTestPassed(result) : allPassed(result)) ? 0 : 1);
 }
 
 /**
@@ -167,7 +170,7 @@ function npmTookOptions(env) {
   /** @type {[string, string][]} */
   const switches = [];
   for (const [name, key] of [['solution', 'solution'], ['own_stack', 'ownStack'], ['watch', 'watch'], ['poll', 'poll'],
-    ['redact', 'redact'], ['github_classroom', 'githubClassroom']]) {
+    ['redact', 'redact'], ['github_classroom', 'githubClassroom'], ['count_extensions', 'countExtensions']]) {
     if (env[`npm_config_${name}`] === 'true') switches.push([key, `--${name.replace('_', '-')}`]);
   }
   if (env.npm_config_loglevel === 'verbose') switches.push(['verbose', '--verbose']);

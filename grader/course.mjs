@@ -33,6 +33,8 @@ export const LABS = [
  * @property {string} id
  * @property {string} title
  * @property {string} lesson   `01-http.md#the-request-line`, relative to lessons/
+ * @property {boolean} [extension]  optional work beyond the core: graded, reported and scored apart
+ *   (a teacher may count it: --count-extensions); extension milestones come after the core's
  *
  * @typedef {object} LabDetails   read from grader/hidden/<folder>/lab.json
  * @property {number} testTimeout  ms a single test may take before vitest fails it

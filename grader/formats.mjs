@@ -4,7 +4,7 @@
 // takes out of a result everything a hidden test could leak (inputs, expected values, output).
 // Every function here is a pure function of a GradeResult: no files, no clock, no environment.
 import pc from 'picocolors';
-import { visible } from './report.mjs';
+import { allPassed, everyTestPassed, extensionsText, nextLines, nextMilestone, visible } from './report.mjs';
 
 const { createColors } = pc;
 
@@ -258,21 +258,19 @@ export function formatFeedback(result, options = {}) {
   }
   out.push(...typeErrorLines(result.typeErrors ?? [], c));
 
-  const next = shown.milestones.find((m) => m.passed < m.total);
-  if (next) {
-    out.push(`${c.bold(`Next: ${shown.milestones.indexOf(next) + 1}. ${next.title}`)} — ${next.total - next.passed} of ${next.total} tests to go. Read ${c.cyan(next.lesson)}`);
-  } else if (shown.tests.length > 0 && shown.problems.length === 0) {
-    out.push(c.green(c.bold(`Every test passed. Lab ${shown.labNumber} is done.`)));
-  }
+  out.push(...nextLines(shown, c));
+  const next = nextMilestone(shown.milestones)?.milestone;
   out.push('');
   shown.milestones.forEach((m, index) => {
     const mine = shown.tests.filter((t) => t.milestone === m.id);
     if (mine.length === 0) return;
+    if (m.extension && !shown.milestones[index - 1]?.extension) out.push('', c.bold(`Extensions (optional, ${shown.extensions?.counted ? 'counted in this score' : 'scored apart'}):`));
     const done = m.passed === m.total;
-    const mark = done ? c.green('✔') : m.passed > 0 ? c.yellow('◐') : c.red('✘');
+    const mark = done ? c.green('✔') : m.passed > 0 ? c.yellow('◐') : m.extension ? c.dim('○') : c.red('✘');
     out.push(`${mark} ${`${index + 1}. ${m.title}`.padEnd(44)} ${`${m.score}/${m.maxScore}`.padStart(7)}`);
     if (done) return;
     const detailed = m.passed > 0 || m === next;
+    if (m.extension && !detailed) return;
     for (const group of groups(mine.filter((t) => t.status !== 'passed'))) {
       const head = group[0];
       const label = group.length > 1 || !names ? `${group.length} ${group.length === 1 ? 'test' : 'tests'}: ` : `${head.name}: `;
@@ -295,7 +293,7 @@ export function formatFeedback(result, options = {}) {
   if (count('error')) parts.push(`${count('error')} errors`);
   if (count('notRun')) parts.push(`${count('notRun')} not run`);
   const pct = shown.maxScore === 0 ? 0 : Math.round((100 * shown.score) / shown.maxScore);
-  out.push('', `${c.bold(`Score: ${shown.score}/${shown.maxScore} (${pct}%)`)} · ${parts.join(', ')}`);
+  out.push('', `${c.bold(`Score: ${shown.score}/${shown.maxScore} (${pct}%)`)}${extensionsText(shown)} · ${parts.join(', ')}`);
   return out.join('\n') + '\n';
 }
 
@@ -364,9 +362,11 @@ export function toJUnit(result) {
   out.push(`<testsuites ${attrs({ name, ...all, tests: all.tests + problems, errors: all.errors + problems, time: 0 })}>`);
   result.milestones.forEach((milestone, index) => {
     const own = result.tests.filter((t) => t.milestone === milestone.id);
-    out.push(`  <testsuite ${attrs({ name: `${index + 1}. ${milestone.title}`, ...count(own), time: 0 })}>`);
+    const suite = `${index + 1}. ${milestone.title}${milestone.extension ? ' (extension)' : ''}`;
+    out.push(`  <testsuite ${attrs({ name: suite, ...count(own), time: 0 })}>`);
     out.push('    <properties>');
     out.push(`      <property ${attrs({ name: 'score', value: `${milestone.score}/${milestone.maxScore}` })}/>`);
+    if (milestone.extension) out.push(`      <property ${attrs({ name: 'extension', value: result.extensions?.counted ? 'counted' : 'optional, scored apart' })}/>`);
     out.push(`      <property ${attrs({ name: 'lesson', value: milestone.lesson })}/>`);
     out.push('    </properties>');
     for (const test of own) out.push(...testCase(result, test));
@@ -486,16 +486,26 @@ export function toGradescope(result, options = {}) {
     visibility: 'visible',
     stdout_visibility: 'hidden',
     tests: shown.tests.map((test, index) => ({
-      name: `${test.section} › ${test.name}`,
+      name: `${extensionLabel(result, test)}${test.section} › ${test.name}`,
       number: String(index + 1),
       score: test.points,
       max_score: test.maxPoints,
       status: test.status === 'passed' ? 'passed' : 'failed',
       output: gradescopeOutput(test, hidden && !options.fullFeedback),
-      tags: [test.milestone],
+      tags: test.extension ? [test.milestone, 'extension'] : [test.milestone],
       visibility: hidden ? options.visibility ?? 'after_due_date' : 'visible',
     })),
   };
+}
+
+/**
+ * The prefix of an extension test's name on a grading service, which lists every test as one row:
+ * `Extension (not counted) › ` when the score leaves it out, `Extension › ` when it counts. '' for a core test.
+ * @param {GradeResult} result @param {TestResult} test
+ */
+function extensionLabel(result, test) {
+  if (!test.extension) return '';
+  return result.extensions?.counted ? 'Extension › ' : 'Extension (not counted) › ';
 }
 
 /** @param {TestResult} test @param {boolean} redacted */
@@ -532,7 +542,8 @@ function statusWord(test) {
 export function toExercism(result) {
   const taskIds = new Map(result.milestones.map((m, i) => [m.id, i + 1]));
   const ranNone = result.tests.length === 0 || result.tests.every((t) => t.status === 'error' || t.status === 'notRun');
-  const passed = result.tests.length > 0 && result.tests.every((t) => t.status === 'passed') && result.problems.length === 0;
+  // Extensions are optional: the lab passes when the core does (and, when a teacher counts them, theirs too).
+  const passed = (result.extensions?.counted ? everyTestPassed(result) : allPassed(result));
   const status = passed ? 'pass' : ranNone ? 'error' : 'fail';
   /** @type {{ version: 3, status: string, message?: string, tests: object[] }} */
   const out = { version: 3, status, tests: [] };
@@ -545,7 +556,7 @@ export function toExercism(result) {
     const task = taskIds.get(test.milestone);
     const code = isHidden(result) ? `// hidden test: ${test.section}` : `// ${test.section}`;
     /** @type {Record<string, string | number>} */
-    const entry = { name: test.name, status: exercismStatus(test), test_code: code };
+    const entry = { name: `${extensionLabel(result, test)}${test.name}`, status: exercismStatus(test), test_code: code };
     if (test.status !== 'passed') entry.message = exercismMessage(test);
     if (test.output) entry.output = test.output.slice(0, 500);
     if (task !== undefined) entry.task_id = task;
@@ -596,17 +607,19 @@ export function toGitHubClassroom(result) {
 
 /** The JSON inside toGitHubClassroom's base64. @param {GradeResult} result */
 export function gitHubClassroomResult(result) {
-  const passed = result.tests.length > 0 && result.tests.every((t) => t.status === 'passed') && result.problems.length === 0;
+  const passed = result.extensions?.counted ? everyTestPassed(result) : allPassed(result);
   const ranNone = result.tests.length === 0 || result.tests.every((t) => t.status === 'error' || t.status === 'notRun');
+  // The reporter adds up the tests' points: an extension a teacher does not count shows with none.
+  const counts = (/** @type {TestResult} */ test) => !test.extension || Boolean(result.extensions?.counted);
   return {
     version: 1,
     status: passed ? 'pass' : ranNone ? 'error' : 'fail',
     max_score: result.maxScore,
     tests: result.tests.map((test) => ({
-      name: `${test.section} › ${test.name}`,
+      name: `${extensionLabel(result, test)}${test.section} › ${test.name}`,
       status: exercismStatus(test),
-      score: test.points,
-      max_score: test.maxPoints,
+      score: counts(test) ? test.points : 0,
+      max_score: counts(test) ? test.maxPoints : 0,
       message: test.status === 'passed' ? null : exercismMessage(test),
       test_code: '',
       filename: '',

@@ -26,6 +26,7 @@ import { ROOT } from './course.mjs';
  * @property {{ id: string, text: string, lesson: string }[]} [broken]   on a failure: those rules, with their sentence and section
  * @property {number} [busy]       the machine was busy while it failed: tasks ready to run per core
  * @property {boolean} [retried]   it failed while the machine was busy, and this is the result of a second run, alone
+ * @property {true} [extension]    the test belongs to an extension milestone: optional, scored apart
  *
  * @typedef {object} MilestoneResult
  * @property {string} id
@@ -35,6 +36,14 @@ import { ROOT } from './course.mjs';
  * @property {number} maxScore
  * @property {number} passed
  * @property {number} total
+ * @property {boolean} [extension]  optional work beyond the core (lab.json `"extension": true`), scored apart
+ *
+ * @typedef {object} ExtensionScore   the extension milestones together
+ * @property {number} score
+ * @property {number} maxScore
+ * @property {number} passed
+ * @property {number} total
+ * @property {boolean} [counted]   a teacher chose to count them: `score` and `maxScore` of the result include them
  *
  * @typedef {object} GradeResult
  * @property {string} lab            `lab1-http`
@@ -44,8 +53,9 @@ import { ROOT } from './course.mjs';
  * @property {string} layers         which code the lower layers came from
  * @property {string} courseVersion
  * @property {string} testsHash      hash of the hidden tests that graded it
- * @property {number} score
+ * @property {number} score       the core's points: what a learner must build (and, counted, the extensions')
  * @property {number} maxScore
+ * @property {ExtensionScore} [extensions]   the lab's extension milestones, when it has any
  * @property {MilestoneResult[]} milestones
  * @property {TestResult[]} tests
  * @property {{ message: string, location?: string, frame?: string }[]} problems   errors outside any test
@@ -66,6 +76,7 @@ export function buildResult({ lab, details, outcome, target, layers, courseVersi
   const where = { target, given: details.given ?? [] };
   const order = new Map(details.milestones.map((m, i) => [m.id, i]));
   const titles = new Map(details.milestones.map((m) => [m.id, m]));
+  const optional = new Set(details.milestones.filter((m) => m.extension).map((m) => m.id));
   // Tests skipped on purpose (a POSIX signal on Windows) are listed, not scored.
   const skipped = outcome.tests.filter((t) => t.mode === 'skip' && t.status === 'notRun').map((t) => t.name);
   const records = [...outcome.tests]
@@ -90,6 +101,7 @@ export function buildResult({ lab, details, outcome, target, layers, courseVersi
       points: record.status === 'passed' && !voided ? maxPoints : 0,
       maxPoints,
       rules: ruleIds,
+      ...(optional.has(record.meta.milestone) ? { extension: /** @type {true} */ (true) } : {}),
     };
     if (voided) {
       result.message = voided;
@@ -131,6 +143,7 @@ export function buildResult({ lab, details, outcome, target, layers, courseVersi
       maxScore: sum(own.map((t) => t.maxPoints)),
       passed: own.filter((t) => t.status === 'passed').length,
       total: own.length,
+      ...(m.extension ? { extension: true } : {}),
     };
   });
 
@@ -157,6 +170,8 @@ export function buildResult({ lab, details, outcome, target, layers, courseVersi
     ...(voided ? [{ message: voided }] : []),
   ];
 
+  const core = tests.filter((t) => !t.extension);
+  const extra = tests.filter((t) => t.extension);
   return {
     lab: lab.folder,
     labNumber: lab.number,
@@ -165,8 +180,10 @@ export function buildResult({ lab, details, outcome, target, layers, courseVersi
     layers,
     courseVersion,
     testsHash,
-    score: sum(tests.map((t) => t.points)),
-    maxScore: sum(tests.map((t) => t.maxPoints)),
+    // The score is the core's: extensions are optional and never lower it (countExtensions adds them).
+    score: sum(core.map((t) => t.points)),
+    maxScore: sum(core.map((t) => t.maxPoints)),
+    ...(optional.size > 0 ? { extensions: extensionScore(extra) } : {}),
     milestones,
     tests,
     problems,
@@ -175,9 +192,67 @@ export function buildResult({ lab, details, outcome, target, layers, courseVersi
   };
 }
 
-/** True only when every test ran and passed: the one condition for exit code 0. */
+/** @param {TestResult[]} tests @returns {ExtensionScore} */
+function extensionScore(tests) {
+  return {
+    score: sum(tests.map((t) => t.points)),
+    maxScore: sum(tests.map((t) => t.maxPoints)),
+    passed: tests.filter((t) => t.status === 'passed').length,
+    total: tests.length,
+  };
+}
+
+/**
+ * True only when every core test ran and passed: the one condition for exit code 0. Extensions are
+ * optional: a learner who leaves them is done, and their CI stays green.
+ */
 export function allPassed(/** @type {GradeResult} */ result) {
+  const core = result.tests.filter((t) => !t.extension);
+  return core.length > 0 && core.every((t) => t.status === 'passed') && result.problems.length === 0;
+}
+
+/** True when every test ran and passed, the extensions' too. */
+export function everyTestPassed(/** @type {GradeResult} */ result) {
   return result.tests.length > 0 && result.tests.every((t) => t.status === 'passed') && result.problems.length === 0;
+}
+
+/**
+ * The result as a teacher who counts the extensions grades it: their points are added to the score
+ * and the maximum (`extensions.counted` says so). A lab without extensions is returned as it is.
+ * @template {GradeResult} T
+ * @param {T} result
+ * @returns {T}
+ */
+export function countExtensions(result) {
+  if (!result.extensions || result.extensions.counted) return result;
+  return {
+    ...result,
+    score: result.score + result.extensions.score,
+    maxScore: result.maxScore + result.extensions.maxScore,
+    extensions: { ...result.extensions, counted: true },
+  };
+}
+
+/**
+ * The milestone to work on next: the first core milestone not yet done; once the core is done, the
+ * first extension not done (`optional` tells which it is).
+ * @param {MilestoneResult[]} milestones
+ * @returns {{ milestone: MilestoneResult, number: number, optional: boolean } | undefined}
+ */
+export function nextMilestone(milestones) {
+  const pick = milestones.find((m) => !m.extension && m.passed < m.total) ?? milestones.find((m) => m.extension && m.passed < m.total);
+  return pick && { milestone: pick, number: milestones.indexOf(pick) + 1, optional: Boolean(pick.extension) };
+}
+
+/**
+ * The score line's words for the extensions: ` · extensions 12/40`, or ` (extensions counted: 12/40)`.
+ * Empty for a lab without extensions.
+ * @param {GradeResult} result
+ */
+export function extensionsText(result) {
+  const e = result.extensions;
+  if (!e) return '';
+  return e.counted ? ` (with extensions, ${e.score}/${e.maxScore} of it)` : ` · extensions ${e.score}/${e.maxScore} (optional)`;
 }
 
 const SYMBOL = { passed: '✔', failed: '✘', timedOut: '⏱', error: '!', notRun: '○' };
@@ -206,28 +281,23 @@ export function formatReport(result, options = {}) {
     out.push('');
   }
 
-  const next = result.milestones.find((m) => m.passed < m.total);
-  if (next) {
-    const number = result.milestones.indexOf(next) + 1;
-    out.push(
-      c.bold(`Next: ${number}. ${next.title}`) +
-        ` — ${next.total - next.passed} of ${next.total} tests to go. Read ${c.cyan(next.lesson)}`,
-    );
-  } else if (result.tests.length > 0 && result.problems.length === 0) {
-    out.push(c.green(c.bold(`Every test passed. Lab ${result.labNumber} is done.`)));
-  }
+  out.push(...nextLines(result, c));
+  const next = nextMilestone(result.milestones)?.milestone;
   out.push('');
 
   result.milestones.forEach((m, index) => {
     const own = result.tests.filter((t) => t.milestone === m.id);
     if (own.length === 0) return;
+    if (m.extension && !result.milestones[index - 1]?.extension) out.push('', c.bold('Extensions (optional, scored apart):'));
     const done = m.passed === m.total;
     const started = m.passed > 0;
-    const mark = done ? c.green('✔') : started ? c.yellow('◐') : c.red('✘');
+    const mark = done ? c.green('✔') : started ? c.yellow('◐') : m.extension ? c.dim('○') : c.red('✘');
     const label = `${index + 1}. ${m.title}`;
     out.push(`${mark} ${pad(label, 44)} ${pad(`${m.score}/${m.maxScore}`, 7, true)}`);
     if (done) return;
     const detailed = options.verbose || started || m === next;
+    // An extension not begun is an offer, not a list of failures: its tests are listed once it is.
+    if (m.extension && !detailed) return;
     const failing = own.filter((t) => t.status !== 'passed');
     for (const group of groupFailures(failing)) {
       if (group.length > 1) {
@@ -255,8 +325,26 @@ export function formatReport(result, options = {}) {
   if (counts.notRun) parts.push(`${counts.notRun} not run`);
   out.push('');
   const score = `Score: ${result.score}/${result.maxScore} (${pct}%)`;
-  out.push(`${allPassed(result) ? c.green(c.bold(score)) : c.bold(score)} · ${parts.join(', ')}`);
+  out.push(`${allPassed(result) ? c.green(c.bold(score)) : c.bold(score)}${extensionsText(result)} · ${parts.join(', ')}`);
   return out.join('\n') + '\n';
+}
+
+/**
+ * The lines that say what to do next: the next core milestone; once the core is done, that the lab is
+ * done, and the next extension if one is left. Shared by the terminal's report and the feedback file.
+ * @param {GradeResult} result
+ * @param {import('picocolors/types').Colors} c
+ */
+export function nextLines(result, c) {
+  const found = nextMilestone(result.milestones);
+  const toGo = (/** @type {MilestoneResult} */ m) => `${m.total - m.passed} of ${m.total} tests to go. Read ${c.cyan(m.lesson)}`;
+  if (found && !found.optional) return [`${c.bold(`Next: ${found.number}. ${found.milestone.title}`)} — ${toGo(found.milestone)}`];
+  if (result.tests.length === 0 || result.problems.length > 0) return [];
+  if (!found) return [c.green(c.bold(`Every test passed. Lab ${result.labNumber} is done.`))];
+  return [
+    c.green(c.bold(`Every core test passed. Lab ${result.labNumber} is done.`)),
+    `${c.bold(`Optional next: ${found.number}. ${found.milestone.title}`)} (an extension) — ${toGo(found.milestone)}`,
+  ];
 }
 
 /** @param {string[]} out @param {TestResult} t @param {import('picocolors/types').Colors} c */

@@ -60,7 +60,7 @@ const CLASSROOM_PARTS = ['files.mjs', 'submission.mjs', 'run-autograder.mjs'];
 /**
  * The files of the autograder zip, path -> content; run_autograder and setup.sh are executable.
  * @param {import('../course.mjs').LabInfo} lab
- * @param {{ visibility?: import('../formats.mjs').GradescopeVisibility, fullFeedback?: boolean }} [options]
+ * @param {{ visibility?: import('../formats.mjs').GradescopeVisibility, fullFeedback?: boolean, countExtensions?: boolean }} [options]
  * @returns {Map<string, { data: Uint8Array, executable?: boolean }>}
  */
 export function autograderFiles(lab, options = {}) {
@@ -84,7 +84,7 @@ export function autograderFiles(lab, options = {}) {
   for (const part of GRADER_PARTS) addTree(`grader/${part}`);
   addTree(`grader/hidden/${lab.folder}`);
   for (const name of CLASSROOM_PARTS) add(`grader/classroom/${name}`, readFileSync(join(ROOT, 'grader', 'classroom', name)));
-  const config = { lab: lab.folder, visibility: options.visibility ?? 'after_due_date', fullFeedback: !!options.fullFeedback };
+  const config = { lab: lab.folder, visibility: options.visibility ?? 'after_due_date', fullFeedback: !!options.fullFeedback, countExtensions: !!options.countExtensions };
   add('grader/classroom/autograder.json', JSON.stringify(config, null, 2) + '\n');
   for (const [rel, content] of starterFiles(lab.folder)) add(`grader/classroom/starter/${lab.folder}/${rel}`, content);
   // The reference layers below the lab: a grade runs the student's lab on them.
@@ -95,7 +95,7 @@ export function autograderFiles(lab, options = {}) {
 /**
  * Builds the zip. Its bytes depend on the course files only (fixed timestamps), so two builds of
  * the same course compare equal.
- * @param {{ lab: import('../course.mjs').LabInfo, out: string, visibility?: import('../formats.mjs').GradescopeVisibility, fullFeedback?: boolean }} options
+ * @param {{ lab: import('../course.mjs').LabInfo, out: string, visibility?: import('../formats.mjs').GradescopeVisibility, fullFeedback?: boolean, countExtensions?: boolean }} options
  */
 export function buildAutograder(options) {
   const files = autograderFiles(options.lab, options);
@@ -122,6 +122,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1
         .default('after_due_date'),
     )
     .option('--full-feedback', "show students each failure's message, expected and actual values (hidden tests no more)")
+    .option('--count-extensions', "count the lab's optional extension milestones in the score (apart and not counted by default)")
     .parse();
   const lab = findLab(program.args[0] ?? '');
   if (!lab || !isPresent(lab)) {
@@ -129,7 +130,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1
     process.exit(2);
   }
   const options = program.opts();
-  const { files, bytes } = buildAutograder({ lab, out: options.out, visibility: options.visibility, fullFeedback: !!options.fullFeedback });
+  const { files, bytes } = buildAutograder({ lab, out: options.out, visibility: options.visibility, fullFeedback: !!options.fullFeedback, countExtensions: !!options.countExtensions });
   console.log(`wrote ${options.out}: Gradescope autograder for lab ${lab.number} (${lab.title}), ${files} files, ${(bytes / 1024).toFixed(0)} KiB`);
   console.log('Upload it as the assignment\'s autograder ("Zip file upload", Ubuntu base image).');
 }

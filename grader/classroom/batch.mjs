@@ -24,6 +24,7 @@ import { Command } from 'commander';
 import { LABS, ROOT, findLab, isPresent, labDetails } from '../course.mjs';
 import { formatFeedback, starterMessages } from '../formats.mjs';
 import { grade, gradePlan } from '../grade.mjs';
+import { countExtensions } from '../report.mjs';
 import { RunnerSession } from '../supervisor.mjs';
 import { classReportHtml, classStats, fileName, flagsOf } from './class-report.mjs';
 import { knownToGit, listFiles, starterFiles } from './files.mjs';
@@ -158,11 +159,19 @@ export function gradebookCsv(lab, rows, options = {}) {
   const maxOf = (/** @type {string} */ id) => Math.max(0, ...graded.map((r) => r.milestones.find((m) => m.id === id)?.maxScore ?? 0));
   const max = Math.max(0, ...graded.map((r) => r.maxScore));
   const late = !!options.late;
+  // Extensions are optional work: their own column says whether the score above counts them.
+  const extended = milestones.some((m) => m.extension);
+  const counted = graded.some((r) => r.extensions?.counted);
+  const extensionMax = Math.max(0, ...graded.map((r) => r.extensions?.maxScore ?? 0));
   const header = [
     'student',
     'score',
     'max',
-    ...milestones.map((m) => (graded.length > 0 ? `${m.id} (of ${maxOf(m.id)})` : m.id)),
+    ...(extended ? [`extensions (of ${extensionMax}, ${counted ? 'counted in score' : 'not counted in score'})`] : []),
+    ...milestones.map((m) => {
+      const about = [m.extension ? 'extension' : '', graded.length > 0 ? `of ${maxOf(m.id)}` : ''].filter(Boolean);
+      return about.length > 0 ? `${m.id} (${about.join(', ')})` : m.id;
+    }),
     'failures',
     ...(late ? ['submitted', 'late', 'penalty', 'final'] : []),
     'flags',
@@ -180,7 +189,8 @@ export function gradebookCsv(lab, rows, options = {}) {
     const lateCells = late
       ? [row.late?.submittedAt ?? '', row.late && row.late.lateMs > 0 ? formatLate(row.late.lateMs) : '', row.late?.penalty ?? 0, finalScore(row)]
       : [];
-    lines.push([row.student, r?.score ?? 0, r?.maxScore ?? max, ...points, failures, ...lateCells, flags.map((f) => f.label).join('; '), note]);
+    const extensionCells = extended ? [r?.extensions?.score ?? 0] : [];
+    lines.push([row.student, r?.score ?? 0, r?.maxScore ?? max, ...extensionCells, ...points, failures, ...lateCells, flags.map((f) => f.label).join('; '), note]);
   }
   return lines.map((cells) => cells.map((cell) => csvCell(String(cell))).join(',')).join('\n') + '\n';
 }
@@ -226,6 +236,7 @@ function labCode(/** @type {string} */ dir, /** @type {import('../course.mjs').L
  * @property {string} [submitted]         a CSV of student,time; or 'git' for each repository's last commit
  * @property {number} [latePenalty]       percent of the score per started day late
  * @property {number} [threshold]         similarity from which a pair is reported (0-1)
+ * @property {boolean} [countExtensions]  the lab's optional extension milestones count in the score
  * @property {(line: string) => void} [log]
  */
 
@@ -263,6 +274,7 @@ export async function runBatch(options) {
       log(`[${done}/${total}] ${row.student}: ${score} (${row.seconds.toFixed(1)} s)`);
     },
   });
+  if (options.countExtensions) for (const row of graded) if (row.result) row.result = countExtensions(row.result);
   const regraded = new Set(graded.map((r) => r.student));
   /** @type {BatchRow[]} */
   const rows = [...earlier.filter((r) => !regraded.has(r.student)), ...graded].sort((a, b) => a.student.localeCompare(b.student));
@@ -378,6 +390,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1
     .option('--late-penalty <percent>', 'percent of the score taken per started day late (default 0: flag only)', Number)
     .option('--similarity <percent>', `report pairs of submissions whose code is at least this similar (default ${DEFAULT_THRESHOLD * 100})`, Number)
     .option('--full-feedback', "feedback shows each failure's details (message, expected, actual), hidden tests too")
+    .option('--count-extensions', "count the lab's optional extension milestones in the score (apart and not counted by default)")
     .option('--jobs <n>', 'submissions graded at once (default: the number of cores)', (v) => Number.parseInt(v, 10))
     .option('--no-sessions', 'start a fresh test runner for every submission')
     .parse();
@@ -409,6 +422,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1
       latePenalty: options.latePenalty,
       threshold: options.similarity === undefined ? undefined : options.similarity / 100,
       fullFeedback: !!options.fullFeedback,
+      countExtensions: !!options.countExtensions,
       jobs: options.jobs,
       sessions: options.sessions,
       log: (line) => console.log(line),

@@ -140,7 +140,7 @@ function percent(/** @type {number} */ fraction) {
  * @property {number} median
  * @property {number} mean
  * @property {number} full           graded submissions with every point
- * @property {{ id: string, title: string, maxScore: number, passRate: number, finished: number, meanScore: number }[]} milestones
+ * @property {{ id: string, title: string, extension: boolean, maxScore: number, passRate: number, finished: number, meanScore: number }[]} milestones
  * @property {{ name: string, section: string, milestone: string, passRate: number, passed: number, graded: number, statuses: Record<string, number> }[]} tests   hardest first
  */
 
@@ -165,6 +165,7 @@ export function classStats(rows, finalScore) {
     return {
       id: m.id,
       title: m.title,
+      extension: Boolean(m.extension),
       maxScore: m.maxScore,
       passRate: total === 0 ? 0 : passed / total,
       finished: own.filter((x) => x && x.total > 0 && x.passed === x.total).length,
@@ -292,7 +293,7 @@ export function classReportHtml(input) {
   const milestoneRows = stats.milestones
     .map(
       (m, i) =>
-        `<tr><td>${i + 1}. ${esc(m.title)}</td><td class="num" data-label="points">${m.maxScore}</td>` +
+        `<tr><td>${i + 1}. ${esc(m.title)}${m.extension ? ' <span class="muted">(extension: optional)</span>' : ''}</td><td class="num" data-label="points">${m.maxScore}</td>` +
         `<td>${meter(m.passRate, `${percent(m.passRate)} of tests passed`)}</td>` +
         `<td class="num" data-label="mean points">${fmt(m.meanScore)}</td><td class="num" data-label="finished by">${m.finished} of ${stats.graded}</td></tr>`,
     )

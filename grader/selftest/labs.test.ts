@@ -65,6 +65,8 @@ describe.each(present.map((lab) => [lab.folder, lab] as const))('%s', (_, lab) =
     expect(failures).toEqual([]);
     expect(result.problems).toEqual([]);
     expect(result.score).toBe(result.maxScore);
+    // Extensions too: the reference is the whole lab, optional parts included.
+    if (result.extensions) expect(result.extensions.score).toBe(result.extensions.maxScore);
   });
 
   it('every hidden test fails on the starter as shipped', async () => {
@@ -75,6 +77,7 @@ describe.each(present.map((lab) => [lab.folder, lab] as const))('%s', (_, lab) =
     expect(passing, 'these hidden tests pass on the untouched starter').toEqual([]);
     expect(result.tests.length).toBeGreaterThan(0);
     expect(result.score).toBe(0);
+    expect(result.extensions?.score ?? 0).toBe(0);
   });
 
   it('grader/starters.json records the starter as committed', () => {

@@ -1,7 +1,8 @@
 // The report and the result, from made-up outcomes: no test runner involved.
 import { describe, expect, it } from 'vitest';
 import { findLab } from '../course.mjs';
-import { allPassed, buildResult, formatReport, locate, visible } from '../report.mjs';
+import { formatFeedback, gitHubClassroomResult, toGradescope, toJUnit } from '../formats.mjs';
+import { allPassed, buildResult, countExtensions, everyTestPassed, formatReport, locate, visible } from '../report.mjs';
 import type { RunOutcome, TestRecord } from '../supervisor.mjs';
 
 const lab = findLab('lab1')!;
@@ -189,5 +190,78 @@ describe('rules in the report', () => {
     const r = build([busy]);
     expect(r.tests[0]).not.toHaveProperty('hint');
     expect(formatReport(r)).toMatch(/the machine was busy/);
+  });
+});
+
+describe('extension milestones', () => {
+  const extended = {
+    testTimeout: 1000,
+    milestones: [
+      { id: 'one', title: 'First things', lesson: '01-http.md#one' },
+      { id: 'more', title: 'Going further', lesson: '01-http.md#more', extension: true },
+    ],
+  };
+  function withExtensions(tests: TestRecord[]) {
+    const outcome: RunOutcome = { tests, fileErrors: [], unhandled: [], runners: 1, runnerOutput: '', voided: null };
+    return buildResult({ lab, details: extended, outcome, target: 'labs/lab1-http', layers: 'x', courseVersion: '9.9.9', testsHash: 'abc' });
+  }
+
+  it('scores the core alone and the extensions apart', () => {
+    const r = withExtensions([record('a', 'one', 'passed'), record('b', 'one', 'failed', 'no'), record('x', 'more', 'passed'), record('y', 'more', 'failed', 'no')]);
+    expect([r.score, r.maxScore]).toEqual([1, 2]);
+    expect(r.extensions).toEqual({ score: 1, maxScore: 2, passed: 1, total: 2 });
+    expect(r.milestones.map((m) => [m.id, Boolean(m.extension)])).toEqual([['one', false], ['more', true]]);
+    expect(r.tests.filter((t) => t.extension).map((t) => t.name)).toEqual(['x', 'y']);
+  });
+
+  it('a lab without extension milestones has no extensions score', () => {
+    expect(result([record('a', 'one', 'passed')])).not.toHaveProperty('extensions');
+  });
+
+  it('the core decides "done" and the exit code; the report then offers the next extension', () => {
+    const r = withExtensions([record('a', 'one', 'passed'), record('x', 'more', 'failed', 'not yet')]);
+    expect(allPassed(r)).toBe(true);
+    expect(everyTestPassed(r)).toBe(false);
+    const text = formatReport(r);
+    expect(text).toContain('Every core test passed. Lab 1 is done.');
+    expect(text).toContain('Optional next: 2. Going further');
+    expect(text).toContain('Extensions (optional, scored apart):');
+    expect(text).toMatch(/Score: 1\/1 \(100%\) · extensions 0\/1 \(optional\)/);
+  });
+
+  it('while the core is unfinished, next is a core milestone and an extension not begun lists no failures', () => {
+    const r = withExtensions([record('a', 'one', 'failed', 'core broken'), record('x', 'more', 'failed', 'extension missing')]);
+    const text = formatReport(r);
+    expect(text).toContain('Next: 1. First things');
+    expect(text).not.toContain('extension missing');
+    expect(allPassed(r)).toBe(false);
+  });
+
+  it('counted by a teacher, the extensions join the score and the exit condition', () => {
+    const r = countExtensions(withExtensions([record('a', 'one', 'passed'), record('x', 'more', 'failed', 'no')]));
+    expect([r.score, r.maxScore]).toEqual([1, 2]);
+    expect(r.extensions?.counted).toBe(true);
+    expect(countExtensions(r)).toBe(r);
+  });
+
+  it('GitHub Classroom adds up no points of an extension that is not counted, and all of one that is', () => {
+    const r = withExtensions([record('a', 'one', 'passed'), record('x', 'more', 'passed')]);
+    const apart = gitHubClassroomResult(r);
+    expect(apart.max_score).toBe(1);
+    expect(apart.tests.reduce((n, t) => n + t.score, 0)).toBe(1);
+    expect(apart.tests[1]?.name).toMatch(/^Extension \(not counted\) › /);
+    const counted = gitHubClassroomResult(countExtensions(r));
+    expect(counted.max_score).toBe(2);
+    expect(counted.tests.reduce((n, t) => n + t.score, 0)).toBe(2);
+  });
+
+  it('JUnit, Gradescope and the feedback name the extensions', () => {
+    const r = withExtensions([record('a', 'one', 'passed'), record('x', 'more', 'failed', 'no')]);
+    expect(toJUnit(r)).toContain('name="2. Going further (extension)"');
+    const gs = toGradescope(r);
+    expect(gs.score).toBe(1);
+    expect(gs.max_score).toBe(1);
+    expect(gs.tests[1]?.tags).toEqual(['more', 'extension']);
+    expect(formatFeedback(r)).toMatch(/extensions 0\/1 \(optional\)/);
   });
 });

@@ -51,7 +51,7 @@ runTool('hint', async () => {
     return 0;
   }
   const grade = state.grade;
-  if (isFinished(grade)) {
+  if (isFinished(grade) && grade.tests.every((t) => t.status === 'passed')) {
     const next = LABS.find((l) => l.number === lab.number + 1);
     process.stdout.write(c.green(`Every test of lab ${lab.number} passed: no hint needed.`) +
       (next ? ` Next: lessons/${next.lesson}, then npm run grade lab${next.number}.` : '') + '\n');

@@ -9,6 +9,7 @@ import { LABS, isPresent } from '../course.mjs';
 import {
   Command,
   bar,
+  extensionsShort,
   isFinished,
   loadGrade,
   nextMilestone,
@@ -76,12 +77,13 @@ runTool('progress', async () => {
     const finished = isFinished(grade);
     const colour = finished ? c.green : grade.score > 0 ? c.yellow : c.red;
     const score = `${grade.score}/${grade.maxScore}`.padStart(7) + ` ${String(pct).padStart(3)}%`;
-    out.push(`${label} ${colour(bar(grade.score, grade.maxScore))} ${score.padEnd(13)} ${quiz}`);
+    out.push(`${label} ${colour(bar(grade.score, grade.maxScore))} ${score.padEnd(13)} ${quiz}${c.dim(extensionsShort(grade))}`);
     if (finished) {
       done += 1;
       const next = LABS.find((l) => l.number === lab.number + 1 && existsSync(join(LESSONS_DIR, l.lesson)));
       out.push(
         `    ${c.green(`✔ Lab ${lab.number} is done, congratulations!`)}` +
+          (grade.extensions ? c.dim(` (optional extensions: ${grade.extensions.score}/${grade.extensions.maxScore})`) : '') +
           (next ? ` Next: read lessons/${next.lesson} and run npm run grade lab${next.number}` : ' That was the last lab.') +
           (lab.number === 7 ? ' See your own stack serve the bookshelf: npm run serve' : ''),
       );

@@ -16,6 +16,7 @@ import { ROOT } from '../../course.mjs';
  * @property {number} [maxScore]
  * @property {number} passed   tests
  * @property {number} total
+ * @property {boolean} [extension]  an optional milestone beyond the core, scored apart
  *
  * @typedef {object} LabProgress
  * @property {number} score
@@ -25,6 +26,7 @@ import { ROOT } from '../../course.mjs';
  * @property {number} total      tests run
  * @property {string} gradedAt   ISO date, '' if the file has none
  * @property {MilestoneProgress[]} milestones
+ * @property {{ score: number, maxScore: number } | null} extensions   the optional milestones' points, apart from score
  *
  * @typedef {{ correct: number, total: number, at: string }} QuizScore
  */
@@ -62,6 +64,10 @@ export function labProgress(folder, dir = stateDir()) {
     total: tests.length,
     gradedAt: typeof grade.gradedAt === 'string' ? grade.gradedAt : '',
     milestones: Array.isArray(grade.milestones) ? grade.milestones : [],
+    extensions:
+      grade.extensions && typeof grade.extensions.score === 'number' && typeof grade.extensions.maxScore === 'number'
+        ? { score: grade.extensions.score, maxScore: grade.extensions.maxScore }
+        : null,
   };
 }
 

@@ -250,6 +250,7 @@ export function createSite(/** @type {SiteOptions} */ options = {}) {
         passed: m.passed,
         total: m.total,
         done: m.total > 0 && m.passed === m.total,
+        extension: Boolean(m.extension),
         href: rewriteLink(m.lesson, { file: 'progress.md', route }, ROOT).href,
       })),
     };
