@@ -837,8 +837,12 @@ function judge(test, n, e, k, repeated) {
 function sameSubject(njError, engineError, sources) {
   if (!njError || !engineError) return false;
   const said = String(messageOf(engineError));
-  const words = String(messageOf(njError)).split(/[\s`"'[\]().,:;]+/).filter((w) => w.length > 1);
-  return words.filter((w) => sources.some((s) => String(s ?? '').includes(w))).every((w) => said.includes(w));
+  // nunjucks puts the templates it passed through on lines of their own, the error on the last.
+  const words = String(messageOf(njError)).split('\n').at(-1).split(/[\s`"'[\]().,:;]+/).filter((w) => w.length > 1);
+  // Whole names only ("or" is not taken from "for"); a token like `}}` is looked for as it is.
+  const names = new Set(sources.flatMap((s) => String(s ?? '').split(/\W+/)));
+  const fromTemplates = (w) => (/^\w+$/.test(w) ? names.has(w) : sources.some((s) => String(s ?? '').includes(w)));
+  return words.filter(fromTemplates).every((w) => said.includes(w));
 }
 
 function messageOf(error) {
