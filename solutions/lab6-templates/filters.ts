@@ -52,6 +52,9 @@ function sortedKeys(value: unknown): unknown {
  */
 const JSON_IN_HTML: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', "'": '\\u0027' };
 
+/** The entities escapeHtml writes, and the characters they stand for. */
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" };
+
 /** encodeURIComponent, and the five characters it leaves that mean something in HTML or JavaScript. */
 function percentEncode(value: unknown): string {
   return encodeURIComponent(String(value)).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
@@ -295,7 +298,9 @@ export const builtInFilters: Record<string, Filter> = {
    */
   striptags(value) {
     const stripped = text(value).replace(/<\/?([a-z][a-z0-9]*)\b[^>]*>|<!--[\s\S]*?-->/gi, '');
-    return stripped.replace(/^\s*|\s*$/g, '').replace(/\s+/g, ' ');
+    const squeezed = stripped.replace(/^\s*|\s*$/g, '').replace(/\s+/g, ' ');
+    // Safe input is HTML: its text has the characters its entities stand for (output escapes them again).
+    return value instanceof SafeString ? squeezed.replace(/&(amp|lt|gt|quot|#39);/g, (_, name: string) => ENTITIES[name]!) : squeezed;
   },
 
   /** Percent-encoded text, or `key=value` pairs joined by `&`; plain text, so `&` prints as `&amp;`. */
