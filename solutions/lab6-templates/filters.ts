@@ -23,7 +23,7 @@ function attributeOf(item: unknown, path: string): unknown {
   return value;
 }
 
-/** Strings compare in lower case unless case matters: the key sort, min, max and unique compare by. */
+/** Strings compare in lower case unless case matters: the key min, max and unique compare by. */
 function caseKey(value: unknown, caseSensitive: boolean): unknown {
   return !caseSensitive && typeof value === 'string' ? value.toLowerCase() : value;
 }
@@ -298,7 +298,7 @@ export const builtInFilters: Record<string, Filter> = {
    */
   striptags(value) {
     const stripped = text(value).replace(/<\/?([a-z][a-z0-9]*)\b[^>]*>|<!--[\s\S]*?-->/gi, '');
-    const squeezed = stripped.replace(/^\s*|\s*$/g, '').replace(/\s+/g, ' ');
+    const squeezed = stripped.trim().replace(/\s+/g, ' ');
     // Safe input is HTML: its text has the characters its entities stand for (output escapes them again).
     return value instanceof SafeString ? squeezed.replace(/&(amp|lt|gt|quot|#39);/g, (_, name: string) => ENTITIES[name]!) : squeezed;
   },

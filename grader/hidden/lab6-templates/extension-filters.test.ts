@@ -142,7 +142,7 @@ milestone('filters-text', () => {
 
   test('indent: width spaces before every line but the first, or every line, blank ones included; keeps safeness', { rules: ['FT9'], points: 2 }, () => {
     const s = 'a\nb\n\nc';
-    expectRender('{{ s|indent }}|{{ s|indent(2, true) }}|{{ s|indent(width=1, first=true) }}|[{{ ""|indent }}]|{{ "one"|indent(2) }}', { s }, 'a\n    b\n    \n    c|  a\n  b\n  \n  c| a\n b\n \n c|[]|one');
+    expectRender('{{ s|indent }}|{{ s|indent(2, true) }}|{{ s|indent(width=1, first=true) }}|[{{ ""|indent }}{{ ""|indent(2, true) }}]|{{ "one"|indent(2) }}', { s }, 'a\n    b\n    \n    c|  a\n  b\n  \n  c| a\n b\n \n c|[]|one');
     expectRender('{{ h|safe|indent(2) }}|{{ h|indent(2) }}', { h: '<b>\nx' }, '<b>\n  x|&lt;b&gt;\n  x');
   });
 
