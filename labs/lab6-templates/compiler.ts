@@ -1,5 +1,6 @@
 import { TemplateError, type Filter } from '#contracts/templates';
 import type { Expression, Node, TemplateAst } from './nodes.ts';
+import type { Test } from './tests.ts';
 
 /** What compiling a template gives: its main function and one function per block. */
 export interface CompiledTemplate {
@@ -34,25 +35,27 @@ interface Place {
  */
 export function compile(
   ast: TemplateAst,
-  options: { autoescape: boolean; filters: Record<string, Filter>; runtime: object; environment: object },
+  options: { autoescape: boolean; filters: Record<string, Filter>; tests: Record<string, Test>; runtime: object; environment: object },
 ): CompiledTemplate {
-  const generator = new Generator(ast.name, options.autoescape, options.filters);
+  const generator = new Generator(ast.name, options.autoescape, options.filters, options.tests);
   const source = generator.module(ast.body);
-  const factory = new Function('rt', 'env', 'filters', source) as (rt: object, env: object, filters: object) => CompiledTemplate;
-  return factory(options.runtime, options.environment, options.filters);
+  const factory = new Function('rt', 'env', 'filters', 'tests', source) as (rt: object, env: object, filters: object, tests: object) => CompiledTemplate;
+  return factory(options.runtime, options.environment, options.filters, options.tests);
 }
 
 class Generator {
   readonly #template: string;
   readonly #autoescape: boolean;
   readonly #filters: Record<string, Filter>;
+  readonly #tests: Record<string, Test>;
   readonly #blocks: string[] = [];
   #counter = 0;
 
-  constructor(template: string, autoescape: boolean, filters: Record<string, Filter>) {
+  constructor(template: string, autoescape: boolean, filters: Record<string, Filter>, tests: Record<string, Test>) {
     this.#template = template;
     this.#autoescape = autoescape;
     this.#filters = filters;
+    this.#tests = tests;
   }
 
   module(body: Node[]): string {
@@ -114,6 +117,8 @@ class Generator {
     //  - lookup: rt.member(target, key). call: #call. binary: #binary.
     //  - filter: fail at compile time on an unknown name; else rt.applyFilter(filters[name], value,
     //    [args], kwargs (#kwargs), where (#where)).
+    //  - test: the same with the tests: fail at compile time on an unknown name; else
+    //    rt.applyTest(tests[name], value, [args], kwargs, where).
     //  - unary: `!` for not, `-` and `+` as they are. compare: the operands and operators in a row,
     //    like nunjucks (`a < b < c` is JavaScript's chain). conditional: test ? then : otherwise,
     //    with "" when there is no else.

@@ -32,6 +32,7 @@ export type Expression =
   | ({ kind: 'lookup'; target: Expression; key: Expression } & Position) // a.b and a["b"]
   | ({ kind: 'call'; callee: Expression; args: Expression[]; kwargs: Array<[string, Expression]> } & Position)
   | ({ kind: 'filter'; name: string; value: Expression; args: Expression[]; kwargs: Array<[string, Expression]> } & Position)
+  | ({ kind: 'test'; name: string; value: Expression; args: Expression[]; kwargs: Array<[string, Expression]> } & Position) // value is name(args)
   | ({ kind: 'unary'; operator: 'not' | '-' | '+'; operand: Expression } & Position)
   | ({ kind: 'binary'; operator: BinaryOperator; left: Expression; right: Expression } & Position)
   | ({ kind: 'compare'; first: Expression; rest: Array<[CompareOperator, Expression]> } & Position)

@@ -8,7 +8,7 @@ const LITERALS: Record<string, boolean | null> = { true: true, false: false, non
 /**
  * Builds the tree of a template from its tokens: recursive descent, one method per rule of the
  * grammar, from the loosest-binding operator to the tightest:
- * conditional > or > and > not > in > compare > ~ > + - > * / // % > ** > unary > filters > postfix > primary.
+ * conditional > or > and > not > in > is > compare > ~ > + - > * / // % > ** > unary > filters > postfix > primary.
  */
 export function parse(source: string, name = '<string>'): TemplateAst {
   const parser = new Parser(tokenize(source, name), name);
@@ -111,8 +111,22 @@ class Parser {
 
   #parseIn(): Expression {
     // TODO(lab6): `a in b` and `a not in b` (binary 'in' and 'not in'), operands from
-    // #parseCompare. Careful: a `not` that is not followed by `in` belongs to someone else.
+    // #parseIs. Careful: a `not` that is not followed by `in` belongs to someone else.
     throw new Error('TODO(lab6): Parser.#parseIn is not written yet (lessons/06-templates.md#expressions-and-precedence)');
+  }
+
+  /**
+   * `value is name`, `value is not name`, `value is name(args)`, or `value is name arg` with one
+   * argument and no parentheses (Jinja2's `is divisibleby 3`). The value is a whole comparison
+   * (`a + 1 is odd` tests the sum), as in nunjucks. The node sits at the test's name, which is
+   * what an unknown-test error points at.
+   */
+  #parseIs(): Expression {
+    // TODO(lab6): an operand (#parseCompare); if the name "is" follows: an optional "not", the
+    // test's name, then its arguments: '(' #parseArguments, or one bare argument when
+    // startsBareArgument says the next token can start one (#parsePrimary, then #parsePostfix).
+    // A test node at the name; with "not", a unary not around it, at the "is".
+    throw new Error('TODO(lab6): Parser.#parseIs is not written yet (lessons/06-templates.md#tests-with-is)');
   }
 
   #parseCompare(): Expression {
@@ -221,6 +235,16 @@ class Parser {
 
 function binary(operator: BinaryOperator, left: Expression, right: Expression, at: Position): Expression {
   return { kind: 'binary', operator, left, right, line: at.line, column: at.column };
+}
+
+/** Words that go on with the expression after a test, so they can't be its bare argument. */
+const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'is', 'if', 'else']);
+
+/** Can this token start the one argument of `is name arg`? A literal, a name, a list or a dict. */
+function startsBareArgument(token: Token): boolean {
+  if (token.type === 'string' || token.type === 'number') return true;
+  if (token.type === 'name') return !KEYWORDS.has(token.value);
+  return token.type === 'operator' && (token.value === '[' || token.value === '{');
 }
 
 function describe(token: Token): string {

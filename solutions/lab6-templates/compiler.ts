@@ -1,5 +1,6 @@
 import { TemplateError, type Filter } from '#contracts/templates';
 import type { Expression, Node, TemplateAst } from './nodes.ts';
+import type { Test } from './tests.ts';
 
 /** What compiling a template gives: its main function and one function per block. */
 export interface CompiledTemplate {
@@ -34,25 +35,27 @@ interface Place {
  */
 export function compile(
   ast: TemplateAst,
-  options: { autoescape: boolean; filters: Record<string, Filter>; runtime: object; environment: object },
+  options: { autoescape: boolean; filters: Record<string, Filter>; tests: Record<string, Test>; runtime: object; environment: object },
 ): CompiledTemplate {
-  const generator = new Generator(ast.name, options.autoescape, options.filters);
+  const generator = new Generator(ast.name, options.autoescape, options.filters, options.tests);
   const source = generator.module(ast.body);
-  const factory = new Function('rt', 'env', 'filters', source) as (rt: object, env: object, filters: object) => CompiledTemplate;
-  return factory(options.runtime, options.environment, options.filters);
+  const factory = new Function('rt', 'env', 'filters', 'tests', source) as (rt: object, env: object, filters: object, tests: object) => CompiledTemplate;
+  return factory(options.runtime, options.environment, options.filters, options.tests);
 }
 
 class Generator {
   readonly #template: string;
   readonly #autoescape: boolean;
   readonly #filters: Record<string, Filter>;
+  readonly #tests: Record<string, Test>;
   readonly #blocks: string[] = [];
   #counter = 0;
 
-  constructor(template: string, autoescape: boolean, filters: Record<string, Filter>) {
+  constructor(template: string, autoescape: boolean, filters: Record<string, Filter>, tests: Record<string, Test>) {
     this.#template = template;
     this.#autoescape = autoescape;
     this.#filters = filters;
+    this.#tests = tests;
   }
 
   module(body: Node[]): string {
@@ -184,6 +187,13 @@ class Generator {
         const args = node.args.map((arg) => this.#expression(arg, place));
         const kwargs = this.#kwargs(node.kwargs, place);
         return `rt.applyFilter(filters[${JSON.stringify(node.name)}], ${this.#expression(node.value, place)}, [${args.join(', ')}], ${kwargs}, ${this.#where(node, node.name)})`;
+      }
+      case 'test': {
+        // Like a filter: an unknown name is a mistake found before any render.
+        if (!Object.hasOwn(this.#tests, node.name)) this.#fail(`unknown test "${node.name}"`, node);
+        const args = node.args.map((arg) => this.#expression(arg, place));
+        const kwargs = this.#kwargs(node.kwargs, place);
+        return `rt.applyTest(tests[${JSON.stringify(node.name)}], ${this.#expression(node.value, place)}, [${args.join(', ')}], ${kwargs}, ${this.#where(node, node.name)})`;
       }
       case 'unary': {
         const operand = this.#expression(node.operand, place);

@@ -35,6 +35,8 @@ function shape(e: Expression): string {
       return `(call ${shape(e.callee)}${e.args.map((a) => ` ${shape(a)}`).join('')}${e.kwargs.map(([k, v]) => ` ${k}=${shape(v)}`).join('')})`;
     case 'filter':
       return `(|${e.name} ${shape(e.value)}${e.args.map((a) => ` ${shape(a)}`).join('')}${e.kwargs.map(([k, v]) => ` ${k}=${shape(v)}`).join('')})`;
+    case 'test':
+      return `(is ${e.name} ${shape(e.value)}${e.args.map((a) => ` ${shape(a)}`).join('')}${e.kwargs.map(([k, v]) => ` ${k}=${shape(v)}`).join('')})`;
     case 'unary':
       return `(${e.operator} ${shape(e.operand)})`;
     case 'binary':
