@@ -82,7 +82,7 @@ class Generator {
     // TODO(lab6): the JavaScript for one statement, appending to `out`:
     //  - text: its text as a JSON string literal; output: rt.output(expression, autoescape).
     //  - if: if / else if / else around the branches' statements.
-    //  - for: #forLoop. macro: #macro.
+    //  - for: #forLoop. macro: #macro. import and from: #import.
     //  - set: rt.assign(frame, ctx, name, value, place.topLevel, place.inLoop).
     //  - extends: remember the parent's name in `parent`. include: env.renderInclude(...).
     //  - block: push a block function `function (ctx, outer, chain, depth)` onto #blocks: it makes
@@ -108,6 +108,18 @@ class Generator {
     // and none are arguments too); the body's output is returned with rt.markSafe. Bind the macro
     // with rt.assign like a set (never walking up).
     throw new Error('TODO(lab6): Generator.#macro is not written yet (lessons/06-templates.md#include-and-macros)');
+  }
+
+  /**
+   * `import` and `from`: the environment renders the template and gives the names it defined; each
+   * is bound like a `set` in this place would bind it (rule M11).
+   */
+  #import(node: Extract<Node, { kind: 'import' | 'from' }>, place: Place): string {
+    // TODO(lab6): a fresh variable (#fresh) holding env.importTemplate(name expression, ctx when the
+    // tag says with context else null, this template's name). import binds its target to it with
+    // rt.assign, as a set in this place would; from binds each alias to
+    // rt.exported(module, name, where), where being this node's template, line and column.
+    throw new Error('TODO(lab6): Generator.#import is not written yet (lessons/06-templates.md#include-and-macros)');
   }
 
   #expression(node: Expression, place: Place): string {

@@ -94,6 +94,18 @@ export class Environment implements TemplateRenderer {
     throw new Error('TODO(lab6): Environment.renderInclude is not written yet (lessons/06-templates.md#include-and-macros)');
   }
 
+  /**
+   * `{% import %}` and `{% from %}`: the named template rendered on its own (or, with context, on
+   * top of the importer's context), its output dropped; what its top level defined, macros and
+   * `set`s, is on the context it ran with, and those names are the module.
+   */
+  importTemplate(name: unknown, context: Record<string, unknown> | null, from: string): Record<string, unknown> {
+    // TODO(lab6): a context created on top of `context` (Object.create: with null, an empty one),
+    // the named template (#named) rendered with it, a fresh frame and a fresh block chain, and
+    // the names the render put on that context, copied onto an object without a prototype.
+    throw new Error('TODO(lab6): Environment.importTemplate is not written yet (lessons/06-templates.md#include-and-macros)');
+  }
+
   /** `{% extends name %}`: the parent renders the page, with the child's blocks first in the chain. */
   renderParent(name: unknown, context: Record<string, unknown>, frame: object, chain: BlockChain, from: string): string {
     // TODO(lab6): the named template (#named), rendered with the same context, frame and chain:

@@ -43,7 +43,8 @@ class Parser {
   }
 
   #parseTag(): Node {
-    // TODO(lab6): after '{%' comes the tag's name: if, for, set, block, extends, include or macro.
+    // TODO(lab6): after '{%' comes the tag's name: if, for, set, block, extends, include, macro,
+    // import or from (#parseImport).
     // Each node is positioned at its '{%'. set is `name = expression`; block is a name, a body up to
     // endblock (#parseUntil, #endTag); extends and include take an expression. An unknown name fails,
     // naming the tag.
@@ -70,6 +71,18 @@ class Parser {
   }
 
   /** The body of a tag up to its end tag, which must come. */
+  /**
+   * `import expression as name` or `from expression import name [as alias], ...`, each with an
+   * optional `with context` or `without context` at the end.
+   */
+  #parseImport(tag: string, at: Position): Node {
+    // TODO(lab6): the template's expression; for import, "as" (#expectName) and the variable's
+    // name; for from, "import" and one or more names separated by commas, each with an optional
+    // "as alias" (the alias is the name itself when there is none). Then "with context" or
+    // "without context" (withContext true only for with), and '%}'.
+    throw new Error('TODO(lab6): Parser.#parseImport is not written yet (lessons/06-templates.md#include-and-macros)');
+  }
+
   #parseUntil(stops: string[], opened: Position): Node[] {
     // TODO(lab6): #parseBody, but reaching the end of the template is an error at `opened`.
     throw new Error('TODO(lab6): Parser.#parseUntil is not written yet (lessons/06-templates.md#parsing-tokens-to-a-tree)');
@@ -219,6 +232,13 @@ class Parser {
 
   #acceptName(name: string): boolean {
     return this.#accept('name', name) !== null;
+  }
+
+  /** A keyword such as `in` or `as`: a name token with that value. */
+  #expectName(name: string): Token {
+    const token = this.#expect('name', `"${name}"`);
+    if (token.value !== name) this.#fail(`expected "${name}", got ${describe(token)}`, token);
+    return token;
   }
 
   #expect(type: Token['type'], what: string): Token {

@@ -142,6 +142,13 @@ export function applyFilter(filter: Filter, value: unknown, args: unknown[], kwa
   throw new Error('TODO(lab6): applyFilter is not written yet (lessons/06-templates.md#filters)');
 }
 
+/** A name that `{% from t import name %}` asks of an imported template; one it does not define is an error. */
+export function exported(module: Record<string, unknown>, name: string, where: Where): unknown {
+  // TODO(lab6): the module's own property of that name (Object.hasOwn); none: a TemplateError that
+  // names it, at `where`.
+  throw new Error('TODO(lab6): exported is not written yet (lessons/06-templates.md#include-and-macros)');
+}
+
 /** `value is name(args)`: the test's answer, as a boolean (true or false, whatever it returned). */
 export function applyTest(test: Test, value: unknown, args: unknown[], kwargs: Record<string, unknown> | null, where: Where): boolean {
   // TODO(lab6): as applyFilter, with the test: its answer as true or false (Boolean), and an

@@ -4,7 +4,7 @@ import { SafeString } from './runtime.ts';
  * A test: `{{ value is name(arg1, arg2) }}` calls `test(value, arg1, arg2)` and asks a yes or no
  * question about the value. Registered by name, like filters.
  */
-export type Test = (value: any, ...args: any[]) => boolean;
+export type Test = (value: any, ...args: any[]) => unknown;
 
 const equalto: Test = (value, other) => {
   // TODO(lab6): true when the value is the argument (===).
@@ -75,12 +75,12 @@ export const builtInTests: Record<string, Test> = {
     throw new Error('TODO(lab6): the falsy test is not written yet (lessons/06-templates.md#tests-with-is)');
   },
   odd: (value) => {
-    // TODO(lab6): true for an integer (a number) that 2 does not divide; careful with negative
-    // numbers: -3 % 2 is -1.
+    // TODO(lab6): true when the remainder of the value divided by 2 (JavaScript's %) is 1 or -1:
+    // -3 % 2 is -1.
     throw new Error('TODO(lab6): the odd test is not written yet (lessons/06-templates.md#tests-with-is)');
   },
   even: (value) => {
-    // TODO(lab6): true for an integer (a number) that 2 divides.
+    // TODO(lab6): true when the remainder of the value divided by 2 is 0.
     throw new Error('TODO(lab6): the even test is not written yet (lessons/06-templates.md#tests-with-is)');
   },
   divisibleby: (value, divisor) => {

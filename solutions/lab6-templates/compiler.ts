@@ -120,7 +120,24 @@ class Generator {
       }
       case 'macro':
         return this.#macro(node, place);
+      case 'import':
+      case 'from':
+        return this.#import(node, place);
     }
+  }
+
+  /**
+   * `import` and `from`: the environment renders the template and gives the names it defined; each
+   * is bound like a `set` in this place would bind it (rule M11).
+   */
+  #import(node: Extract<Node, { kind: 'import' | 'from' }>, place: Place): string {
+    const module = this.#fresh('module');
+    const context = node.withContext ? 'ctx' : 'null';
+    const load = `const ${module} = env.importTemplate(${this.#expression(node.template, place)}, ${context}, ${JSON.stringify(this.#template)});`;
+    const bind = (name: string, value: string) => `rt.assign(${place.frame}, ctx, ${JSON.stringify(name)}, ${value}, ${place.topLevel}, ${place.inLoop});`;
+    if (node.kind === 'import') return `${load}\n${bind(node.target, module)}`;
+    const where = JSON.stringify({ template: this.#template, line: node.line, column: node.column, name: 'from' });
+    return [load, ...node.names.map(({ name, alias }) => bind(alias, `rt.exported(${module}, ${JSON.stringify(name)}, ${where})`))].join('\n');
   }
 
   #forLoop(node: Extract<Node, { kind: 'for' }>, place: Place): string {

@@ -93,6 +93,17 @@ export class Environment implements TemplateRenderer {
     return this.#named(name, 'include', from).renderWith(Object.create(context), Object.create(frame), Object.create(null));
   }
 
+  /**
+   * `{% import %}` and `{% from %}`: the named template rendered on its own (or, with context, on
+   * top of the importer's context), its output dropped; what its top level defined, macros and
+   * `set`s, is on the context it ran with, and those names are the module.
+   */
+  importTemplate(name: unknown, context: Record<string, unknown> | null, from: string): Record<string, unknown> {
+    const own: Record<string, unknown> = Object.create(context);
+    this.#named(name, 'import', from).renderWith(own, Object.create(null), Object.create(null));
+    return Object.assign(Object.create(null), own);
+  }
+
   /** `{% extends name %}`: the parent renders the page, with the child's blocks first in the chain. */
   renderParent(name: unknown, context: Record<string, unknown>, frame: object, chain: BlockChain, from: string): string {
     return this.#named(name, 'extends', from).renderWith(context, frame as Record<string, unknown>, chain);

@@ -51,7 +51,9 @@ export type Node =
   | ({ kind: 'block'; name: string; body: Node[] } & Position)
   | ({ kind: 'extends'; parent: Expression } & Position)
   | ({ kind: 'include'; template: Expression } & Position)
-  | ({ kind: 'macro'; name: string; params: Array<{ name: string; default: Expression | null }>; body: Node[] } & Position);
+  | ({ kind: 'macro'; name: string; params: Array<{ name: string; default: Expression | null }>; body: Node[] } & Position)
+  | ({ kind: 'import'; template: Expression; target: string; withContext: boolean } & Position) // import t as target
+  | ({ kind: 'from'; template: Expression; names: Array<{ name: string; alias: string }>; withContext: boolean } & Position);
 
 /** A parsed template: its statements, in order. */
 export interface TemplateAst {

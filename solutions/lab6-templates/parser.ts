@@ -89,6 +89,9 @@ class Parser {
       }
       case 'macro':
         return this.#parseMacro(at);
+      case 'import':
+      case 'from':
+        return this.#parseImport(tag.value, at);
       default:
         return this.#fail(`unknown tag "${tag.value}"`, tag);
     }
@@ -151,6 +154,34 @@ class Parser {
     const body = this.#parseUntil(['endmacro'], at);
     this.#endTag('endmacro');
     return { kind: 'macro', name, params, body, ...at };
+  }
+
+  /**
+   * `import expression as name` or `from expression import name [as alias], ...`, each with an
+   * optional `with context` or `without context` at the end.
+   */
+  #parseImport(tag: string, at: Position): Node {
+    const template = this.#parseExpression();
+    const names: Array<{ name: string; alias: string }> = [];
+    let target = '';
+    if (tag === 'import') {
+      this.#expectName('as');
+      target = this.#expect('name', 'a variable name').value;
+    } else {
+      this.#expectName('import');
+      do {
+        const name = this.#expect('name', 'a name to import').value;
+        names.push({ name, alias: this.#acceptName('as') ? this.#expect('name', 'a variable name').value : name });
+      } while (this.#accept('operator', ','));
+    }
+    let withContext = false;
+    const context = this.#peek();
+    if (this.#acceptName('with') || this.#acceptName('without')) {
+      withContext = context.value === 'with';
+      this.#expectName('context');
+    }
+    this.#expect('block-end', '%}');
+    return tag === 'import' ? { kind: 'import', template, target, withContext, ...at } : { kind: 'from', template, names, withContext, ...at };
   }
 
   /** The body of a tag up to its end tag, which must come. */
@@ -401,6 +432,13 @@ class Parser {
 
   #acceptName(name: string): boolean {
     return this.#accept('name', name) !== null;
+  }
+
+  /** A keyword such as `in` or `as`: a name token with that value. */
+  #expectName(name: string): Token {
+    const token = this.#expect('name', `"${name}"`);
+    if (token.value !== name) this.#fail(`expected "${name}", got ${describe(token)}`, token);
+    return token;
   }
 
   #expect(type: Token['type'], what: string): Token {

@@ -199,6 +199,12 @@ export function applyFilter(filter: Filter, value: unknown, args: unknown[], kwa
   }
 }
 
+/** A name that `{% from t import name %}` asks of an imported template; one it does not define is an error. */
+export function exported(module: Record<string, unknown>, name: string, where: Where): unknown {
+  if (!Object.hasOwn(module, name)) throw new TemplateError(`cannot import "${name}": the template does not define it`, where.template, where.line, where.column);
+  return module[name];
+}
+
 /** `value is name(args)`: the test's answer, as a boolean (true or false, whatever it returned). */
 export function applyTest(test: Test, value: unknown, args: unknown[], kwargs: Record<string, unknown> | null, where: Where): boolean {
   const params = (test as Test & { params?: string[] }).params;

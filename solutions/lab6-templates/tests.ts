@@ -4,7 +4,7 @@ import { SafeString } from './runtime.ts';
  * A test: `{{ value is name(arg1, arg2) }}` calls `test(value, arg1, arg2)` and asks a yes or no
  * question about the value. Registered by name, like filters.
  */
-export type Test = (value: any, ...args: any[]) => boolean;
+export type Test = (value: any, ...args: any[]) => unknown;
 
 /** Text to compare with its lower- or upper-case form: strings and safe strings only. */
 function isText(value: unknown): value is string | SafeString {
@@ -38,9 +38,9 @@ export const builtInTests: Record<string, Test> = {
   truthy: (value) => !!value,
   falsy: (value) => !value,
 
-  // `%` keeps the sign in JavaScript: -3 % 2 is -1, so odd compares the remainder with 0.
-  odd: (value) => typeof value === 'number' && Number.isInteger(value) && value % 2 !== 0,
-  even: (value) => typeof value === 'number' && Number.isInteger(value) && value % 2 === 0,
+  // `%` converts as JavaScript does ("5" is odd, as in nunjucks) and keeps the sign: -3 % 2 is -1.
+  odd: (value) => Math.abs(value % 2) === 1,
+  even: (value) => value % 2 === 0,
   divisibleby: (value, divisor) => value % divisor === 0,
 
   lower: (value) => isText(value) && String(value).toLowerCase() === String(value),
