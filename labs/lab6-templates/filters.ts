@@ -218,4 +218,22 @@ export const builtInFilters: Record<string, Filter> = {
     // TODO(lab6, extension): the absolute value.
     throw new Error('TODO(lab6): the abs filter is not written yet (lessons/06-templates.md#filters-for-text-and-numbers)');
   },
+
+  select: (value, test?: string, ...args: unknown[]) => {
+    // TODO(lab6, extension): the items that pass the built-in test of that name (with args), or
+    // the truthy items without a name.
+    throw new Error('TODO(lab6): the select filter is not written yet (lessons/06-templates.md#filters-that-call-tests)');
+  },
+  reject: (value, test?: string, ...args: unknown[]) => {
+    // TODO(lab6, extension): the items that fail the test, or the falsy items without a name.
+    throw new Error('TODO(lab6): the reject filter is not written yet (lessons/06-templates.md#filters-that-call-tests)');
+  },
+  selectattr: (value, attribute: string, test?: string, ...args: unknown[]) => {
+    // TODO(lab6, extension): as select, asked of each item's (maybe dotted) attribute.
+    throw new Error('TODO(lab6): the selectattr filter is not written yet (lessons/06-templates.md#filters-that-call-tests)');
+  },
+  rejectattr: (value, attribute: string, test?: string, ...args: unknown[]) => {
+    // TODO(lab6, extension): as reject, asked of each item's (maybe dotted) attribute.
+    throw new Error('TODO(lab6): the rejectattr filter is not written yet (lessons/06-templates.md#filters-that-call-tests)');
+  },
 };

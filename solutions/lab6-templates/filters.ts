@@ -1,5 +1,6 @@
 import type { Filter } from '#contracts/templates';
 import { escape, escapeHtml, markSafe, SafeString } from './runtime.ts';
+import { builtInTests } from './tests.ts';
 
 /** Results of string filters stay safe if their input was (nunjucks's copySafeness). */
 function keepSafety(input: unknown, result: string): string | SafeString {
@@ -68,6 +69,16 @@ function extreme(items: unknown[], largest: boolean, caseSensitive: boolean, att
     if (i === 0 || (largest ? key(item) > key(best) : key(item) < key(best))) best = item;
   }
   return best;
+}
+
+/**
+ * The items whose value (the item itself, or one of its attributes) passes the built-in test
+ * `name`, or with `keep` false fails it; without a name, the test is the value's truth.
+ */
+function selectBy(items: unknown[], keep: boolean, valueOf: (item: unknown) => unknown, name: string | undefined, args: unknown[]): unknown[] {
+  if (name !== undefined && !Object.hasOwn(builtInTests, name)) throw new TypeError(`there is no built-in test "${name}"`);
+  const test = name === undefined ? (value: unknown) => value : builtInTests[name]!;
+  return items.filter((item) => Boolean(test(valueOf(item), ...args)) === keep);
 }
 
 /** null, undefined and false become the fallback; anything else its string. */
@@ -324,4 +335,10 @@ export const builtInFilters: Record<string, Filter> = {
   }, { params: ['width', 'first'] }),
 
   abs: (value) => Math.abs(value as number),
+
+  // Filters that call tests: the item, or its attribute, through a built-in test by name.
+  select: (value, test?: string, ...args: unknown[]) => selectBy(value as unknown[], true, (item) => item, test, args),
+  reject: (value, test?: string, ...args: unknown[]) => selectBy(value as unknown[], false, (item) => item, test, args),
+  selectattr: (value, attribute: string, test?: string, ...args: unknown[]) => selectBy(value as unknown[], true, (item) => attributeOf(item, attribute), test, args),
+  rejectattr: (value, attribute: string, test?: string, ...args: unknown[]) => selectBy(value as unknown[], false, (item) => attributeOf(item, attribute), test, args),
 };

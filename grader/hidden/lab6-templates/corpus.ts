@@ -218,4 +218,14 @@ export const extensionCorpus: Array<Group & { milestone: string }> = [
       { template: '{{ -3|abs }}|{{ 2.5|abs }}|{{ "-4"|abs }}|{{ x|abs }}|{{ (0 - x)|abs + 1 }}', data: { x: -0.5 } },
     ],
   },
+  {
+    milestone: 'filters-tests',
+    name: 'filters that call tests',
+    rules: ['N1', 'FS1', 'FS2'],
+    cases: [
+      { template: '{{ [1, 2, 3, 4]|select("odd")|join(",") }}|{{ [1, 2, 3, 4, 6]|reject("divisibleby", 3)|join(",") }}|{{ xs|select|join(",") }}|{{ xs|reject|join(",") }}|{{ [5, 1, 7]|select("gt", 4)|join(",") }}', data: { xs: [0, 1, 2, '', null, 'a', XSS] } },
+      { template: '{{ us|selectattr("active")|join(",", "n") }}|{{ us|rejectattr("active")|join(",", "n") }}|{% for u in us|selectattr("active") %}[{{ u.n }}]{% endfor %}|{{ us|rejectattr("active")|length }}', data: { us: [{ n: 'a', active: true }, { n: XSS, active: false }, { n: 'c' }, { n: 'd', active: 1 }] } },
+      { template: '{{ ["a", "B", "c"]|select("lower")|join }}|{{ [1, none, 2]|reject("null")|join(",") }}|{{ xs|select("string")|length }}|{{ xs|select("number")|sum }}', data: { xs: [1, 'a', 2, 'b'] } },
+    ],
+  },
 ];

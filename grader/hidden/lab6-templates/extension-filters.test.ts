@@ -150,3 +150,22 @@ milestone('filters-text', () => {
     expectRender('{{ -5|abs }}|{{ 2.5|abs }}|{{ "-4"|abs }}|{{ x|abs }}|{{ (0 - x)|abs }}', { x: -0.5 }, '5|2.5|4|0.5|0.5');
   });
 });
+
+milestone('filters-tests', () => {
+  test('select and reject: the items a built-in test passes or fails, or the true or false ones', { rules: ['FS1'], points: 2, hint: 'Look the test up by name among the built-in tests, call it with the item and the arguments after the name, and keep the item when its answer\'s truth is what you want; without a name, the item\'s own truth is the answer.' }, () => {
+    const xs = [0, 1, 2, '', null, 'a'];
+    expectRender('{{ [1, 2, 3, 4]|select("odd")|join(",") }}|{{ [1, 2, 3, 4, 6]|reject("divisibleby", 3)|join(",") }}|{{ xs|select|join(",") }}|{{ xs|reject|join(",") }}|{{ [5, 1, 7]|select("gt", 4)|join(",") }}|{{ [5, 1, 7]|reject("gt", 4)|join(",") }}', { xs }, '1,3|1,2,4|1,2,a|0,,|5,7|1');
+    expect(xs, 'the list passed as data, after select and reject').toEqual([0, 1, 2, '', null, 'a']);
+  });
+
+  test('selectattr and rejectattr: the items whose attribute passes or fails a test, or is true or false', { rules: ['FS2'], points: 2, hint: 'As select and reject, with the (maybe dotted) attribute of each item in place of the item; the result holds the items themselves.' }, () => {
+    const us = [{ a: 1, n: 'p' }, { a: 0, n: 'q' }, { n: 'r' }, { a: 2, n: 's', home: { c: 'FR' } }];
+    expectRender('{{ us|selectattr("a")|join(",", "n") }}|{{ us|rejectattr("a")|join(",", "n") }}|{{ us|selectattr("a", "eq", 1)|join(",", "n") }}|{{ us|rejectattr("a", "odd")|join(",", "n") }}|{{ us|selectattr("home.c", "eq", "FR")|join(",", "n") }}|{{ us|selectattr("a", "defined")|length }}', { us }, 'p,s|q,r|p|q,r,s|s|3');
+  });
+
+  test('select and selectattr with a name that is not a built-in test are errors', { rules: ['FS3'], hint: 'Check the name with Object.hasOwn on the built-in tests: a name such as "constructor" is no test.' }, () => {
+    for (const source of ['{{ xs|select("nope")|join }}', '{{ xs|reject("constructor")|join }}', '{{ xs|selectattr("a", "nope")|join }}', '{{ xs|rejectattr("a", "toString")|join }}']) {
+      renderError(source, { xs: [{ a: 1 }, { a: 2 }] });
+    }
+  });
+});
