@@ -243,6 +243,7 @@ export const builtInFilters: Record<string, Filter> = {
   batch: Object.assign(function batch(value: unknown, size: number, fill?: unknown) {
     const rows: unknown[][] = [];
     for (const [i, item] of (value as unknown[]).entries()) {
+      // A new row every `size` items (and a first one even when `size` is 0, as nunjucks has it).
       if (i % size === 0 || rows.length === 0) rows.push([]);
       rows.at(-1)!.push(item);
     }
