@@ -184,3 +184,48 @@ export const corpus: Group[] = [
     ],
   },
 ];
+
+/**
+ * The groups of the extension milestones, each checked in its own milestone: the core's
+ * differential milestone never asks for them. Only filters nunjucks has, called the ways where the
+ * lesson does not part from it (no keyword arguments, no `striptags` on safe text, no `! ' ( ) *`
+ * for `urlencode`).
+ */
+export const extensionCorpus: Array<Group & { milestone: string }> = [
+  {
+    milestone: 'filters-lists',
+    name: 'filters for lists and dicts',
+    rules: ['N1', 'FL1', 'FL2', 'FL3', 'FL4'],
+    cases: [
+      { template: '{% for k, v in d|dictsort %}{{ k }}={{ v }};{% endfor %}|{% for k, v in d|dictsort(true) %}{{ k }}={{ v }};{% endfor %}|{% for k, v in d|dictsort(false, "value") %}{{ k }}={{ v }};{% endfor %}', data: { d: { b: 2, A: 3, c: 1, _x: 0, '<k>': -1 } } },
+      { template: '{% for k, v in d|dictsort(false, "value") %}{{ k }}={{ v }};{% endfor %}|{% for k, v in d|dictsort(true, "value") %}{{ k }}={{ v }};{% endfor %}|{{ d|dictsort|first|join(":") }}', data: { d: { x: 'b', y: 'C', z: 'a', w: XSS } } },
+      { template: '{% for g, items in ps|groupby("c") %}{{ g }}:{{ items|join(",", "n") }};{% endfor %}', data: { ps: [{ n: 'x', c: 'b' }, { n: XSS, c: 'a' }, { n: 'z', c: 'b' }, { n: 'w' }] } },
+      { template: '{% for g, items in ps|groupby("home.city") %}{{ g }}={{ items|length }};{% endfor %}|{% for y, items in ps|groupby("year") %}{{ y }}:{{ items|join(",", "n") }};{% endfor %}', data: { ps: [{ n: 'a', year: 2020, home: { city: 'Bonn' } }, { n: 'b', year: 2019, home: { city: ATTR } }, { n: 'c', year: 2020, home: { city: 'Bonn' } }] } },
+      { template: '{{ xs|sum }}|{{ ps|sum("age") }}|{{ xs|sum(none, 10) }}|{{ []|sum }}|{{ ps|sum("age", 0.5) }}', data: { xs: [1, 2, 3], ps: [{ age: 3 }, { age: 1 }] } },
+      { template: '{% for row in xs|batch(2) %}[{{ row|join(",") }}]{% endfor %}|{% for row in xs|batch(2, "-") %}[{{ row|join(",") }}]{% endfor %}|{% for row in xs|batch(3, 0) %}[{{ row|join(",") }}]{% endfor %}|{% for row in xs|batch(5, none) %}[{{ row|length }}]{% endfor %}', data: { xs: [1, 2, 3, 4, XSS] } },
+      { template: '{{ xs|batch(2)|length }}|{{ (xs|batch(2))[1]|sum }}|{{ []|batch(3)|length }}|{% for row in xs|batch(4, "x") %}{{ row }};{% endfor %}', data: { xs: [1, 2, 3, 4, 5] } },
+    ],
+  },
+  {
+    milestone: 'filters-text',
+    name: 'filters for text and numbers',
+    rules: ['N1', 'FT3', 'FT7', 'FT8', 'FT9', 'FT10'],
+    cases: [
+      { template: '{{ s|striptags }}|{{ "1 < 2 and 3 > 2"|striptags }}|[{{ "  x \t\n y  "|striptags }}]|{{ payload|striptags }}|[{{ none|striptags }}]', data: { s: '<p class="x">Hi <b>you</b></p>\n  there <!-- a\ncomment --> &amp; <i>it</i>', payload: XSS } },
+      { template: '{{ "a b/c?d=e&f #g"|urlencode }}|{{ d|urlencode }}|{{ ps|urlencode }}|{{ "é ü"|urlencode }}', data: { d: { 'a b': 'c/d&e', x: 1 }, ps: [['a', '1'], ['b', 'x y']] } },
+      { template: '{{ "Hello, wörld! one_two 3"|wordcount }}|[{{ ""|wordcount }}]|[{{ none|wordcount }}]|{{ "  a  b  "|wordcount }}|[{{ " ... "|wordcount }}]' },
+      { template: '{{ s|indent }}|{{ s|indent(2, true) }}|[{{ ""|indent }}]|{{ h|safe|indent(1) }}|{{ h|indent(3, true) }}', data: { s: 'a\nb\n\nc', h: '<b>\nx' } },
+      { template: '{{ -3|abs }}|{{ 2.5|abs }}|{{ "-4"|abs }}|{{ x|abs }}|{{ (0 - x)|abs + 1 }}', data: { x: -0.5 } },
+    ],
+  },
+  {
+    milestone: 'filters-tests',
+    name: 'filters that call tests',
+    rules: ['N1', 'FS1', 'FS2'],
+    cases: [
+      { template: '{{ [1, 2, 3, 4]|select("odd")|join(",") }}|{{ [1, 2, 3, 4, 6]|reject("divisibleby", 3)|join(",") }}|{{ xs|select|join(",") }}|{{ xs|reject|join(",") }}|{{ [5, 1, 7]|select("gt", 4)|join(",") }}', data: { xs: [0, 1, 2, '', null, 'a', XSS] } },
+      { template: '{{ us|selectattr("active")|join(",", "n") }}|{{ us|rejectattr("active")|join(",", "n") }}|{% for u in us|selectattr("active") %}[{{ u.n }}]{% endfor %}|{{ us|rejectattr("active")|length }}', data: { us: [{ n: 'a', active: true }, { n: XSS, active: false }, { n: 'c' }, { n: 'd', active: 1 }] } },
+      { template: '{{ ["a", "B", "c"]|select("lower")|join }}|{{ [1, none, 2]|reject("null")|join(",") }}|{{ xs|select("string")|length }}|{{ xs|select("number")|sum }}', data: { xs: [1, 'a', 2, 'b'] } },
+    ],
+  },
+];
