@@ -24,7 +24,7 @@ import { parse } from 'csv-parse/sync';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAutograder } from '../classroom/autograder.mjs';
-import { runBatch } from '../classroom/batch.mjs';
+import { gradebookCsv, runBatch } from '../classroom/batch.mjs';
 import { lateness, readSubmissionTimes } from '../classroom/late.mjs';
 import { similarPairs } from '../classroom/similarity.mjs';
 import { starterFiles, writeFiles } from '../classroom/files.mjs';
@@ -47,6 +47,7 @@ import {
   toJUnit,
 } from '../formats.mjs';
 import type { GradeResult } from '../report.mjs';
+import { buildResult, countExtensions } from '../report.mjs';
 
 const lab1 = findLab('lab1')!;
 
@@ -697,6 +698,44 @@ describe('npm run autograder (Gradescope), in a simulated /autograder', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+
+describe('the gradebook of a lab with extension milestones', () => {
+  const lab6 = findLab('lab6')!;
+  const details = labDetails(lab6);
+  const ext = details.milestones.find((m) => m.extension)!;
+  const made = (passed: boolean) => {
+    const tests = details.milestones.map((m) => ({
+      id: m.id, name: `a test of ${m.id}`, file: '/x.test.ts', mode: 'run' as const,
+      meta: { milestone: m.id, points: 2 }, status: (m.extension && !passed ? 'failed' : 'passed') as 'passed' | 'failed', errors: [],
+    }));
+    const outcome = { tests, fileErrors: [], unhandled: [], runners: 1, runnerOutput: '', voided: null };
+    return buildResult({ lab: lab6, details, outcome, target: 'x', layers: 'x', courseVersion: '0', testsHash: 'x' });
+  };
+  const csv = (results: GradeResult[]) => {
+    const rows = results.map((result, i) => ({ student: `s${i}`, result, seconds: 1, summary: '' }));
+    const [header, ...records] = parse(gradebookCsv(lab6, rows as never)) as string[][];
+    return records.map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i] ?? ''])));
+  };
+
+  it('keeps the extensions out of the score, in a column of their own, and marks their milestones', () => {
+    expect(ext, 'lab 6 has an extension milestone').toBeDefined();
+    const [full, core] = csv([made(true), made(false)]);
+    const extensions = Object.keys(full!).find((h) => h.startsWith('extensions'))!;
+    expect(extensions).toMatch(/^extensions \(of \d+, not counted in score\)$/);
+    expect(Object.keys(full!)).toContain(`${ext.id} (extension, of 2)`);
+    expect(full!.score).toBe(core!.score);
+    expect(Number(full![extensions])).toBeGreaterThan(0);
+    expect(core![extensions]).toBe('0');
+  });
+
+  it('counts them in the score when the teacher chose so', () => {
+    const [counted] = csv([countExtensions(made(true))]);
+    const [apart] = csv([made(true)]);
+    expect(Object.keys(counted!).find((h) => h.startsWith('extensions'))).toMatch(/counted in score\)$/);
+    expect(Number(counted!.score)).toBeGreaterThan(Number(apart!.score));
+    expect(Number(counted!.max)).toBe(Number(counted!.score));
+  });
+});
 
 describe('npm run grade-batch', () => {
   const submissions = () => join(scratch, 'submissions');

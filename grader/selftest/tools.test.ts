@@ -40,12 +40,16 @@ type MadeUpTest = Partial<TestResult> & { name: string; milestone: string; statu
 function saveGrade(state: string, labName: string, tests: MadeUpTest[]) {
   const lab = findLab(labName)!;
   const details = labDetails(lab);
+  const optional = new Set(details.milestones.filter((m) => m.extension).map((m) => m.id));
   const full: TestResult[] = tests.map((t) => ({
     section: details.milestones.find((m) => m.id === t.milestone)?.title ?? 'Other',
     maxPoints: 1,
     points: t.status === 'passed' ? 1 : 0,
+    ...(optional.has(t.milestone) ? { extension: true as const } : {}),
     ...t,
   }));
+  const core = full.filter((t) => !t.extension);
+  const extra = full.filter((t) => t.extension);
   const milestones = details.milestones.map((m) => {
     const own = full.filter((t) => t.milestone === m.id);
     return {
@@ -56,6 +60,7 @@ function saveGrade(state: string, labName: string, tests: MadeUpTest[]) {
       maxScore: own.length,
       passed: own.filter((t) => t.status === 'passed').length,
       total: own.length,
+      ...(m.extension ? { extension: true } : {}),
     };
   });
   const grade: GradeResult & { gradedAt: string } = {
@@ -66,8 +71,11 @@ function saveGrade(state: string, labName: string, tests: MadeUpTest[]) {
     layers: 'reference layers below',
     courseVersion: '0.0.0',
     testsHash: 'made-up',
-    score: full.filter((t) => t.status === 'passed').length,
-    maxScore: full.length,
+    score: core.filter((t) => t.status === 'passed').length,
+    maxScore: core.length,
+    ...(optional.size > 0
+      ? { extensions: { score: extra.filter((t) => t.status === 'passed').length, maxScore: extra.length, passed: extra.filter((t) => t.status === 'passed').length, total: extra.length } }
+      : {}),
     milestones,
     tests: full,
     problems: [],
@@ -202,6 +210,27 @@ describe('npm run progress', () => {
     expect(result.out).toContain('quiz: 4/5');
     expect(result.out).toContain('quiz: 6/6');
     expect(result.out).toContain('quizzes: 2 of');
+  });
+});
+
+describe('extension milestones in the tools', () => {
+  it('progress calls a lab done when its core is, and shows its extensions apart; hint then helps with an extension', () => {
+    const state = stateFolder();
+    saveGrade(state, 'lab6', [
+      { name: 'a', milestone: 'lexer', status: 'passed' },
+      { name: 'b', milestone: 'parser', status: 'passed' },
+      { name: 'x', milestone: 'filters-lists', status: 'passed' },
+      { name: 'y', milestone: 'filters-text', status: 'failed', message: 'not yet' },
+    ]);
+    const progress = run('progress', [], state);
+    expect(progress.code).toBe(0);
+    expect(progress.out).toMatch(/ 6 +The template engine +█{20} +2\/2 +100%/);
+    expect(progress.out).toContain('extensions 1/2');
+    expect(progress.out).toContain('Lab 6 is done, congratulations!');
+    const hint = run('hint', ['lab6'], state);
+    expect(hint.code).toBe(0);
+    expect(hint.out).not.toMatch(/no hint needed/);
+    expect(hint.out).toMatch(/Filters for text/);
   });
 });
 
