@@ -1,5 +1,5 @@
 import { TemplateError, type Filter } from '#contracts/templates';
-import type { Expression, Node, TemplateAst } from './nodes.ts';
+import type { Expression, Node, Position, TemplateAst } from './nodes.ts';
 import type { Test } from './tests.ts';
 
 /** What compiling a template gives: its main function and one function per block. */
@@ -157,7 +157,7 @@ class Generator {
     throw new Error('TODO(lab6): Generator.#kwargs is not written yet (lessons/06-templates.md#compiling-a-tree-to-javascript)');
   }
 
-  #where(node: Expression, name: string): string {
+  #where(node: Position, name: string): string {
     return JSON.stringify({ template: this.#template, line: node.line, column: node.column, name });
   }
 
