@@ -1,5 +1,5 @@
 import { TemplateError, type Filter } from '#contracts/templates';
-import type { Expression, Node, Position, TemplateAst } from './nodes.ts';
+import type { Expression, Node, TemplateAst } from './nodes.ts';
 import type { Test } from './tests.ts';
 
 /** What compiling a template gives: its main function and one function per block. */
@@ -183,7 +183,7 @@ class Generator {
     throw new Error('TODO(lab6): Generator.#kwargs is not written yet (lessons/06-templates.md#compiling-a-tree-to-javascript)');
   }
 
-  #where(node: Position, name: string): string {
+  #where(node: { line: number; column: number }, name: string): string {
     return JSON.stringify({ template: this.#template, line: node.line, column: node.column, name });
   }
 

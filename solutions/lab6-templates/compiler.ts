@@ -1,5 +1,5 @@
 import { TemplateError, type Filter } from '#contracts/templates';
-import type { Expression, Node, Position, TemplateAst } from './nodes.ts';
+import type { Expression, Node, TemplateAst } from './nodes.ts';
 import type { Test } from './tests.ts';
 
 /** What compiling a template gives: its main function and one function per block. */
@@ -128,7 +128,8 @@ class Generator {
         return `rt.assign(${frame}, ctx, ${JSON.stringify(node.name)}, ${value}, ${place.topLevel}, ${place.inLoop});`;
       }
       case 'filter-block': {
-        if (!Object.hasOwn(this.#filters, node.name)) this.#fail(`unknown filter "${node.name}"`, node);
+        const known = Object.hasOwn(this.#filters, node.name);
+        if (!known) this.#fail(`unknown filter "${node.name}" in a filter block`, node);
         const args = node.args.map((arg) => this.#expression(arg, place));
         const value = `rt.markSafe(${this.#capture(node.body, place)})`;
         const filtered = `rt.applyFilter(filters[${JSON.stringify(node.name)}], ${value}, [${args.join(', ')}], ${this.#kwargs(node.kwargs, place)}, ${this.#where(node, node.name)})`;
@@ -157,12 +158,12 @@ class Generator {
     const inner: Place = { frame, topLevel: false, inLoop: false, block: place.block, locals: place.locals };
     const params = node.params
       .map((param, i) => {
-        const fallback = param.default ? this.#expression(param.default, inner) : 'undefined';
+        const fallback = param.default === null ? 'undefined' : this.#expression(param.default, inner);
         return `${frame}[${JSON.stringify(param.name)}] = args[${i}] === undefined ? ${fallback} : args[${i}];`;
       })
       .join('\n');
     const names = JSON.stringify(node.params.map((p) => p.name));
-    const caller = `rt.makeMacro(${names}, (args) => {\nconst ${frame} = Object.create(${place.frame});\n${params}\nlet out = "";\n${this.#statements(node.body, inner)}\nreturn rt.markSafe(out);\n})`;
+    const caller = `rt.makeMacro(${names}, (args) => {\nconst ${frame} = Object.create(${place.frame});\n${params}\nreturn rt.markSafe(${this.#capture(node.body, inner)});\n})`;
     const { callee, args, kwargs } = node.call;
     const where = this.#where(node.call, describeCallee(callee));
     const call = `rt.callWithCaller(${this.#expression(callee, place)}, [${args.map((arg) => this.#expression(arg, place)).join(', ')}], ${this.#kwargs(kwargs, place)}, ${caller}, ${where})`;
@@ -316,7 +317,7 @@ class Generator {
     return `({ ${kwargs.map(([name, value]) => `${JSON.stringify(name)}: ${this.#expression(value, place)}`).join(', ')} })`;
   }
 
-  #where(node: Position, name: string): string {
+  #where(node: { line: number; column: number }, name: string): string {
     return JSON.stringify({ template: this.#template, line: node.line, column: node.column, name });
   }
 

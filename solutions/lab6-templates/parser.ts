@@ -214,7 +214,8 @@ class Parser {
       while (!this.#accept('operator', ')')) {
         if (params.length > 0) this.#expect('operator', ',');
         const param = this.#expect('name', 'a parameter name').value;
-        params.push({ name: param, default: this.#accept('operator', '=') ? this.#parseExpression() : null });
+        const fallback = this.#accept('operator', '=') ? this.#parseExpression() : null;
+        params.push({ name: param, default: fallback });
       }
     }
     const start = this.#peek();
