@@ -29,6 +29,8 @@ milestone('call-blocks', () => {
   test('the body of a call block sees the variables where it stands, loop variables too', { rules: ['K2'], points: 2, hint: 'The caller is compiled where the call block is, as a closure: its frame is created on top of the current one.' }, () => {
     expectRender(`${box}{% set s = "<s>" %}{% for i in [1, 2] %}{% call box(i) %}{{ s }}{{ i }}{{ loop.index }}{% endcall %}{% endfor %}`, {}, '<div title="1">&lt;s&gt;11</div><div title="2">&lt;s&gt;22</div>');
     expectRender('{% macro m() %}{% set title = "macro\'s" %}{{ caller() }}{% endmacro %}{% call m() %}[{{ title }}]{% endcall %}', { title: 'page\'s' }, '[page&#39;s]');
+    expectRender('{% macro m() %}{{ caller() }}{% endmacro %}{% for i in [1] %}{% set t = "set in the loop" %}{% call m() %}[{{ t }}]{% endcall %}{% endfor %}', {}, '[set in the loop]');
+    expectRender('{% macro m() %}{{ caller() }}{% endmacro %}{% macro outer(a) %}{% call m() %}[{{ a }}]{% endcall %}{% endmacro %}{{ outer("arg") }}', {}, '[arg]');
   });
 
   test('call(params) gives caller parameters, with defaults, bound like a macro\'s', { rules: ['K3'], points: 2 }, () => {
