@@ -83,6 +83,9 @@ class Generator {
     //  - text: its text as a JSON string literal; output: rt.output(expression, autoescape).
     //  - if: if / else if / else around the branches' statements.
     //  - for: #forLoop. macro: #macro. import and from: #import.
+    //  - extensions: capture binds its body's output (#capture, marked safe) like a set;
+    //    filter-block prints rt.applyFilter(filter, the body's safe output, ...) like an output;
+    //    call-block: #callBlock.
     //  - set: rt.assign(frame, ctx, name, value, place.topLevel, place.inLoop).
     //  - extends: remember the parent's name in `parent`. include: env.renderInclude(...).
     //  - block: push a block function `function (ctx, outer, chain, depth)` onto #blocks: it makes
@@ -106,7 +109,8 @@ class Generator {
     // (Object.create(null): a macro doesn't see its caller's variables, only the context), each
     // parameter is its argument, or its default when the argument is undefined (only then: 0, ''
     // and none are arguments too); the body's output is returned with rt.markSafe. Bind the macro
-    // with rt.assign like a set (never walking up).
+    // with rt.assign like a set (never walking up). (Extension: the function also takes a second
+    // argument, `caller`; when it is not undefined, put it in the macro's frame as "caller".)
     throw new Error('TODO(lab6): Generator.#macro is not written yet (lessons/06-templates.md#include-and-macros)');
   }
 
@@ -122,6 +126,27 @@ class Generator {
     throw new Error('TODO(lab6): Generator.#import is not written yet (lessons/06-templates.md#include-and-macros)');
   }
 
+  /**
+   * The output of `body` as a JavaScript expression: an arrow function, called at once, with an
+   * `out` of its own. It runs in the same place, so it sees and sets the same variables.
+   */
+  #capture(body: Node[], place: Place): string {
+    // TODO(lab6, extension): `(() => { let out = ""; ...the body's statements...; return out; })()`.
+    throw new Error('TODO(lab6): Generator.#capture is not written yet (lessons/06-templates.md#set-and-filter-blocks)');
+  }
+
+  /**
+   * `{% call(params) m(args) %}body{% endcall %}`: the body becomes a macro, `caller`, that sees the
+   * variables where the call block is (it is compiled right here, as a closure) and its own
+   * parameters; `m` gets it through rt.callWithCaller.
+   */
+  #callBlock(node: Extract<Node, { kind: 'call-block' }>, place: Place): string {
+    // TODO(lab6, extension): the caller is rt.makeMacro(parameter names, (args) => ...) as in #macro,
+    // but its frame is created on top of the current one (Object.create(place.frame)) and it keeps
+    // the current locals. Print rt.callWithCaller(callee, [args], kwargs, caller, where).
+    throw new Error('TODO(lab6): Generator.#callBlock is not written yet (lessons/06-templates.md#call-blocks-and-caller)');
+  }
+
   #expression(node: Expression, place: Place): string {
     // TODO(lab6): a JavaScript expression for each kind, wrapped in parentheses where needed:
     //  - literal: JSON.stringify(value). name: the loop's frame when place.locals knows it, else
@@ -131,6 +156,7 @@ class Generator {
     //    [args], kwargs (#kwargs), where (#where)).
     //  - test: the same with the tests: fail at compile time on an unknown name; else
     //    rt.applyTest(tests[name], value, [args], kwargs, where).
+    //  - slice (extension): rt.slice(target, start, stop, step, where), null for a missing part.
     //  - unary: `!` for not, `-` and `+` as they are. compare: the operands and operators in a row,
     //    like nunjucks (`a < b < c` is JavaScript's chain). conditional: test ? then : otherwise,
     //    with "" when there is no else.
@@ -157,7 +183,7 @@ class Generator {
     throw new Error('TODO(lab6): Generator.#kwargs is not written yet (lessons/06-templates.md#compiling-a-tree-to-javascript)');
   }
 
-  #where(node: Expression, name: string): string {
+  #where(node: { line: number; column: number }, name: string): string {
     return JSON.stringify({ template: this.#template, line: node.line, column: node.column, name });
   }
 

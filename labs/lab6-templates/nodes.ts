@@ -36,7 +36,8 @@ export type Expression =
   | ({ kind: 'unary'; operator: 'not' | '-' | '+'; operand: Expression } & Position)
   | ({ kind: 'binary'; operator: BinaryOperator; left: Expression; right: Expression } & Position)
   | ({ kind: 'compare'; first: Expression; rest: Array<[CompareOperator, Expression]> } & Position)
-  | ({ kind: 'conditional'; test: Expression; then: Expression; otherwise: Expression | null } & Position);
+  | ({ kind: 'conditional'; test: Expression; then: Expression; otherwise: Expression | null } & Position)
+  | ({ kind: 'slice'; target: Expression; start: Expression | null; stop: Expression | null; step: Expression | null } & Position); // a[start:stop:step]
 
 export type BinaryOperator = 'or' | 'and' | 'in' | 'not in' | '~' | '+' | '-' | '*' | '/' | '//' | '%' | '**';
 export type CompareOperator = '==' | '!=' | '<' | '>' | '<=' | '>=';
@@ -53,7 +54,11 @@ export type Node =
   | ({ kind: 'include'; template: Expression } & Position)
   | ({ kind: 'macro'; name: string; params: Array<{ name: string; default: Expression | null }>; body: Node[] } & Position)
   | ({ kind: 'import'; template: Expression; target: string; withContext: boolean } & Position) // import t as target
-  | ({ kind: 'from'; template: Expression; names: Array<{ name: string; alias: string }>; withContext: boolean } & Position);
+  | ({ kind: 'from'; template: Expression; names: Array<{ name: string; alias: string }>; withContext: boolean } & Position)
+  // Extensions: {% set name %}body{% endset %}, {% filter name(args) %}body{% endfilter %}, {% call(params) m(args) %}body{% endcall %}
+  | ({ kind: 'capture'; name: string; body: Node[] } & Position)
+  | ({ kind: 'filter-block'; name: string; args: Expression[]; kwargs: Array<[string, Expression]>; body: Node[] } & Position)
+  | ({ kind: 'call-block'; call: Extract<Expression, { kind: 'call' }>; params: Array<{ name: string; default: Expression | null }>; body: Node[] } & Position);
 
 /** A parsed template: its statements, in order. */
 export interface TemplateAst {

@@ -44,7 +44,8 @@ class Parser {
 
   #parseTag(): Node {
     // TODO(lab6): after '{%' comes the tag's name: if, for, set, block, extends, include, macro,
-    // import or from (#parseImport).
+    // import or from (#parseImport). Extensions: `set name %}` with no `=` (#parseCapture),
+    // filter (#parseFilterBlock), call (#parseCallBlock).
     // Each node is positioned at its '{%'. set is `name = expression`; block is a name, a body up to
     // endblock (#parseUntil, #endTag); extends and include take an expression. An unknown name fails,
     // naming the tag.
@@ -54,7 +55,7 @@ class Parser {
   #parseIf(at: Position): Node {
     // TODO(lab6): a test, '%}', then a body up to elif, else or endif (#parseBody). elif adds
     // another branch with its own test; else gives the body up to endif. No end tag at all: fail at
-    // the {% if %} (`at`).
+    // the {% if %} (`at`). (Extension: `elseif` is read as `elif`.)
     throw new Error('TODO(lab6): Parser.#parseIf is not written yet (lessons/06-templates.md#parsing-tokens-to-a-tree)');
   }
 
@@ -81,6 +82,26 @@ class Parser {
     // "as alias" (the alias is the name itself when there is none). Then "with context" or
     // "without context" (withContext true only for with), and '%}'.
     throw new Error('TODO(lab6): Parser.#parseImport is not written yet (lessons/06-templates.md#include-and-macros)');
+  }
+
+  /** `{% set name %}body{% endset %}`: the body's output becomes the variable (rule B1). */
+  #parseCapture(name: string, at: Position): Node {
+    // TODO(lab6, extension): the body up to endset (#parseUntil, #endTag): a capture node.
+    throw new Error('TODO(lab6): Parser.#parseCapture is not written yet (lessons/06-templates.md#set-and-filter-blocks)');
+  }
+
+  /** `{% filter name(args) %}body{% endfilter %}`: the body's output through one filter (rule B3). */
+  #parseFilterBlock(at: Position): Node {
+    // TODO(lab6, extension): the filter's name, its optional (arguments), '%}', the body up to
+    // endfilter: a filter-block node placed at the filter's name.
+    throw new Error('TODO(lab6): Parser.#parseFilterBlock is not written yet (lessons/06-templates.md#set-and-filter-blocks)');
+  }
+
+  /** `{% call(params) macro(args) %}body{% endcall %}`: the body is the macro's `caller` (rule K1). */
+  #parseCallBlock(at: Position): Node {
+    // TODO(lab6, extension): optional '(' parameters ')' as a macro's, then an expression that must
+    // be a call (else fail at its first token), '%}', the body up to endcall: a call-block node.
+    throw new Error('TODO(lab6): Parser.#parseCallBlock is not written yet (lessons/06-templates.md#call-blocks-and-caller)');
   }
 
   #parseUntil(stops: string[], opened: Position): Node[] {
@@ -192,7 +213,8 @@ class Parser {
   /** `.name`, `[key]` and `(args)` after a primary. */
   #parsePostfix(target: Expression): Expression {
     // TODO(lab6): `.name` is a lookup whose key is the literal string name; `[expression]` a
-    // lookup by that expression; `(arguments)` a call. Repeat while one follows.
+    // lookup by that expression; `(arguments)` a call. Repeat while one follows. (Extension: a
+    // `:` inside the brackets makes a slice node, `[start:stop:step]`, each part optional.)
     throw new Error('TODO(lab6): Parser.#parsePostfix is not written yet (lessons/06-templates.md#expressions-and-precedence)');
   }
 

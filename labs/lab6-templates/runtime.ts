@@ -105,14 +105,18 @@ export function loopInfo(index: number, length: number) {
   throw new Error('TODO(lab6): loopInfo is not written yet (lessons/06-templates.md#control-flow)');
 }
 
-/** A macro: a function that knows its parameter names, so `m(1, b=2)` can pass b by name. */
+/**
+ * A macro: a function that knows its parameter names, so `m(1, b=2)` can pass b by name, and that
+ * a call block can call with a `caller` (rule K1).
+ */
 export interface Macro {
   (...args: unknown[]): SafeString;
   params: string[];
+  withCaller: (caller: Macro, args: unknown[]) => SafeString;
 }
 
-export function makeMacro(params: string[], body: (args: unknown[]) => SafeString): Macro {
-  return Object.assign((...args: unknown[]) => body(args), { params });
+export function makeMacro(params: string[], body: (args: unknown[], caller?: Macro) => SafeString): Macro {
+  return Object.assign((...args: unknown[]) => body(args), { params, withCaller: (caller: Macro, args: unknown[]) => body(args, caller) });
 }
 
 /** Where a call or filter is in its template, for error messages. */
@@ -131,6 +135,24 @@ export function call(callee: unknown, args: unknown[], kwargs: Record<string, un
   // gets them as one last object argument. What the function throws, other than a TemplateError,
   // becomes a TemplateError at the call (rule E3), as applyFilter does for filters.
   throw new Error('TODO(lab6): call is not written yet (lessons/06-templates.md#compiling-a-tree-to-javascript)');
+}
+
+/** `{% call m(args) %}`: the macro `m`, called with the block's body as its `caller`. */
+export function callWithCaller(callee: unknown, args: unknown[], kwargs: Record<string, unknown> | null, caller: Macro, where: Where): unknown {
+  // TODO(lab6, extension): a callee without withCaller is no macro: TemplateError naming it, at
+  // `where`. Else callee.withCaller(caller, the arguments, keyword ones by name as in call).
+  throw new Error('TODO(lab6): callWithCaller is not written yet (lessons/06-templates.md#call-blocks-and-caller)');
+}
+
+/**
+ * `a[start:stop:step]` of a list or a string, as Python slices: each part optional, negative
+ * numbers count from the end, a negative step walks backwards. Strings are cut into JavaScript's
+ * characters (rule S3); a safe string's slice stays safe. Undefined and none give undefined.
+ */
+export function slice(target: unknown, start: number | null, stop: number | null, step: number | null, where: Where): unknown {
+  // TODO(lab6, extension): see lessons/06-templates.md#slices for where each index lands. A step
+  // of 0 is a TemplateError at `where`.
+  throw new Error('TODO(lab6): slice is not written yet (lessons/06-templates.md#slices)');
 }
 
 /** `value | name(args)`: keyword arguments go by name to filters that list their parameters. */

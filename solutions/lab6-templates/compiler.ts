@@ -123,7 +123,51 @@ class Generator {
       case 'import':
       case 'from':
         return this.#import(node, place);
+      case 'capture': {
+        const value = `rt.markSafe(${this.#capture(node.body, place)})`;
+        return `rt.assign(${frame}, ctx, ${JSON.stringify(node.name)}, ${value}, ${place.topLevel}, ${place.inLoop});`;
+      }
+      case 'filter-block': {
+        const known = Object.hasOwn(this.#filters, node.name);
+        if (!known) this.#fail(`unknown filter "${node.name}" in a filter block`, node);
+        const args = node.args.map((arg) => this.#expression(arg, place));
+        const value = `rt.markSafe(${this.#capture(node.body, place)})`;
+        const filtered = `rt.applyFilter(filters[${JSON.stringify(node.name)}], ${value}, [${args.join(', ')}], ${this.#kwargs(node.kwargs, place)}, ${this.#where(node, node.name)})`;
+        return `out += rt.output(${filtered}, ${this.#autoescape});`;
+      }
+      case 'call-block':
+        return this.#callBlock(node, place);
     }
+  }
+
+  /**
+   * The output of `body` as a JavaScript expression: an arrow function, called at once, with an
+   * `out` of its own. It runs in the same place, so it sees and sets the same variables.
+   */
+  #capture(body: Node[], place: Place): string {
+    return `(() => {\nlet out = "";\n${this.#statements(body, place)}\nreturn out;\n})()`;
+  }
+
+  /**
+   * `{% call(params) m(args) %}body{% endcall %}`: the body becomes a macro, `caller`, that sees the
+   * variables where the call block is (it is compiled right here, as a closure) and its own
+   * parameters; `m` gets it through rt.callWithCaller.
+   */
+  #callBlock(node: Extract<Node, { kind: 'call-block' }>, place: Place): string {
+    const frame = this.#fresh('frame');
+    const inner: Place = { frame, topLevel: false, inLoop: false, block: place.block, locals: place.locals };
+    const params = node.params
+      .map((param, i) => {
+        const fallback = param.default === null ? 'undefined' : this.#expression(param.default, inner);
+        return `${frame}[${JSON.stringify(param.name)}] = args[${i}] === undefined ? ${fallback} : args[${i}];`;
+      })
+      .join('\n');
+    const names = JSON.stringify(node.params.map((p) => p.name));
+    const caller = `rt.makeMacro(${names}, (args) => {\nconst ${frame} = Object.create(${place.frame});\n${params}\nreturn rt.markSafe(${this.#capture(node.body, inner)});\n})`;
+    const { callee, args, kwargs } = node.call;
+    const where = this.#where(node.call, describeCallee(callee));
+    const call = `rt.callWithCaller(${this.#expression(callee, place)}, [${args.map((arg) => this.#expression(arg, place)).join(', ')}], ${this.#kwargs(kwargs, place)}, ${caller}, ${where})`;
+    return `out += rt.output(${call}, ${this.#autoescape});`;
   }
 
   /**
@@ -177,7 +221,7 @@ class Generator {
       })
       .join('\n');
     const names = JSON.stringify(node.params.map((p) => p.name));
-    const fn = `rt.makeMacro(${names}, (args) => {\nconst ${frame} = Object.create(null);\n${params}\nlet out = "";\n${this.#statements(node.body, inner)}\nreturn rt.markSafe(out);\n})`;
+    const fn = `rt.makeMacro(${names}, (args, caller) => {\nconst ${frame} = Object.create(null);\nif (caller !== undefined) ${frame}.caller = caller;\n${params}\nlet out = "";\n${this.#statements(node.body, inner)}\nreturn rt.markSafe(out);\n})`;
     return `rt.assign(${place.frame}, ctx, ${JSON.stringify(node.name)}, ${fn}, ${place.topLevel}, false);`;
   }
 
@@ -222,6 +266,10 @@ class Generator {
         // As in nunjucks, a chain is JavaScript's: `3 > 2 > 1` is `(3 > 2) > 1`, `true > 1`, false.
         const rest = node.rest.map(([operator, value]) => ` ${operator} ${this.#expression(value, place)}`);
         return `(${this.#expression(node.first, place)}${rest.join('')})`;
+      }
+      case 'slice': {
+        const part = (e: Expression | null) => (e === null ? 'null' : this.#expression(e, place));
+        return `rt.slice(${this.#expression(node.target, place)}, ${part(node.start)}, ${part(node.stop)}, ${part(node.step)}, ${this.#where(node, 'slice')})`;
       }
       case 'conditional': {
         // Without `else`, a false test gives the empty string (nunjucks's choice), not undefined.
@@ -269,7 +317,7 @@ class Generator {
     return `({ ${kwargs.map(([name, value]) => `${JSON.stringify(name)}: ${this.#expression(value, place)}`).join(', ')} })`;
   }
 
-  #where(node: Expression, name: string): string {
+  #where(node: { line: number; column: number }, name: string): string {
     return JSON.stringify({ template: this.#template, line: node.line, column: node.column, name });
   }
 

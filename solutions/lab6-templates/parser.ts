@@ -69,6 +69,7 @@ class Parser {
         return this.#parseFor(at);
       case 'set': {
         const name = this.#expect('name', 'a variable name').value;
+        if (this.#accept('block-end')) return this.#parseCapture(name, at);
         this.#expect('operator', '=');
         const value = this.#parseExpression();
         this.#expect('block-end', '%}');
@@ -92,6 +93,10 @@ class Parser {
       case 'import':
       case 'from':
         return this.#parseImport(tag.value, at);
+      case 'filter':
+        return this.#parseFilterBlock(at);
+      case 'call':
+        return this.#parseCallBlock(at);
       default:
         return this.#fail(`unknown tag "${tag.value}"`, tag);
     }
@@ -103,12 +108,13 @@ class Parser {
     let test = this.#parseExpression();
     while (true) {
       this.#expect('block-end', '%}');
-      const { body, end } = this.#parseBody(['elif', 'else', 'endif']);
+      const { body, end } = this.#parseBody(['elif', 'elseif', 'else', 'endif']);
       branches.push({ test, body });
       if (end === null) this.#fail('unclosed {% if %}: expected {% endif %}', at);
       this.#next();
       this.#next();
-      if (end!.value === 'elif') {
+      // `elseif` is nunjucks's other spelling of `elif` (rule Y1).
+      if (end!.value === 'elif' || end!.value === 'elseif') {
         test = this.#parseExpression();
         continue;
       }
@@ -182,6 +188,43 @@ class Parser {
     }
     this.#expect('block-end', '%}');
     return tag === 'import' ? { kind: 'import', template, target, withContext, ...at } : { kind: 'from', template, names, withContext, ...at };
+  }
+
+  /** `{% set name %}body{% endset %}`: the body's output becomes the variable (rule B1). */
+  #parseCapture(name: string, at: Position): Node {
+    const body = this.#parseUntil(['endset'], at);
+    this.#endTag('endset');
+    return { kind: 'capture', name, body, ...at };
+  }
+
+  /** `{% filter name(args) %}body{% endfilter %}`: the body's output through one filter (rule B3). */
+  #parseFilterBlock(at: Position): Node {
+    const name = this.#expect('name', 'a filter name');
+    const { args, kwargs } = this.#accept('operator', '(') ? this.#parseArguments() : { args: [], kwargs: [] };
+    this.#expect('block-end', '%}');
+    const body = this.#parseUntil(['endfilter'], at);
+    this.#endTag('endfilter');
+    return { kind: 'filter-block', name: name.value, args, kwargs, body, line: name.line, column: name.column };
+  }
+
+  /** `{% call(params) macro(args) %}body{% endcall %}`: the body is the macro's `caller` (rule K1). */
+  #parseCallBlock(at: Position): Node {
+    const params: Array<{ name: string; default: Expression | null }> = [];
+    if (this.#accept('operator', '(')) {
+      while (!this.#accept('operator', ')')) {
+        if (params.length > 0) this.#expect('operator', ',');
+        const param = this.#expect('name', 'a parameter name').value;
+        const fallback = this.#accept('operator', '=') ? this.#parseExpression() : null;
+        params.push({ name: param, default: fallback });
+      }
+    }
+    const start = this.#peek();
+    const call = this.#parseExpression();
+    if (call.kind !== 'call') this.#fail('{% call %} needs a macro call, such as m(args)', start);
+    this.#expect('block-end', '%}');
+    const body = this.#parseUntil(['endcall'], at);
+    this.#endTag('endcall');
+    return { kind: 'call-block', call, params, body, ...at };
   }
 
   /** The body of a tag up to its end tag, which must come. */
@@ -333,9 +376,17 @@ class Parser {
         const key = this.#expect('name', 'an attribute name');
         result = { kind: 'lookup', target: result, key: { kind: 'literal', value: key.value, line: key.line, column: key.column }, line: at.line, column: at.column };
       } else if (this.#accept('operator', '[')) {
-        const key = this.#parseExpression();
+        const key = this.#peekIs('operator', ':') ? null : this.#parseExpression();
+        if (key !== null && this.#accept('operator', ']')) {
+          result = { kind: 'lookup', target: result, key, line: at.line, column: at.column };
+          continue;
+        }
+        // `a[start:stop:step]`, each part optional (rule Z1).
+        this.#expect('operator', ':');
+        const stop = this.#peekIs('operator', ':') || this.#peekIs('operator', ']') ? null : this.#parseExpression();
+        const step = this.#accept('operator', ':') && !this.#peekIs('operator', ']') ? this.#parseExpression() : null;
         this.#expect('operator', ']');
-        result = { kind: 'lookup', target: result, key, line: at.line, column: at.column };
+        result = { kind: 'slice', target: result, start: key, stop, step, line: at.line, column: at.column };
       } else if (this.#accept('operator', '(')) {
         const { args, kwargs } = this.#parseArguments();
         result = { kind: 'call', callee: result, args, kwargs, line: at.line, column: at.column };

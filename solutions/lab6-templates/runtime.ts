@@ -137,14 +137,18 @@ export function loopInfo(index: number, length: number) {
   };
 }
 
-/** A macro: a function that knows its parameter names, so `m(1, b=2)` can pass b by name. */
+/**
+ * A macro: a function that knows its parameter names, so `m(1, b=2)` can pass b by name, and that
+ * a call block can call with a `caller` (rule K1).
+ */
 export interface Macro {
   (...args: unknown[]): SafeString;
   params: string[];
+  withCaller: (caller: Macro, args: unknown[]) => SafeString;
 }
 
-export function makeMacro(params: string[], body: (args: unknown[]) => SafeString): Macro {
-  return Object.assign((...args: unknown[]) => body(args), { params });
+export function makeMacro(params: string[], body: (args: unknown[], caller?: Macro) => SafeString): Macro {
+  return Object.assign((...args: unknown[]) => body(args), { params, withCaller: (caller: Macro, args: unknown[]) => body(args, caller) });
 }
 
 /** Where a call or filter is in its template, for error messages. */
@@ -187,6 +191,40 @@ export function call(callee: unknown, args: unknown[], kwargs: Record<string, un
   }
 }
 
+/** `{% call m(args) %}`: the macro `m`, called with the block's body as its `caller`. */
+export function callWithCaller(callee: unknown, args: unknown[], kwargs: Record<string, unknown> | null, caller: Macro, where: Where): unknown {
+  const macro = callee as Partial<Macro>;
+  if (typeof macro.withCaller !== 'function') {
+    throw new TemplateError(`{% call %} needs a macro: ${where.name} is ${callee === undefined ? 'undefined' : typeof callee}`, where.template, where.line, where.column);
+  }
+  return macro.withCaller(caller, kwargs === null ? args : byName(macro.params!, args, kwargs, where));
+}
+
+/**
+ * `a[start:stop:step]` of a list or a string, as Python slices: each part optional, negative
+ * numbers count from the end, a negative step walks backwards. Strings are cut into JavaScript's
+ * characters (rule S3); a safe string's slice stays safe. Undefined and none give undefined.
+ */
+export function slice(target: unknown, start: number | null, stop: number | null, step: number | null, where: Where): unknown {
+  if (target === undefined || target === null) return undefined;
+  const text = typeof target === 'string' || target instanceof SafeString;
+  const items: unknown[] = text ? String(target).split('') : Array.isArray(target) ? target : [];
+  const by = step ?? 1;
+  if (by === 0) throw new TemplateError('a slice step cannot be 0', where.template, where.line, where.column);
+  const length = items.length;
+  // Where an index lands: from the end when negative, then kept inside the walkable range.
+  const bound = (index: number | null, fallback: number, low: number, high: number) =>
+    index === null ? fallback : Math.min(Math.max(index < 0 ? index + length : index, low), high);
+  const picked: unknown[] = [];
+  if (by > 0) {
+    for (let i = bound(start, 0, 0, length), end = bound(stop, length, 0, length); i < end; i += by) picked.push(items[i]);
+  } else {
+    for (let i = bound(start, length - 1, -1, length - 1), end = bound(stop, -1, -1, length - 1); i > end; i += by) picked.push(items[i]);
+  }
+  if (!text) return picked;
+  return target instanceof SafeString ? new SafeString(picked.join('')) : picked.join('');
+}
+
 /** `value | name(args)`: keyword arguments go by name to filters that list their parameters. */
 export function applyFilter(filter: Filter, value: unknown, args: unknown[], kwargs: Record<string, unknown> | null, where: Where): unknown {
   const params = (filter as Filter & { params?: string[] }).params;
@@ -213,7 +251,7 @@ export function applyTest(test: Test, value: unknown, args: unknown[], kwargs: R
     return Boolean(test(value, ...full));
   } catch (error) {
     if (error instanceof TemplateError) throw error;
-    throw new TemplateError(`test "${where.name}" failed: ${(error as Error).message}`, where.template, where.line, where.column);
+    throw new TemplateError(`test "${where.name}" threw: ${(error as Error).message}`, where.template, where.line, where.column);
   }
 }
 

@@ -8,6 +8,9 @@
 //   unescaped, an XSS hole; the engine escapes it (A7);
 // - no backslash in printed data: nunjucks writes `&#92;`, the engine leaves it (A2);
 // - no keyword argument that names no parameter: nunjucks ignores it, the engine refuses it (F17, M5).
+// - no test with a bare argument (Q2), of a negative number (Q5), of a safe string for string or
+//   mapping (Q4), of undefined or a non-string where nunjucks throws (Q4, Q7), no unknown test (Q8),
+//   and no import inside a macro read outside it (M11): the lesson's table lists each.
 
 export interface Case {
   template: string;
@@ -181,6 +184,68 @@ export const corpus: Group[] = [
       { template: '{% set x = 1 %}{% include "inc.html" %}|{{ x }}', files: { 'inc.html': '{% for i in [1] %}{% set x = 2 %}{% endfor %}[{{ x }}]' } },
       { template: '{% set x = 1 %}{% include "inc.html" %}|{{ x }}|{{ y }}', files: { 'inc.html': '{% set x = 2 %}{% set y = 3 %}{{ x }}{{ y }}' } },
       { template: '{% include which %}|{% include "nested.html" %}', data: { which: 'a.html', who: '<w>' }, files: { 'a.html': 'A:{{ who }}', 'nested.html': 'N({% include "a.html" %})' } },
+    ],
+  },
+  {
+    name: 'tests with is',
+    rules: ['N1', 'Q1', 'Q3', 'Q4', 'Q5', 'Q6', 'Q7', 'X11'],
+    cases: [
+      { template: '{{ x is defined }}|{{ nope is defined }}|{{ nope is undefined }}|{{ n is defined }}|{{ n is null }}|{{ n is none }}|{{ nope is none }}|{{ none is none }}', data: { x: 1, n: null } },
+      { template: '{% if user is defined %}Hi {{ user }}{% else %}Sign in{% endif %}|{% if guest is not defined %}no guest{% endif %}', data: { user: XSS } },
+      { template: '{{ 5 is number }}|{{ "5" is number }}|{{ "s" is string }}|{{ 5 is string }}|{{ xs is string }}|{{ xs is callable }}|{{ nope is callable }}', data: { xs: [1] } },
+      { template: '{{ xs is iterable }}|{{ "ab" is iterable }}|{{ d is iterable }}|{{ d is mapping }}|{{ xs is mapping }}|{{ 3 is mapping }}', data: { xs: [1], d: { a: 1 } } },
+      { template: '{{ h is escaped }}|{{ h|e is escaped }}|{{ h|safe is escaped }}|{{ "x" is escaped }}', data: { h: '<b>' } },
+      { template: '{% for n in [1, 2, 3, 4, 5, 6] %}{{ n }}{% if n is odd %}o{% endif %}{% if n is even %}e{% endif %}{% if n is divisibleby(3) %}!{% endif %} {% endfor %}' },
+      { template: '{{ "5" is odd }}|{{ 4 is not even }}|{{ "6" is divisibleby(3) }}|{{ 7 is divisibleby(2) }}|{{ 0 is even }}|{{ 3.5 is odd }}' },
+      { template: '{{ 1 is eq(1) }}|{{ 1 is equalto("1") }}|{{ a is sameas(a) }}|{{ a is sameas(b) }}|{{ 5 is ne(5) }}|{{ 4 is not ne(2) }}', data: { a: [1], b: [1] } },
+      { template: '{{ 3 is lt(4) }}|{{ 3 is lessthan(3) }}|{{ 3 is gt(2) }}|{{ "5" is greaterthan(4) }}|{{ 3 is le(3) }}|{{ 3 is ge(4) }}|{{ "b" is gt("a") }}' },
+      { template: '{{ 0 is falsy }}|{{ "pancakes" is not falsy }}|{{ [] is truthy }}|{{ "" is truthy }}|{{ none is truthy }}|{{ nope is falsy }}' },
+      { template: '{{ "foobar" is lower }}|{{ "Foobar" is lower }}|{{ "FOOBAR" is upper }}|{{ "Foo" is upper }}|{{ "a1-" is lower }}|{{ "A1-" is upper }}' },
+      { template: '{{ n + 1 is odd }}|{{ not n is odd }}|{{ n is odd and n is not even }}|{{ n is even or n is divisibleby(5) }}|{{ "yes" if n is odd else "no" }}|{{ n * 2 is even }}', data: { n: 5 } },
+      { template: '{% for u in users %}{% if u.email is defined and u.email is not none %}{{ u.name }}<{{ u.email }}> {% endif %}{% endfor %}', data: { users: [{ name: 'a', email: 'a@x' }, { name: 'b' }, { name: 'c', email: null }, { name: '<d>', email: XSS }] } },
+      { template: '{% for x in xs %}{{ loop.index is divisibleby(2) }},{% endfor %}|{% macro m() %}{% endmacro %}{{ m is callable }}', data: { xs: [1, 2, 3] } },
+    ],
+  },
+  {
+    name: 'import and from',
+    rules: ['N1', 'M9', 'M10', 'M11', 'M12', 'M8'],
+    cases: [
+      {
+        template: '{% import "forms.html" as forms %}{{ forms.field("q", v) }}{{ forms.button("a&b") }}{{ forms.who() }}{{ forms.top }}[{{ forms.user }}]',
+        data: { user: 'bob', v: ATTR },
+        files: { 'forms.html': '{% macro field(name, value="") %}<input name="{{ name }}" value="{{ value }}">{% endmacro %}{% macro button(t) %}<b>{{ t }}</b>{% endmacro %}{% macro who() %}[{{ user }}]{% endmacro %}{% set top = 5 %}TEXT' },
+      },
+      {
+        template: '{% from "forms.html" import a, b as bee %}{{ a() }}{{ bee() }}[{{ b }}]',
+        files: { 'forms.html': '{% macro a() %}A{{ b() }}{% endmacro %}{% macro b() %}B{% endmacro %}' },
+      },
+      {
+        template: '{% import "forms.html" as forms %}{% macro m() %}{{ forms.button("m") }}{% endmacro %}{{ m() }}{% include "inc.html" %}',
+        files: { 'forms.html': '{% macro button(t) %}<b>{{ t }}</b>{% endmacro %}', 'inc.html': '{{ forms.button("i") }}' },
+      },
+      {
+        template: '{% extends "base.html" %}{% import "forms.html" as forms %}{% block b %}{{ forms.button(x) }}{% endblock %}',
+        data: { x: XSS },
+        files: { 'forms.html': '{% macro button(t) %}<b>{{ t }}</b>{% endmacro %}', 'base.html': '<{% block b %}{% endblock %}>' },
+      },
+      {
+        template: '{% for i in [1] %}{% import "forms.html" as f %}{{ f.button(i) }}{% endfor %}[{{ f }}]',
+        files: { 'forms.html': '{% macro button(t) %}<b>{{ t }}</b>{% endmacro %}' },
+      },
+      {
+        template: '{% from "who.html" import who with context %}{{ who() }}|{% import "who.html" as f with context %}{{ f.who() }}|{% import "who.html" as g without context %}{{ g.who() }}|{% import "who.html" as h %}{{ h.who() }}',
+        data: { user: XSS },
+        files: { 'who.html': '{% macro who() %}[{{ user }}]{% endmacro %}' },
+      },
+      {
+        template: '{% set user = "top" %}{% from "who.html" import who with context %}{{ who() }}{% set name = "who.html" %}{% from name import who as w %}{{ w() }}',
+        files: { 'who.html': '{% macro who() %}[{{ user }}]{% endmacro %}' },
+      },
+      {
+        template: '{% from "lib.html" import box %}{{ box(p) }}|{{ box(box("<i>")) }}|{{ box(p|safe) }}',
+        data: { p: XSS },
+        files: { 'lib.html': '{% macro box(a) %}<div>{{ a }}</div>{% endmacro %}' },
+      },
     ],
   },
 ];

@@ -45,6 +45,8 @@ function shape(e: Expression): string {
       return `(compare ${shape(e.first)}${e.rest.map(([op, v]) => ` ${op} ${shape(v)}`).join('')})`;
     case 'conditional':
       return `(if ${shape(e.test)} ${shape(e.then)} ${e.otherwise ? shape(e.otherwise) : 'null'})`;
+    case 'slice':
+      return `(slice ${shape(e.target)}${[e.start, e.stop, e.step].map((part) => ` ${part ? shape(part) : '_'}`).join('')})`;
   }
 }
 

@@ -1,7 +1,8 @@
-// Hidden tests for lab 6, the tags: if, for and set with their scoping, whitespace control,
-// inheritance (extends, block, super), macros and include, with XSS payloads through loop items,
-// blocks, macro arguments and included templates. Expected outputs are nunjucks's, written out by
-// hand, except where the lesson says the engine parts from nunjucks on purpose (rules A7, M5).
+// Hidden tests for lab 6, the tags: if, for and set with their scoping, tests with is, whitespace
+// control, inheritance (extends, block, super), macros, include and import, with XSS payloads
+// through loop items, blocks, macro arguments, included templates and imported macros. Expected
+// outputs are nunjucks's, written out by hand, except where the lesson says the engine parts from
+// nunjucks on purpose (rules A7, M5, Q2, Q4, Q5, Q7, Q8, M11).
 // Every failure shows the template, the templates it loads, and the data.
 import { expect } from 'vitest';
 import { bounded, milestone, show, test } from '../../harness/index.ts';
