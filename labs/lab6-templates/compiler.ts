@@ -1,5 +1,6 @@
 import { TemplateError, type Filter } from '#contracts/templates';
 import type { Expression, Node, TemplateAst } from './nodes.ts';
+import type { Test } from './tests.ts';
 
 /** What compiling a template gives: its main function and one function per block. */
 export interface CompiledTemplate {
@@ -34,25 +35,27 @@ interface Place {
  */
 export function compile(
   ast: TemplateAst,
-  options: { autoescape: boolean; filters: Record<string, Filter>; runtime: object; environment: object },
+  options: { autoescape: boolean; filters: Record<string, Filter>; tests: Record<string, Test>; runtime: object; environment: object },
 ): CompiledTemplate {
-  const generator = new Generator(ast.name, options.autoescape, options.filters);
+  const generator = new Generator(ast.name, options.autoescape, options.filters, options.tests);
   const source = generator.module(ast.body);
-  const factory = new Function('rt', 'env', 'filters', source) as (rt: object, env: object, filters: object) => CompiledTemplate;
-  return factory(options.runtime, options.environment, options.filters);
+  const factory = new Function('rt', 'env', 'filters', 'tests', source) as (rt: object, env: object, filters: object, tests: object) => CompiledTemplate;
+  return factory(options.runtime, options.environment, options.filters, options.tests);
 }
 
 class Generator {
   readonly #template: string;
   readonly #autoescape: boolean;
   readonly #filters: Record<string, Filter>;
+  readonly #tests: Record<string, Test>;
   readonly #blocks: string[] = [];
   #counter = 0;
 
-  constructor(template: string, autoescape: boolean, filters: Record<string, Filter>) {
+  constructor(template: string, autoescape: boolean, filters: Record<string, Filter>, tests: Record<string, Test>) {
     this.#template = template;
     this.#autoescape = autoescape;
     this.#filters = filters;
+    this.#tests = tests;
   }
 
   module(body: Node[]): string {
@@ -79,7 +82,7 @@ class Generator {
     // TODO(lab6): the JavaScript for one statement, appending to `out`:
     //  - text: its text as a JSON string literal; output: rt.output(expression, autoescape).
     //  - if: if / else if / else around the branches' statements.
-    //  - for: #forLoop. macro: #macro.
+    //  - for: #forLoop. macro: #macro. import and from: #import.
     //  - set: rt.assign(frame, ctx, name, value, place.topLevel, place.inLoop).
     //  - extends: remember the parent's name in `parent`. include: env.renderInclude(...).
     //  - block: push a block function `function (ctx, outer, chain, depth)` onto #blocks: it makes
@@ -107,6 +110,18 @@ class Generator {
     throw new Error('TODO(lab6): Generator.#macro is not written yet (lessons/06-templates.md#include-and-macros)');
   }
 
+  /**
+   * `import` and `from`: the environment renders the template and gives the names it defined; each
+   * is bound like a `set` in this place would bind it (rule M11).
+   */
+  #import(node: Extract<Node, { kind: 'import' | 'from' }>, place: Place): string {
+    // TODO(lab6): a fresh variable (#fresh) holding env.importTemplate(name expression, ctx when the
+    // tag says with context else null, this template's name). import binds its target to it with
+    // rt.assign, as a set in this place would; from binds each alias to
+    // rt.exported(module, name, where), where being this node's template, line and column.
+    throw new Error('TODO(lab6): Generator.#import is not written yet (lessons/06-templates.md#include-and-macros)');
+  }
+
   #expression(node: Expression, place: Place): string {
     // TODO(lab6): a JavaScript expression for each kind, wrapped in parentheses where needed:
     //  - literal: JSON.stringify(value). name: the loop's frame when place.locals knows it, else
@@ -114,6 +129,8 @@ class Generator {
     //  - lookup: rt.member(target, key). call: #call. binary: #binary.
     //  - filter: fail at compile time on an unknown name; else rt.applyFilter(filters[name], value,
     //    [args], kwargs (#kwargs), where (#where)).
+    //  - test: the same with the tests: fail at compile time on an unknown name; else
+    //    rt.applyTest(tests[name], value, [args], kwargs, where).
     //  - unary: `!` for not, `-` and `+` as they are. compare: the operands and operators in a row,
     //    like nunjucks (`a < b < c` is JavaScript's chain). conditional: test ? then : otherwise,
     //    with "" when there is no else.

@@ -3,6 +3,7 @@ import { compile, type BlockChain, type CompiledTemplate } from './compiler.ts';
 import { builtInFilters } from './filters.ts';
 import { parse } from './parser.ts';
 import * as runtime from './runtime.ts';
+import { builtInTests, type Test } from './tests.ts';
 
 /** A compiled template, ready to render many times. */
 export class Template {
@@ -34,18 +35,26 @@ export class Template {
 export class Environment implements TemplateRenderer {
   readonly autoescape: boolean;
   readonly filters: Record<string, Filter>;
+  readonly tests: Record<string, Test>;
   readonly #loader: Loader | undefined;
   readonly #cache = new Map<string, Template>();
 
-  constructor(options: EnvironmentOptions = {}) {
+  constructor(options: EnvironmentOptions & { tests?: Record<string, Test> } = {}) {
     this.autoescape = options.autoescape ?? true;
     this.filters = { ...builtInFilters, ...options.filters };
+    this.tests = { ...builtInTests, ...options.tests };
     this.#loader = options.loader;
   }
 
   addFilter(name: string, filter: Filter): void {
     this.filters[name] = filter;
     this.#cache.clear(); // templates compiled before may have refused the name
+  }
+
+  /** A test for `value is name`, as nunjucks's addTest. */
+  addTest(name: string, test: Test): void {
+    this.tests[name] = test;
+    this.#cache.clear(); // as for filters
   }
 
   getTemplate(name: string): Template {
@@ -59,6 +68,7 @@ export class Environment implements TemplateRenderer {
     const compiled = compile(parse(source, name), {
       autoescape: this.autoescape,
       filters: this.filters,
+      tests: this.tests,
       runtime,
       environment: this,
     });
@@ -82,6 +92,18 @@ export class Environment implements TemplateRenderer {
     // from the includer's (Object.create), and a block chain of its own
     // (Object.create(null), as in render).
     throw new Error('TODO(lab6): Environment.renderInclude is not written yet (lessons/06-templates.md#include-and-macros)');
+  }
+
+  /**
+   * `{% import %}` and `{% from %}`: the named template rendered on its own (or, with context, on
+   * top of the importer's context), its output dropped; what its top level defined, macros and
+   * `set`s, is on the context it ran with, and those names are the module.
+   */
+  importTemplate(name: unknown, context: Record<string, unknown> | null, from: string): Record<string, unknown> {
+    // TODO(lab6): a context created on top of `context` (Object.create: with null, an empty one),
+    // the named template (#named) rendered with it, a fresh frame and a fresh block chain, and
+    // the names the render put on that context, copied onto an object without a prototype.
+    throw new Error('TODO(lab6): Environment.importTemplate is not written yet (lessons/06-templates.md#include-and-macros)');
   }
 
   /** `{% extends name %}`: the parent renders the page, with the child's blocks first in the chain. */

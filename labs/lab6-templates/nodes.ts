@@ -32,6 +32,7 @@ export type Expression =
   | ({ kind: 'lookup'; target: Expression; key: Expression } & Position) // a.b and a["b"]
   | ({ kind: 'call'; callee: Expression; args: Expression[]; kwargs: Array<[string, Expression]> } & Position)
   | ({ kind: 'filter'; name: string; value: Expression; args: Expression[]; kwargs: Array<[string, Expression]> } & Position)
+  | ({ kind: 'test'; name: string; value: Expression; args: Expression[]; kwargs: Array<[string, Expression]> } & Position) // value is name(args)
   | ({ kind: 'unary'; operator: 'not' | '-' | '+'; operand: Expression } & Position)
   | ({ kind: 'binary'; operator: BinaryOperator; left: Expression; right: Expression } & Position)
   | ({ kind: 'compare'; first: Expression; rest: Array<[CompareOperator, Expression]> } & Position)
@@ -50,7 +51,9 @@ export type Node =
   | ({ kind: 'block'; name: string; body: Node[] } & Position)
   | ({ kind: 'extends'; parent: Expression } & Position)
   | ({ kind: 'include'; template: Expression } & Position)
-  | ({ kind: 'macro'; name: string; params: Array<{ name: string; default: Expression | null }>; body: Node[] } & Position);
+  | ({ kind: 'macro'; name: string; params: Array<{ name: string; default: Expression | null }>; body: Node[] } & Position)
+  | ({ kind: 'import'; template: Expression; target: string; withContext: boolean } & Position) // import t as target
+  | ({ kind: 'from'; template: Expression; names: Array<{ name: string; alias: string }>; withContext: boolean } & Position);
 
 /** A parsed template: its statements, in order. */
 export interface TemplateAst {

@@ -8,7 +8,7 @@ const LITERALS: Record<string, boolean | null> = { true: true, false: false, non
 /**
  * Builds the tree of a template from its tokens: recursive descent, one method per rule of the
  * grammar, from the loosest-binding operator to the tightest:
- * conditional > or > and > not > in > compare > ~ > + - > * / // % > ** > unary > filters > postfix > primary.
+ * conditional > or > and > not > in > is > compare > ~ > + - > * / // % > ** > unary > filters > postfix > primary.
  */
 export function parse(source: string, name = '<string>'): TemplateAst {
   const parser = new Parser(tokenize(source, name), name);
@@ -43,7 +43,8 @@ class Parser {
   }
 
   #parseTag(): Node {
-    // TODO(lab6): after '{%' comes the tag's name: if, for, set, block, extends, include or macro.
+    // TODO(lab6): after '{%' comes the tag's name: if, for, set, block, extends, include, macro,
+    // import or from (#parseImport).
     // Each node is positioned at its '{%'. set is `name = expression`; block is a name, a body up to
     // endblock (#parseUntil, #endTag); extends and include take an expression. An unknown name fails,
     // naming the tag.
@@ -70,6 +71,18 @@ class Parser {
   }
 
   /** The body of a tag up to its end tag, which must come. */
+  /**
+   * `import expression as name` or `from expression import name [as alias], ...`, each with an
+   * optional `with context` or `without context` at the end.
+   */
+  #parseImport(tag: string, at: Position): Node {
+    // TODO(lab6): the template's expression; for import, "as" (#expectName) and the variable's
+    // name; for from, "import" and one or more names separated by commas, each with an optional
+    // "as alias" (the alias is the name itself when there is none). Then "with context" or
+    // "without context" (withContext true only for with), and '%}'.
+    throw new Error('TODO(lab6): Parser.#parseImport is not written yet (lessons/06-templates.md#include-and-macros)');
+  }
+
   #parseUntil(stops: string[], opened: Position): Node[] {
     // TODO(lab6): #parseBody, but reaching the end of the template is an error at `opened`.
     throw new Error('TODO(lab6): Parser.#parseUntil is not written yet (lessons/06-templates.md#parsing-tokens-to-a-tree)');
@@ -111,8 +124,22 @@ class Parser {
 
   #parseIn(): Expression {
     // TODO(lab6): `a in b` and `a not in b` (binary 'in' and 'not in'), operands from
-    // #parseCompare. Careful: a `not` that is not followed by `in` belongs to someone else.
+    // #parseIs. Careful: a `not` that is not followed by `in` belongs to someone else.
     throw new Error('TODO(lab6): Parser.#parseIn is not written yet (lessons/06-templates.md#expressions-and-precedence)');
+  }
+
+  /**
+   * `value is name`, `value is not name`, `value is name(args)`, or `value is name arg` with one
+   * argument and no parentheses (Jinja2's `is divisibleby 3`). The value is a whole comparison
+   * (`a + 1 is odd` tests the sum), as in nunjucks. The node sits at the test's name, which is
+   * what an unknown-test error points at.
+   */
+  #parseIs(): Expression {
+    // TODO(lab6): an operand (#parseCompare); if the name "is" follows: an optional "not", the
+    // test's name, then its arguments: '(' #parseArguments, or one bare argument when
+    // startsBareArgument says the next token can start one (#parsePrimary, then #parsePostfix).
+    // A test node at the name; with "not", a unary not around it, at the "is".
+    throw new Error('TODO(lab6): Parser.#parseIs is not written yet (lessons/06-templates.md#tests-with-is)');
   }
 
   #parseCompare(): Expression {
@@ -207,6 +234,13 @@ class Parser {
     return this.#accept('name', name) !== null;
   }
 
+  /** A keyword such as `in` or `as`: a name token with that value. */
+  #expectName(name: string): Token {
+    const token = this.#expect('name', `"${name}"`);
+    if (token.value !== name) this.#fail(`expected "${name}", got ${describe(token)}`, token);
+    return token;
+  }
+
   #expect(type: Token['type'], what: string): Token {
     const token = this.#peek();
     const fits = token.type === type && (type !== 'operator' || token.value === what);
@@ -221,6 +255,16 @@ class Parser {
 
 function binary(operator: BinaryOperator, left: Expression, right: Expression, at: Position): Expression {
   return { kind: 'binary', operator, left, right, line: at.line, column: at.column };
+}
+
+/** Words that go on with the expression after a test, so they can't be its bare argument. */
+const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'is', 'if', 'else']);
+
+/** Can this token start the one argument of `is name arg`? A literal, a name, a list or a dict. */
+function startsBareArgument(token: Token): boolean {
+  if (token.type === 'string' || token.type === 'number') return true;
+  if (token.type === 'name') return !KEYWORDS.has(token.value);
+  return token.type === 'operator' && (token.value === '[' || token.value === '{');
 }
 
 function describe(token: Token): string {

@@ -1,4 +1,5 @@
 import { TemplateError, type Filter } from '#contracts/templates';
+import type { Test } from './tests.ts';
 
 /**
  * Text already safe for HTML: output as it is, never escaped again. `| safe` makes one; escaping
@@ -139,6 +140,20 @@ export function applyFilter(filter: Filter, value: unknown, args: unknown[], kwa
   // listed: TemplateError naming it), else as one last object. An error thrown by the filter
   // becomes a TemplateError that names the filter and says where.
   throw new Error('TODO(lab6): applyFilter is not written yet (lessons/06-templates.md#filters)');
+}
+
+/** A name that `{% from t import name %}` asks of an imported template; one it does not define is an error. */
+export function exported(module: Record<string, unknown>, name: string, where: Where): unknown {
+  // TODO(lab6): the module's own property of that name (Object.hasOwn); none: a TemplateError that
+  // names it, at `where`.
+  throw new Error('TODO(lab6): exported is not written yet (lessons/06-templates.md#include-and-macros)');
+}
+
+/** `value is name(args)`: the test's answer, as a boolean (true or false, whatever it returned). */
+export function applyTest(test: Test, value: unknown, args: unknown[], kwargs: Record<string, unknown> | null, where: Where): boolean {
+  // TODO(lab6): as applyFilter, with the test: its answer as true or false (Boolean), and an
+  // error it throws as a TemplateError that names the test and says where.
+  throw new Error('TODO(lab6): applyTest is not written yet (lessons/06-templates.md#tests-with-is)');
 }
 
 /**

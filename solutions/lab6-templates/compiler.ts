@@ -1,5 +1,6 @@
 import { TemplateError, type Filter } from '#contracts/templates';
 import type { Expression, Node, TemplateAst } from './nodes.ts';
+import type { Test } from './tests.ts';
 
 /** What compiling a template gives: its main function and one function per block. */
 export interface CompiledTemplate {
@@ -34,25 +35,27 @@ interface Place {
  */
 export function compile(
   ast: TemplateAst,
-  options: { autoescape: boolean; filters: Record<string, Filter>; runtime: object; environment: object },
+  options: { autoescape: boolean; filters: Record<string, Filter>; tests: Record<string, Test>; runtime: object; environment: object },
 ): CompiledTemplate {
-  const generator = new Generator(ast.name, options.autoescape, options.filters);
+  const generator = new Generator(ast.name, options.autoescape, options.filters, options.tests);
   const source = generator.module(ast.body);
-  const factory = new Function('rt', 'env', 'filters', source) as (rt: object, env: object, filters: object) => CompiledTemplate;
-  return factory(options.runtime, options.environment, options.filters);
+  const factory = new Function('rt', 'env', 'filters', 'tests', source) as (rt: object, env: object, filters: object, tests: object) => CompiledTemplate;
+  return factory(options.runtime, options.environment, options.filters, options.tests);
 }
 
 class Generator {
   readonly #template: string;
   readonly #autoescape: boolean;
   readonly #filters: Record<string, Filter>;
+  readonly #tests: Record<string, Test>;
   readonly #blocks: string[] = [];
   #counter = 0;
 
-  constructor(template: string, autoescape: boolean, filters: Record<string, Filter>) {
+  constructor(template: string, autoescape: boolean, filters: Record<string, Filter>, tests: Record<string, Test>) {
     this.#template = template;
     this.#autoescape = autoescape;
     this.#filters = filters;
+    this.#tests = tests;
   }
 
   module(body: Node[]): string {
@@ -117,7 +120,24 @@ class Generator {
       }
       case 'macro':
         return this.#macro(node, place);
+      case 'import':
+      case 'from':
+        return this.#import(node, place);
     }
+  }
+
+  /**
+   * `import` and `from`: the environment renders the template and gives the names it defined; each
+   * is bound like a `set` in this place would bind it (rule M11).
+   */
+  #import(node: Extract<Node, { kind: 'import' | 'from' }>, place: Place): string {
+    const module = this.#fresh('module');
+    const context = node.withContext ? 'ctx' : 'null';
+    const load = `const ${module} = env.importTemplate(${this.#expression(node.template, place)}, ${context}, ${JSON.stringify(this.#template)});`;
+    const bind = (name: string, value: string) => `rt.assign(${place.frame}, ctx, ${JSON.stringify(name)}, ${value}, ${place.topLevel}, ${place.inLoop});`;
+    if (node.kind === 'import') return `${load}\n${bind(node.target, module)}`;
+    const where = JSON.stringify({ template: this.#template, line: node.line, column: node.column, name: 'from' });
+    return [load, ...node.names.map(({ name, alias }) => bind(alias, `rt.exported(${module}, ${JSON.stringify(name)}, ${where})`))].join('\n');
   }
 
   #forLoop(node: Extract<Node, { kind: 'for' }>, place: Place): string {
@@ -184,6 +204,13 @@ class Generator {
         const args = node.args.map((arg) => this.#expression(arg, place));
         const kwargs = this.#kwargs(node.kwargs, place);
         return `rt.applyFilter(filters[${JSON.stringify(node.name)}], ${this.#expression(node.value, place)}, [${args.join(', ')}], ${kwargs}, ${this.#where(node, node.name)})`;
+      }
+      case 'test': {
+        // Like a filter: an unknown name is a mistake found before any render.
+        if (!Object.hasOwn(this.#tests, node.name)) this.#fail(`unknown test "${node.name}"`, node);
+        const args = node.args.map((arg) => this.#expression(arg, place));
+        const kwargs = this.#kwargs(node.kwargs, place);
+        return `rt.applyTest(tests[${JSON.stringify(node.name)}], ${this.#expression(node.value, place)}, [${args.join(', ')}], ${kwargs}, ${this.#where(node, node.name)})`;
       }
       case 'unary': {
         const operand = this.#expression(node.operand, place);

@@ -3,6 +3,7 @@ import { compile, type BlockChain, type CompiledTemplate } from './compiler.ts';
 import { builtInFilters } from './filters.ts';
 import { parse } from './parser.ts';
 import * as runtime from './runtime.ts';
+import { builtInTests, type Test } from './tests.ts';
 
 /** A compiled template, ready to render many times. */
 export class Template {
@@ -34,18 +35,26 @@ export class Template {
 export class Environment implements TemplateRenderer {
   readonly autoescape: boolean;
   readonly filters: Record<string, Filter>;
+  readonly tests: Record<string, Test>;
   readonly #loader: Loader | undefined;
   readonly #cache = new Map<string, Template>();
 
-  constructor(options: EnvironmentOptions = {}) {
+  constructor(options: EnvironmentOptions & { tests?: Record<string, Test> } = {}) {
     this.autoescape = options.autoescape ?? true;
     this.filters = { ...builtInFilters, ...options.filters };
+    this.tests = { ...builtInTests, ...options.tests };
     this.#loader = options.loader;
   }
 
   addFilter(name: string, filter: Filter): void {
     this.filters[name] = filter;
     this.#cache.clear(); // templates compiled before may have refused the name
+  }
+
+  /** A test for `value is name`, as nunjucks's addTest. */
+  addTest(name: string, test: Test): void {
+    this.tests[name] = test;
+    this.#cache.clear(); // as for filters
   }
 
   getTemplate(name: string): Template {
@@ -61,6 +70,7 @@ export class Environment implements TemplateRenderer {
     const compiled = compile(parse(source, name), {
       autoescape: this.autoescape,
       filters: this.filters,
+      tests: this.tests,
       runtime,
       environment: this,
     });
@@ -81,6 +91,17 @@ export class Environment implements TemplateRenderer {
    */
   renderInclude(name: unknown, context: Record<string, unknown>, frame: object, from: string): string {
     return this.#named(name, 'include', from).renderWith(Object.create(context), Object.create(frame), Object.create(null));
+  }
+
+  /**
+   * `{% import %}` and `{% from %}`: the named template rendered on its own (or, with context, on
+   * top of the importer's context), its output dropped; what its top level defined, macros and
+   * `set`s, is on the context it ran with, and those names are the module.
+   */
+  importTemplate(name: unknown, context: Record<string, unknown> | null, from: string): Record<string, unknown> {
+    const own: Record<string, unknown> = Object.create(context);
+    this.#named(name, 'import', from).renderWith(own, Object.create(null), Object.create(null));
+    return Object.assign(Object.create(null), own);
   }
 
   /** `{% extends name %}`: the parent renders the page, with the child's blocks first in the chain. */

@@ -4,6 +4,7 @@ export { parse } from './parser.ts';
 export { compile } from './compiler.ts';
 export { SafeString, markSafe, escape } from './runtime.ts';
 export { builtInFilters } from './filters.ts';
+export { builtInTests, type Test } from './tests.ts';
 export { Environment, Template } from './environment.ts';
 export { FileSystemLoader, DictLoader } from './loaders.ts';
 export type { Token, TokenType, Expression, Node, TemplateAst, Position } from './nodes.ts';

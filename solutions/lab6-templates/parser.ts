@@ -8,7 +8,7 @@ const LITERALS: Record<string, boolean | null> = { true: true, false: false, non
 /**
  * Builds the tree of a template from its tokens: recursive descent, one method per rule of the
  * grammar, from the loosest-binding operator to the tightest:
- * conditional > or > and > not > in > compare > ~ > + - > * / // % > ** > unary > filters > postfix > primary.
+ * conditional > or > and > not > in > is > compare > ~ > + - > * / // % > ** > unary > filters > postfix > primary.
  */
 export function parse(source: string, name = '<string>'): TemplateAst {
   const parser = new Parser(tokenize(source, name), name);
@@ -89,6 +89,9 @@ class Parser {
       }
       case 'macro':
         return this.#parseMacro(at);
+      case 'import':
+      case 'from':
+        return this.#parseImport(tag.value, at);
       default:
         return this.#fail(`unknown tag "${tag.value}"`, tag);
     }
@@ -153,6 +156,34 @@ class Parser {
     return { kind: 'macro', name, params, body, ...at };
   }
 
+  /**
+   * `import expression as name` or `from expression import name [as alias], ...`, each with an
+   * optional `with context` or `without context` at the end.
+   */
+  #parseImport(tag: string, at: Position): Node {
+    const template = this.#parseExpression();
+    const names: Array<{ name: string; alias: string }> = [];
+    let target = '';
+    if (tag === 'import') {
+      this.#expectName('as');
+      target = this.#expect('name', 'a variable name').value;
+    } else {
+      this.#expectName('import');
+      do {
+        const name = this.#expect('name', 'a name to import').value;
+        names.push({ name, alias: this.#acceptName('as') ? this.#expect('name', 'a variable name').value : name });
+      } while (this.#accept('operator', ','));
+    }
+    let withContext = false;
+    const context = this.#peek();
+    if (this.#acceptName('with') || this.#acceptName('without')) {
+      withContext = context.value === 'with';
+      this.#expectName('context');
+    }
+    this.#expect('block-end', '%}');
+    return tag === 'import' ? { kind: 'import', template, target, withContext, ...at } : { kind: 'from', template, names, withContext, ...at };
+  }
+
   /** The body of a tag up to its end tag, which must come. */
   #parseUntil(stops: string[], opened: Position): Node[] {
     const { body, end } = this.#parseBody(stops);
@@ -203,14 +234,34 @@ class Parser {
   }
 
   #parseIn(): Expression {
-    let left = this.#parseCompare();
+    let left = this.#parseIs();
     while (true) {
       const at = this.#peek();
       const negated = at.type === 'name' && at.value === 'not' && this.#tokens[this.#pos + 1]?.value === 'in';
       if (negated) this.#next();
       if (!this.#acceptName('in')) return left;
-      left = binary(negated ? 'not in' : 'in', left, this.#parseCompare(), at);
+      left = binary(negated ? 'not in' : 'in', left, this.#parseIs(), at);
     }
+  }
+
+  /**
+   * `value is name`, `value is not name`, `value is name(args)`, or `value is name arg` with one
+   * argument and no parentheses (Jinja2's `is divisibleby 3`). The value is a whole comparison
+   * (`a + 1 is odd` tests the sum), as in nunjucks. The node sits at the test's name, which is
+   * what an unknown-test error points at.
+   */
+  #parseIs(): Expression {
+    const value = this.#parseCompare();
+    const at = this.#peek();
+    if (!this.#acceptName('is')) return value;
+    const negated = this.#acceptName('not');
+    const name = this.#expect('name', 'a test name');
+    let args: Expression[] = [];
+    let kwargs: Array<[string, Expression]> = [];
+    if (this.#accept('operator', '(')) ({ args, kwargs } = this.#parseArguments());
+    else if (startsBareArgument(this.#peek())) args = [this.#parsePostfix(this.#parsePrimary())];
+    const test: Expression = { kind: 'test', name: name.value, value, args, kwargs, line: name.line, column: name.column };
+    return negated ? { kind: 'unary', operator: 'not', operand: test, line: at.line, column: at.column } : test;
   }
 
   #parseCompare(): Expression {
@@ -383,6 +434,13 @@ class Parser {
     return this.#accept('name', name) !== null;
   }
 
+  /** A keyword such as `in` or `as`: a name token with that value. */
+  #expectName(name: string): Token {
+    const token = this.#expect('name', `"${name}"`);
+    if (token.value !== name) this.#fail(`expected "${name}", got ${describe(token)}`, token);
+    return token;
+  }
+
   #expect(type: Token['type'], what: string): Token {
     const token = this.#peek();
     const fits = token.type === type && (type !== 'operator' || token.value === what);
@@ -397,6 +455,16 @@ class Parser {
 
 function binary(operator: BinaryOperator, left: Expression, right: Expression, at: Position): Expression {
   return { kind: 'binary', operator, left, right, line: at.line, column: at.column };
+}
+
+/** Words that go on with the expression after a test, so they can't be its bare argument. */
+const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'is', 'if', 'else']);
+
+/** Can this token start the one argument of `is name arg`? A literal, a name, a list or a dict. */
+function startsBareArgument(token: Token): boolean {
+  if (token.type === 'string' || token.type === 'number') return true;
+  if (token.type === 'name') return !KEYWORDS.has(token.value);
+  return token.type === 'operator' && (token.value === '[' || token.value === '{');
 }
 
 function describe(token: Token): string {

@@ -1,4 +1,5 @@
 import { TemplateError, type Filter } from '#contracts/templates';
+import type { Test } from './tests.ts';
 
 /**
  * Text already safe for HTML: output as it is, never escaped again. `| safe` makes one; escaping
@@ -195,6 +196,24 @@ export function applyFilter(filter: Filter, value: unknown, args: unknown[], kwa
   } catch (error) {
     if (error instanceof TemplateError) throw error;
     throw new TemplateError(`filter "${where.name}" failed: ${(error as Error).message}`, where.template, where.line, where.column);
+  }
+}
+
+/** A name that `{% from t import name %}` asks of an imported template; one it does not define is an error. */
+export function exported(module: Record<string, unknown>, name: string, where: Where): unknown {
+  if (!Object.hasOwn(module, name)) throw new TemplateError(`cannot import "${name}": the template does not define it`, where.template, where.line, where.column);
+  return module[name];
+}
+
+/** `value is name(args)`: the test's answer, as a boolean (true or false, whatever it returned). */
+export function applyTest(test: Test, value: unknown, args: unknown[], kwargs: Record<string, unknown> | null, where: Where): boolean {
+  const params = (test as Test & { params?: string[] }).params;
+  const full = kwargs === null ? args : params ? byName(params, args, kwargs, where) : [...args, kwargs];
+  try {
+    return Boolean(test(value, ...full));
+  } catch (error) {
+    if (error instanceof TemplateError) throw error;
+    throw new TemplateError(`test "${where.name}" failed: ${(error as Error).message}`, where.template, where.line, where.column);
   }
 }
 

@@ -35,6 +35,8 @@ function shape(e: Expression): string {
       return `(call ${shape(e.callee)}${e.args.map((a) => ` ${shape(a)}`).join('')}${e.kwargs.map(([k, v]) => ` ${k}=${shape(v)}`).join('')})`;
     case 'filter':
       return `(|${e.name} ${shape(e.value)}${e.args.map((a) => ` ${shape(a)}`).join('')}${e.kwargs.map(([k, v]) => ` ${k}=${shape(v)}`).join('')})`;
+    case 'test':
+      return `(is ${e.name} ${shape(e.value)}${e.args.map((a) => ` ${shape(a)}`).join('')}${e.kwargs.map(([k, v]) => ` ${k}=${shape(v)}`).join('')})`;
     case 'unary':
       return `(${e.operator} ${shape(e.operand)})`;
     case 'binary':
@@ -358,6 +360,30 @@ milestone('parser', () => {
     expectShape('[1, [2], []]', '[1 [2] []]');
     expectShape('{"a": 1, "b": x}', '{"a":1 "b":x}');
     expectShape('{key: 1}', '{"key":1}', 'a bare name as a dict key is that name, as in nunjucks');
+  });
+
+  test('binds is looser than comparisons and arithmetic, tighter than in, not and and', { rules: ['X11', 'Q1'], points: 2, hint: 'A #parseIs level between #parseIn and #parseCompare: its value is a whole comparison; is not wraps the test node in a unary not.' }, () => {
+    expectShape('x is odd', '(is odd x)');
+    expectShape('n + 1 is odd', '(is odd (+ n 1))');
+    expectShape('a < b is odd', '(is odd (compare a < b))');
+    expectShape('x is not odd', '(not (is odd x))');
+    expectShape('not x is odd', '(not (is odd x))');
+    expectShape('a is odd and b is not even', '(and (is odd a) (not (is even b)))');
+    expectShape('x is defined in xs', '(in (is defined x) xs)');
+    expectShape('"y" if x is defined else "n"', '(if (is defined x) "y" "n")');
+  });
+
+  test('parses a test\'s arguments in parentheses, or one argument without them', { rules: ['Q2'], points: 2, hint: 'After the test\'s name: ( starts an argument list as in a call; a literal, a name (not and, or, not, in, is, if, else), a [ or a { starts the one bare argument.' }, () => {
+    expectShape('n is divisibleby(3)', '(is divisibleby n 3)');
+    expectShape('n is divisibleby 3', '(is divisibleby n 3)');
+    expectShape('x is lt(3, k=1)', '(is lt x 3 k=1)');
+    expectShape('x is sameas none', '(is sameas x null)');
+    expectShape('x is eq y.z[0]', '(is eq x (lookup (lookup y "z") 0))');
+    expectShape('x is eq [1]', '(is eq x [1])');
+    expectShape('x is eq "s" and y', '(and (is eq x "s") y)');
+    expectShape('x is odd and y', '(and (is odd x) y)', 'and is no argument');
+    expectShape('x is odd or y', '(or (is odd x) y)', 'or is no argument');
+    expectShape('a if x is odd else b', '(if (is odd x) a b)', 'else is no argument');
   });
 
   test('refuses an unknown tag, naming it', { rules: ['P9'] }, () => {

@@ -4,10 +4,11 @@
 // hand, except where the lesson says the engine parts from nunjucks on purpose (rules A7, M5).
 // Every failure shows the template, the templates it loads, and the data.
 import { expect } from 'vitest';
-import { milestone, test } from '../../harness/index.ts';
-import { describeFiles, describeRender, expectRender, expectRenderFile, renderError, renderFileError, templateError } from './helpers.ts';
+import { bounded, milestone, show, test } from '../../harness/index.ts';
+import { describeFiles, describeRender, expectRender, expectRenderFile, renderError, renderFileError, templateError, where } from './helpers.ts';
 import { expectInertEverywhere, keeperChains } from './xss.ts';
 import { Environment } from '@lab/templates';
+import type { EnvironmentOptions } from '#contracts/templates';
 
 const XSS = `<script>alert('x')</script>`;
 const XSS_ESCAPED = '&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;';
@@ -114,6 +115,78 @@ milestone('control-flow', () => {
       ...keeperChains('v').map((expr) => `{% set v = s|e %}{% for x in xs %}{{ ${expr} }}{% endfor %}`),
     ];
     expectInertEverywhere(paths.map((template) => ({ template })));
+  });
+
+  test('is gives the test\'s answer as true or false, and is not the opposite', { rules: ['Q1'], points: 2 }, () => {
+    expectRender('{{ 3 is odd }}|{{ 3 is not odd }}|{{ 4 is odd }}|{{ 4 is not odd }}', {}, 'true|false|false|true');
+    expectRender('{% if n is odd %}odd{% else %}even{% endif %}|{% if n is not odd %}even{% endif %}', { n: 7 }, 'odd|');
+    expectRender('{% for n in [1, 2, 3, 4] %}{% if n is even %}{{ n }}{% endif %}{% endfor %}', {}, '24');
+  });
+
+  test('defined and undefined tell a missing value from any other; null and none are true for null only', { rules: ['Q3'], points: 2, hint: 'defined: value !== undefined; null and none: value === null. none in a template is null, a missing variable is undefined.' }, () => {
+    expectRender('{{ x is defined }}|{{ nope is defined }}|{{ n is defined }}|{{ nope is undefined }}|{{ n is undefined }}|{{ 0 is defined }}', { x: 1, n: null }, 'true|false|true|true|false|true');
+    expectRender('{{ n is null }}|{{ n is none }}|{{ nope is none }}|{{ nope is null }}|{{ none is none }}|{{ 0 is none }}|{{ "" is null }}', { n: null }, 'true|true|false|false|true|false|false');
+    expectRender('{% if user is defined %}Hi {{ user }}{% else %}Sign in{% endif %}', { user: '<Ann>' }, 'Hi &lt;Ann&gt;');
+    expectRender('{% if user is defined %}Hi {{ user }}{% else %}Sign in{% endif %}', {}, 'Sign in');
+  });
+
+  test('number, string, callable, iterable, mapping and escaped tell the kind of a value', { rules: ['Q4'], points: 3, hint: 'See the lesson\'s table: a SafeString is a string and escaped, but no mapping; iterable means a Symbol.iterator method; none and undefined are none of these kinds.' }, () => {
+    const data = { xs: [1], d: { a: 1 }, f: () => 1, m: new Map(), set: new Set([1]), h: '<b>', n: null };
+    expectRender('{{ 5 is number }}|{{ "5" is number }}|{{ nope is number }}|{{ "s" is string }}|{{ 5 is string }}|{{ h|e is string }}|{{ xs is string }}', data, 'true|false|false|true|false|true|false');
+    expectRender('{{ f is callable }}|{{ xs is callable }}|{{ nope is callable }}', data, 'true|false|false');
+    expectRender('{% macro m() %}{% endmacro %}{{ m is callable }}', {}, 'true');
+    expectRender('{{ xs is iterable }}|{{ "ab" is iterable }}|{{ m is iterable }}|{{ set is iterable }}|{{ d is iterable }}|{{ 5 is iterable }}|{{ nope is iterable }}|{{ n is iterable }}', data, 'true|true|true|true|false|false|false|false');
+    expectRender('{{ d is mapping }}|{{ m is mapping }}|{{ xs is mapping }}|{{ set is mapping }}|{{ h|e is mapping }}|{{ "s" is mapping }}|{{ n is mapping }}|{{ nope is mapping }}', data, 'true|true|false|false|false|false|false|false');
+    expectRender('{{ h is escaped }}|{{ h|e is escaped }}|{{ h|safe is escaped }}|{{ "x" is escaped }}', data, 'false|true|true|false');
+  });
+
+  test('odd, even and divisibleby use JavaScript\'s %, so "5" is odd and so is -3', { rules: ['Q5'], points: 2, hint: '-3 % 2 is -1 in JavaScript: odd is a remainder of 1 or -1.' }, () => {
+    expectRender('{% for n in [1, 2, 3, 4, 5, 6] %}{{ n }}{% if n is odd %}o{% endif %}{% if n is even %}e{% endif %}{% if n is divisibleby(3) %}!{% endif %} {% endfor %}', {}, '1o 2e 3o! 4e 5o 6e! ');
+    expectRender('{{ -3 is odd }}|{{ -4 is even }}|{{ -3 is even }}|{{ "5" is odd }}|{{ 3.5 is odd }}|{{ 3.5 is even }}|{{ nope is odd }}|{{ 0 is even }}', {}, 'true|true|false|true|false|false|false|true');
+    expectRender('{{ "6" is divisibleby(3) }}|{{ 7 is divisibleby(2) }}|{{ -9 is divisibleby 3 }}|{{ 10 is divisibleby(n) }}', { n: 5 }, 'true|false|true|true');
+  });
+
+  test('eq, ne, lt, gt, le and ge (and their other names) compare the value with their argument', { rules: ['Q6'], points: 2 }, () => {
+    const same = [1];
+    expectRender('{{ 1 is eq(1) }}|{{ 1 is equalto("1") }}|{{ a is sameas(b) }}|{{ a is sameas(c) }}|{{ 5 is ne(5) }}|{{ 4 is ne(2) }}|{{ 1 is ne("1") }}', { a: same, b: same, c: [1] }, 'true|false|true|false|false|true|true');
+    expectRender('{{ 3 is lt(4) }}|{{ 3 is lessthan(3) }}|{{ 3 is gt(2) }}|{{ 3 is greaterthan(3) }}|{{ 3 is le(3) }}|{{ 4 is le(3) }}|{{ 3 is ge(4) }}|{{ 3 is ge(3) }}', {}, 'true|false|true|false|true|false|false|true');
+    expectRender('{{ "5" is greaterthan(4) }}|{{ "b" is gt("a") }}|{{ 2 is lt "10" }}', {}, 'true|true|true');
+  });
+
+  test('truthy and falsy give JavaScript\'s truth; lower and upper ask whether text keeps its case', { rules: ['Q7'], points: 2, hint: 'lower: a string (or SafeString) equal to its toLowerCase(); anything that is not text is neither lower nor upper.' }, () => {
+    expectRender('{{ 0 is falsy }}|{{ "x" is falsy }}|{{ [] is truthy }}|{{ "" is truthy }}|{{ none is truthy }}|{{ nope is falsy }}|{{ "0" is truthy }}', {}, 'true|false|true|false|false|true|true');
+    expectRender('{{ "foobar" is lower }}|{{ "Foobar" is lower }}|{{ "FOOBAR" is upper }}|{{ "Foo" is upper }}|{{ "a1-" is lower }}|{{ "A1-" is upper }}', {}, 'true|false|true|false|true|true');
+    expectRender('{{ h|e is lower }}|{{ h|e is upper }}|{{ 5 is lower }}|{{ 5 is upper }}|{{ nope is lower }}|{{ n is upper }}', { h: '<b>', n: null }, 'true|false|false|false|false|false');
+  });
+
+  test('an unknown test is a TemplateError at compile time, at its name, even in a branch that never runs', { rules: ['Q8'], points: 2, hint: 'Look the name up in env.tests in the compiler, as for filters, with Object.hasOwn.' }, () => {
+    for (const [source, at] of [
+      ['{{ x is nosuch }}', '1:9'],
+      ['{% if false %}\n  {{ x is not defind }}{% endif %}', '2:15'],
+      ['{{ x is constructor }}', '1:9'],
+      ['{{ x is toString }}', '1:9'],
+    ] as const) {
+      const error = templateError(`new Environment().fromString(${show(source)}, "page.html")`, () => new Environment().fromString(source, 'page.html'));
+      expect(where(error), `where compiling ${show(source)} should fail`).toBe(`page.html:${at}`);
+    }
+    const error = renderError('{{ x is nosuch }}');
+    expect(error.message, 'the error of {{ x is nosuch }} should name the test').toContain('nosuch');
+  });
+
+  test('addTest and the tests option add a test or replace one; what it returns counts by its truth', { rules: ['Q9', 'Q1'], points: 2, hint: 'The environment copies builtInTests and the options\' tests into env.tests; addTest adds to it, like addFilter.' }, () => {
+    const env = new Environment({ tests: { short: (value: string, n = 3) => value.length <= n } } as EnvironmentOptions);
+    env.addTest('prime', (n: number) => [2, 3, 5, 7].includes(n));
+    env.addTest('odd', () => 'yes');
+    env.addTest('even', () => 0);
+    const source = '{{ "ab" is short }}|{{ "abcd" is short }}|{{ "abcd" is short(4) }}|{{ "ab" is short 1 }}|{{ 5 is prime }}|{{ 4 is prime }}|{{ 2 is odd }}|{{ 2 is even }}|{{ 2 is not even }}';
+    expect(bounded(`env.renderString(${show(source)})`, () => env.renderString(source)), `env with tests short, prime, odd (returns "yes") and even (returns 0): ${show(source)}`).toBe('true|false|true|false|true|false|true|false|true');
+  });
+
+  test('a test that throws is a TemplateError at the test, with its line', { rules: ['Q9', 'E3'] }, () => {
+    const env = new Environment({ tests: { broken: () => { throw new Error('boom'); } } } as EnvironmentOptions);
+    const source = 'a\n{{ x is broken }}';
+    const error = templateError(`rendering ${show(source)} with a test "broken" that throws`, () => env.renderString(source));
+    expect(error.line, `the line of the error of ${show(source)}`).toBe(2);
   });
 });
 
@@ -302,5 +375,67 @@ milestone('macros-and-include', () => {
     expectInertEverywhere(templates.map((template) => ({ template })));
     const files = { 'i.html': '[{{ p }}]', 'j.html': '{{ x }}{{ x|e|replace("a", p) }}' };
     expectInertEverywhere(['{% include "i.html" %}', '{% for x in l %}{% include "j.html" %}{% endfor %}'].map((template) => ({ template, files })));
+  });
+
+  const forms = `${field}{% macro button(label) %}<button>{{ label }}</button>{% endmacro %}{% set version = "v2" %}forms.html prints this, never shown`;
+
+  test('import binds a name to what the imported template\'s top level defined: macros and set variables', { rules: ['M9'], points: 3, hint: 'Render the imported template with a fresh context (renderWith), drop its output, and return the names its top level put on that context.' }, () => {
+    const files = { 'forms.html': forms, 'page.html': '{% import "forms.html" as forms %}{{ forms.field("q") }}{{ forms.button("Go") }}|{{ forms.version }}|{{ forms.nope }}|{{ forms.field("pw", type="password") }}' };
+    expectRenderFile(files, 'page.html', {}, '<input type="text" name="q" value=""><button>Go</button>|v2||<input type="password" name="pw" value="">');
+    const twice = { 'forms.html': forms, 'page.html': '{% import "forms.html" as a %}{% import "forms.html" as b %}{{ a.button(1) }}{{ b.button(2) }}{% set which = "forms.html" %}{% import which as c %}{{ c.version }}' };
+    expectRenderFile(twice, 'page.html', {}, '<button>1</button><button>2</button>v2');
+  });
+
+  test('from ... import binds each name, or the name after as', { rules: ['M10'], points: 3 }, () => {
+    const files = { 'forms.html': forms, 'page.html': '{% from "forms.html" import field, button as btn, version %}{{ field("q") }}{{ btn("Go") }}{{ version }}[{{ button }}]' };
+    expectRenderFile(files, 'page.html', {}, '<input type="text" name="q" value=""><button>Go</button>v2[]');
+    const calls = { 'm.html': '{% macro a() %}A{{ b() }}{% endmacro %}{% macro b() %}B{% endmacro %}', 'page.html': '{% from "m.html" import a %}{{ a() }}[{{ b }}]' };
+    expectRenderFile(calls, 'page.html', {}, 'AB[]');
+  });
+
+  test('imported names are bound like a set in the same place: blocks, macros and includes see top-level imports', { rules: ['M11'], points: 2 }, () => {
+    const files = {
+      'forms.html': forms,
+      'base.html': '<main>{% block body %}{% endblock %}</main>',
+      'inc.html': '{{ f.button("inc") }}',
+      'page.html': '{% extends "base.html" %}{% import "forms.html" as f %}{% from "forms.html" import button %}{% macro m() %}{{ f.button("m") }}{% endmacro %}{% block body %}{{ button("b") }}{{ m() }}{% include "inc.html" %}{% endblock %}',
+    };
+    expectRenderFile(files, 'page.html', {}, '<main><button>b</button><button>m</button><button>inc</button></main>');
+    const local = { 'forms.html': forms, 'page.html': '{% macro m() %}{% import "forms.html" as g %}{{ g.button(1) }}{% endmacro %}{{ m() }}[{{ g }}]{% for i in [2] %}{% from "forms.html" import button %}{{ button(i) }}{% endfor %}[{{ button }}]' };
+    expectRenderFile(local, 'page.html', {}, '<button>1</button>[]<button>2</button>[]');
+  });
+
+  test('an imported template does not see the importer\'s variables, unless the tag says with context', { rules: ['M12'], points: 3, hint: 'Without context the imported template renders with a context of its own; with context, with one made by Object.create on top of the importer\'s.' }, () => {
+    const files = {
+      'who.html': '{% macro who() %}[{{ user }}]{% endmacro %}{% set seen = user %}',
+      'page.html': '{% import "who.html" as a %}{{ a.who() }}{{ a.seen }}|{% import "who.html" as b with context %}{{ b.who() }}{{ b.seen }}|{% from "who.html" import who with context %}{{ who() }}|{% from "who.html" import who as w without context %}{{ w() }}|{{ user }}',
+    };
+    expectRenderFile(files, 'page.html', { user: '<bob>' }, '[]|[&lt;bob&gt;]&lt;bob&gt;|[&lt;bob&gt;]|[]|&lt;bob&gt;');
+    const setFirst = { 'who.html': '{% macro who() %}[{{ user }}]{% endmacro %}{% set user = "mine" %}', 'page.html': '{% set user = "top" %}{% from "who.html" import who with context %}{{ who() }}{{ user }}' };
+    expectRenderFile(setFirst, 'page.html', {}, '[mine]top');
+  });
+
+  test('importing with from a name the template does not define is a TemplateError naming it, at the import', { rules: ['M13'], points: 2, hint: 'Check each name against the names the imported template defined (Object.hasOwn), and fail at the position of the {% of the from tag.' }, () => {
+    const files = { 'forms.html': forms, 'page.html': 'x\n  {% from "forms.html" import field, nosuch %}' };
+    const error = renderFileError(files, 'page.html');
+    expect(where(error), `where rendering ${describeFiles(files, 'page.html')} should fail`).toBe('page.html:2:3');
+    expect(error.message, 'the error should name the missing name').toContain('nosuch');
+    const inherited = { 'forms.html': forms, 'page.html': '{% from "forms.html" import constructor %}' };
+    expect(renderFileError(inherited, 'page.html').message, `rendering ${describeFiles(inherited, 'page.html')}: the error should name constructor`).toContain('constructor');
+    const fromContext = { 'forms.html': forms, 'page.html': '{% from "forms.html" import user with context %}' };
+    expect(renderFileError(fromContext, 'page.html', { user: 'u' }).message, `rendering ${describeFiles(fromContext, 'page.html', { user: 'u' })}: the importer\'s variables are not the imported template\'s names`).toContain('user');
+  });
+
+  test('keeps XSS payloads inert through imported macros, escaped exactly once', { rules: ['M8', 'A3'], points: 2 }, () => {
+    const lib = '{% macro box(a) %}aaa {{ a }} ccc{% endmacro %}{% macro deflt(a=p) %}{{ a }}{% endmacro %}';
+    const files = { 'lib.html': lib, 'ctx.html': '{% macro show() %}{{ p }}{% endmacro %}' };
+    const templates = [
+      '{% import "lib.html" as lib %}{{ lib.box(p) }}', '{% from "lib.html" import box %}{{ box(box(p)) }}', '{% from "lib.html" import box as b %}{{ b(a=p) }}',
+      '{% from "ctx.html" import show with context %}{{ show() }}', '{% import "lib.html" as lib %}{{ lib.box(p)|replace("a", p) }}',
+      '{% from "lib.html" import deflt with context %}{{ deflt() }}', '{% import "lib.html" as lib %}{% for x in l %}{{ lib.box(x) }}{% endfor %}',
+    ];
+    expectInertEverywhere(templates.map((template) => ({ template, files })));
+    const page = { 'lib.html': lib, 'page.html': '{% from "lib.html" import box %}{{ box(p) }}|{{ box(box("<i>")) }}|{{ box(p|safe) }}' };
+    expectRenderFile(page, 'page.html', { p: XSS }, `aaa ${XSS_ESCAPED} ccc|aaa aaa &lt;i&gt; ccc ccc|aaa ${XSS} ccc`);
   });
 });
