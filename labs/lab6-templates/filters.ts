@@ -130,4 +130,92 @@ export const builtInFilters: Record<string, Filter> = {
     // (default '...', taken through argText). Keeps safety.
     throw new Error('TODO(lab6): the truncate filter is not written yet (lessons/06-templates.md#filters)');
   },
+
+  // Extension filters (optional, lessons/06-templates.md#extensions-optional): Flask's everyday
+  // filters. The core milestones never call them.
+
+  dictsort: Object.assign(function dictsort(value: unknown, caseSensitive = false, by = 'key') {
+    // TODO(lab6, extension): the object's [key, value] pairs sorted by key (or by value), strings
+    // compared in upper case unless caseSensitive; any other `by` throws.
+    throw new Error('TODO(lab6): the dictsort filter is not written yet (lessons/06-templates.md#filters-for-lists-and-dicts)');
+  }, { params: ['case_sensitive', 'by'] }),
+
+  groupby: Object.assign(function groupby(value: unknown, attribute: string) {
+    // TODO(lab6, extension): an object from each value of the (maybe dotted) attribute, as text,
+    // to the list of its items, in order.
+    throw new Error('TODO(lab6): the groupby filter is not written yet (lessons/06-templates.md#filters-for-lists-and-dicts)');
+  }, { params: ['attribute'] }),
+
+  sum: Object.assign(function sum(value: unknown, attribute?: string, start = 0) {
+    // TODO(lab6, extension): start plus the items (or the attribute of each) added up.
+    throw new Error('TODO(lab6): the sum filter is not written yet (lessons/06-templates.md#filters-for-lists-and-dicts)');
+  }, { params: ['attribute', 'start'] }),
+
+  batch: Object.assign(function batch(value: unknown, size: number, fill?: unknown) {
+    // TODO(lab6, extension): lists of `size` items, the last one padded with `fill` when that is
+    // given and not falsy.
+    throw new Error('TODO(lab6): the batch filter is not written yet (lessons/06-templates.md#filters-for-lists-and-dicts)');
+  }, { params: ['linecount', 'fill_with'] }),
+
+  min: Object.assign(function min(value: unknown, caseSensitive = false, attribute?: string) {
+    // TODO(lab6, extension): the smallest item (compared by its attribute if one is given),
+    // strings in lower case unless caseSensitive; the first of equal items.
+    throw new Error('TODO(lab6): the min filter is not written yet (lessons/06-templates.md#filters-for-lists-and-dicts)');
+  }, { params: ['case_sensitive', 'attribute'] }),
+
+  max: Object.assign(function max(value: unknown, caseSensitive = false, attribute?: string) {
+    // TODO(lab6, extension): the largest item, compared as min compares.
+    throw new Error('TODO(lab6): the max filter is not written yet (lessons/06-templates.md#filters-for-lists-and-dicts)');
+  }, { params: ['case_sensitive', 'attribute'] }),
+
+  unique: Object.assign(function unique(value: unknown, caseSensitive = false, attribute?: string) {
+    // TODO(lab6, extension): the items in order, without those equal to an earlier one.
+    throw new Error('TODO(lab6): the unique filter is not written yet (lessons/06-templates.md#filters-for-lists-and-dicts)');
+  }, { params: ['case_sensitive', 'attribute'] }),
+
+  items(value) {
+    // TODO(lab6, extension): an object's [key, value] pairs; [] for none and undefined; anything
+    // else throws.
+    throw new Error('TODO(lab6): the items filter is not written yet (lessons/06-templates.md#filters-for-lists-and-dicts)');
+  },
+
+  map: Object.assign(function map(value: unknown, filter?: string, ...rest: unknown[]) {
+    // TODO(lab6, extension): with a filter name, each item through that built-in filter with the
+    // rest of the arguments; without one, rest is [attribute, default]: each item's attribute,
+    // or the default where it is undefined.
+    throw new Error('TODO(lab6): the map filter is not written yet (lessons/06-templates.md#filters-for-lists-and-dicts)');
+  }, { params: ['filter', 'attribute', 'default'] }),
+
+  tojson: Object.assign(function tojson(value: unknown, indent?: number) {
+    // TODO(lab6, extension): JSON as Jinja2 writes it, with < > & ' as \u escapes, returned as
+    // a SafeString.
+    throw new Error('TODO(lab6): the tojson filter is not written yet (lessons/06-templates.md#filters-for-text-and-numbers)');
+  }, { params: ['indent'] }),
+
+  striptags(value) {
+    // TODO(lab6, extension): the text without tags and comments, whitespace squeezed; plain
+    // text, never a SafeString (a SafeString's entities decoded).
+    throw new Error('TODO(lab6): the striptags filter is not written yet (lessons/06-templates.md#filters-for-text-and-numbers)');
+  },
+
+  urlencode(value) {
+    // TODO(lab6, extension): percent-encoded text, or key=value pairs joined by &; plain text.
+    throw new Error('TODO(lab6): the urlencode filter is not written yet (lessons/06-templates.md#filters-for-text-and-numbers)');
+  },
+
+  wordcount(value) {
+    // TODO(lab6, extension): how many runs of \w the text has; undefined when none.
+    throw new Error('TODO(lab6): the wordcount filter is not written yet (lessons/06-templates.md#filters-for-text-and-numbers)');
+  },
+
+  indent: Object.assign(function indent(value: unknown, width = 4, first = false) {
+    // TODO(lab6, extension): `width` spaces before every line but the first (before every line
+    // with `first`); keeps safety.
+    throw new Error('TODO(lab6): the indent filter is not written yet (lessons/06-templates.md#filters-for-text-and-numbers)');
+  }, { params: ['width', 'first'] }),
+
+  abs: (value) => {
+    // TODO(lab6, extension): the absolute value.
+    throw new Error('TODO(lab6): the abs filter is not written yet (lessons/06-templates.md#filters-for-text-and-numbers)');
+  },
 };

@@ -23,6 +23,53 @@ function attributeOf(item: unknown, path: string): unknown {
   return value;
 }
 
+/** Strings compare in lower case unless case matters: the key min, max and unique compare by. */
+function caseKey(value: unknown, caseSensitive: boolean): unknown {
+  return !caseSensitive && typeof value === 'string' ? value.toLowerCase() : value;
+}
+
+/** JSON as Python's json.dumps writes it (Jinja2's tojson): keys sorted, `, ` and `: ` between items. */
+function pythonJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(pythonJson).join(', ')}]`;
+  if (value !== null && typeof value === 'object' && !(value instanceof SafeString)) {
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((key) => `${JSON.stringify(key)}: ${pythonJson((value as Record<string, unknown>)[key])}`).join(', ')}}`;
+  }
+  return JSON.stringify(value instanceof SafeString ? value.value : value ?? null);
+}
+
+/** The same value with its objects' keys sorted, for JSON.stringify's indented layout. */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value instanceof SafeString) return value.value;
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortedKeys((value as Record<string, unknown>)[key])]));
+}
+
+/**
+ * What JSON may hold that HTML must not see raw: `</script>` would end the script the JSON sits in,
+ * and `'` would end a single-quoted attribute. `\u003c` and friends mean the same to JSON.
+ */
+const JSON_IN_HTML: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', "'": '\\u0027' };
+
+/** The entities escapeHtml writes, and the characters they stand for. */
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" };
+
+/** encodeURIComponent, and the five characters it leaves that mean something in HTML or JavaScript. */
+function percentEncode(value: unknown): string {
+  return encodeURIComponent(String(value)).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** The smallest item, or with `largest` the largest: the first of equal ones, undefined for none. */
+function extreme(items: unknown[], largest: boolean, caseSensitive: boolean, attribute?: string): unknown {
+  const key = (item: unknown) => caseKey(attribute ? attributeOf(item, attribute) : item, caseSensitive) as number;
+  let best: unknown;
+  for (const [i, item] of items.entries()) {
+    if (i === 0 || (largest ? key(item) > key(best) : key(item) < key(best))) best = item;
+  }
+  return best;
+}
+
 /** null, undefined and false become the fallback; anything else its string. */
 function text(value: unknown): string {
   return value === null || value === undefined || value === false ? '' : String(value);
@@ -151,4 +198,130 @@ export const builtInFilters: Record<string, Filter> = {
     }
     return keepSafety(value, cut + argText(value, end ?? '...'));
   },
+
+  // Extension filters (lessons/06-templates.md#extensions-optional): Flask's everyday filters.
+  // nunjucks's behaviour where nunjucks has the filter, Jinja2's where only Jinja2 has it, and
+  // Jinja2's where it is the safer of the two.
+
+  /** An object's [key, value] pairs, sorted by key or by value; strings in upper case, as nunjucks. */
+  dictsort: Object.assign(function dictsort(value: unknown, caseSensitive = false, by = 'key') {
+    if (value === null || typeof value !== 'object') throw new TypeError('dictsort filter: the value is not an object');
+    if (by !== 'key' && by !== 'value') throw new TypeError('dictsort filter: by must be "key" or "value"');
+    const at = by === 'key' ? 0 : 1;
+    const key = (pair: [string, unknown]) => (!caseSensitive && typeof pair[at] === 'string' ? (pair[at] as string).toUpperCase() : pair[at]) as string;
+    return Object.entries(value).sort((a, b) => (key(a) > key(b) ? 1 : key(a) === key(b) ? 0 : -1));
+  }, { params: ['case_sensitive', 'by'] }),
+
+  /** An object from each value of the attribute (as text) to the items that have it, in order. */
+  groupby: Object.assign(function groupby(value: unknown, attribute: string) {
+    const groups: Record<string, unknown[]> = {};
+    for (const item of value as unknown[]) {
+      const key = String(attributeOf(item, attribute));
+      if (!Object.hasOwn(groups, key)) groups[key] = [];
+      groups[key]!.push(item);
+    }
+    return groups;
+  }, { params: ['attribute'] }),
+
+  sum: Object.assign(function sum(value: unknown, attribute?: string, start = 0) {
+    const items = attribute ? (value as unknown[]).map((item) => attributeOf(item, attribute)) : (value as unknown[]);
+    return start + (items as number[]).reduce((total, item) => total + item, 0);
+  }, { params: ['attribute', 'start'] }),
+
+  /** Rows of `size` items; the last row is padded with `fill` when one is given (and not falsy, as nunjucks). */
+  batch: Object.assign(function batch(value: unknown, size: number, fill?: unknown) {
+    const rows: unknown[][] = [];
+    for (const [i, item] of (value as unknown[]).entries()) {
+      if (i % size === 0 || rows.length === 0) rows.push([]);
+      rows.at(-1)!.push(item);
+    }
+    const last = rows.at(-1);
+    if (fill && last) while (last.length < size) last.push(fill);
+    return rows;
+  }, { params: ['linecount', 'fill_with'] }),
+
+  min: Object.assign(function min(value: unknown, caseSensitive = false, attribute?: string) {
+    return extreme(value as unknown[], false, caseSensitive, attribute);
+  }, { params: ['case_sensitive', 'attribute'] }),
+
+  max: Object.assign(function max(value: unknown, caseSensitive = false, attribute?: string) {
+    return extreme(value as unknown[], true, caseSensitive, attribute);
+  }, { params: ['case_sensitive', 'attribute'] }),
+
+  /** Each item whose key (the item, or its attribute) was not seen before, in order. */
+  unique: Object.assign(function unique(value: unknown, caseSensitive = false, attribute?: string) {
+    const seen = new Set<unknown>();
+    return (value as unknown[]).filter((item) => {
+      const key = caseKey(attribute ? attributeOf(item, attribute) : item, caseSensitive);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  }, { params: ['case_sensitive', 'attribute'] }),
+
+  items(value) {
+    if (value === undefined || value === null) return [];
+    if (typeof value !== 'object' || Array.isArray(value)) throw new TypeError('items filter: the value is not an object');
+    return Object.entries(value);
+  },
+
+  /**
+   * `map(attribute="x", default=d)`: that attribute of each item. `map("name", args...)`: each item
+   * through the built-in filter of that name. The filter's name comes first, so an attribute
+   * given by keyword leaves it undefined.
+   */
+  map: Object.assign(function map(value: unknown, filter?: string, ...rest: unknown[]) {
+    const items = value as unknown[];
+    if (filter === undefined) {
+      const [attribute, fallback] = rest as [string, unknown];
+      return items.map((item) => {
+        const found = attributeOf(item, attribute);
+        return found === undefined ? fallback : found;
+      });
+    }
+    if (!Object.hasOwn(builtInFilters, filter)) throw new TypeError(`map filter: there is no built-in filter "${filter}"`);
+    const apply = builtInFilters[filter]!;
+    return items.map((item) => apply(item, ...rest));
+  }, { params: ['filter', 'attribute', 'default'] }),
+
+  /** JSON as Jinja2 writes it, safe inside <script> and in attributes of either quote. */
+  tojson: Object.assign(function tojson(value: unknown, indent?: number) {
+    const json = indent ? JSON.stringify(sortedKeys(value ?? null), null, indent) : pythonJson(value);
+    // Python writes every character beyond ASCII as \uXXXX (ensure_ascii), Jinja2 with it.
+    const ascii = json.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return new SafeString(ascii.replace(/[<>&']/g, (c) => JSON_IN_HTML[c]!));
+  }, { params: ['indent'] }),
+
+  /**
+   * Tags and comments removed, whitespace squeezed. The result is plain text even for safe
+   * input: one pass leaves `<script>` from `<<b>script>`, and only escaping makes that harmless.
+   */
+  striptags(value) {
+    const stripped = text(value).replace(/<\/?([a-z][a-z0-9]*)\b[^>]*>|<!--[\s\S]*?-->/gi, '');
+    const squeezed = stripped.trim().replace(/\s+/g, ' ');
+    // Safe input is HTML: its text has the characters its entities stand for (output escapes them again).
+    return value instanceof SafeString ? squeezed.replace(/&(amp|lt|gt|quot|#39);/g, (_, name: string) => ENTITIES[name]!) : squeezed;
+  },
+
+  /** Percent-encoded text, or `key=value` pairs joined by `&`; plain text, so `&` prints as `&amp;`. */
+  urlencode(value) {
+    if (typeof value === 'string' || value instanceof SafeString) return percentEncode(value);
+    const pairs = Array.isArray(value) ? (value as Array<[unknown, unknown]>) : Object.entries(value as object);
+    return pairs.map(([key, item]) => `${percentEncode(key)}=${percentEncode(item)}`).join('&');
+  },
+
+  /** Runs of ASCII letters, digits and `_`, as nunjucks counts them; undefined when there are none. */
+  wordcount(value) {
+    const words = text(value).match(/\w+/g);
+    return words ? words.length : undefined;
+  },
+
+  indent: Object.assign(function indent(value: unknown, width = 4, first = false) {
+    const input = text(value);
+    if (input === '') return '';
+    const pad = ' '.repeat(width);
+    return keepSafety(value, input.split('\n').map((line, i) => (i === 0 && !first ? line : pad + line)).join('\n'));
+  }, { params: ['width', 'first'] }),
+
+  abs: (value) => Math.abs(value as number),
 };
