@@ -55,7 +55,8 @@ milestone('filters-nunjucks', () => {
     expectRender('{{ "https://a.io/x?y=1"|urlize }}|{{ "www.pocoo.org/docs/"|urlize }}|{{ "pocoo.net/docs/"|urlize }}', {}, '<a href="https://a.io/x?y=1">https://a.io/x?y=1</a>|<a href="http://www.pocoo.org/docs/">www.pocoo.org/docs/</a>|<a href="http://pocoo.net/docs/">pocoo.net/docs/</a>');
     expectRender('{{ "pocoo.com:80"|urlize }}|{{ "pocoo.com"|urlize }}|{{ "pocoo.commune"|urlize }}|{{ "foo."|urlize }}|{{ "foo.foo"|urlize }}|[{{ ""|urlize }}]', {}, '<a href="http://pocoo.com:80">pocoo.com:80</a>|<a href="http://pocoo.com">pocoo.com</a>|pocoo.commune|foo.|foo.foo|[]');
     expectRender('{{ "mail testuser@testuser.com"|urlize }}|{{ "http://testuser@testuser.com"|urlize }}|{{ "a.b@c"|urlize }}', {}, 'mail <a href="mailto:testuser@testuser.com">testuser@testuser.com</a>|<a href="http://testuser@testuser.com">http://testuser@testuser.com</a>|a.b@c');
-    expectRender('{{ s|urlize }}', { s: 'what\nup\tat  www.x.org  ' }, 'what\nup\tat  <a href="http://www.x.org">www.x.org</a>  ');
+    expectRender('{{ s|urlize }}', { s: 'what\nup\tat  www.x.org  \nhttp://a.de\tx' }, 'what\nup\tat  <a href="http://www.x.org">www.x.org</a>  \n<a href="http://a.de">http://a.de</a>\tx');
+    expectRender('{{ "www.example.de/x"|urlize }}|{{ "(www.a.de),"|urlize }}', {}, '<a href="http://www.example.de/x">www.example.de/x</a>|<a href="http://www.a.de">www.a.de</a>');
   });
 
   test('urlize leaves out one ( < or &lt; before a URL and one . , ) or &gt; after it', { rules: ['FN3'], points: 2 }, () => {
