@@ -335,7 +335,8 @@ export default [
   { rule: "GL3", why: "reset() keeps current", file: "globals.ts", find: "      index = -1;\n      state.current = null;\n", replace: "      index = -1;\n" },
   { rule: "GL3", why: "does not go back to the first item", file: "globals.ts", find: "index = index + 1 >= items.length ? 0 : index + 1;", replace: "index = index + 1;" },
   { rule: "GL3", why: "shares one place among all cyclers", edits: [{file: "globals.ts", find: "  let index = -1;\n  const state: Cycler = {", replace: "  const state: Cycler = {"}, {file: "globals.ts", find: "export function cycler(", replace: "let index = -1;\nexport function cycler("}] },
-  { rule: "GL4", why: "has no default separator", file: "globals.ts", find: "const between = separator || ',';", replace: "const between = separator;" },
+  { rule: "GL4", why: "takes an empty separator as it is", file: "globals.ts", find: "const between = separator || ',';", replace: "const between = separator ?? ',';" },
+  { rule: "GL4", why: "ignores the separator given", file: "globals.ts", find: "const between = separator || ',';", replace: "const between = ',';" },
   { rule: "GL4", why: "gives nothing every time", file: "globals.ts", find: "    first = false;\n", replace: "" },
   { rule: "GL4", why: "shares one first call among all joiners", edits: [{file: "globals.ts", find: "  let first = true;\n  return () => {", replace: "  return () => {"}, {file: "globals.ts", find: "export function joiner(", replace: "let first = true;\nexport function joiner("}] },
 ];
