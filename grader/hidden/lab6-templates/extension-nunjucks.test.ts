@@ -122,7 +122,7 @@ milestone('filters-nunjucks', () => {
   });
 });
 
-/** Renders `source` with an Environment made with these globals, after `setup` if there is one. */
+/** Renders `source` with a fresh Environment, given these globals if any. */
 function renderWithGlobals(source: string, context: Record<string, unknown>, globals?: Record<string, unknown>): string {
   const env = bounded('new Environment({ globals })', () => new Environment(globals ? { globals } : {}));
   return bounded(`env.renderString(${show(source)})`, () => env.renderString(source, context));
