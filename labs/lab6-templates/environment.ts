@@ -1,6 +1,7 @@
 import { TemplateError, type EnvironmentOptions, type Filter, type Loader, type TemplateRenderer } from '#contracts/templates';
 import { compile, type BlockChain, type CompiledTemplate } from './compiler.ts';
 import { builtInFilters } from './filters.ts';
+import { builtInGlobals } from './globals.ts';
 import { parse } from './parser.ts';
 import * as runtime from './runtime.ts';
 import { builtInTests, type Test } from './tests.ts';
@@ -9,16 +10,20 @@ import { builtInTests, type Test } from './tests.ts';
 export class Template {
   readonly name: string;
   readonly #compiled: CompiledTemplate;
+  readonly #globals: Record<string, unknown>;
 
-  constructor(compiled: CompiledTemplate, name: string) {
+  constructor(compiled: CompiledTemplate, name: string, globals: Record<string, unknown> = Object.create(null)) {
     this.#compiled = compiled;
     this.name = name;
+    this.#globals = globals;
   }
 
   /** Renders with `context` (not modified: top-level `set` writes to a copy). */
   render(context: Record<string, unknown> = {}): string {
     // A copy without a prototype, and a chain without one: `constructor` or `toString` is a
     // variable or a block only when the data or the template defines it (rule C14).
+    // TODO(lab6, extension): the copy made on top of this.#globals instead, so that a name the data
+    // lacks is found among them (lessons/06-templates.md#global-functions).
     return this.renderWith(Object.assign(Object.create(null), context), Object.create(null), Object.create(null));
   }
 
@@ -36,13 +41,16 @@ export class Environment implements TemplateRenderer {
   readonly autoescape: boolean;
   readonly filters: Record<string, Filter>;
   readonly tests: Record<string, Test>;
+  /** What templates see under the data: range, cycler, joiner, and any added. */
+  readonly globals: Record<string, unknown>;
   readonly #loader: Loader | undefined;
   readonly #cache = new Map<string, Template>();
 
-  constructor(options: EnvironmentOptions & { tests?: Record<string, Test> } = {}) {
+  constructor(options: EnvironmentOptions & { tests?: Record<string, Test>; globals?: Record<string, unknown> } = {}) {
     this.autoescape = options.autoescape ?? true;
     this.filters = { ...builtInFilters, ...options.filters };
     this.tests = { ...builtInTests, ...options.tests };
+    this.globals = Object.assign(Object.create(null), builtInGlobals, options.globals);
     this.#loader = options.loader;
   }
 
@@ -55,6 +63,12 @@ export class Environment implements TemplateRenderer {
   addTest(name: string, test: Test): void {
     this.tests[name] = test;
     this.#cache.clear(); // as for filters
+  }
+
+  /** A value every template sees where its data has none of that name: nunjucks's addGlobal, chainable. */
+  addGlobal(name: string, value: unknown): this {
+    // TODO(lab6, extension): set it in this.globals, and return the environment itself.
+    throw new Error('TODO(lab6): Environment.addGlobal is not written yet (lessons/06-templates.md#global-functions)');
   }
 
   getTemplate(name: string): Template {
@@ -72,7 +86,7 @@ export class Environment implements TemplateRenderer {
       runtime,
       environment: this,
     });
-    return new Template(compiled, name);
+    return new Template(compiled, name, this.globals);
   }
 
   render(name: string, context: Record<string, unknown> = {}): string {
@@ -97,10 +111,12 @@ export class Environment implements TemplateRenderer {
   /**
    * `{% import %}` and `{% from %}`: the named template rendered on its own (or, with context, on
    * top of the importer's context), its output dropped; what its top level defined, macros and
-   * `set`s, is on the context it ran with, and those names are the module.
+   * `set`s, is on the context it ran with, and those names are the module. Without the
+   * importer's context it still sees the globals.
    */
   importTemplate(name: unknown, context: Record<string, unknown> | null, from: string): Record<string, unknown> {
-    // TODO(lab6): a context created on top of `context` (Object.create: with null, an empty one),
+    // TODO(lab6): a context created on top of `context` (Object.create: with null, an empty one,
+    // or for the extension Global functions, one on top of this.globals),
     // the named template (#named) rendered with it, a fresh frame and a fresh block chain, and
     // the names the render put on that context, copied onto an object without a prototype.
     throw new Error('TODO(lab6): Environment.importTemplate is not written yet (lessons/06-templates.md#include-and-macros)');

@@ -235,5 +235,56 @@ export const builtInFilters: Record<string, Filter> = {
   rejectattr: (value, attribute: string, test?: string, ...args: unknown[]) => {
     // TODO(lab6, extension): as reject, asked of each item's (maybe dotted) attribute.
     throw new Error('TODO(lab6): the rejectattr filter is not written yet (lessons/06-templates.md#filters-that-call-tests)');
+
+  // Extension filters (optional, lessons/06-templates.md#more-filters-from-nunjucks): the rest of
+  // nunjucks's built-in filters. The core milestones never call them.
+
+  center: Object.assign(function center(value: unknown, width = 80) {
+    // TODO(lab6, extension): the text with spaces on both sides, `width` characters in all (80 when
+    // width is 0), the odd space on the right; text as long as width or longer as it is. Keeps safety.
+    throw new Error('TODO(lab6): the center filter is not written yet (lessons/06-templates.md#more-filters-from-nunjucks)');
+  }, { params: ['width'] }),
+
+  nl2br: (value) => {
+    // TODO(lab6, extension): '<br />' before each \n or \r\n (which becomes \n); '' for none and
+    // undefined. Keeps safety: plain text stays plain.
+    throw new Error('TODO(lab6): the nl2br filter is not written yet (lessons/06-templates.md#more-filters-from-nunjucks)');
+  },
+
+  urlize: Object.assign(function urlize(value: unknown, limit?: number, nofollow = false) {
+    // TODO(lab6, extension): each word that is a URL or an email address as a link, the rest as it
+    // is; plain text escaped piece by piece, the whole returned as a SafeString.
+    throw new Error('TODO(lab6): the urlize filter is not written yet (lessons/06-templates.md#more-filters-from-nunjucks)');
+  }, { params: ['trim_url_limit', 'nofollow'] }),
+
+  dump: Object.assign(function dump(value: unknown, indent?: number | string) {
+    // TODO(lab6, extension): JSON.stringify(value, null, indent), SafeStrings as their text.
+    throw new Error('TODO(lab6): the dump filter is not written yet (lessons/06-templates.md#more-filters-from-nunjucks)');
+  }, { params: ['indent'] }),
+
+  forceescape: (value) => {
+    // TODO(lab6, extension): escapeHtml of the text, even of a SafeString's, as a SafeString.
+    throw new Error('TODO(lab6): the forceescape filter is not written yet (lessons/06-templates.md#more-filters-from-nunjucks)');
+  },
+
+  slice: Object.assign(function slice(value: unknown, slices: number, fill?: unknown) {
+    // TODO(lab6, extension): `slices` lists, the first length % slices of them one item longer;
+    // the others get `fill` at the end when it is given and not falsy.
+    throw new Error('TODO(lab6): the slice filter is not written yet (lessons/06-templates.md#more-filters-from-nunjucks)');
+  }, { params: ['slices', 'fill_with'] }),
+
+  random(value) {
+    // TODO(lab6, extension): one item, chosen with Math.random.
+    throw new Error('TODO(lab6): the random filter is not written yet (lessons/06-templates.md#more-filters-from-nunjucks)');
+  },
+
+  string: (value) => {
+    // TODO(lab6, extension): the value as text, '' for none and undefined. Keeps safety.
+    throw new Error('TODO(lab6): the string filter is not written yet (lessons/06-templates.md#more-filters-from-nunjucks)');
+  },
+
+  d: (value, fallback, boolean = false) => {
+    // TODO(lab6, extension): the same as the default filter.
+    throw new Error('TODO(lab6): the d filter is not written yet (lessons/06-templates.md#more-filters-from-nunjucks)');
   },
 };

@@ -5,6 +5,7 @@ export { compile } from './compiler.ts';
 export { SafeString, markSafe, escape } from './runtime.ts';
 export { builtInFilters } from './filters.ts';
 export { builtInTests, type Test } from './tests.ts';
+export { builtInGlobals } from './globals.ts';
 export { Environment, Template } from './environment.ts';
 export { FileSystemLoader, DictLoader } from './loaders.ts';
 export type { Token, TokenType, Expression, Node, TemplateAst, Position } from './nodes.ts';

@@ -1,6 +1,7 @@
 import { TemplateError, type EnvironmentOptions, type Filter, type Loader, type TemplateRenderer } from '#contracts/templates';
 import { compile, type BlockChain, type CompiledTemplate } from './compiler.ts';
 import { builtInFilters } from './filters.ts';
+import { builtInGlobals } from './globals.ts';
 import { parse } from './parser.ts';
 import * as runtime from './runtime.ts';
 import { builtInTests, type Test } from './tests.ts';
@@ -9,17 +10,20 @@ import { builtInTests, type Test } from './tests.ts';
 export class Template {
   readonly name: string;
   readonly #compiled: CompiledTemplate;
+  readonly #globals: Record<string, unknown>;
 
-  constructor(compiled: CompiledTemplate, name: string) {
+  constructor(compiled: CompiledTemplate, name: string, globals: Record<string, unknown> = Object.create(null)) {
     this.#compiled = compiled;
     this.name = name;
+    this.#globals = globals;
   }
 
   /** Renders with `context` (not modified: top-level `set` writes to a copy). */
   render(context: Record<string, unknown> = {}): string {
-    // A copy without a prototype, and a chain without one: `constructor` or `toString` is a
-    // variable or a block only when the data or the template defines it (rule C14).
-    return this.renderWith(Object.assign(Object.create(null), context), Object.create(null), Object.create(null));
+    // A copy on top of the environment's globals, which have no prototype, and a chain without
+    // one: `constructor` or `toString` is a variable or a block only when the data or the
+    // template defines it (rule C14). A name the data lacks is found among the globals (GL1).
+    return this.renderWith(Object.assign(Object.create(this.#globals), context), Object.create(null), Object.create(null));
   }
 
   /** Renders inside another render: include and extends share the context and block chain. */
@@ -36,13 +40,16 @@ export class Environment implements TemplateRenderer {
   readonly autoescape: boolean;
   readonly filters: Record<string, Filter>;
   readonly tests: Record<string, Test>;
+  /** What templates see under the data: range, cycler, joiner, and any added. */
+  readonly globals: Record<string, unknown>;
   readonly #loader: Loader | undefined;
   readonly #cache = new Map<string, Template>();
 
-  constructor(options: EnvironmentOptions & { tests?: Record<string, Test> } = {}) {
+  constructor(options: EnvironmentOptions & { tests?: Record<string, Test>; globals?: Record<string, unknown> } = {}) {
     this.autoescape = options.autoescape ?? true;
     this.filters = { ...builtInFilters, ...options.filters };
     this.tests = { ...builtInTests, ...options.tests };
+    this.globals = Object.assign(Object.create(null), builtInGlobals, options.globals);
     this.#loader = options.loader;
   }
 
@@ -55,6 +62,12 @@ export class Environment implements TemplateRenderer {
   addTest(name: string, test: Test): void {
     this.tests[name] = test;
     this.#cache.clear(); // as for filters
+  }
+
+  /** A value every template sees where its data has none of that name: nunjucks's addGlobal, chainable. */
+  addGlobal(name: string, value: unknown): this {
+    this.globals[name] = value; // read at render time: templates compiled before see it too
+    return this;
   }
 
   getTemplate(name: string): Template {
@@ -74,7 +87,7 @@ export class Environment implements TemplateRenderer {
       runtime,
       environment: this,
     });
-    return new Template(compiled, name);
+    return new Template(compiled, name, this.globals);
   }
 
   render(name: string, context: Record<string, unknown> = {}): string {
@@ -96,10 +109,11 @@ export class Environment implements TemplateRenderer {
   /**
    * `{% import %}` and `{% from %}`: the named template rendered on its own (or, with context, on
    * top of the importer's context), its output dropped; what its top level defined, macros and
-   * `set`s, is on the context it ran with, and those names are the module.
+   * `set`s, is on the context it ran with, and those names are the module. Without the
+   * importer's context it still sees the globals.
    */
   importTemplate(name: unknown, context: Record<string, unknown> | null, from: string): Record<string, unknown> {
-    const own: Record<string, unknown> = Object.create(context);
+    const own: Record<string, unknown> = Object.create(context ?? this.globals);
     this.#named(name, 'import', from).renderWith(own, Object.create(null), Object.create(null));
     return Object.assign(Object.create(null), own);
   }

@@ -100,6 +100,37 @@ function title(value: unknown): string | SafeString {
 }
 
 /**
+ * How urlize reads a word, as nunjucks does: one opening `(`, `<` or `&lt;` and one closing `.`,
+ * `,`, `)` or `&gt;` around it are left out, and what is between is the candidate URL.
+ */
+const AROUND_URL = /^(?:\(|<|&lt;)?(.*?)(?:\.|,|\)|&gt;)?$/;
+const WEB_URL = /^https?:\/\//;
+const EMAIL = /^[\w.!#$%&'*+\-/=?^`{|}~]+@[a-z\d-]+(\.[a-z\d-]+)+$/i;
+/** A name ending in .com, .org or .net, then a port, a path or nothing: `example.com/about`. */
+const KNOWN_DOMAIN = /\.(?:org|net|com)(?::|\/|$)/;
+
+/**
+ * urlize's result: links made of one word each, every other word kept. Plain text is escaped
+ * piece by piece as it goes into the HTML (URLs in `href` too); a SafeString is HTML already and
+ * goes in as it is. Either way the result is HTML, so it is returned safe (Jinja2's way).
+ */
+function urlize(value: unknown, limit?: number, nofollow = false): SafeString {
+  const put = value instanceof SafeString ? (html: string) => html : escapeHtml;
+  const rel = nofollow === true ? ' rel="nofollow"' : '';
+  const words = text(value).split(/(\s+)/); // the whitespace between words is kept, as it was
+  const linked = words.map((word) => {
+    const url = AROUND_URL.exec(word)?.[1] ?? '';
+    const shown = put(typeof limit === 'number' ? url.slice(0, limit) : url);
+    if (WEB_URL.test(url)) return `<a href="${put(url)}"${rel}>${shown}</a>`;
+    if (url.startsWith('www.')) return `<a href="http://${put(url)}"${rel}>${shown}</a>`;
+    if (EMAIL.test(url)) return `<a href="mailto:${put(url)}">${put(url)}</a>`;
+    if (KNOWN_DOMAIN.test(url)) return `<a href="http://${put(url)}"${rel}>${shown}</a>`;
+    return put(word);
+  });
+  return new SafeString(linked.join(''));
+}
+
+/**
  * The built-in filters, with nunjucks's semantics (the engine is checked against it). Where those
  * differ from Jinja2's, lessons/06-templates.md shows both.
  */
@@ -342,4 +373,63 @@ export const builtInFilters: Record<string, Filter> = {
   reject: (value, test?: string, ...args: unknown[]) => selectBy(value as unknown[], false, (item) => item, test, args),
   selectattr: (value, attribute: string, test?: string, ...args: unknown[]) => selectBy(value as unknown[], true, (item) => attributeOf(item, attribute), test, args),
   rejectattr: (value, attribute: string, test?: string, ...args: unknown[]) => selectBy(value as unknown[], false, (item) => attributeOf(item, attribute), test, args),
+
+  // Extension filters (lessons/06-templates.md#more-filters-from-nunjucks): the rest of
+  // nunjucks's built-in filters.
+
+  /** The text in the middle of `width` characters, spaces around it, the odd one on the right. */
+  center: Object.assign(function center(value: unknown, width = 80) {
+    const input = text(value);
+    const spaces = (width || 80) - input.length;
+    if (spaces <= 0) return keepSafety(value, input);
+    const left = Math.floor(spaces / 2);
+    return keepSafety(value, ' '.repeat(left) + input + ' '.repeat(spaces - left));
+  }, { params: ['width'] }),
+
+  /**
+   * `<br />` before each line end. Plain text stays plain, so output escapes the `<br />` along
+   * with the rest: `text|e|nl2br` escapes the text first, and then the breaks stay breaks.
+   */
+  nl2br: (value) => (value === null || value === undefined ? '' : keepSafety(value, String(value).replace(/\r\n|\n/g, '<br />\n'))),
+
+  urlize: Object.assign(urlize, { params: ['trim_url_limit', 'nofollow'] }),
+
+  /** JSON.stringify's JSON, for reading: plain text, escaped on output (in a script, use tojson). */
+  dump: Object.assign(function dump(value: unknown, indent?: number | string) {
+    return JSON.stringify(value, (_key, item: unknown) => (item instanceof SafeString ? item.value : item), indent);
+  }, { params: ['indent'] }),
+
+  /** Escaped even when it is safe already: `&lt;` becomes `&amp;lt;`. */
+  forceescape: (value) => new SafeString(escapeHtml(value === null || value === undefined ? '' : String(value))),
+
+  /**
+   * `slices` lists, as equal in length as they can be: the first `length % slices` of them have
+   * one item more. The others get `fill` at the end when one is given (and not falsy, as nunjucks).
+   */
+  slice: Object.assign(function slice(value: unknown, slices: number, fill?: unknown) {
+    const items = value as unknown[];
+    const size = Math.floor(items.length / slices);
+    const longer = items.length % slices;
+    const result: unknown[][] = [];
+    let start = 0;
+    for (let i = 0; i < slices; i++) {
+      const end = start + size + (i < longer ? 1 : 0);
+      const part = items.slice(start, end);
+      if (fill && i >= longer) part.push(fill);
+      result.push(part);
+      start = end;
+    }
+    return result;
+  }, { params: ['slices', 'fill_with'] }),
+
+  random(value) {
+    const items = value as ArrayLike<unknown>;
+    return items[Math.floor(Math.random() * items.length)];
+  },
+
+  /** The value as text; none and undefined as the empty text. Keeps safeness. */
+  string: (value) => keepSafety(value, value === null || value === undefined ? '' : String(value)),
+
+  /** nunjucks's short name for default. */
+  d: (value, fallback, boolean = false) => builtInFilters.default!(value, fallback, boolean),
 };
