@@ -235,6 +235,7 @@ export const builtInFilters: Record<string, Filter> = {
   rejectattr: (value, attribute: string, test?: string, ...args: unknown[]) => {
     // TODO(lab6, extension): as reject, asked of each item's (maybe dotted) attribute.
     throw new Error('TODO(lab6): the rejectattr filter is not written yet (lessons/06-templates.md#filters-that-call-tests)');
+  },
 
   // Extension filters (optional, lessons/06-templates.md#more-filters-from-nunjucks): the rest of
   // nunjucks's built-in filters. The core milestones never call them.
