@@ -113,10 +113,14 @@ export function contains(container: unknown, item: unknown): boolean {
   return false;
 }
 
-/** What `{% for %}` walks: arrays, strings by character, and objects as [key, value] pairs. */
+/**
+ * What `{% for %}` walks: arrays, strings by character, any other iterable (a Set, a Map, a
+ * generator) in its own order, and objects as [key, value] pairs.
+ */
 export function iterable(value: unknown, targets: number): unknown[] {
   if (Array.isArray(value)) return value;
   if (typeof value === 'string') return value.split(''); // JavaScript's characters, as `length` counts them
+  if (value !== null && typeof value === 'object' && Symbol.iterator in value) return Array.from(value as Iterable<unknown>);
   if (value !== null && typeof value === 'object') {
     // As in nunjucks: `for k, v in object` walks its entries; a single name gets nothing.
     return targets === 2 ? Object.entries(value) : [];
