@@ -91,6 +91,8 @@ export class Environment implements TemplateRenderer {
     // TODO(lab6): the named template (#named), rendered with a context and a frame that inherit
     // from the includer's (Object.create), and a block chain of its own
     // (Object.create(null), as in render).
+    // Extension (lessons/06-templates.md#more-tags-from-nunjucks): with ignoreMissing, a name the
+    // loader has no template for renders nothing.
     throw new Error('TODO(lab6): Environment.renderInclude is not written yet (lessons/06-templates.md#include-and-macros)');
   }
 

@@ -96,6 +96,7 @@ export function iterable(value: unknown, targets: number): unknown[] {
   // TODO(lab6): an array as it is; a string as its characters (split(''), as `length` counts them); an object as its [key, value]
   // entries when there are two targets, else nothing; anything else (undefined, null, numbers):
   // nothing.
+  // Extension (lessons/06-templates.md#more-tags-from-nunjucks): other iterables (Set, Map, ...).
   throw new Error('TODO(lab6): iterable is not written yet (lessons/06-templates.md#control-flow)');
 }
 
