@@ -85,9 +85,10 @@ export function member(target: unknown, key: unknown): unknown {
   throw new Error('TODO(lab6): member is not written yet (lessons/06-templates.md#compiling-a-tree-to-javascript)');
 }
 
-/** `in`: an item of a list, a substring of a string, a key of an object. */
-export function contains(container: unknown, item: unknown): boolean {
-  // TODO(lab6): arrays by item, strings by substring, objects by key; anything else: false.
+/** `in`: an item of a list, a substring of a string, a key of an object; anything else, an error. */
+export function contains(container: unknown, item: unknown, where: Where): boolean {
+  // TODO(lab6): arrays by item, strings by substring, objects by key; anything else (a number,
+  // none, undefined): a TemplateError at `where` (the template, line and column of the `in`).
   throw new Error('TODO(lab6): contains is not written yet (lessons/06-templates.md#compiling-a-tree-to-javascript)');
 }
 

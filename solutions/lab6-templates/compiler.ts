@@ -257,9 +257,9 @@ class Generator {
       case 'and':
         return `(${left} && ${right})`;
       case 'in':
-        return `rt.contains(${right}, ${left})`;
+        return `rt.contains(${right}, ${left}, ${this.#where(node, 'in')})`;
       case 'not in':
-        return `!rt.contains(${right}, ${left})`;
+        return `!rt.contains(${right}, ${left}, ${this.#where(node, 'not in')})`;
       case '~':
         return `("" + ${left} + ${right})`;
       case '//':

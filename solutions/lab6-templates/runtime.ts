@@ -105,12 +105,16 @@ export function member(target: unknown, key: unknown): unknown {
   return typeof value === 'function' && !Array.isArray((value as Partial<Macro>).params) ? value.bind(target) : value;
 }
 
-/** `in`: an item of a list, a substring of a string, a key of an object. */
-export function contains(container: unknown, item: unknown): boolean {
+/**
+ * `in`: an item of a list, a substring of a string, a key of an object. Anything else holds
+ * nothing to look for, and asking is a mistake (often a misspelt name): an error, as in nunjucks.
+ */
+export function contains(container: unknown, item: unknown, where: Where): boolean {
   if (Array.isArray(container)) return container.includes(item);
   if (typeof container === 'string') return container.includes(String(item));
   if (container !== null && typeof container === 'object') return String(item) in container;
-  return false;
+  const got = container === null ? 'none' : container === undefined ? 'undefined' : typeof container;
+  throw new TemplateError(`"in" needs a list, a string or an object, got ${got}`, where.template, where.line, where.column);
 }
 
 /**
