@@ -164,7 +164,7 @@ class Generator {
   }
 
   #binary(node: Extract<Expression, { kind: 'binary' }>, place: Place): string {
-    // TODO(lab6): or and and are || and &&; in and not in go through rt.contains; ~ joins as
+    // TODO(lab6): or and and are || and &&; in and not in go through rt.contains (with #where); ~ joins as
     // JavaScript strings ("" + a + b, so undefined joins as "undefined"); // is Math.floor of the
     // division; ** is Math.pow; the rest are JavaScript's own. Parenthesize what you generate.
     throw new Error('TODO(lab6): Generator.#binary is not written yet (lessons/06-templates.md#compiling-a-tree-to-javascript)');

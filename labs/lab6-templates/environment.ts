@@ -101,10 +101,12 @@ export class Environment implements TemplateRenderer {
    * `{% include name %}`: the included template sees the includer's variables; its own stay in
    * (its context and frame inherit from the includer's, so what it sets lands on the copies).
    */
-  renderInclude(name: unknown, context: Record<string, unknown>, frame: object, from: string): string {
+  renderInclude(name: unknown, context: Record<string, unknown>, frame: object, from: string, ignoreMissing = false): string {
     // TODO(lab6): the named template (#named), rendered with a context and a frame that inherit
     // from the includer's (Object.create), and a block chain of its own
     // (Object.create(null), as in render).
+    // Extension (lessons/06-templates.md#more-tags-from-nunjucks): with ignoreMissing, a name the
+    // loader has no template for renders nothing.
     throw new Error('TODO(lab6): Environment.renderInclude is not written yet (lessons/06-templates.md#include-and-macros)');
   }
 

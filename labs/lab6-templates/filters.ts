@@ -73,6 +73,7 @@ export const builtInFilters: Record<string, Filter> = {
     // as nunjucks does: numbers count as strings; an empty `old` puts the replacement around every
     // character; no match returns the value as it was. Keeps safety, and so takes `old` and the
     // replacement through argText.
+    // Extension (lessons/06-templates.md#more-expressions-from-nunjucks): `old` may be a RegExp.
     throw new Error('TODO(lab6): the replace filter is not written yet (lessons/06-templates.md#filters)');
   },
 

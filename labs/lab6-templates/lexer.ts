@@ -22,6 +22,8 @@ export function tokenize(source: string, template = '<string>'): Token[] {
   //  - Finish with one 'end' token. Every token carries the line and column where it starts.
   //  - Throw TemplateError(message, template, line, column) for an unclosed tag, comment or
   //    string (at the tag or string's start) and for a character no token starts with.
+  //  - Extension (lessons/06-templates.md#more-expressions-from-nunjucks): the operators === and
+  //    !==, and 'regex' tokens for r/pattern/flags.
   throw new Error('TODO(lab6): tokenize is not written yet (lessons/06-templates.md#lexing-source-to-tokens)');
 }
 

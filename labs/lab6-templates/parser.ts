@@ -49,6 +49,8 @@ class Parser {
     // Each node is positioned at its '{%'. set is `name = expression`; block is a name, a body up to
     // endblock (#parseUntil, #endTag); extends and include take an expression. An unknown name fails,
     // naming the tag.
+    // Extension (lessons/06-templates.md#more-tags-from-nunjucks): asyncEach and asyncAll, switch,
+    // `set a, b = value` (the set node's `others`), `include ... ignore missing`, a block defined twice.
     throw new Error('TODO(lab6): Parser.#parseTag is not written yet (lessons/06-templates.md#parsing-tokens-to-a-tree)');
   }
 

@@ -85,9 +85,10 @@ export function member(target: unknown, key: unknown): unknown {
   throw new Error('TODO(lab6): member is not written yet (lessons/06-templates.md#compiling-a-tree-to-javascript)');
 }
 
-/** `in`: an item of a list, a substring of a string, a key of an object. */
-export function contains(container: unknown, item: unknown): boolean {
-  // TODO(lab6): arrays by item, strings by substring, objects by key; anything else: false.
+/** `in`: an item of a list, a substring of a string, a key of an object; anything else, an error. */
+export function contains(container: unknown, item: unknown, where: Where): boolean {
+  // TODO(lab6): arrays by item, strings by substring, objects by key; anything else (a number,
+  // none, undefined): a TemplateError at `where` (the template, line and column of the `in`).
   throw new Error('TODO(lab6): contains is not written yet (lessons/06-templates.md#compiling-a-tree-to-javascript)');
 }
 
@@ -96,6 +97,7 @@ export function iterable(value: unknown, targets: number): unknown[] {
   // TODO(lab6): an array as it is; a string as its characters (split(''), as `length` counts them); an object as its [key, value]
   // entries when there are two targets, else nothing; anything else (undefined, null, numbers):
   // nothing.
+  // Extension (lessons/06-templates.md#more-tags-from-nunjucks): other iterables (Set, Map, ...).
   throw new Error('TODO(lab6): iterable is not written yet (lessons/06-templates.md#control-flow)');
 }
 

@@ -103,12 +103,26 @@ class Generator {
       }
       case 'for':
         return this.#forLoop(node, place);
-      case 'set':
-        return `rt.assign(${frame}, ctx, ${JSON.stringify(node.name)}, ${this.#expression(node.value, place)}, ${place.topLevel}, ${place.inLoop});`;
+      case 'set': {
+        if (node.others.length === 0) return `rt.assign(${frame}, ctx, ${JSON.stringify(node.name)}, ${this.#expression(node.value, place)}, ${place.topLevel}, ${place.inLoop});`;
+        // `set a, b = v`: v is computed once, and each name gets it.
+        const value = this.#fresh('value');
+        const names = [node.name, ...node.others];
+        return [`const ${value} = ${this.#expression(node.value, place)};`, ...names.map((name) => `rt.assign(${frame}, ctx, ${JSON.stringify(name)}, ${value}, ${place.topLevel}, ${place.inLoop});`)].join('\n');
+      }
       case 'extends':
         return `parent = ${this.#expression(node.parent, place)};`;
       case 'include':
-        return `out += env.renderInclude(${this.#expression(node.template, place)}, ctx, ${frame}, ${JSON.stringify(this.#template)});`;
+        return `out += env.renderInclude(${this.#expression(node.template, place)}, ctx, ${frame}, ${JSON.stringify(this.#template)}, ${node.ignoreMissing});`;
+      case 'switch': {
+        // JavaScript's own switch, which compares with ===. A case with an empty body has no
+        // `break`, so it falls through to the next case's body, as in nunjucks.
+        const cases = node.cases.map(
+          (c) => `case ${this.#expression(c.test, place)}: {\n${this.#statements(c.body, place, hasParent)}\n}${c.body.length > 0 ? ' break;' : ''}`,
+        );
+        const otherwise = `default: {\n${this.#statements(node.otherwise, place, hasParent)}\n}`;
+        return `switch (${this.#expression(node.value, place)}) {\n${[...cases, otherwise].join('\n')}\n}`;
+      }
       case 'block': {
         // A block function gets the frame where the block is called (`outer`, which super() hands
         // on to the parent's block) and runs in a frame of its own on top of it.
@@ -229,6 +243,9 @@ class Generator {
     switch (node.kind) {
       case 'literal':
         return JSON.stringify(node.value);
+      case 'regex':
+        // A new RegExp at each use: a /g one remembers where it stopped (lastIndex) between uses.
+        return `new RegExp(${JSON.stringify(node.pattern)}, ${JSON.stringify(node.flags)})`;
       case 'name': {
         const holder = place.locals.get(node.name);
         if (holder) return `${holder}[${JSON.stringify(node.name)}]`;
@@ -288,9 +305,9 @@ class Generator {
       case 'and':
         return `(${left} && ${right})`;
       case 'in':
-        return `rt.contains(${right}, ${left})`;
+        return `rt.contains(${right}, ${left}, ${this.#where(node, 'in')})`;
       case 'not in':
-        return `!rt.contains(${right}, ${left})`;
+        return `!rt.contains(${right}, ${left}, ${this.#where(node, 'not in')})`;
       case '~':
         return `("" + ${left} + ${right})`;
       case '//':

@@ -101,8 +101,17 @@ export class Environment implements TemplateRenderer {
   /**
    * `{% include name %}`: the included template sees the includer's variables; its own stay in
    * (its context and frame inherit from the includer's, so what it sets lands on the copies).
+   * With `ignore missing`, a name the loader has no template for renders nothing; a template that
+   * is there but broken is still an error.
    */
-  renderInclude(name: unknown, context: Record<string, unknown>, frame: object, from: string): string {
+  renderInclude(name: unknown, context: Record<string, unknown>, frame: object, from: string, ignoreMissing = false): string {
+    if (ignoreMissing && typeof name === 'string' && !this.#cache.has(name) && this.#loader) {
+      try {
+        this.#loader.getSource(name);
+      } catch {
+        return '';
+      }
+    }
     return this.#named(name, 'include', from).renderWith(Object.create(context), Object.create(frame), Object.create(null));
   }
 

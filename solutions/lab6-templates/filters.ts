@@ -160,6 +160,9 @@ export const builtInFilters: Record<string, Filter> = {
     const source = typeof value === 'number' ? String(value) : value;
     if (typeof source !== 'string' && !(source instanceof SafeString)) return value;
     const haystack = String(source);
+    // nunjucks's regular expression literal: JavaScript's replace, so its flags decide how many
+    // matches are replaced (maxCount is not used) and `$1` in the new text is the first group.
+    if (old instanceof RegExp) return keepSafety(value, haystack.replace(old, argText(value, replacement)));
     if (typeof old !== 'string' && typeof old !== 'number' && !(old instanceof SafeString)) return value;
     // Into safe text, the old and the new text go escaped (see argText).
     const needle = argText(value, old);

@@ -1,8 +1,8 @@
 import { TemplateError } from '#contracts/templates';
 import type { Token, TokenType } from './nodes.ts';
 
-/** Two-character operators first, so `//` is not read as two `/`. */
-const OPERATORS = ['==', '!=', '<=', '>=', '//', '**', '+', '-', '*', '/', '%', '~', '<', '>', '=', '|', '.', ',', ':', '(', ')', '[', ']', '{', '}'];
+/** Longest operators first, so `//` is not read as two `/`, nor nunjucks's `===` as `==` and `=`. */
+const OPERATORS = ['===', '!==', '==', '!=', '<=', '>=', '//', '**', '+', '-', '*', '/', '%', '~', '<', '>', '=', '|', '.', ',', ':', '(', ')', '[', ']', '{', '}'];
 const OPENERS = ['{{', '{%', '{#'];
 
 /**
@@ -85,6 +85,16 @@ export function tokenize(source: string, template = '<string>'): Token[] {
         const { value, length } = readString(source, pos) ?? fail('unclosed string literal');
         push('string', value, at);
         advance(length);
+      } else if (char === 'r' && source[pos + 1] === '/') {
+        // nunjucks's regular expression literal, r/pattern/flags (not Jinja2's).
+        const { pattern, flags, length } = readRegex(source, pos) ?? fail('unclosed regular expression: expected "/"');
+        try {
+          new RegExp(pattern, flags); // refused now, at the literal, rather than at every render
+        } catch (error) {
+          fail(`invalid regular expression: ${(error as Error).message}`);
+        }
+        push('regex', `/${pattern}/${flags}`, at);
+        advance(length);
       } else if (/[0-9]/.test(char)) {
         const number = /^\d+(\.\d+)?/.exec(source.slice(pos))![0];
         push('number', number, at);
@@ -126,6 +136,23 @@ function readString(source: string, start: number): { value: string; length: num
       value += escaped === 'n' ? '\n' : escaped === 't' ? '\t' : escaped === 'r' ? '\r' : escaped;
     } else {
       value += char;
+    }
+  }
+  return null;
+}
+
+/**
+ * `r/pattern/flags` at `start`, or null when no `/` closes it. The pattern runs to the next `/` that
+ * no backslash escapes and is kept as written (`\/` stays `\/`, as RegExp wants it); the flags are
+ * the letters right after it.
+ */
+function readRegex(source: string, start: number): { pattern: string; flags: string; length: number } | null {
+  for (let i = start + 2; i < source.length; i++) {
+    if (source[i] === '\\') {
+      i += 1;
+    } else if (source[i] === '/') {
+      const flags = /^[a-z]*/.exec(source.slice(i + 1))![0];
+      return { pattern: source.slice(start + 2, i), flags, length: i + 1 + flags.length - start };
     }
   }
   return null;

@@ -15,7 +15,8 @@ export type TokenType =
   | 'name' // an identifier: user, for, if, true
   | 'string' // a quoted literal, value without quotes and escapes resolved
   | 'number' // 42, 3.5
-  | 'operator' // + - * / // % ** ~ == != < > <= >= = | . , : ( ) [ ] { }
+  | 'operator' // + - * / // % ** ~ == != < > <= >= = | . , : ( ) [ ] { }, and === !== (nunjucks)
+  | 'regex' // r/pattern/flags (nunjucks): value is `/pattern/flags`, without the r
   | 'end'; // end of the template
 
 export interface Token extends Position {
@@ -26,6 +27,7 @@ export interface Token extends Position {
 /** Expressions: what `{{ }}` holds and what tags take as arguments. */
 export type Expression =
   | ({ kind: 'literal'; value: string | number | boolean | null } & Position)
+  | ({ kind: 'regex'; pattern: string; flags: string } & Position) // r/pattern/flags, a new RegExp at each use
   | ({ kind: 'name'; name: string } & Position)
   | ({ kind: 'list'; items: Expression[] } & Position)
   | ({ kind: 'dict'; entries: Array<[Expression, Expression]> } & Position)
@@ -40,7 +42,7 @@ export type Expression =
   | ({ kind: 'slice'; target: Expression; start: Expression | null; stop: Expression | null; step: Expression | null } & Position); // a[start:stop:step]
 
 export type BinaryOperator = 'or' | 'and' | 'in' | 'not in' | '~' | '+' | '-' | '*' | '/' | '//' | '%' | '**';
-export type CompareOperator = '==' | '!=' | '<' | '>' | '<=' | '>=';
+export type CompareOperator = '==' | '!=' | '<' | '>' | '<=' | '>=' | '===' | '!==';
 
 /** Statements: the template's text, outputs and tags. */
 export type Node =
@@ -48,10 +50,11 @@ export type Node =
   | ({ kind: 'output'; value: Expression } & Position)
   | ({ kind: 'if'; branches: Array<{ test: Expression; body: Node[] }>; otherwise: Node[] } & Position)
   | ({ kind: 'for'; targets: string[]; iterable: Expression; body: Node[]; otherwise: Node[] } & Position)
-  | ({ kind: 'set'; name: string; value: Expression } & Position)
+  | ({ kind: 'set'; name: string; value: Expression; others: string[] } & Position) // others: `set a, b = v` (nunjucks)
   | ({ kind: 'block'; name: string; body: Node[] } & Position)
   | ({ kind: 'extends'; parent: Expression } & Position)
-  | ({ kind: 'include'; template: Expression } & Position)
+  | ({ kind: 'include'; template: Expression; ignoreMissing: boolean } & Position)
+  | ({ kind: 'switch'; value: Expression; cases: Array<{ test: Expression; body: Node[] }>; otherwise: Node[] } & Position) // nunjucks
   | ({ kind: 'macro'; name: string; params: Array<{ name: string; default: Expression | null }>; body: Node[] } & Position)
   | ({ kind: 'import'; template: Expression; target: string; withContext: boolean } & Position) // import t as target
   | ({ kind: 'from'; template: Expression; names: Array<{ name: string; alias: string }>; withContext: boolean } & Position)

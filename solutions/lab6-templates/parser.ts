@@ -2,8 +2,11 @@ import { TemplateError } from '#contracts/templates';
 import type { BinaryOperator, CompareOperator, Expression, Node, Position, TemplateAst, Token } from './nodes.ts';
 import { tokenize } from './lexer.ts';
 
-const COMPARE = new Set(['==', '!=', '<', '>', '<=', '>=']);
-const LITERALS: Record<string, boolean | null> = { true: true, false: false, none: null };
+const COMPARE = new Set(['==', '!=', '<', '>', '<=', '>=', '===', '!==']);
+// `null` is nunjucks's spelling of none; in Jinja2 it would be a variable.
+const LITERALS: Record<string, boolean | null> = { true: true, false: false, none: null, null: null };
+/** nunjucks's loops that walk like `for` in this engine, and the end tag each takes. */
+const LOOP_ENDS: Record<string, string> = { for: 'endfor', asyncEach: 'endeach', asyncAll: 'endall' };
 
 /**
  * Builds the tree of a template from its tokens: recursive descent, one method per rule of the
@@ -19,6 +22,8 @@ class Parser {
   readonly #tokens: Token[];
   readonly #template: string;
   #pos = 0;
+  /** The names of the blocks seen so far: a template may define each one once. */
+  readonly #blocks = new Set<string>();
 
   constructor(tokens: Token[], template: string) {
     this.#tokens = tokens;
@@ -66,17 +71,27 @@ class Parser {
       case 'if':
         return this.#parseIf(at);
       case 'for':
-        return this.#parseFor(at);
+      case 'asyncEach':
+      case 'asyncAll':
+        return this.#parseFor(at, LOOP_ENDS[tag.value]!);
+      case 'switch':
+        return this.#parseSwitch(at);
       case 'set': {
         const name = this.#expect('name', 'a variable name').value;
         if (this.#accept('block-end')) return this.#parseCapture(name, at);
+        // `{% set a, b = v %}`: nunjucks gives every name the same value (Jinja2 would unpack v).
+        const others: string[] = [];
+        while (this.#accept('operator', ',')) others.push(this.#expect('name', 'a variable name').value);
         this.#expect('operator', '=');
         const value = this.#parseExpression();
         this.#expect('block-end', '%}');
-        return { kind: 'set', name, value, ...at };
+        return { kind: 'set', name, value, others, ...at };
       }
       case 'block': {
-        const name = this.#expect('name', 'a block name').value;
+        const nameToken = this.#expect('name', 'a block name');
+        const name = nameToken.value;
+        if (this.#blocks.has(name)) this.#fail(`block "${name}" is defined more than once`, nameToken);
+        this.#blocks.add(name);
         this.#expect('block-end', '%}');
         const body = this.#parseUntil(['endblock'], at);
         this.#endTag('endblock');
@@ -85,8 +100,11 @@ class Parser {
       case 'extends':
       case 'include': {
         const value = this.#parseExpression();
+        // `ignore missing` (Jinja2 and nunjucks): an include of a template that isn't there is skipped.
+        const ignoreMissing = tag.value === 'include' && this.#acceptName('ignore');
+        if (ignoreMissing) this.#expectName('missing');
         this.#expect('block-end', '%}');
-        return tag.value === 'extends' ? { kind: 'extends', parent: value, ...at } : { kind: 'include', template: value, ...at };
+        return tag.value === 'extends' ? { kind: 'extends', parent: value, ...at } : { kind: 'include', template: value, ignoreMissing, ...at };
       }
       case 'macro':
         return this.#parseMacro(at);
@@ -129,22 +147,50 @@ class Parser {
     }
   }
 
-  #parseFor(at: Position): Node {
+  #parseFor(at: Position, endTag: string): Node {
     const targets = [this.#expect('name', 'a loop variable').value];
     while (this.#accept('operator', ',')) targets.push(this.#expect('name', 'a loop variable').value);
     const keyword = this.#expect('name', '"in"');
     if (keyword.value !== 'in') this.#fail(`expected "in", got ${describe(keyword)}`, keyword);
     const iterable = this.#parseExpression();
     this.#expect('block-end', '%}');
-    const { body, end } = this.#parseBody(['else', 'endfor']);
-    if (end === null) this.#fail('unclosed {% for %}: expected {% endfor %}', at);
+    const { body, end } = this.#parseBody(['else', endTag]);
+    if (end === null) this.#fail(`unclosed loop: expected {% ${endTag} %}`, at);
     let otherwise: Node[] = [];
     if (end!.value === 'else') {
       this.#endTag('else');
-      otherwise = this.#parseUntil(['endfor'], at);
+      otherwise = this.#parseUntil([endTag], at);
     }
-    this.#endTag('endfor');
+    this.#endTag(endTag);
     return { kind: 'for', targets, iterable, body, otherwise, ...at };
+  }
+
+  /**
+   * nunjucks's `{% switch value %}{% case a %}...{% case b %}...{% default %}...{% endswitch %}`.
+   * What stands between the switch tag and its first case is parsed and dropped, as in nunjucks.
+   */
+  #parseSwitch(at: Position): Node {
+    const value = this.#parseExpression();
+    this.#expect('block-end', '%}');
+    let { end } = this.#parseBody(['case', 'default', 'endswitch']);
+    const cases: Array<{ test: Expression; body: Node[] }> = [];
+    let otherwise: Node[] = [];
+    while (end !== null && end.value === 'case') {
+      this.#next();
+      this.#next();
+      const test = this.#parseExpression();
+      this.#expect('block-end', '%}');
+      const next = this.#parseBody(['case', 'default', 'endswitch']);
+      cases.push({ test, body: next.body });
+      end = next.end;
+    }
+    if (end === null) this.#fail('unclosed {% switch %}: expected {% endswitch %}', at);
+    if (end!.value === 'default') {
+      this.#endTag('default');
+      otherwise = this.#parseUntil(['endswitch'], at);
+    }
+    this.#endTag('endswitch');
+    return { kind: 'switch', value, cases, otherwise, ...at };
   }
 
   #parseMacro(at: Position): Node {
@@ -422,6 +468,10 @@ class Parser {
         return { kind: 'literal', value: token.value, ...at };
       case 'number':
         return { kind: 'literal', value: Number(token.value), ...at };
+      case 'regex': {
+        const slash = token.value.lastIndexOf('/');
+        return { kind: 'regex', pattern: token.value.slice(1, slash), flags: token.value.slice(slash + 1), ...at };
+      }
       case 'name':
         // Object.hasOwn, not `in`: `constructor` is a name (rule C14).
         return Object.hasOwn(LITERALS, token.value)

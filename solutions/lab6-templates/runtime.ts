@@ -105,18 +105,26 @@ export function member(target: unknown, key: unknown): unknown {
   return typeof value === 'function' && !Array.isArray((value as Partial<Macro>).params) ? value.bind(target) : value;
 }
 
-/** `in`: an item of a list, a substring of a string, a key of an object. */
-export function contains(container: unknown, item: unknown): boolean {
+/**
+ * `in`: an item of a list, a substring of a string, a key of an object. Anything else holds
+ * nothing to look for, and asking is a mistake (often a misspelt name): an error, as in nunjucks.
+ */
+export function contains(container: unknown, item: unknown, where: Where): boolean {
   if (Array.isArray(container)) return container.includes(item);
   if (typeof container === 'string') return container.includes(String(item));
   if (container !== null && typeof container === 'object') return String(item) in container;
-  return false;
+  const got = container === null ? 'none' : container === undefined ? 'undefined' : typeof container;
+  throw new TemplateError(`"in" needs a list, a string or an object, got ${got}`, where.template, where.line, where.column);
 }
 
-/** What `{% for %}` walks: arrays, strings by character, and objects as [key, value] pairs. */
+/**
+ * What `{% for %}` walks: arrays, strings by character, any other iterable (a Set, a Map, a
+ * generator) in its own order, and objects as [key, value] pairs.
+ */
 export function iterable(value: unknown, targets: number): unknown[] {
   if (Array.isArray(value)) return value;
   if (typeof value === 'string') return value.split(''); // JavaScript's characters, as `length` counts them
+  if (value !== null && typeof value === 'object' && Symbol.iterator in value) return Array.from(value as Iterable<unknown>);
   if (value !== null && typeof value === 'object') {
     // As in nunjucks: `for k, v in object` walks its entries; a single name gets nothing.
     return targets === 2 ? Object.entries(value) : [];

@@ -60,7 +60,14 @@ milestone('expressions', () => {
 
   test('tests membership with in and not in: list items, substrings, object keys', { rules: ['C6', 'X8'] }, () => {
     const context = { d: { k: 1 }, xs: [1, 2], n: 5 };
-    expectRender('{{ 2 in xs }} {{ 3 in xs }} {{ "ell" in "hello" }} {{ "k" in d }} {{ "z" in d }} {{ 3 not in xs }} {{ 1 in n }} {{ 1 in missing }} {{ "1" in xs }}', context, 'true false true true false true false false false');
+    expectRender('{{ 2 in xs }} {{ 3 in xs }} {{ "ell" in "hello" }} {{ "k" in d }} {{ "z" in d }} {{ 3 not in xs }} {{ "1" in xs }}', context, 'true false true true false true false');
+  });
+
+  test('in on a number, none or undefined is an error at the in', { rules: ['C6', 'E3'], hint: 'rt.contains gets a where (as rt.call does) and throws a TemplateError there for anything but a list, a string or an object.' }, () => {
+    const context = { n: 5, z: null, d: { k: 1 } };
+    for (const [source, at] of [['{{ 1 in n }}', '<string>:1:6'], ['x\n{{ "a" in z }}', '<string>:2:8'], ['{% if "k" in dd %}y{% endif %}', '<string>:1:11'], ['{{ 1 not in missing }}', '<string>:1:6']]) {
+      expect(where(renderError(source, context)), `where rendering ${describeRender(source, context)} fails`).toBe(at);
+    }
   });
 
   test('joins with ~ into a string, undefined and none included as JavaScript writes them', { rules: ['C7'], hint: 'Compile a ~ b to ("" + a + b): nunjucks does, so a missing variable joins as "undefined".' }, () => {

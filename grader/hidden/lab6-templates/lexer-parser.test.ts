@@ -23,6 +23,8 @@ function shape(e: Expression): string {
   switch (e.kind) {
     case 'literal':
       return JSON.stringify(e.value);
+    case 'regex':
+      return `r/${e.pattern}/${e.flags}`;
     case 'name':
       return e.name;
     case 'list':
