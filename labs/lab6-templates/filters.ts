@@ -193,11 +193,12 @@ export const builtInFilters: Record<string, Filter> = {
     throw new Error('TODO(lab6): the tojson filter is not written yet (lessons/06-templates.md#filters-for-text-and-numbers)');
   }, { params: ['indent'] }),
 
-  striptags(value) {
-    // TODO(lab6, extension): the text without tags and comments, whitespace squeezed; plain
-    // text, never a SafeString (a SafeString's entities decoded).
+  striptags: Object.assign(function striptags(value: unknown, preserveLinebreaks = false) {
+    // TODO(lab6, extension): the text without tags and comments, whitespace squeezed (or, with
+    // preserveLinebreaks, each line trimmed and blank lines squeezed); plain text, never a
+    // SafeString (a SafeString's entities decoded).
     throw new Error('TODO(lab6): the striptags filter is not written yet (lessons/06-templates.md#filters-for-text-and-numbers)');
-  },
+  }, { params: ['preserve_linebreaks'] }),
 
   urlencode(value) {
     // TODO(lab6, extension): percent-encoded text, or key=value pairs joined by &; plain text.

@@ -18,9 +18,10 @@ function argText(value: unknown, arg: unknown): string {
 }
 
 /** `a.b.c` of an item: each step one attribute, undefined once one is missing. */
-function attributeOf(item: unknown, path: string): unknown {
+function attributeOf(item: unknown, path: unknown): unknown {
   let value = item;
-  for (const key of path.split('.')) value = value === null || value === undefined ? undefined : (value as Record<string, unknown>)[key];
+  // A name that is not text (a number, say) is one key, as nunjucks reads it.
+  for (const key of typeof path === 'string' ? path.split('.') : [String(path)]) value = value === null || value === undefined ? undefined : (value as Record<string, unknown>)[key];
   return value;
 }
 
@@ -259,7 +260,8 @@ export const builtInFilters: Record<string, Filter> = {
 
   /** An object from each value of the attribute (as text) to the items that have it, in order. */
   groupby: Object.assign(function groupby(value: unknown, attribute: string) {
-    const groups: Record<string, unknown[]> = {};
+    // No prototype: a group named __proto__ or constructor is a key like any other.
+    const groups: Record<string, unknown[]> = Object.create(null);
     for (const item of value as unknown[]) {
       const key = String(attributeOf(item, attribute));
       if (!Object.hasOwn(groups, key)) groups[key] = [];
@@ -342,12 +344,15 @@ export const builtInFilters: Record<string, Filter> = {
    * Tags and comments removed, whitespace squeezed. The result is plain text even for safe
    * input: one pass leaves `<script>` from `<<b>script>`, and only escaping makes that harmless.
    */
-  striptags(value) {
-    const stripped = text(value).replace(/<\/?([a-z][a-z0-9]*)\b[^>]*>|<!--[\s\S]*?-->/gi, '');
-    const squeezed = stripped.trim().replace(/\s+/g, ' ');
+  striptags: Object.assign(function striptags(value: unknown, preserveLinebreaks = false) {
+    const stripped = text(value).replace(/<\/?([a-z][a-z0-9]*)\b[^>]*>|<!--[\s\S]*?-->/gi, '').trim();
+    // Kept line breaks: each line trimmed, spaces squeezed, at most one blank line in a row.
+    const squeezed = preserveLinebreaks
+      ? stripped.replace(/^ +| +$/gm, '').replace(/ +/g, ' ').replace(/\r\n/g, '\n').replace(/\n{3,}/g, '\n\n')
+      : stripped.replace(/\s+/g, ' ');
     // Safe input is HTML: its text has the characters its entities stand for (output escapes them again).
     return value instanceof SafeString ? squeezed.replace(/&(amp|lt|gt|quot|#39);/g, (_, name: string) => ENTITIES[name]!) : squeezed;
-  },
+  }, { params: ['preserve_linebreaks'] }),
 
   /** Percent-encoded text, or `key=value` pairs joined by `&`; plain text, so `&` prints as `&amp;`. */
   urlencode(value) {

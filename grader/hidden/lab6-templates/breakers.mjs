@@ -4,6 +4,10 @@
 // learner would make; `npm run breakers -- lab6` proves the tests naming that rule catch it.
 /** @type {import('../../breakers.mjs').Breaker[]} */
 export default [
+  { rule: "FT3", why: "ignores preserve_linebreaks", file: "filters.ts", find: "const squeezed = preserveLinebreaks\n", replace: "const squeezed = false\n" },
+  { rule: "FT3", why: "keeps every blank line", file: "filters.ts", find: ".replace(/\\n{3,}/g, '\\n\\n')", replace: "" },
+  { rule: "FL2", why: "groups in a plain object, so a group named __proto__ is lost", file: "filters.ts", find: "const groups: Record<string, unknown[]> = Object.create(null);", replace: "const groups: Record<string, unknown[]> = {};" },
+  { rule: "FL2", why: "splits the attribute as text, whatever it is", file: "filters.ts", find: "typeof path === 'string' ? path.split('.') : [String(path)]", replace: "(path as string).split('.')" },
   { rule: "L1", why: "pushes a text token for the empty text between two tags", file: "lexer.ts", find: "if (text !== '') push('text', text, textAt);", replace: "push('text', text, textAt);" },
   { rule: "L1", why: "normalizes line ends in the text it copies", file: "lexer.ts", find: "let text = source.slice(pos, next === -1 ? source.length : next);", replace: "let text = source.slice(pos, next === -1 ? source.length : next).replace(/\\r\\n/g, '\\n');" },
   { rule: "L2", why: "ends {{ }} with a block-end token", file: "lexer.ts", find: "push(opener === '{{' ? 'variable-end' : 'block-end', closer, at);", replace: "push('block-end', closer, at);" },
@@ -271,8 +275,8 @@ export default [
   { rule: "FT2", why: "returns plain text, which output escapes", file: "filters.ts", find: "return new SafeString(ascii.replace(/[<>&']/g, (c) => JSON_IN_HTML[c]!));", replace: "return ascii.replace(/[<>&']/g, (c) => JSON_IN_HTML[c]!);" },
   { rule: "FT2", why: "escapes only the first of each character", file: "filters.ts", find: "ascii.replace(/[<>&']/g,", replace: "ascii.replace(/[<>&']/," },
   { rule: "FT3", why: "leaves comments in", file: "filters.ts", find: "/<\\/?([a-z][a-z0-9]*)\\b[^>]*>|<!--[\\s\\S]*?-->/gi", replace: "/<\\/?([a-z][a-z0-9]*)\\b[^>]*>/gi" },
-  { rule: "FT3", why: "squeezes no whitespace", file: "filters.ts", find: "const squeezed = stripped.trim().replace(/\\s+/g, ' ');", replace: "const squeezed = stripped.trim();" },
-  { rule: "FT3", why: "trims nothing", file: "filters.ts", find: "const squeezed = stripped.trim().replace(/\\s+/g, ' ');", replace: "const squeezed = stripped.replace(/\\s+/g, ' ');" },
+  { rule: "FT3", why: "squeezes no whitespace", file: "filters.ts", find: ": stripped.replace(/\\s+/g, ' ');", replace: ": stripped;" },
+  { rule: "FT3", why: "trims nothing", file: "filters.ts", find: "<!--[\\s\\S]*?-->/gi, '').trim();", replace: "<!--[\\s\\S]*?-->/gi, '');" },
   { rule: "FT3", why: "takes any < as the start of a tag", file: "filters.ts", find: "/<\\/?([a-z][a-z0-9]*)\\b[^>]*>|", replace: "/<[^>]*>|" },
   { rule: "FT4", why: "keeps safe input safe, as nunjucks's copySafeness does", file: "filters.ts", find: "return value instanceof SafeString ? squeezed.replace(/&(amp|lt|gt|quot|#39);/g, (_, name: string) => ENTITIES[name]!) : squeezed;", replace: "return keepSafety(value, squeezed);" },
   { rule: "FT4", why: "returns the decoded text as safe", file: "filters.ts", find: "return value instanceof SafeString ? squeezed.replace(/&(amp|lt|gt|quot|#39);/g, (_, name: string) => ENTITIES[name]!) : squeezed;", replace: "return value instanceof SafeString ? markSafe(squeezed.replace(/&(amp|lt|gt|quot|#39);/g, (_, name: string) => ENTITIES[name]!)) : squeezed;" },

@@ -36,6 +36,12 @@ milestone('filters-lists', () => {
     expectRender(`${loop('groupby("home.city")')}|${loop('groupby(attribute="age")')}`, { ps: PEOPLE }, 'Bonn:x,z;Aix:y;|1:y;3:x,z;');
   });
 
+  test('groupby: any value names the attribute, and every key is a group, __proto__ and constructor too', { rules: ['FL2'] }, () => {
+    const count = (filter: string) => `{% for g, items in ps|${filter} %}{{ g }}:{{ items|length }};{% endfor %}`;
+    expectRender(count('groupby(0)'), { ps: [['a'], ['b'], ['a']] }, 'a:2;b:1;');
+    expectRender(count('groupby("k")'), { ps: [{ k: '__proto__' }, { k: 'constructor' }, { k: '__proto__' }] }, '__proto__:2;constructor:1;');
+  });
+
   test('sum: the items or an attribute of each, plus start', { rules: ['FL3'], points: 2 }, () => {
     const context = { xs: [1, 2, 3], ps: PEOPLE, cart: [{ price: { eur: 2.5 } }, { price: { eur: 4 } }] };
     expectRender('{{ xs|sum }}|{{ ps|sum("age") }}|{{ ps|sum(attribute="age", start=1) }}|{{ []|sum }}|{{ xs|sum(start=10) }}|{{ xs|sum(none, -6) }}', context, '6|7|8|0|16|0');
@@ -112,6 +118,11 @@ milestone('filters-text', () => {
 
   test('striptags removes tags and comments, trims, and squeezes whitespace', { rules: ['FT3'], points: 2 }, () => {
     expectRender('{{ s|striptags }}|{{ "a<br/>b <!-- a\nnote --> c"|striptags }}|[{{ "  x \t\n y  "|striptags }}]|{{ "1 < 2 and 3 > 2"|striptags }}|[{{ none|striptags }}]', { s: '<p class="x">Hi <b>you</b></p>\n  there' }, 'Hi you there|ab c|[x y]|1 &lt; 2 and 3 &gt; 2|[]');
+  });
+
+  test('striptags(true) keeps line breaks: lines trimmed, spaces squeezed, at most one blank line', { rules: ['FT3'] }, () => {
+    const s = '  <p>a   b </p>\n\n\n\n<i> c</i>\r\nd  ';
+    expectRender('[{{ s|striptags(true) }}]|[{{ s|striptags(preserve_linebreaks=true) }}]|[{{ s|striptags(false) }}]', { s }, '[a b\n\nc\nd]|[a b\n\nc\nd]|[a b c d]');
   });
 
   test('striptags returns plain text, so what is left of a tag is escaped', { rules: ['FT4'], points: 3, hint: 'Return a plain string, never a SafeString, even when the input was safe: one pass over "<<b>script>" leaves "<script>".' }, () => {
