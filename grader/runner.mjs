@@ -3,7 +3,7 @@
 // its own, tells it what to run in one JSON argument, and watches the journal it and its vitest
 // workers write. This process never prints a report: if learner code wedges or kills it, the
 // supervisor still owns the results. It only runs tests.
-import { appendFileSync, existsSync, mkdirSync, realpathSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { defaultServerConditions } from 'vite';
 import { createVitest } from 'vitest/node';
@@ -28,7 +28,8 @@ import { createVitest } from 'vitest/node';
  */
 
 /** @type {RunnerOptions} */
-const options = JSON.parse(process.argv[2] ?? '{}');
+// The supervisor writes the options to a file and passes its path (a command line is too short for them).
+const options = process.argv[2] ? JSON.parse(readFileSync(process.argv[2], 'utf8')) : {};
 
 /** @param {object} event */
 function write(event) {

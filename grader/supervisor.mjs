@@ -608,7 +608,11 @@ function statusOf(event) {
 
 /** Starts runner.mjs in a new process group, output captured (bounded). */
 function startRunner(/** @type {{ journal: string } & Record<string, unknown>} */ runnerOptions, ipc = false) {
-  const child = spawn(process.execPath, [...(process.env.PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), RUNNER, JSON.stringify(runnerOptions)], {
+  // The options go in a file beside the journal: a breaker run lists thousands of test files,
+  // more than a command line may hold (spawn fails with E2BIG).
+  const optionsFile = `${runnerOptions.journal}.options.json`;
+  writeFileSync(optionsFile, JSON.stringify(runnerOptions));
+  const child = spawn(process.execPath, [...(process.env.PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), RUNNER, optionsFile], {
     cwd: ROOT,
     detached: true, // its own process group, so a kill reaches everything learner code started
     windowsHide: true,
