@@ -14,6 +14,10 @@ interface Entry {
   endpoint: string;
   methods: Set<string>;
   strictSlashes: boolean;
+  /** Values a match gives besides the variables' (Flask's `defaults`). */
+  defaults: Record<string, unknown>;
+  /** The names a match gives: the variables and the defaults. */
+  names: Set<string>;
   /** Registration order: the last tie-breaker. */
   order: number;
 }
@@ -56,8 +60,8 @@ function splitPath(path: string): { segments: string[]; trailingSlash: boolean }
 export class Router {
   readonly #converters: Record<string, ConverterFactory>;
   readonly #entries: Entry[] = [];
-  /** The same entries by endpoint, in the order they were added. */
-  readonly #endpoints = new Map<string, Entry>();
+  /** The same entries by endpoint, in the order urlFor tries them (byBuildOrder). */
+  readonly #endpoints = new Map<string, Entry[]>();
 
   constructor(options: { converters?: Record<string, ConverterFactory> } = {}) {
     this.#converters = { ...builtInConverters, ...options.converters };
@@ -68,14 +72,17 @@ export class Router {
     if (options.methods?.length === 0) throw new RuleError(`the rule ${rule} answers no method: leave methods out for GET`);
     const methods = new Set((options.methods ?? ['GET']).map((m) => m.toUpperCase()));
     if (methods.has('GET')) methods.add('HEAD'); // a HEAD is a GET without the body
-    const existing = this.#endpoints.get(options.endpoint);
+    const defaults = { ...options.defaults };
+    const variables = parsed.segments.flatMap((s) => (s.kind === 'variable' ? [s.name] : []));
+    // A default for a variable would silently replace what the path says.
+    const clash = variables.find((name) => Object.hasOwn(defaults, name));
+    if (clash !== undefined) throw new RuleError(`the default "${clash}" of ${rule} names one of its variables`);
+    const siblings = this.#endpoints.get(options.endpoint) ?? [];
+    const existing = siblings.find((entry) => entry.rule.text === rule);
     if (existing) {
-      if (existing.rule.text !== rule) {
-        throw new RuleError(`endpoint "${options.endpoint}" is already used by the rule ${existing.rule.text}`);
-      }
-      // One entry, one strictSlashes: it cannot both redirect and not.
-      if ((options.strictSlashes ?? true) !== existing.strictSlashes) {
-        throw new RuleError(`the rule ${rule} of "${options.endpoint}" was added with strictSlashes ${existing.strictSlashes}`);
+      // One entry, one strictSlashes and one set of defaults: it cannot both redirect and not.
+      if ((options.strictSlashes ?? true) !== existing.strictSlashes || !sameValues(defaults, existing.defaults)) {
+        throw new RuleError(`the rule ${rule} of "${options.endpoint}" was added with other strictSlashes or defaults`);
       }
       for (const method of methods) existing.methods.add(method);
       return;
@@ -85,11 +92,13 @@ export class Router {
       endpoint: options.endpoint,
       methods,
       strictSlashes: options.strictSlashes ?? true,
+      defaults,
+      names: new Set([...variables, ...Object.keys(defaults)]),
       order: this.#entries.length,
     };
     this.#entries.push(entry);
     this.#entries.sort(bySpecificity);
-    this.#endpoints.set(options.endpoint, entry);
+    this.#endpoints.set(options.endpoint, [...siblings, entry].sort(byBuildOrder));
   }
 
   /** Rules under `prefix` (like `/api`), their endpoints named `name.endpoint` if a name is given. */
@@ -118,7 +127,10 @@ export class Router {
         // A URL, ready to send: the path encoded, the query string as it came (never decoded).
         redirect ??= `${rooted(`${encodePath(path)}/`)}${query ? `?${query}` : ''}`;
       } else {
-        return { kind: 'match', endpoint: entry.endpoint, params: fit.params, rule: entry.rule.text };
+        const params = { ...fit.params, ...entry.defaults };
+        const canonical = this.#canonical(entry, params, method.toUpperCase());
+        if (canonical !== null) return { kind: 'redirect', status: 308, location: canonical + (query ? `?${query}` : '') };
+        return { kind: 'match', endpoint: entry.endpoint, params, rule: entry.rule.text };
       }
     }
     if (redirect !== null) return { kind: 'redirect', status: 308, location: redirect };
@@ -126,42 +138,106 @@ export class Router {
     return { kind: 'not-found' };
   }
 
+  /**
+   * The URL a match should redirect to, or null: a rule of the same endpoint that urlFor tries
+   * first, with defaults equal to these values, names the same values and answers the method.
+   * `/page/1` goes to `/page/` when `/page/` has the default `{ n: 1 }`: one URL per page.
+   */
+  #canonical(entry: Entry, params: Record<string, unknown>, method: string): string | null {
+    for (const other of this.#endpoints.get(entry.endpoint)!) {
+      if (other === entry) break; // only the rules urlFor prefers
+      if (Object.keys(other.defaults).length === 0 || !sameNames(other.names, entry.names)) continue;
+      if (!other.methods.has(method) || !suits(other, params)) continue;
+      try {
+        return build(other, params);
+      } catch {
+        // a value that rule cannot write: it is not this URL's canonical form
+      }
+    }
+    return null;
+  }
+
   /** Builds the URL of an endpoint: variables from `values`, other values as a query string. */
   urlFor(endpoint: string, values: Record<string, unknown> = {}): string {
-    const entry = this.#endpoints.get(endpoint);
-    if (!entry) throw new BuildError(`no endpoint "${endpoint}"${suggest(endpoint, [...this.#endpoints.keys()])}`);
-    // Own keys only: a variable named `constructor` must not find Object's.
-    const given = (name: string) => (Object.hasOwn(values, name) ? values[name] : undefined);
-    const variables = entry.rule.segments.flatMap((s) => (s.kind === 'variable' ? [s.name] : []));
-    const missing = variables.filter((name) => given(name) === undefined || given(name) === null);
-    if (missing.length > 0) {
-      throw new BuildError(`urlFor("${endpoint}") needs ${missing.join(', ')} for the rule ${entry.rule.text}`);
-    }
-    const parts = entry.rule.segments.map((segment) => {
-      if (segment.kind === 'static') return encodeURIComponent(segment.text);
-      try {
-        // The text must read back as match would read it: its pattern, then toValue (min, max).
-        const text = segment.converter.toUrl(given(segment.name));
-        if (segment.regex.test(text)) {
-          segment.converter.toValue(text);
-          return encodePath(text); // a path value keeps its slashes; a lone surrogate throws
+    const entries = this.#endpoints.get(endpoint);
+    if (!entries) throw new BuildError(`no endpoint "${endpoint}"${suggest(endpoint, [...this.#endpoints.keys()])}`);
+    // The first rule that suits the values builds the URL, or throws its BuildError.
+    const entry = entries.find((candidate) => suits(candidate, values));
+    if (entry) {
+      const url = build(entry, values);
+      const query = new URLSearchParams();
+      for (const [key, value] of Object.entries(values)) {
+        if (entry.names.has(key)) continue; // a variable, or a default the rule stands for
+        // undefined and null are left out, as values and as items of an array
+        for (const item of Array.isArray(value) ? value : [value]) {
+          if (item !== undefined && item !== null) query.append(key, String(item));
         }
-      } catch {
-        // toUrl, toValue or the encoding refused it: the same BuildError as a text that doesn't fit
       }
-      throw new BuildError(`the value of <${segment.converterName}:${segment.name}> cannot be written in a URL that matches`);
-    });
-    const url = rooted(`/${parts.join('/')}${entry.rule.trailingSlash ? '/' : ''}`);
-    const query = new URLSearchParams();
-    for (const [key, value] of Object.entries(values)) {
-      if (variables.includes(key)) continue;
-      // undefined and null are left out, as values and as items of an array
-      for (const item of Array.isArray(value) ? value : [value]) {
-        if (item !== undefined && item !== null) query.append(key, String(item));
-      }
+      return query.size > 0 ? `${url}?${query}` : url;
     }
-    return query.size > 0 ? `${url}?${query}` : url;
+    const needs = entries.map((e) => `${e.rule.text} needs ${[...e.names].join(', ')}${Object.keys(e.defaults).length > 0 ? ` (defaults ${JSON.stringify(e.defaults)})` : ''}`);
+    throw new BuildError(`urlFor("${endpoint}") has no rule for these values: ${needs.join('; ')}`);
   }
+}
+
+/** The rule's variable names, in order. */
+function variablesOf(entry: Entry): string[] {
+  return entry.rule.segments.flatMap((s) => (s.kind === 'variable' ? [s.name] : []));
+}
+
+/** The value of `name` in `values`: own keys only, so `constructor` never finds Object's. */
+function given(values: Record<string, unknown>, name: string): unknown {
+  return Object.hasOwn(values, name) ? values[name] : undefined;
+}
+
+/** Can this rule build these values? Every variable has a value; every default is left out or equal. */
+function suits(entry: Entry, values: Record<string, unknown>): boolean {
+  for (const name of variablesOf(entry)) {
+    if (given(values, name) === undefined || given(values, name) === null) return false;
+  }
+  for (const [name, value] of Object.entries(entry.defaults)) {
+    const v = given(values, name);
+    if (v !== undefined && v !== null && v !== value) return false;
+  }
+  return true;
+}
+
+/** The rule's URL with these values, without the query string; a BuildError if a value cannot be written. */
+function build(entry: Entry, values: Record<string, unknown>): string {
+  const parts = entry.rule.segments.map((segment) => {
+    if (segment.kind === 'static') return encodeURIComponent(segment.text);
+    try {
+      // The text must read back as match would read it: its pattern, then toValue (min, max).
+      const text = segment.converter.toUrl(given(values, segment.name));
+      if (segment.regex.test(text)) {
+        segment.converter.toValue(text);
+        return encodePath(text); // a path value keeps its slashes; a lone surrogate throws
+      }
+    } catch {
+      // toUrl, toValue or the encoding refused it: the same BuildError as a text that doesn't fit
+    }
+    throw new BuildError(`the value of <${segment.converterName}:${segment.name}> cannot be written in a URL that matches`);
+  });
+  return rooted(`/${parts.join('/')}${entry.rule.trailingSlash ? '/' : ''}`);
+}
+
+/** Same keys, and the same value under each (===). */
+function sameValues(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key]);
+}
+
+function sameNames(a: Set<string>, b: Set<string>): boolean {
+  return a.size === b.size && [...a].every((name) => b.has(name));
+}
+
+/** urlFor's order among one endpoint's rules: more names first, then more defaults, then older. */
+function byBuildOrder(a: Entry, b: Entry): number {
+  return (
+    b.names.size - a.names.size ||
+    Object.keys(b.defaults).length - Object.keys(a.defaults).length ||
+    a.order - b.order
+  );
 }
 
 /** Sorts rules by the weights of their segments, left to right; then longer first; then older. */

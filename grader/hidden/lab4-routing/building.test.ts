@@ -471,15 +471,6 @@ milestone('groups-and-errors', () => {
     }
   });
 
-  test('one endpoint for two different rules is a RuleError that names the endpoint, with no position', { rules: ['E9'] }, () => {
-    const router = routerWith([['/home', 'main']]);
-    const call = `router.add("/start", { endpoint: "main" }) with ${rulesOf(router)}`;
-    const error = errorOf(call, () => router.add('/start', { endpoint: 'main' }));
-    expect(error, `${call} should throw a RuleError`).toBeInstanceOf(RuleError);
-    expect(messageOf(error), `the RuleError of ${call} should name the endpoint`).toContain('main');
-    expect((error as RuleError).position, `the position of the RuleError of ${call}`).toBeNull();
-  });
-
   test('a rule that fails leaves the router as it was', {
     rules: ['E10'],
     hint: 'Parse the rule and check its endpoint before storing anything: a failed add must leave no rule that matches and no endpoint that urlFor builds.',
@@ -493,20 +484,22 @@ milestone('groups-and-errors', () => {
     addRule(router, '/bad/<x>', 'bad');
     expectMatch(router, '/bad/x', 'bad', { x: 'x' });
 
-    const clash = `router.add("/start", { endpoint: "ok" }) with ${rulesOf(router)}`;
-    expect(errorOf(clash, () => router.add('/start', { endpoint: 'ok' })), `${clash} should throw a RuleError`).toBeInstanceOf(RuleError);
-    expectNotFound(router, '/start');
+    // N7: a default that names the rule's own variable, for an endpoint that exists
+    const clash = `router.add("/start/<x>", { endpoint: "ok", defaults: { x: "a" } }) with ${rulesOf(router)}`;
+    expect(errorOf(clash, () => router.add('/start/<x>', { endpoint: 'ok', defaults: { x: 'a' } })), `${clash} should throw a RuleError`).toBeInstanceOf(RuleError);
+    expectNotFound(router, '/start/a');
     expectUrl(router, 'ok', undefined, '/ok');
+    expectUrl(router, 'ok', { x: 'a' }, '/ok?x=a');
   });
 
-  test('an endpoint clash adds no methods to the existing rule', {
-    rules: ['E10'],
-    hint: 'Check that the rule is the same before you merge methods: a refused add must not leave POST on the rule it clashed with.',
+  test('a re-add with other defaults adds no methods to the existing rule', {
+    rules: ['E10', 'M6'],
+    hint: 'Compare the defaults (and strictSlashes) before you merge methods: a refused add must not leave POST on the rule.',
   }, () => {
-    const router = routerWith([['/a', 'x']]);
-    const clash = `router.add("/b", { endpoint: "x", methods: ["POST"] }) with ${rulesOf(router)}`;
-    expect(errorOf(clash, () => router.add('/b', { endpoint: 'x', methods: ['POST'] })), `${clash} should throw a RuleError`).toBeInstanceOf(RuleError);
+    const router = routerWith([['/a', { endpoint: 'x', defaults: { k: 1 } }]]);
+    const clash = `router.add("/a", { endpoint: "x", methods: ["POST"], defaults: { k: 2 } }) with ${rulesOf(router)}`;
+    expect(errorOf(clash, () => router.add('/a', { endpoint: 'x', methods: ['POST'], defaults: { k: 2 } })), `${clash} should throw a RuleError`).toBeInstanceOf(RuleError);
     expectNotAllowed(router, '/a', 'POST', ['GET', 'HEAD']);
-    expectNotFound(router, '/b', { method: 'POST' });
+    expectMatch(router, '/a', 'x', { k: 1 });
   });
 });
