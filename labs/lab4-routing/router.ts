@@ -113,8 +113,8 @@ export class Router {
   /** Builds the URL of an endpoint: variables from `values`, other values as a query string. */
   urlFor(endpoint: string, values: Record<string, unknown> = {}): string {
     // TODO(lab4): find the endpoint's entries (else a BuildError with a suggestion). The first
-    // that suits the values builds the URL (build); none suits: a BuildError naming what the
-    // rules need. The values that are not names of that rule, except undefined and null (as
+    // that answers GET and suits the values builds the URL (build), else the first that suits;
+    // none suits: a BuildError naming what the rules need. The values that are not names of that rule, except undefined and null (as
     // values or as items of an array), go to the query string (URLSearchParams).
     throw new Error('TODO(lab4): Router.urlFor is not written yet (lessons/04-routing.md#building-urls)');
   }

@@ -161,8 +161,9 @@ export class Router {
   urlFor(endpoint: string, values: Record<string, unknown> = {}): string {
     const entries = this.#endpoints.get(endpoint);
     if (!entries) throw new BuildError(`no endpoint "${endpoint}"${suggest(endpoint, [...this.#endpoints.keys()])}`);
-    // The first rule that suits the values builds the URL, or throws its BuildError.
-    const entry = entries.find((candidate) => suits(candidate, values));
+    // The first rule that suits the values builds the URL, or throws its BuildError. A link is
+    // followed with GET: a rule that answers it goes first.
+    const entry = entries.find((e) => e.methods.has('GET') && suits(e, values)) ?? entries.find((e) => suits(e, values));
     if (entry) {
       const url = build(entry, values);
       const query = new URLSearchParams();

@@ -237,6 +237,8 @@ export default [
     find: 'v !== value) return false;', replace: 'v != value) return false; // eslint-disable-line eqeqeq' },
   { rule: 'N4', why: 'a value the rule stands for as a default goes to the query string too', file: 'router.ts',
     find: 'if (entry.names.has(key)) continue;', replace: 'if (variablesOf(entry).includes(key)) continue;' },
+  { rule: 'N4', why: 'urlFor does not prefer the rules that answer GET', file: 'router.ts',
+    find: "entries.find((e) => e.methods.has('GET') && suits(e, values)) ?? ", replace: '' },
   { rule: 'N5', why: 'no redirect to the rule with the defaults', file: 'router.ts',
     find: 'if (canonical !== null) return', replace: 'if (false) return' },
   { rule: 'N5', why: 'the redirect drops the query string', file: 'router.ts',

@@ -155,13 +155,16 @@ milestone('defaults', () => {
     const only = routerWith([['/s', { endpoint: 's', defaults: { k: 'v' } }]]);
     expectUrl(only, 's', { k: 'v', z: 1 }, '/s?z=1');
     expectBuildError(only, 's', { k: 'w' });
+    const posted = routerWith([['/form/', { endpoint: 'f', methods: ['POST'], defaults: { n: 1 } }], ['/form/<int:n>', 'f']]);
+    expectUrl(posted, 'f', { n: 1 }, '/form/1');
+    expectUrl(posted, 'f', {}, '/form/');
     const two = routerWith([['/a/<x>', 'e'], ['/b/<y>', 'e']]);
     expectUrl(two, 'e', { x: '1', y: '2' }, '/a/1?y=2');
     expectBuildError(two, 'e', {});
   });
 
   test('a match that a rule with defaults stands for redirects to that rule\'s URL', {
-    rules: ['N5'],
+    rules: ['N5', 'N4'],
     hint: 'After a match, look at the rules of its endpoint before it in build order: one with defaults, the same names and the method, whose defaults equal the params, gives a 308 with the query kept.',
   }, () => {
     const router = routerWith(PAGES);
@@ -180,6 +183,7 @@ milestone('defaults', () => {
     ]);
     expectMatch(methods, '/p/1', 'p', { n: 1 });
     expectRedirect(methods, '/p/1', '/p/', { method: 'POST' });
+    expectUrl(methods, 'p', { n: 1 }, '/p/1'); // a link is a GET (N4)
     // Other names: /tag/ stands for { n: 1 } without a tag, not for /tag/<t>/<int:n>.
     const names = routerWith([
       ['/tag/', { endpoint: 't', defaults: { n: 1 } }],

@@ -1,0 +1,317 @@
+#!/usr/bin/env python3
+"""Records how Werkzeug's router answers the cases below, into werkzeug-corpus.json beside it.
+
+    python3 grader/hidden/lab4-routing/werkzeug-record.py     (Werkzeug 3.1.8; prints a summary)
+
+werkzeug.test.ts replays the JSON against the learner's router, so the tests need no Python. Each
+rule is added as Flask's app.route adds it: methods default to GET (Werkzeug adds HEAD to GET),
+strict_slashes and defaults as given, one Map with Werkzeug's default settings. Each query is a
+match (path, method, query string) or a build (endpoint, values).
+
+Where the lesson deliberately differs from Werkzeug, the query carries `lesson=` with the answer
+the lesson asks for and the lesson's reason; the JSON keeps both answers, and the test expects the
+lesson's. Nothing is dropped: `npx tsx --conditions=reference
+grader/hidden/lab4-routing/werkzeug-agreement.ts` prints how many answers of the reference agree
+with Werkzeug's own, and lists every difference with its reason.
+"""
+import json
+import sys
+import uuid
+from pathlib import Path
+
+import werkzeug
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import BuildError, Map, RequestRedirect, Rule
+
+HOST = 'h.test'
+
+# Reasons the lesson gives for answering otherwise, by the rule that states it.
+MERGE = 'P2: an empty segment is a segment; the router merges no slashes (Werkzeug redirects /a//b to /a/b)'
+READBACK = 'B4: urlFor refuses a value whose text would not match the rule again (Werkzeug builds it)'
+WHOLE = 'R1/E7: a variable takes a whole segment in the core lab (see the extension for variables inside a segment)'
+NOARGS = 'C15: uuid and path take no argument, so a typo is found (Werkzeug ignores their arguments)'
+POSITIONAL = 'C15: arguments other than any\'s words are written with their names (Werkzeug reads int(3) as fixed_digits=3)'
+SAMEVAR = 'N7: a default that names a variable of its own rule is refused (Werkzeug lets the default override the path)'
+INT_TEXT = 'B4/B5: int\'s toUrl writes the value as it is, and text that is not digits is a BuildError (Werkzeug calls int() on it)'
+FLOAT_INT = 'C5: float\'s toUrl writes the value as it is, with .0 for a whole number (Werkzeug calls float() on it)'
+MINMAX = 'B4: urlFor refuses a value that min or max would refuse on the way back (Werkzeug builds it)'
+QUOTE = 'B6: every segment is percent-encoded with encodeURIComponent (Werkzeug leaves more characters as they are)'
+QUERY = 'B7: the query string is written by URLSearchParams: a space as +, an apostrophe as %27 (Werkzeug writes %20 and leaves the apostrophe)'
+LOWER = 'C6: uuid lowercases the value both ways, toUrl too (Werkzeug writes it as given)'
+WEIGHT = 'O2: any weighs 1 and uuid 2, less than string, so the narrower rule wins whatever the order of add (Werkzeug weighs them as string, and the rule added first wins)'
+SLASH405 = 'T5: a rule that fits once the slash is added counts towards the 405 for a method it does not answer (Werkzeug leaves it out)'
+PATHSLASH = 'T6: a path variable at the end keeps the request\'s final slash (Werkzeug redirects when the rule lacks one)'
+
+
+def R(rule, endpoint, methods=None, strict_slashes=True, defaults=None):
+    """A rule as the test adds it: [rule, options] in the TypeScript shape."""
+    options = {'endpoint': endpoint}
+    if methods is not None:
+        options['methods'] = methods
+    if not strict_slashes:
+        options['strictSlashes'] = False
+    if defaults is not None:
+        options['defaults'] = defaults
+    return [rule, options]
+
+
+def M(path, method='GET', query='', lesson=None):
+    return {'op': 'match', 'path': path, 'method': method, 'query': query, **({'lesson': lesson} if lesson else {})}
+
+
+def B(endpoint, values=None, lesson=None):
+    return {'op': 'build', 'endpoint': endpoint, 'values': values or {}, **({'lesson': lesson} if lesson else {})}
+
+
+def match(status, endpoint=None, params=None):
+    return {'kind': 'match', 'endpoint': endpoint, 'params': params or {}}
+
+
+def redirect(location):
+    return {'kind': 'redirect', 'location': location}
+
+
+NOT_FOUND = {'kind': 'not-found'}
+BUILD_ERROR = {'kind': 'build-error'}
+RULE_ERROR = {'kind': 'rule-error'}
+
+
+def url(u):
+    return {'kind': 'url', 'url': u}
+
+
+UUID = '123e4567-e89b-12d3-a456-426614174000'
+
+# Groups of cases: a milestone and the lesson's rules a failure points to; each case is a rule
+# table and the queries asked of it. `error=True` cases expect one of their rules to be refused.
+GROUPS = [
+    {'name': 'static rules', 'milestone': 'static-rules', 'rules': ['P1', 'P3', 'P5'], 'cases': [
+        {'rules': [R('/', 'index'), R('/about', 'about'), R('/about/team', 'team'), R('/Files/report.pdf', 'report')],
+         'queries': [M('/'), M('/about'), M('/about/team'), M('/about/team/x'), M('/abou'), M('/About'), M('/Files/report.pdf'),
+                     M('/files/report.pdf'), M('/Files/reportXpdf'), M('/x'), M('/about/x'),
+                     B('index'), B('about'), B('team'), B('report')]},
+        {'rules': [R('/a/b/c', 'abc'), R('/a', 'a'), R('/a/b', 'ab')],
+         'queries': [M('/a'), M('/a/b'), M('/a/b/c'), M('/a/c'), M('/b'), M('/a//b', lesson=(NOT_FOUND, MERGE))]},
+        {'rules': [R('/x y', 'space'), R('/caf\u00e9', 'cafe'), R('/a+b', 'plus'), R('/v1.0', 'dot')],
+         'queries': [M('/x y'), M('/caf\u00e9'), M('/a+b'), M('/ab'), M('/v1.0'), M('/v1x0'), B('cafe'), B('space'), B('dot')]},
+    ]},
+    {'name': 'string and int', 'milestone': 'converters', 'rules': ['C1', 'C2', 'C3', 'C4', 'C9'], 'cases': [
+        {'rules': [R('/u/<name>', 'user'), R('/p/<int:id>', 'post'), R('/s/<int(signed=True):n>', 'signed')],
+         'queries': [M('/u/ada'), M('/u/a b'), M('/u/'), M('/u'), M('/u/a/b'), M('/p/42'), M('/p/007'), M('/p/-1'), M('/p/1.5'), M('/p/x'),
+                     M('/p/+1'), M('/p/ 1'), M('/s/-5'), M('/s/5'), M('/s/+5'), M('/s/--5'), M('/p/9007199254740991'),
+                     B('user', {'name': 'ada'}), B('post', {'id': 42}), B('signed', {'n': -3}), B('post', {'id': 0})]},
+        {'rules': [R('/l/<string(length=2):code>', 'code'), R('/m/<string(minlength=2, maxlength=4):tag>', 'tag'),
+                   R('/n/<string(maxlength=3):t>', 'short')],
+         'queries': [M('/l/en'), M('/l/e'), M('/l/eng'), M('/m/a'), M('/m/ab'), M('/m/abcd'), M('/m/abcde'), M('/n/abc'), M('/n/abcd'),
+                     B('code', {'code': 'fr'}), B('tag', {'tag': 'abc'})]},
+        {'rules': [R('/b/<int(min=1, max=10):page>', 'page'), R('/c/<int(max=5, signed=True):n>', 'neg')],
+         'queries': [M('/b/1'), M('/b/10'), M('/b/0'), M('/b/11'), M('/b/5'), M('/c/-5'), M('/c/5'), M('/c/6'),
+                     B('page', {'page': 3}), B('page', {'page': 11}, lesson=(BUILD_ERROR, MINMAX)), B('neg', {'n': -5})]},
+    ]},
+    {'name': 'float, uuid, any', 'milestone': 'converters', 'rules': ['C5', 'C6', 'C7', 'C4'], 'cases': [
+        {'rules': [R('/f/<float:x>', 'f'), R('/g/<float(signed=True):x>', 'g'), R('/h/<float(min=1.5, max=2.5):x>', 'h')],
+         'queries': [M('/f/1.5'), M('/f/1'), M('/f/.5'), M('/f/1.'), M('/f/1e3'), M('/f/-1.5'), M('/g/-1.5'), M('/g/1.5'),
+                     M('/h/1.5'), M('/h/2.5'), M('/h/1.4'), M('/h/2.6'), M('/f/0.25'),
+                     B('f', {'x': 1.5}), B('f', {'x': 2.0}), B('f', {'x': 2}, lesson=(url('/f/2.0'), FLOAT_INT)), B('g', {'x': -0.5})]},
+        {'rules': [R('/id/<uuid:id>', 'item')],
+         'queries': [M('/id/' + UUID), M('/id/' + UUID.upper()), M('/id/' + UUID[:-1]), M('/id/' + UUID.replace('-', '')),
+                     M('/id/' + UUID + 'a'), B('item', {'id': UUID}), B('item', {'id': UUID.upper()}, lesson=(url('/id/' + UUID), LOWER))]},
+        {'rules': [R('/<any(about, help):page>', 'page'), R('/k/<any(a.b, c):x>', 'dots')],
+         'queries': [M('/about'), M('/help'), M('/abouts'), M('/xhelp'), M('/contact'), M('/k/a.b'), M('/k/aXb'), M('/k/c'),
+                     B('page', {'page': 'help'}), B('page', {'page': 'other'}, lesson=(BUILD_ERROR, READBACK)), B('dots', {'x': 'a.b'})]},
+    ]},
+    {'name': 'path', 'milestone': 'converters', 'rules': ['C8', 'P4', 'T6'], 'cases': [
+        {'rules': [R('/files/<path:p>', 'file'), R('/wiki/<path:page>/edit', 'edit'), R('/dirs/<path:d>/', 'dir')],
+         'queries': [M('/files/a'), M('/files/a/b/c.txt'), M('/files/'), M('/files'), M('/files/a//b'), M('/files//b', lesson=(NOT_FOUND, MERGE)),
+                     M('/files/a/b/', lesson=(match(200, 'file', {'p': 'a/b/'}), PATHSLASH)),
+                     M('/wiki/Main/edit'), M('/wiki/Main/Sub/edit'), M('/wiki/edit'), M('/dirs/a/b/'), M('/dirs/a/b'), M('/dirs/a'),
+                     B('file', {'p': 'a/b c.txt'}), B('edit', {'page': 'x/y'}), B('dir', {'d': 'q'})]},
+    ]},
+    {'name': 'methods, 404 and 405', 'milestone': 'methods', 'rules': ['M1', 'M2', 'M3', 'M4', 'M5'], 'cases': [
+        {'rules': [R('/notes', 'list'), R('/notes', 'create', methods=['POST']), R('/notes/<int:id>', 'note', methods=['GET', 'PUT', 'DELETE']),
+                   R('/upload', 'upload', methods=['post'])],
+         'queries': [M('/notes'), M('/notes', 'HEAD'), M('/notes', 'POST'), M('/notes', 'DELETE'), M('/notes', 'PATCH'),
+                     M('/notes/1', 'PUT'), M('/notes/1', 'DELETE'), M('/notes/1', 'POST'), M('/notes/x', 'POST'), M('/missing', 'DELETE'),
+                     M('/upload', 'POST'), M('/upload', 'GET'), M('/upload', 'HEAD'), M('/notes', 'get')]},
+        {'rules': [R('/wiki/<path:page>/edit', 'edit', methods=['POST']), R('/wiki/<path:page>', 'page')],
+         'queries': [M('/wiki/Main/edit'), M('/wiki/Main/edit', 'POST'), M('/wiki/Main', 'POST'), M('/wiki/a/b')]},
+        {'rules': [R('/login', 'login', methods=['GET']), R('/login', 'login', methods=['POST'])],
+         'queries': [M('/login'), M('/login', 'POST'), M('/login', 'PUT'), B('login')]},
+    ]},
+    {'name': 'which rule wins', 'milestone': 'ordering', 'rules': ['O1', 'O2', 'O3', 'O4', 'O5'], 'cases': [
+        {'rules': [R('/users/<name>', 'user'), R('/users/new', 'new')],
+         'queries': [M('/users/new'), M('/users/ada')]},
+        {'rules': [R('/<name>', 'name'), R('/<int:id>', 'id'), R('/<any(top, new):list>', 'list'), R('/<uuid:u>', 'uuid')],
+         'queries': [M('/42'), M('/ada'), M('/top', lesson=(match(200, 'list', {'list': 'top'}), WEIGHT)),
+                     M('/new', lesson=(match(200, 'list', {'list': 'new'}), WEIGHT)),
+                     M('/' + UUID, lesson=(match(200, 'uuid', {'u': UUID}), WEIGHT)), M('/1.5')]},
+        {'rules': [R('/<any(top, new):list>', 'list'), R('/<uuid:u>', 'uuid'), R('/<name>', 'name'), R('/<int:id>', 'id')],
+         'queries': [M('/42'), M('/ada'), M('/top'), M('/' + UUID), M('/' + UUID.upper())]},
+        {'rules': [R('/<section>/edit', 'section'), R('/page/<name>', 'page')],
+         'queries': [M('/page/edit'), M('/blog/edit'), M('/page/x')]},
+        {'rules': [R('/files/<path:p>', 'all'), R('/files/<path:p>/raw', 'raw'), R('/files/<int:n>', 'num')],
+         'queries': [M('/files/a/b/raw'), M('/files/a/b'), M('/files/raw'), M('/files/7'), M('/files/7/raw')]},
+        {'rules': [R('/<a>', 'first'), R('/<b>', 'second')],
+         'queries': [M('/x')]},
+        {'rules': [R('/<path:p>', 'catch'), R('/static/<path:f>', 'static'), R('/', 'root')],
+         'queries': [M('/'), M('/static/a.css'), M('/other/x'), M('/static')]},
+    ]},
+    {'name': 'trailing slashes', 'milestone': 'slashes', 'rules': ['T1', 'T2', 'T3', 'T4', 'T5', 'P6'], 'cases': [
+        {'rules': [R('/docs/', 'docs'), R('/about', 'about'), R('/loose/', 'loose', strict_slashes=False), R('/file', 'file', strict_slashes=False)],
+         'queries': [M('/docs/'), M('/docs'), M('/docs', query='v=2'), M('/docs', query='q=a%20b&x=1'), M('/about'), M('/about/'),
+                     M('/loose'), M('/loose/'), M('/file'), M('/file/'),
+                     M('/docs', 'POST', lesson=({'kind': 'method-not-allowed', 'allowed': ['GET', 'HEAD']}, SLASH405)), B('docs'), B('loose')]},
+        {'rules': [R('/a', 'a'), R('/a/', 'a_slash')],
+         'queries': [M('/a'), M('/a/')]},
+        {'rules': [R('/upload/', 'upload', methods=['POST'])],
+         'queries': [M('/upload', 'POST'), M('/upload', 'GET', lesson=({'kind': 'method-not-allowed', 'allowed': ['POST']}, SLASH405)),
+                     M('/upload/', 'POST')]},
+        {'rules': [R('/q/<name>/', 'q'), R('/n/<int:id>/', 'n')],
+         'queries': [M('/q/abc'), M('/q/a b'), M('/q/caf\u00e9'), M('/n/5'), M('/n/5/'), B('q', {'name': 'x y'}), B('n', {'id': 5})]},
+        {'rules': [R('/x/', 'x'), R('/x', 'other', methods=['POST'])],
+         'queries': [M('/x'), M('/x', 'POST'), M('/x', 'PUT', lesson=({'kind': 'method-not-allowed', 'allowed': ['GET', 'HEAD', 'POST']}, SLASH405))]},
+    ]},
+    {'name': 'building', 'milestone': 'building', 'rules': ['B1', 'B3', 'B4', 'B6', 'B7'], 'cases': [
+        {'rules': [R('/users/<name>/posts/<int:id>', 'post'), R('/', 'index'), R('/s/<path:p>', 'static'), R('/t/<name>/', 'tag')],
+         'queries': [B('post', {'name': 'zo\u00eb', 'id': 7}), B('post', {'name': 'ada', 'id': 7, 'tab': 'comments'}),
+                     B('post', {'name': 'ada'}), B('post', {'id': 1}), B('post', {'name': 'ada', 'id': None}),
+                     B('post', {'name': 'a?b#c', 'id': 1}, lesson=None), B('post', {'name': 'a b', 'id': 1}),
+                     B('post', {'name': 'ada', 'id': 'abc'}, lesson=(BUILD_ERROR, INT_TEXT)), B('index'), B('index', {'q': 'x'}),
+                     B('index', {'a': 1, 'b': 'two'}), B('static', {'p': 'css/site.css'}), B('tag', {'name': 'red'}),
+                     B('nope'), B('post', {'name': 'a/b', 'id': 1}, lesson=(BUILD_ERROR, READBACK)),
+                     B('post', {'name': '', 'id': 1}, lesson=(BUILD_ERROR, READBACK)), B('index', {'q': 'a b'}, lesson=(url('/?q=a+b'), QUERY)),
+                     B('index', {'k': "it's"}, lesson=(url('/?k=it%27s'), QUERY))]},
+    ]},
+    {'name': 'several rules for one endpoint', 'milestone': 'defaults', 'rules': ['N1', 'N2', 'N3', 'N4', 'N5', 'N6'], 'cases': [
+        {'rules': [R('/page/', 'page', defaults={'n': 1}), R('/page/<int:n>', 'page')],
+         'queries': [M('/page/'), M('/page/1'), M('/page/2'), M('/page'), M('/page/01'), M('/page/1', query='s=a'), M('/page/1', 'POST'),
+                     B('page'), B('page', {'n': 1}), B('page', {'n': 2}), B('page', {'n': '1'}), B('page', {'n': 1, 'q': 2}),
+                     B('page', {'n': None})]},
+        {'rules': [R('/page/<int:n>', 'page'), R('/page/', 'page', defaults={'n': 1})],
+         'queries': [M('/page/'), M('/page/1'), M('/page/3'), B('page'), B('page', {'n': 1}), B('page', {'n': 3})]},
+        {'rules': [R('/', 'home', defaults={'lang': 'en'}), R('/<lang>/', 'home')],
+         'queries': [M('/'), M('/en/'), M('/fr/'), M('/en'), M('/fr'), B('home'), B('home', {'lang': 'en'}), B('home', {'lang': 'fr'})]},
+        {'rules': [R('/p/', 'p', defaults={'n': 1}, methods=['POST']), R('/p/<int:n>', 'p', methods=['GET', 'POST'])],
+         'queries': [M('/p/1'), M('/p/1', 'POST'), M('/p/', 'GET'), M('/p/', 'POST'), B('p', {'n': 1}), B('p', {'n': 2})]},
+        {'rules': [R('/', 'e', defaults={'a': 1, 'b': 2}), R('/<int:a>/', 'e', defaults={'b': 2}), R('/<int:a>/<int:b>', 'e')],
+         'queries': [M('/'), M('/1/'), M('/1/2'), M('/3/2'), M('/3/'), M('/1/3'), B('e'), B('e', {'a': 3}), B('e', {'a': 1, 'b': 2}),
+                     B('e', {'a': 1, 'b': 3}), B('e', {'b': 3})]},
+        {'rules': [R('/a/<x>', 'e'), R('/b/<y>', 'e')],
+         'queries': [M('/a/1'), M('/b/2'), B('e', {'x': '1'}), B('e', {'y': '2'}), B('e', {'x': '1', 'y': '2'}), B('e')]},
+        {'rules': [R('/s', 's', defaults={'k': 'v'})],
+         'queries': [M('/s'), B('s'), B('s', {'k': 'v'}), B('s', {'k': 'v', 'z': 1}), B('s', {'k': 'w'})]},
+        {'rules': [R('/all/', 'a', defaults={'n': 1, 't': 'x'}), R('/all/<int:n>', 'a')],
+         'queries': [M('/all/'), M('/all/1'), M('/all/2'), B('a', {'n': 1}), B('a', {'n': 2}), B('a', {'t': 'x'}), B('a', {'t': 'y'})]},
+        {'rules': [R('/feed/<int:year>', 'feed', defaults={'format': 'rss'}), R('/feed/<int:year>/atom', 'feed_atom')],
+         'queries': [M('/feed/2024'), B('feed', {'year': 2024}), B('feed', {'year': 2024, 'format': 'rss'}), B('feed', {'year': 2024, 'format': 'atom'})]},
+        {'rules': [R('/tag/', 't', defaults={'n': 1}), R('/tag/<t>/<int:n>', 't')],
+         'queries': [M('/tag/'), M('/tag/x/1'), B('t', {'n': 1}), B('t', {'t': 'x', 'n': 1}), B('t', {'t': 'x'})]},
+        {'rules': [R('/page/', 'page', defaults={'n': 1}), R('/page/<int:n>/', 'page')],
+         'queries': [M('/page/1'), M('/page/1/'), M('/page/2'), M('/page/2/')]},
+    ]},
+    {'name': 'converter arguments', 'milestone': 'converters', 'rules': ['C14', 'C15', 'E11'], 'cases': [
+        {'rules': [R('/f/<int(fixed_digits=3):n>', 'f'), R('/g/<int(fixed_digits=3, signed=True):n>', 'g'), R('/h/<int(fixed_digits=2, max=50):n>', 'h')],
+         'queries': [M('/f/007'), M('/f/7'), M('/f/0007'), M('/f/123'), M('/f/1234'), M('/g/-07'), M('/g/-007'), M('/g/007'), M('/h/05'),
+                     M('/h/51'), M('/h/5'), B('f', {'n': 7}), B('f', {'n': 0}), B('f', {'n': 123}), B('g', {'n': -7}),
+                     B('f', {'n': 1234}, lesson=(BUILD_ERROR, READBACK)), B('h', {'n': 5})]},
+        {'error': True, 'rules': [R('/x/<int(bogus=1):n>', 'x')], 'queries': []},
+        {'error': True, 'rules': [R('/x/<int(fixed_digit=3):n>', 'x')], 'queries': []},
+        {'error': True, 'rules': [R('/x/<float(fixed_digits=2):n>', 'x')], 'queries': []},
+        {'error': True, 'rules': [R('/x/<string(len=2):n>', 'x')], 'queries': []},
+        {'error': True, 'rules': [R('/x/<any(a, b, strict=True):n>', 'x')], 'queries': []},
+        {'error': True, 'rules': [R('/x/<nope:n>', 'x')], 'queries': []},
+        {'rules': [R('/x/<uuid(version=4):n>', 'x')], 'queries': [M('/x/' + UUID)], 'lesson_error': NOARGS},
+        {'rules': [R('/x/<path(x):n>', 'x')], 'queries': [M('/x/a/b')], 'lesson_error': NOARGS},
+        {'rules': [R('/x/<int(3):n>', 'x')], 'queries': [M('/x/007')], 'lesson_error': POSITIONAL},
+        {'rules': [R('/x/<int:n>', 'x', defaults={'n': 1})], 'queries': [M('/x/2'), B('x')], 'lesson_error': SAMEVAR},
+    ]},
+    {'name': 'variables inside a segment', 'milestone': 'ordering', 'rules': ['R1', 'E7'], 'cases': [
+        {'rules': [R('/dl/<name>.zip', 'dl')], 'queries': [M('/dl/a.zip')], 'lesson_error': WHOLE},
+        {'rules': [R('/r/<a>-<b>', 'r')], 'queries': [M('/r/x-y')], 'lesson_error': WHOLE},
+    ]},
+]
+
+
+def normalize(value):
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def strip_host(location):
+    prefix = f'http://{HOST}'
+    assert location.startswith(prefix), location
+    return location[len(prefix):]
+
+
+def werkzeug_rule(rule, options):
+    methods = options.get('methods', ['GET'])
+    return Rule(rule, endpoint=options['endpoint'], methods=methods,
+                strict_slashes=options.get('strictSlashes', True), defaults=options.get('defaults'))
+
+
+def ask(adapter, query):
+    if query['op'] == 'match':
+        try:
+            endpoint, params = adapter.match(query['path'], method=query['method'], query_args=query['query'])
+            return match(200, endpoint, {k: normalize(v) for k, v in params.items()})
+        except RequestRedirect as e:
+            assert e.code == 308, e.code
+            return redirect(strip_host(e.new_url))
+        except MethodNotAllowed as e:
+            return {'kind': 'method-not-allowed', 'allowed': sorted(e.valid_methods)}
+        except NotFound:
+            return NOT_FOUND
+    try:
+        return url(adapter.build(query['endpoint'], dict(query['values'])))
+    except BuildError:
+        return BUILD_ERROR
+    except (ValueError, TypeError) as e:  # a converter's to_url refused the value
+        return {'kind': 'build-error', 'werkzeug': type(e).__name__}
+
+
+def record_case(case):
+    rules = case['rules']
+    out = {'rules': rules, 'queries': []}
+    try:
+        adapter = Map([werkzeug_rule(rule, options) for rule, options in rules]).bind(HOST, '/')
+    except Exception as e:  # Werkzeug refuses the rule table when the Map is made
+        out['werkzeug'] = {'kind': 'rule-error', 'error': type(e).__name__}
+        out['expected'] = RULE_ERROR
+        assert case.get('error'), f'Werkzeug refused {rules}: {e}'
+        return out
+    assert not case.get('error'), f'Werkzeug accepted {rules}'
+    if 'lesson_error' in case:
+        out['werkzeug'] = {'kind': 'accepted'}
+        out['expected'] = RULE_ERROR
+        out['differs'] = case['lesson_error']
+    for query in case['queries']:
+        lesson = query.pop('lesson', None)
+        answer = ask(adapter, query)
+        entry = {**query, 'werkzeug': answer}
+        if 'lesson_error' in case:
+            entry['expected'] = None  # the rule table is refused: nothing to ask
+        elif lesson is not None:
+            entry['expected'], entry['differs'] = lesson
+            entry['expected'] = dict(entry['expected'])
+            if entry['expected'].get('kind') == 'match':
+                entry['expected'].pop('status', None)
+        else:
+            entry['expected'] = {k: v for k, v in answer.items() if k != 'werkzeug'}
+        out['queries'].append(entry)
+    return out
+
+
+def main():
+    groups = [{'name': g['name'], 'milestone': g['milestone'], 'rules': g['rules'], 'cases': [record_case(c) for c in g['cases']]}
+              for g in GROUPS]
+    corpus = {'werkzeug': werkzeug.__version__ if hasattr(werkzeug, '__version__') else 'unknown', 'groups': groups}
+    target = Path(__file__).with_name('werkzeug-corpus.json')
+    target.write_text(json.dumps(corpus, indent=1, ensure_ascii=False) + '\n')
+    answers = sum((1 if 'expected' in c else 0) + sum(1 for q in c['queries'] if q['expected'] is not None) for g in groups for c in g['cases'])
+    differs = sum((1 if 'differs' in c else 0) + sum(1 for q in c['queries'] if 'differs' in q) for g in groups for c in g['cases'])
+    print(f'{target.name}: {answers} answers ({len(groups)} groups), {differs} where the lesson differs on purpose', file=sys.stderr)
+
+
+if __name__ == '__main__':
+    main()
