@@ -110,12 +110,16 @@ export class Router {
     throw new Error('TODO(lab4): Router.#canonical is not written yet (lessons/04-routing.md#several-rules-for-one-endpoint)');
   }
 
-  /** Builds the URL of an endpoint: variables from `values`, other values as a query string. */
-  urlFor(endpoint: string, values: Record<string, unknown> = {}): string {
+  /**
+   * Builds the URL of an endpoint: variables from `values`, other values as a query string. With
+   * a `method`, only a rule that answers it will do (the URL a form posts to, say).
+   */
+  urlFor(endpoint: string, values: Record<string, unknown> = {}, options: { method?: string } = {}): string {
     // TODO(lab4): find the endpoint's entries (else a BuildError with a suggestion). The first
     // that answers GET and suits the values builds the URL (build), else the first that suits;
     // none suits: a BuildError naming what the rules need. The values that are not names of that rule, except undefined and null (as
     // values or as items of an array), go to the query string (URLSearchParams).
+    // Extension: with options.method, only the rules that answer it (in capitals) are tried.
     throw new Error('TODO(lab4): Router.urlFor is not written yet (lessons/04-routing.md#building-urls)');
   }
 }

@@ -157,13 +157,19 @@ export class Router {
     return null;
   }
 
-  /** Builds the URL of an endpoint: variables from `values`, other values as a query string. */
-  urlFor(endpoint: string, values: Record<string, unknown> = {}): string {
+  /**
+   * Builds the URL of an endpoint: variables from `values`, other values as a query string. With
+   * a `method`, only a rule that answers it will do (the URL a form posts to, say).
+   */
+  urlFor(endpoint: string, values: Record<string, unknown> = {}, options: { method?: string } = {}): string {
     const entries = this.#endpoints.get(endpoint);
     if (!entries) throw new BuildError(`no endpoint "${endpoint}"${suggest(endpoint, [...this.#endpoints.keys()])}`);
     // The first rule that suits the values builds the URL, or throws its BuildError. A link is
     // followed with GET: a rule that answers it goes first.
-    const entry = entries.find((e) => e.methods.has('GET') && suits(e, values)) ?? entries.find((e) => suits(e, values));
+    const method = options.method?.toUpperCase();
+    const entry = method !== undefined
+      ? entries.find((e) => e.methods.has(method) && suits(e, values))
+      : (entries.find((e) => e.methods.has('GET') && suits(e, values)) ?? entries.find((e) => suits(e, values)));
     if (entry) {
       const url = build(entry, values);
       const query = new URLSearchParams();
@@ -177,7 +183,8 @@ export class Router {
       return query.size > 0 ? `${url}?${query}` : url;
     }
     const needs = entries.map((e) => `${e.rule.text} needs ${[...e.names].join(', ')}${Object.keys(e.defaults).length > 0 ? ` (defaults ${JSON.stringify(e.defaults)})` : ''}`);
-    throw new BuildError(`urlFor("${endpoint}") has no rule for these values: ${needs.join('; ')}`);
+    const forMethod = method === undefined ? '' : ` and the method ${method}`;
+    throw new BuildError(`urlFor("${endpoint}") has no rule for these values${forMethod}: ${needs.join('; ')}`);
   }
 }
 

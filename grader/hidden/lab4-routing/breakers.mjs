@@ -254,6 +254,14 @@ export default [
   { rule: 'N7', why: 'a default for a variable is refused with a position', file: 'router.ts',
     find: 'names one of its variables`);', replace: 'names one of its variables`, 0);' },
 
+  // Extension: building for a method
+  { rule: 'X1', why: 'the method is ignored', file: 'router.ts',
+    find: 'const method = options.method?.toUpperCase();', replace: 'const method = undefined as string | undefined;' },
+  { rule: 'X1', why: 'the method is compared as given, not in capitals', file: 'router.ts',
+    find: 'const method = options.method?.toUpperCase();', replace: 'const method = options.method;' },
+  { rule: 'X1', why: 'with no rule for the method, any rule that suits builds', file: 'router.ts',
+    find: '? entries.find((e) => e.methods.has(method) && suits(e, values))', replace: '? (entries.find((e) => e.methods.has(method) && suits(e, values)) ?? entries.find((e) => suits(e, values)))' },
+
   // Which rule wins
   { rule: 'O1', why: 'rules are not sorted', file: 'router.ts',
     find: '    this.#entries.sort(bySpecificity);\n', replace: '' },

@@ -9,6 +9,7 @@ export type Answer = Record<string, unknown> & { kind: string };
 export interface Query {
   op: 'match' | 'build';
   path?: string;
+  /** The request's method, or a build's (the extension of urlFor). */
   method?: string;
   query?: string;
   endpoint?: string;
@@ -32,14 +33,13 @@ export interface Case {
 export interface Group {
   name: string;
   milestone: string;
-  rules: string[];
   cases: Case[];
 }
 
 export interface RouterLike {
   add(rule: string, options: RuleOptions): void;
   match(path: string, method: string, query?: string): MatchResult;
-  urlFor(endpoint: string, values?: Record<string, unknown>): string;
+  urlFor(endpoint: string, values?: Record<string, unknown>, options?: { method?: string }): string;
 }
 
 /** One answer of the router next to the corpus's. */
@@ -57,7 +57,7 @@ export type Guard = <T>(what: string, fn: () => T) => T;
 function describeQuery(q: Query): string {
   return q.op === 'match'
     ? `match(${JSON.stringify(q.path)}, ${JSON.stringify(q.method)}${q.query ? `, ${JSON.stringify(q.query)}` : ''})`
-    : `urlFor(${JSON.stringify(q.endpoint)}, ${JSON.stringify(q.values)})`;
+    : `urlFor(${JSON.stringify(q.endpoint)}, ${JSON.stringify(q.values)}${q.method ? `, { method: ${JSON.stringify(q.method)} }` : ''})`;
 }
 
 export function describeRules(c: Case): string {
@@ -121,7 +121,7 @@ export function replay(c: Case, makeRouter: () => RouterLike, guard: Guard): Out
     try {
       actual = q.op === 'match'
         ? fromMatch(guard(what, () => router.match(q.path!, q.method!, q.query ?? '')))
-        : { kind: 'url', url: guard(what, () => router.urlFor(q.endpoint!, q.values)) };
+        : { kind: 'url', url: guard(what, () => (q.method ? router.urlFor(q.endpoint!, q.values, { method: q.method }) : router.urlFor(q.endpoint!, q.values))) };
     } catch (error) {
       actual = thrown(error);
     }
