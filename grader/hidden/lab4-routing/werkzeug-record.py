@@ -17,9 +17,9 @@ with Werkzeug's own, and lists every difference with its reason.
 import json
 import sys
 import uuid
+from importlib import metadata
 from pathlib import Path
 
-import werkzeug
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import BuildError, Map, RequestRedirect, Rule
 
@@ -28,19 +28,15 @@ HOST = 'h.test'
 # Reasons the lesson gives for answering otherwise, by the rule that states it.
 MERGE = 'P2: an empty segment is a segment; the router merges no slashes (Werkzeug redirects /a//b to /a/b)'
 READBACK = 'B4: urlFor refuses a value whose text would not match the rule again (Werkzeug builds it)'
-WHOLE = 'R1/E7: a variable takes a whole segment in the core lab (see the extension for variables inside a segment)'
+WHOLE = 'R1/E7: a variable takes a whole segment, which lets the router match segment by segment (Werkzeug allows variables inside a segment)'
 NOARGS = 'C15: uuid and path take no argument, so a typo is found (Werkzeug ignores their arguments)'
 POSITIONAL = 'C15: arguments other than any\'s words are written with their names (Werkzeug reads int(3) as fixed_digits=3)'
 SAMEVAR = 'N7: a default that names a variable of its own rule is refused (Werkzeug lets the default override the path)'
-INT_TEXT = 'B4/B5: int\'s toUrl writes the value as it is, and text that is not digits is a BuildError (Werkzeug calls int() on it)'
-FLOAT_INT = 'C5: float\'s toUrl writes the value as it is, with .0 for a whole number (Werkzeug calls float() on it)'
 MINMAX = 'B4: urlFor refuses a value that min or max would refuse on the way back (Werkzeug builds it)'
-QUOTE = 'B6: every segment is percent-encoded with encodeURIComponent (Werkzeug leaves more characters as they are)'
-QUERY = 'B7: the query string is written by URLSearchParams: a space as +, an apostrophe as %27 (Werkzeug writes %20 and leaves the apostrophe)'
+QUERY = 'B7: the query string is written by URLSearchParams, which writes an apostrophe as %27 (Werkzeug leaves it)'
 LOWER = 'C6: uuid lowercases the value both ways, toUrl too (Werkzeug writes it as given)'
 WEIGHT = 'O2: any weighs 1 and uuid 2, less than string, so the narrower rule wins whatever the order of add (Werkzeug weighs them as string, and the rule added first wins)'
 SLASH405 = 'T5: a rule that fits once the slash is added counts towards the 405 for a method it does not answer (Werkzeug leaves it out)'
-PATHSLASH = 'T6: a path variable at the end keeps the request\'s final slash (Werkzeug redirects when the rule lacks one)'
 
 
 def R(rule, endpoint, methods=None, strict_slashes=True, defaults=None):
@@ -115,18 +111,18 @@ GROUPS = [
         {'rules': [R('/f/<float:x>', 'f'), R('/g/<float(signed=True):x>', 'g'), R('/h/<float(min=1.5, max=2.5):x>', 'h')],
          'queries': [M('/f/1.5'), M('/f/1'), M('/f/.5'), M('/f/1.'), M('/f/1e3'), M('/f/-1.5'), M('/g/-1.5'), M('/g/1.5'),
                      M('/h/1.5'), M('/h/2.5'), M('/h/1.4'), M('/h/2.6'), M('/f/0.25'),
-                     B('f', {'x': 1.5}), B('f', {'x': 2.0}), B('f', {'x': 2}, lesson=(url('/f/2.0'), FLOAT_INT)), B('g', {'x': -0.5})]},
+                     B('f', {'x': 1.5}), B('f', {'x': 2.0}), B('f', {'x': 2}), B('g', {'x': -0.5})]},
         {'rules': [R('/id/<uuid:id>', 'item')],
          'queries': [M('/id/' + UUID), M('/id/' + UUID.upper()), M('/id/' + UUID[:-1]), M('/id/' + UUID.replace('-', '')),
                      M('/id/' + UUID + 'a'), B('item', {'id': UUID}), B('item', {'id': UUID.upper()}, lesson=(url('/id/' + UUID), LOWER))]},
         {'rules': [R('/<any(about, help):page>', 'page'), R('/k/<any(a.b, c):x>', 'dots')],
          'queries': [M('/about'), M('/help'), M('/abouts'), M('/xhelp'), M('/contact'), M('/k/a.b'), M('/k/aXb'), M('/k/c'),
-                     B('page', {'page': 'help'}), B('page', {'page': 'other'}, lesson=(BUILD_ERROR, READBACK)), B('dots', {'x': 'a.b'})]},
+                     B('page', {'page': 'help'}), B('page', {'page': 'other'}), B('dots', {'x': 'a.b'})]},
     ]},
     {'name': 'path', 'milestone': 'converters', 'cases': [
         {'rules': [R('/files/<path:p>', 'file'), R('/wiki/<path:page>/edit', 'edit'), R('/dirs/<path:d>/', 'dir')],
          'queries': [M('/files/a'), M('/files/a/b/c.txt'), M('/files/'), M('/files'), M('/files/a//b'), M('/files//b', lesson=(NOT_FOUND, MERGE)),
-                     M('/files/a/b/', lesson=(match(200, 'file', {'p': 'a/b/'}), PATHSLASH)),
+                     M('/files/a/b/'),
                      M('/wiki/Main/edit'), M('/wiki/Main/Sub/edit'), M('/wiki/edit'), M('/dirs/a/b/'), M('/dirs/a/b'), M('/dirs/a'),
                      B('file', {'p': 'a/b c.txt'}), B('edit', {'page': 'x/y'}), B('dir', {'d': 'q'})]},
     ]},
@@ -178,11 +174,11 @@ GROUPS = [
         {'rules': [R('/users/<name>/posts/<int:id>', 'post'), R('/', 'index'), R('/s/<path:p>', 'static'), R('/t/<name>/', 'tag')],
          'queries': [B('post', {'name': 'zo\u00eb', 'id': 7}), B('post', {'name': 'ada', 'id': 7, 'tab': 'comments'}),
                      B('post', {'name': 'ada'}), B('post', {'id': 1}), B('post', {'name': 'ada', 'id': None}),
-                     B('post', {'name': 'a?b#c', 'id': 1}, lesson=None), B('post', {'name': 'a b', 'id': 1}),
-                     B('post', {'name': 'ada', 'id': 'abc'}, lesson=(BUILD_ERROR, INT_TEXT)), B('index'), B('index', {'q': 'x'}),
+                     B('post', {'name': 'a?b#c', 'id': 1}), B('post', {'name': 'a b', 'id': 1}),
+                     B('post', {'name': 'ada', 'id': 'abc'}), B('index'), B('index', {'q': 'x'}),
                      B('index', {'a': 1, 'b': 'two'}), B('static', {'p': 'css/site.css'}), B('tag', {'name': 'red'}),
                      B('nope'), B('post', {'name': 'a/b', 'id': 1}, lesson=(BUILD_ERROR, READBACK)),
-                     B('post', {'name': '', 'id': 1}, lesson=(BUILD_ERROR, READBACK)), B('index', {'q': 'a b'}, lesson=(url('/?q=a+b'), QUERY)),
+                     B('post', {'name': '', 'id': 1}, lesson=(BUILD_ERROR, READBACK)), B('index', {'q': 'a b'}),
                      B('index', {'k': "it's"}, lesson=(url('/?k=it%27s'), QUERY))]},
     ]},
     {'name': 'several rules for one endpoint', 'milestone': 'defaults', 'cases': [
@@ -330,7 +326,7 @@ def record_case(case):
 def main():
     groups = [{'name': g['name'], 'milestone': g['milestone'], 'cases': [record_case(c) for c in g['cases']]}
               for g in GROUPS]
-    corpus = {'werkzeug': werkzeug.__version__ if hasattr(werkzeug, '__version__') else 'unknown', 'groups': groups}
+    corpus = {'werkzeug': metadata.version('werkzeug'), 'groups': groups}
     target = Path(__file__).with_name('werkzeug-corpus.json')
     target.write_text(json.dumps(corpus, indent=1, ensure_ascii=False) + '\n')
     answers = sum((1 if 'expected' in c else 0) + sum(1 for q in c['queries'] if q['expected'] is not None) for g in groups for c in g['cases'])
