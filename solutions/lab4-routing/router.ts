@@ -6,7 +6,7 @@ import {
   type RuleOptions,
 } from '#contracts/routing';
 import { builtInConverters } from './converters.ts';
-import { parseRule, type ParsedRule } from './rule.ts';
+import { parseRule, readMixed, variableNames, type ParsedRule, type Segment } from './rule.ts';
 
 /** A registered rule with what it answers. */
 interface Entry {
@@ -73,7 +73,7 @@ export class Router {
     const methods = new Set((options.methods ?? ['GET']).map((m) => m.toUpperCase()));
     if (methods.has('GET')) methods.add('HEAD'); // a HEAD is a GET without the body
     const defaults = { ...options.defaults };
-    const variables = parsed.segments.flatMap((s) => (s.kind === 'variable' ? [s.name] : []));
+    const variables = variableNames(parsed.segments);
     // A default for a variable would silently replace what the path says.
     const clash = variables.find((name) => Object.hasOwn(defaults, name));
     if (clash !== undefined) throw new RuleError(`the default "${clash}" of ${rule} names one of its variables`);
@@ -190,7 +190,7 @@ export class Router {
 
 /** The rule's variable names, in order. */
 function variablesOf(entry: Entry): string[] {
-  return entry.rule.segments.flatMap((s) => (s.kind === 'variable' ? [s.name] : []));
+  return variableNames(entry.rule.segments);
 }
 
 /** The value of `name` in `values`: own keys only, so `constructor` never finds Object's. */
@@ -214,19 +214,38 @@ function suits(entry: Entry, values: Record<string, unknown>): boolean {
 function build(entry: Entry, values: Record<string, unknown>): string {
   const parts = entry.rule.segments.map((segment) => {
     if (segment.kind === 'static') return encodeURIComponent(segment.text);
-    try {
-      // The text must read back as match would read it: its pattern, then toValue (min, max).
-      const text = segment.converter.toUrl(given(values, segment.name));
-      if (segment.regex.test(text)) {
-        segment.converter.toValue(text);
-        return encodePath(text); // a path value keeps its slashes; a lone surrogate throws
-      }
-    } catch {
-      // toUrl, toValue or the encoding refused it: the same BuildError as a text that doesn't fit
+    if (segment.kind === 'variable') return encodePath(write(segment, values));
+    // Text as it is, each variable by its converter; then the segment must read back as these
+    // texts: { a: 'x', b: 'y-z' } for <a>-<b> writes x-y-z, which reads as a = 'x-y'.
+    const texts = segment.variables.map((variable) => write(variable, values));
+    const text = segment.parts.map((p) => (typeof p === 'string' ? p : texts[segment.variables.indexOf(p)])).join('');
+    const back = readMixed(segment, text);
+    if (back === null || back.some((t, i) => t !== texts[i])) {
+      throw new BuildError(`the values of ${segment.variables.map((v) => `<${v.name}>`).join(', ')} write ${text}, which reads back otherwise`);
     }
-    throw new BuildError(`the value of <${segment.converterName}:${segment.name}> cannot be written in a URL that matches`);
+    try {
+      return encodePath(text);
+    } catch {
+      throw new BuildError(`the values of ${segment.variables.map((v) => `<${v.name}>`).join(', ')} cannot be written in a URL`);
+    }
   });
   return rooted(`/${parts.join('/')}${entry.rule.trailingSlash ? '/' : ''}`);
+}
+
+/** A variable's value as the text of a URL that matches it again, or a BuildError. */
+function write(segment: Extract<Segment, { kind: 'variable' }>, values: Record<string, unknown>): string {
+  try {
+    // The text must read back as match would read it: its pattern, then toValue (min, max).
+    const text = segment.converter.toUrl(given(values, segment.name));
+    if (segment.regex.test(text)) {
+      segment.converter.toValue(text);
+      encodeURIComponent(text); // a lone surrogate throws here, not later
+      return text;
+    }
+  } catch {
+    // toUrl, toValue or the encoding refused it: the same BuildError as a text that doesn't fit
+  }
+  throw new BuildError(`the value of <${segment.converterName}:${segment.name}> cannot be written in a URL that matches`);
 }
 
 /** Same keys, and the same value under each (===). */
@@ -254,8 +273,21 @@ function bySpecificity(a: Entry, b: Entry): number {
   const wb = b.rule.segments.map((s) => s.weight);
   for (let i = 0; i < Math.min(wa.length, wb.length); i++) {
     if (wa[i] !== wb[i]) return wa[i]! - wb[i]!;
+    const [sa, sb] = [a.rule.segments[i]!, b.rule.segments[i]!];
+    if (sa.kind === 'mixed' && sb.kind === 'mixed') {
+      const byRank = compareRanks(sa.rank, sb.rank);
+      if (byRank !== 0) return byRank;
+    }
   }
   return wb.length - wa.length || a.order - b.order;
+}
+
+/** Two mixed segments' ranks, compared left to right: the lower first. */
+function compareRanks(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    if (a[i] !== b[i]) return a[i]! - b[i]!;
+  }
+  return a.length - b.length;
 }
 
 /**
@@ -290,9 +322,12 @@ function fitRule(
       if (text !== segment.text) return null;
       continue;
     }
-    if (!segment.regex.test(text)) return null;
+    // A mixed segment's regular expression says which text each of its variables takes.
+    const variables = segment.kind === 'mixed' ? segment.variables : [segment];
+    const pieces = segment.kind === 'mixed' ? readMixed(segment, text) : segment.regex.test(text) ? [text] : null;
+    if (pieces === null) return null;
     try {
-      params[segment.name] = segment.converter.toValue(text);
+      for (const [j, variable] of variables.entries()) params[variable.name] = variable.converter.toValue(pieces[j]!);
     } catch {
       return null; // the converter refused the text (an int out of range, say)
     }
