@@ -6,7 +6,7 @@ import {
   type RuleOptions,
 } from '#contracts/routing';
 import { builtInConverters } from './converters.ts';
-import { parseRule, type ParsedRule } from './rule.ts';
+import { parseRule, readMixed, variableNames, type ParsedRule, type Segment } from './rule.ts';
 
 /** A registered rule with what it answers. */
 interface Entry {
@@ -126,7 +126,7 @@ export class Router {
 
 /** The rule's variable names, in order. */
 function variablesOf(entry: Entry): string[] {
-  return entry.rule.segments.flatMap((s) => (s.kind === 'variable' ? [s.name] : []));
+  return variableNames(entry.rule.segments);
 }
 
 /** The value of `name` in `values`: own keys only, so `constructor` never finds Object's. */
@@ -143,11 +143,19 @@ function suits(entry: Entry, values: Record<string, unknown>): boolean {
 
 /** The rule's URL with these values, without the query string; a BuildError if a value cannot be written. */
 function build(entry: Entry, values: Record<string, unknown>): string {
-  // TODO(lab4): each value goes through its converter's toUrl, must match the segment's regex,
-  // and must be accepted by its toValue; a throw in any of them, or in the encoding, is a
-  // BuildError naming the variable. Every segment, static text too, is percent-encoded (a path
-  // value with encodePath); add the trailing slash, and the URL goes through rooted.
+  // TODO(lab4): each variable's text comes from write. Every segment, static text too, is
+  // percent-encoded (a path value with encodePath); add the trailing slash, and the URL goes
+  // through rooted. (Extension: a mixed segment is its text and its variables' texts, which
+  // readMixed must read back the same, else a BuildError; then encodePath.)
   throw new Error('TODO(lab4): build is not written yet (lessons/04-routing.md#building-urls)');
+}
+
+/** A variable's value as the text of a URL that matches it again, or a BuildError. */
+function write(segment: Extract<Segment, { kind: 'variable' }>, values: Record<string, unknown>): string {
+  // TODO(lab4): the value goes through its converter's toUrl, must match the segment's regex,
+  // must be accepted by its toValue and must be encodable (encodeURIComponent); a throw in any
+  // of them is a BuildError naming the variable.
+  throw new Error('TODO(lab4): write is not written yet (lessons/04-routing.md#building-urls)');
 }
 
 /** Same keys, and the same value under each (===). */
@@ -170,7 +178,14 @@ function byBuildOrder(a: Entry, b: Entry): number {
 function bySpecificity(a: Entry, b: Entry): number {
   // TODO(lab4): compare the weights segment by segment; the first difference decides. Equal
   // as far as the shorter one goes: the longer rule first. Still equal: registration order.
+  // (Extension: two mixed segments of equal weight are then compared by rank, compareRanks.)
   throw new Error('TODO(lab4): bySpecificity is not written yet (lessons/04-routing.md#which-rule-wins)');
+}
+
+/** Two mixed segments' ranks, compared left to right: the lower first. */
+function compareRanks(a: number[], b: number[]): number {
+  // TODO(lab4, extension): the first place where they differ decides, the lower first.
+  throw new Error('TODO(lab4): compareRanks is not written yet (lessons/04-routing.md#variables-inside-a-segment)');
 }
 
 /**
@@ -185,7 +200,8 @@ function fitRule(
   // TODO(lab4): without a path variable, the segment counts must be equal. With one, join the
   // segments it spans back with '/' (at least one; a final slash of the request belongs to it
   // when it ends the rule). Then compare segment by segment: static text exactly, variables by
-  // their regex and their converter's toValue (a throw means no fit). Last, the trailing slash:
+  // their regex and their converter's toValue (a throw means no fit); extension: a mixed
+  // segment's variables by readMixed, then each one's toValue. Last, the trailing slash:
   // same as the rule's, or strictSlashes off, fits; a missing one the rule has needs a redirect;
   // an extra one the rule lacks does not fit.
   throw new Error('TODO(lab4): fitRule is not written yet (lessons/04-routing.md#matching-segment-by-segment)');

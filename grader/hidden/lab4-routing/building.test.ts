@@ -408,12 +408,14 @@ milestone('groups-and-errors', () => {
     }
   });
 
-  test('a variable that is not a whole segment is a RuleError inside that segment', { rules: ['E7'] }, () => {
-    expectRuleError('/a<b>', [1, 5]);
+  test('a "<" that opens no well-formed variable is a RuleError inside its segment; a lone ">" is text', { rules: ['E12'] }, () => {
     expectRuleError('/x/<name', [3, 8]);
-    expectRuleError('/x/<a>b', [3, 7]);
-    expectRuleError('/<a><b>', [1, 7]);
-    expectRuleError('/x/a>', [3, 5]);
+    expectRuleError('/a<b', [1, 4]);
+    expectRuleError('/x/<<a>', [3, 7]);
+    expectRuleError('/x/<a:b:c>', [3, 10]);
+    expectRuleError('/x/<name/y', [3, 8]);
+    const router = routerWith([['/x/a>', 'arrow']]);
+    expectMatch(router, '/x/a>', 'arrow', {});
   });
 
   test('a variable name that is not an identifier is a RuleError at the name', { rules: ['E8'] }, () => {

@@ -28,7 +28,6 @@ HOST = 'h.test'
 # Reasons the lesson gives for answering otherwise, by the rule that states it.
 MERGE = 'P2: an empty segment is a segment; the router merges no slashes (Werkzeug redirects /a//b to /a/b)'
 READBACK = 'B4: urlFor refuses a value whose text would not match the rule again (Werkzeug builds it)'
-WHOLE = 'R1/E7: a variable takes a whole segment, which lets the router match segment by segment (Werkzeug allows variables inside a segment)'
 NOARGS = 'C15: uuid and path take no argument, so a typo is found (Werkzeug ignores their arguments)'
 POSITIONAL = 'C15: arguments other than any\'s words are written with their names (Werkzeug reads int(3) as fixed_digits=3)'
 SAMEVAR = 'N7: a default that names a variable of its own rule is refused (Werkzeug lets the default override the path)'
@@ -36,6 +35,10 @@ MINMAX = 'B4: urlFor refuses a value that min or max would refuse on the way bac
 QUERY = 'B7: the query string is written by URLSearchParams, which writes an apostrophe as %27 (Werkzeug leaves it)'
 LOWER = 'C6: uuid lowercases the value both ways, toUrl too (Werkzeug writes it as given)'
 WEIGHT = 'O2: any weighs 1 and uuid 2, less than string, so the narrower rule wins whatever the order of add (Werkzeug weighs them as string, and the rule added first wins)'
+PLUS = 'B6: every segment is encoded by encodeURIComponent, which writes + as %2B (Werkzeug leaves it; both read back as +)'
+MIXREAD = 'X5: urlFor refuses values whose mixed segment would read back as other values (Werkzeug builds it)'
+LAZY = 'X3: a path variable followed by another variable in its segment takes the longest text, as C8\'s pattern does (Werkzeug\'s path pattern is lazy)'
+MAXVARS = 'X6: a segment holds at most two variables, so its regular expression cannot backtrack for long (Werkzeug accepts any number)'
 SLASH405 = 'T5: a rule that fits once the slash is added counts towards the 405 for a method it does not answer (Werkzeug leaves it out)'
 
 
@@ -246,9 +249,52 @@ GROUPS = [
         {'rules': [R('/a', 'a', methods=['POST']), R('/b', 'a', methods=['PUT'])],
          'queries': [B('a'), B('a', method='PUT'), B('a', method='POST'), B('a', method='GET')]},
     ]},
-    {'name': 'variables inside a segment', 'milestone': 'groups-and-errors', 'cases': [
-        {'rules': [R('/dl/<name>.zip', 'dl')], 'queries': [M('/dl/a.zip')], 'lesson_error': WHOLE},
-        {'rules': [R('/r/<a>-<b>', 'r')], 'queries': [M('/r/x-y')], 'lesson_error': WHOLE},
+    {'name': 'malformed variables', 'milestone': 'groups-and-errors', 'cases': [
+        {'rules': [R('/x/<name', 'x')], 'queries': [], 'error': True},
+        {'rules': [R('/a<b', 'x')], 'queries': [], 'error': True},
+        {'rules': [R('/x/<<a>', 'x')], 'queries': [], 'error': True},
+        {'rules': [R('/x/<a:b:c>', 'x')], 'queries': [], 'error': True},
+        {'rules': [R('/x/a>', 'arrow')], 'queries': [M('/x/a>'), M('/x/a'), B('arrow')]},
+    ]},
+    {'name': 'variables inside a segment', 'milestone': 'mixed-segments', 'cases': [
+        {'rules': [R('/dl/<name>.zip', 'zip'), R('/r/<a>-<b>', 'range'), R('/v<int:n>/', 'version'), R('/t/<a><b>', 'touch')],
+         'queries': [M('/dl/site.zip'), M('/dl/a.b.zip'), M('/dl/.zip'), M('/dl/site.zipx'), M('/dl/siteXzip'), M('/dl/site.ZIP'),
+                     M('/dl/a b.zip'), M('/r/x-y'), M('/r/x-y-z'), M('/r/---'), M('/r/x-'), M('/r/-y'), M('/r/xy'),
+                     M('/v12/'), M('/v12'), M('/v/'), M('/vx/'), M('/v-1/'), M('/t/xyz'), M('/t/xy'), M('/t/x'),
+                     M('/dl/site.zip', 'POST'), M('/r/x-y', 'GET', 'q=1'), M('/v7', 'GET', 'a=b'),
+                     B('zip', {'name': 'site'}), B('zip', {'name': 'a b?'}), B('zip', {'name': 'a.b', 'v': 2}),
+                     B('zip', {'name': ''}, lesson=(BUILD_ERROR, READBACK)), B('zip', {'name': 'a/b'}, lesson=(BUILD_ERROR, READBACK)),
+                     B('zip'), B('range', {'a': 'x-y', 'b': 'z'}), B('range', {'a': 'x', 'b': 'y-z'}, lesson=(BUILD_ERROR, MIXREAD)),
+                     B('range', {'a': 'x'}), B('version', {'n': 3}), B('version', {'n': 'x'}), B('touch', {'a': 'x', 'b': 'y'})]},
+        {'rules': [R('/c/<int(min=1):a>x<int:b>', 'cross'), R('/k/(<any(a.b, c):w>)+', 'regexy'), R('/i/<a>-<int:b>', 'int'),
+                   R('/f/<int(fixed_digits=2):n>x', 'fixed'), R('/u/<uuid:id>.json', 'json'), R('/g/<float:x>km', 'km')],
+         'queries': [M('/c/3x4'), M('/c/0x4'), M('/c/3x'), M('/c/x4'), M('/k/(a.b)+'), M('/k/(c)+'), M('/k/(aXb)+'), M('/k/a.b'),
+                     M('/i/a-1-2'), M('/i/a-1-b'), M('/i/a-'), M('/f/03x'), M('/f/3x'), M('/f/003x'),
+                     M('/u/' + UUID + '.json'), M('/u/' + UUID), M('/g/1.5km'), M('/g/1km'),
+                     B('cross', {'a': 3, 'b': 4}), B('cross', {'a': 0, 'b': 4}, lesson=(BUILD_ERROR, MINMAX)), B('fixed', {'n': 3}),
+                     B('json', {'id': UUID}), B('km', {'x': 2.5}), B('regexy', {'w': 'a.b'}, lesson=(url('/k/(a.b)%2B'), PLUS))]},
+        {'rules': [R('/p/<path:f>.zip', 'zip'), R('/q/v<path:f>/raw', 'raw'), R('/s/<path:a>-<b>', 'lazy')],
+         'queries': [M('/p/a/b.zip'), M('/p/a.zip'), M('/p/a/b.tar'), M('/p/a/b.zip/'), M('/q/v1/2/raw'), M('/q/1/2/raw'),
+                     M('/s/x-y'), M('/s/x/y-z'), M('/s/x-y-z', lesson=(match(200, 'lazy', {'a': 'x-y', 'b': 'z'}), LAZY)),
+                     B('zip', {'f': 'a/b c'}), B('raw', {'f': '1/2'}), B('lazy', {'a': 'x/y', 'b': 'z'})]},
+        {'rules': [R('/x/<a>-<b>-<c>', 'three')], 'queries': [M('/x/p-q-r')], 'lesson_error': MAXVARS},
+        {'rules': [R('/<a><b><c>', 'three')], 'queries': [M('/xyz')], 'lesson_error': MAXVARS},
+    ]},
+    {'name': 'mixed segments: which rule wins', 'milestone': 'mixed-segments', 'cases': [
+        *[{'rules': rules, 'queries': [M(path)]} for order in (1, -1) for rules, path in [
+            ([R('/<name>', 'whole'), R('/<name>.zip', 'zip')][::order], '/f.zip'),
+            ([R('/<name>.zip', 'zip'), R('/index.zip', 'static')][::order], '/index.zip'),
+            ([R('/<a>.zip', 'one'), R('/<a>-<b>.zip', 'two')][::order], '/x-y.zip'),
+            ([R('/<a>.<b>', 'dot'), R('/<a>.zip', 'zip')][::order], '/f.zip'),
+            ([R('/<a>.zip', 'zip'), R('/<a>.tar.gz', 'tgz')][::order], '/f.tar.gz'),
+            ([R('/x<a>', 'x'), R('/xy<a>', 'xy')][::order], '/xyz'),
+            ([R('/<a>-<b>', 'ab'), R('/<a>-<b>-z', 'abz')][::order], '/p-q-z'),
+            ([R('/<a>-<int:b>', 'si'), R('/<int:a>-<b>', 'is')][::order], '/1-2'),
+            ([R('/<a>x', 'one'), R('/<a><b>x', 'two')][::order], '/pqx'),
+            ([R('/<a>.zip/<b>', 'mixed'), R('/<a>/<int:b>', 'whole')][::order], '/f.zip/3'),
+            ([R('/<int:n>', 'int'), R('/v<int:n>', 'v')][::order], '/v2'),
+            ([R('/<path:p>', 'path'), R('/<a>.zip', 'zip')][::order], '/f.zip'),
+        ]],
     ]},
 ]
 

@@ -13,7 +13,7 @@ import { describeRules, replay, same, type Group, type Outcome } from './werkzeu
 const corpus = corpusJson as unknown as { werkzeug: string; groups: Group[] };
 
 /** The milestones in the order of lab.json, so each test lands in its own. */
-const order = ['static-rules', 'converters', 'methods', 'ordering', 'slashes', 'building', 'defaults', 'groups-and-errors', 'urlfor-method'];
+const order = ['static-rules', 'converters', 'methods', 'ordering', 'slashes', 'building', 'defaults', 'groups-and-errors', 'urlfor-method', 'mixed-segments'];
 
 /** The lesson's rules each group of the corpus checks, by the group's name. */
 const rulesOf: Record<string, string[]> = {
@@ -27,7 +27,9 @@ const rulesOf: Record<string, string[]> = {
   'trailing slashes': ['T1', 'T2', 'T3', 'T4', 'T5', 'P6'],
   'building': ['B1', 'B3', 'B4', 'B6', 'B7'],
   'several rules for one endpoint': ['N1', 'N2', 'N3', 'N4', 'N5', 'N6'],
-  'variables inside a segment': ['E7', 'R1'],
+  'malformed variables': ['E12'],
+  'variables inside a segment': ['X2', 'X3', 'X5', 'X6'],
+  'mixed segments: which rule wins': ['X4'],
   'building for a method': ['X1'],
 };
 
