@@ -47,7 +47,7 @@ const NAME = /^(?!__proto__$)[A-Za-z_][A-Za-z0-9_]*$/;
 const VARIABLE = /^<(?:([A-Za-z_][A-Za-z0-9_]*)(?:\((.*)\))?:)?([^<>:()]*)>$/;
 
 /**
- * Parses rule text. A variable takes a whole segment: `<name>`, `<converter:name>` or
+ * Parses rule text. A variable is written `<name>`, `<converter:name>` or
  * `<converter(args):name>`. Errors say where they are, with the rule text and a caret.
  */
 export function parseRule(text: string, converters: Record<string, ConverterFactory>): ParsedRule {

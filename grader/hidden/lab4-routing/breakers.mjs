@@ -63,10 +63,12 @@ export default [
     find: String.raw`pattern: '[^/][\\s\\S]*',`, replace: "pattern: '[^/].*'," },
   { rule: 'C9', why: 'a throw in toValue escapes match', file: 'router.ts',
     find: `    try {
-      params[segment.name] = segment.converter.toValue(text);
+      for (const [j, variable] of variables.entries()) params[variable.name] = variable.converter.toValue(pieces[j]!);
     } catch {
       return null; // the converter refused the text (an int out of range, say)
-    }`, replace: '    params[segment.name] = segment.converter.toValue(text);' },
+    }
+`, replace: `    for (const [j, variable] of variables.entries()) params[variable.name] = variable.converter.toValue(pieces[j]!);
+` },
   { rule: 'C10', why: 'keys and values of key=value are not trimmed', file: 'rule.ts',
     find: 'else args[item.slice(0, eq).trim()] = literal(item.slice(eq + 1).trim());', replace: 'else args[item.slice(0, eq)] = literal(item.slice(eq + 1));' },
   { rule: 'C10', why: 'arguments split at ", " only', file: 'rule.ts',
@@ -268,7 +270,7 @@ export default [
   { rule: 'O2', why: 'a custom converter weighs 0', file: 'rule.ts',
     find: 'weight: Object.hasOwn(WEIGHTS, converterName) ? WEIGHTS[converterName]! : CUSTOM_WEIGHT,', replace: 'weight: Object.hasOwn(WEIGHTS, converterName) ? WEIGHTS[converterName]! : 0,' },
   { rule: 'O2', why: 'a custom converter under a built-in name weighs CUSTOM_WEIGHT', edits: [
-    { file: 'rule.ts', find: "import { CUSTOM_WEIGHT, WEIGHTS } from './converters.ts';", replace: "import { CUSTOM_WEIGHT, WEIGHTS, builtInConverters } from './converters.ts';" },
+    { file: 'rule.ts', find: "import { CUSTOM_WEIGHT, WEIGHTS, escapeRegExp } from './converters.ts';", replace: "import { CUSTOM_WEIGHT, WEIGHTS, builtInConverters, escapeRegExp } from './converters.ts';" },
     { file: 'rule.ts', find: 'weight: Object.hasOwn(WEIGHTS, converterName) ? WEIGHTS[converterName]! : CUSTOM_WEIGHT,', replace: 'weight: converters[converterName] === builtInConverters[converterName] ? WEIGHTS[converterName]! : CUSTOM_WEIGHT,' },
   ] },
   { rule: 'O2', why: 'the weight is looked up by the variable name', file: 'rule.ts',
@@ -278,7 +280,7 @@ export default [
   { rule: 'O2', why: 'path weighs as much as string', file: 'converters.ts',
     find: 'string: 4, path: 5 }', replace: 'string: 4, path: 4 }' },
   { rule: 'O2', why: 'static text weighs like any', file: 'rule.ts',
-    find: "segments.push({ kind: 'static', text: part, weight: WEIGHTS.static! });", replace: "segments.push({ kind: 'static', text: part, weight: 1 });" },
+    find: ": { kind: 'static' as const, text: part, weight: WEIGHTS.static! };", replace: ": { kind: 'static' as const, text: part, weight: 1 };" },
   { rule: 'O3', why: 'weights compared right to left', file: 'router.ts',
     find: 'for (let i = 0; i < Math.min(wa.length, wb.length); i++) {', replace: 'for (let i = Math.min(wa.length, wb.length) - 1; i >= 0; i--) {' },
   { rule: 'O3', why: 'the higher weight first', file: 'router.ts',
@@ -368,33 +370,20 @@ export default [
   { rule: 'B4', why: "the converter's text is not checked against the pattern", file: 'router.ts',
     find: 'if (segment.regex.test(text)) {', replace: '{' },
   { rule: 'B4', why: "toValue is not asked (an int's min and max are ignored)", file: 'router.ts',
-    find: '        segment.converter.toValue(text);\n', replace: '' },
+    find: '      segment.converter.toValue(text);\n      encodeURIComponent', replace: '      encodeURIComponent' },
   { rule: 'B5', why: 'a throw in toUrl escapes as it is', file: 'router.ts',
-    find: `    try {
-      // The text must read back as match would read it: its pattern, then toValue (min, max).
-      const text = segment.converter.toUrl(given(values, segment.name));`, replace: `    const text = segment.converter.toUrl(given(values, segment.name));
-    try {` },
-  { rule: 'B5', why: 'the encoding is outside the try: a lone surrogate throws a URIError', edits: [
-    { file: 'router.ts', find: `        segment.converter.toValue(text);
-        return encodePath(text); // a path value keeps its slashes; a lone surrogate throws
-      }`, replace: `        segment.converter.toValue(text);
-        ok = text;
-      }` },
-    { file: 'router.ts', find: `    if (segment.kind === 'static') return encodeURIComponent(segment.text);
-    try {`, replace: `    if (segment.kind === 'static') return encodeURIComponent(segment.text);
-    let ok: string | undefined;
-    try {` },
-    { file: 'router.ts', find: `      // toUrl, toValue or the encoding refused it: the same BuildError as a text that doesn't fit
-    }`, replace: `      // toUrl, toValue or the encoding refused it: the same BuildError as a text that doesn't fit
-    }
-    if (ok !== undefined) return encodePath(ok);` },
-  ] },
+    find: `  try {
+    // The text must read back as match would read it: its pattern, then toValue (min, max).
+    const text = segment.converter.toUrl(given(values, segment.name));`, replace: `  const text = segment.converter.toUrl(given(values, segment.name));
+  try {` },
+  { rule: 'B5', why: 'the encoding is outside the try: a lone surrogate throws a URIError', file: 'router.ts',
+    find: '      encodeURIComponent(text); // a lone surrogate throws here, not later\n', replace: '' },
   { rule: 'B6', why: 'fixed text is not encoded', file: 'router.ts',
     find: "if (segment.kind === 'static') return encodeURIComponent(segment.text);", replace: "if (segment.kind === 'static') return segment.text;" },
   { rule: 'B6', why: "a path value's slashes are encoded", file: 'router.ts',
-    find: 'return encodePath(text);', replace: 'return encodeURIComponent(text);' },
+    find: "if (segment.kind === 'variable') return encodePath(write(segment, values));", replace: "if (segment.kind === 'variable') return encodeURIComponent(write(segment, values));" },
   { rule: 'B6', why: 'values are encoded with encodeURI (? and # stay)', file: 'router.ts',
-    find: 'return encodePath(text);', replace: 'return encodeURI(text);' },
+    find: "if (segment.kind === 'variable') return encodePath(write(segment, values));", replace: "if (segment.kind === 'variable') return encodeURI(write(segment, values));" },
   { rule: 'B8', why: 'a URL may start with "//"', file: 'router.ts',
     find: "return rooted(`/${parts.join('/')}${entry.rule.trailingSlash ? '/' : ''}`);", replace: "return `/${parts.join('/')}${entry.rule.trailingSlash ? '/' : ''}`;" },
   { rule: 'B7', why: 'an array is written as one value', file: 'router.ts',
@@ -444,18 +433,18 @@ export default [
   { rule: 'E4', why: 'converters are looked up through the prototype (toString is known)', file: 'rule.ts',
     find: 'if (!Object.hasOwn(converters, converterName)) {', replace: 'if (!converters[converterName]) {' },
   { rule: 'E5', why: 'a variable name used twice is accepted', file: 'rule.ts',
-    find: '      if (names.has(segment.name)) throw ruleError(text, offset, `the variable "${segment.name}" appears twice`);\n', replace: '' },
+    find: '      if (names.has(variable.name)) throw ruleError(text, at, `the variable "${variable.name}" appears twice`);\n', replace: '' },
   { rule: 'E5', why: 'the position is the name, not the "<"', file: 'rule.ts',
-    find: 'if (names.has(segment.name)) throw ruleError(text, offset,', replace: 'if (names.has(segment.name)) throw ruleError(text, offset + 1,' },
+    find: 'if (names.has(variable.name)) throw ruleError(text, at,', replace: 'if (names.has(variable.name)) throw ruleError(text, at + 1,' },
   { rule: 'E6', why: 'a second path variable is accepted', file: 'rule.ts',
-    find: `      if (segment.converterName === 'path' && segments.some(isPath)) {
-        throw ruleError(text, offset, 'a rule may have only one path variable');
+    find: `      if (variable.converterName === 'path' && (segments.some(isPath) || found.slice(0, i).some(isPath))) {
+        throw ruleError(text, at, 'a rule may have only one path variable');
       }
 `, replace: '' },
   { rule: 'E6', why: 'the position is the first path variable', file: 'rule.ts',
-    find: "throw ruleError(text, offset, 'a rule may have only one path variable');", replace: "throw ruleError(text, segments.findIndex(isPath) + 1, 'a rule may have only one path variable');" },
+    find: "throw ruleError(text, at, 'a rule may have only one path variable');", replace: "throw ruleError(text, segments.findIndex(isPath) + 1, 'a rule may have only one path variable');" },
   { rule: 'E6', why: 'any variable before a path variable counts as a path', file: 'rule.ts',
-    find: "if (segment.converterName === 'path' && segments.some(isPath)) {", replace: "if (segment.converterName === 'path' && segments.some((s) => s.kind === 'variable')) {" },
+    find: "if (variable.converterName === 'path' && (segments.some(isPath) ||", replace: "if (variable.converterName === 'path' && (segments.some((s) => s.kind === 'variable') ||" },
   { rule: 'E12', why: 'the position is the slash before the segment', file: 'rule.ts',
     find: 'if (!match) throw ruleError(text, offset,', replace: 'if (!match) throw ruleError(text, offset - 1,' },
   { rule: 'E12', why: 'the position is one past the end of the segment', file: 'rule.ts',

@@ -200,7 +200,7 @@ milestone('routes-and-views', () => {
   test("the redirect's Location: the mount point, the path encoded once, the query exactly as sent", {
     rules: ['A9'],
     points: 2,
-    hint: 'Build it from the request: encodeURI(request.scriptRoot + request.path + "/"), then encode "?" and "#" too (in a path they are data), then "?" and QUERY_STRING untouched. Encoding the query again turns a%20b into a%2520b.',
+    hint: 'The mount point (request.scriptRoot, each piece between slashes through encodeURIComponent), then the router\'s location as it comes: its path is encoded and its query is QUERY_STRING untouched. Encoding it again turns a%20b into a%2520b.',
   }, async () => {
     const app = build((app) => {
       app.get('/books/', function books() {
