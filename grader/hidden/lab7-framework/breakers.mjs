@@ -12,9 +12,9 @@ const get = '  async get(id: string): Promise<T | undefined> {\n    return this.
 export default [
   // The app object
   { rule: 'A1', why: 'ignores options.methods (every rule answers GET only)', file: 'app.ts',
-    find: 'this.#router.add(rule, { endpoint, methods: options.methods });', replace: 'this.#router.add(rule, { endpoint });' },
+    find: 'this.#router.add(rule, { endpoint, methods: options.methods, defaults: options.defaults });', replace: 'this.#router.add(rule, { endpoint, defaults: options.defaults });' },
   { rule: 'A1', why: 'adds GET to every rule', file: 'app.ts',
-    find: 'this.#router.add(rule, { endpoint, methods: options.methods });', replace: "this.#router.add(rule, { endpoint, methods: [...(options.methods ?? []), 'GET'] });" },
+    find: 'this.#router.add(rule, { endpoint, methods: options.methods, defaults: options.defaults });', replace: "this.#router.add(rule, { endpoint, methods: [...(options.methods ?? []), 'GET'], defaults: options.defaults });" },
   { rule: 'A2', why: "the function's name wins over the endpoint option", file: 'app.ts',
     find: 'const endpoint = options.endpoint ?? view.name;', replace: 'const endpoint = view.name || options.endpoint;' },
   { rule: 'A3', why: 'accepts a view without a name', file: 'app.ts',
