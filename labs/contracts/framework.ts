@@ -25,6 +25,8 @@ export interface RouteOptions {
   methods?: string[];
   /** The name urlFor uses; defaults to the view function's name. */
   endpoint?: string;
+  /** Values the view gets for this rule besides its variables (Flask's `defaults`, lesson 4's N1). */
+  defaults?: Record<string, unknown>;
 }
 
 /** Runs before the view; returning a result skips the view (a login check, say). */

@@ -30,6 +30,12 @@ export interface RuleOptions {
   methods?: string[];
   /** With the default (true), a rule ending in '/' redirects the same path without it (308). */
   strictSlashes?: boolean;
+  /**
+   * Values a match of this rule gives besides its variables' (Flask's `defaults`): `/page/` with
+   * `{ n: 1 }` next to `/page/<int:n>`, both for one endpoint. A default never names a variable of
+   * its own rule.
+   */
+  defaults?: Record<string, unknown>;
 }
 
 /** What matching a path and method gives. */
@@ -46,7 +52,7 @@ export type MatchResult =
   | { kind: 'method-not-allowed'; allowed: string[] }
   | { kind: 'not-found' };
 
-/** A rule that can't be registered: bad syntax, an unknown converter, a clashing endpoint. */
+/** A rule that can't be registered: bad syntax, an unknown converter or argument, a clashing default. */
 export class RuleError extends Error {
   /** Where in the rule text the problem is (0-based), when there is one place. */
   readonly position: number | null;

@@ -176,6 +176,22 @@ milestone('building', () => {
   });
 });
 
+milestone('defaults', () => {
+  test('two rules for one endpoint: the page number is 1 by default', {
+    rules: ['N1', 'N4', 'N5'],
+    hint: 'A match gives the defaults with the params; urlFor picks the rule whose defaults equal the values; /page/1 redirects to /page/.',
+  }, () => {
+    const router = new Router();
+    router.add('/page/', { endpoint: 'page', defaults: { n: 1 } });
+    router.add('/page/<int:n>', { endpoint: 'page' });
+    expect(router.match('/page/', 'GET')).toEqual({ kind: 'match', endpoint: 'page', params: { n: 1 }, rule: '/page/' });
+    expect(router.match('/page/4', 'GET')).toMatchObject({ kind: 'match', params: { n: 4 } });
+    expect(router.match('/page/1', 'GET')).toEqual({ kind: 'redirect', status: 308, location: '/page/' });
+    expect(router.urlFor('page', { n: 1 })).toBe('/page/');
+    expect(router.urlFor('page', { n: 4 })).toBe('/page/4');
+  });
+});
+
 milestone('groups-and-errors', () => {
   test('a group puts its prefix before its rules and its name before their endpoints', {
     rules: ['G1'],

@@ -47,8 +47,8 @@ export class App implements AppApi {
   route(rule: string, options: RouteOptions, view: View): void {
     // TODO(lab7): The endpoint is options.endpoint, else the view function's name. No name at all
     // (an anonymous arrow function): throw an Error that says how to give it one. An endpoint that
-    // already belongs to another view: throw. Then add the rule to #router (with the endpoint and
-    // the methods) and remember the view in #views under its endpoint.
+    // already belongs to another view: throw. Then add the rule to #router (with the endpoint, the
+    // methods and the defaults) and remember the view in #views under its endpoint.
     throw new Error('TODO(lab7): App.route is not written yet (lessons/07-framework.md#the-app-object)');
   }
 
@@ -110,8 +110,8 @@ export class App implements AppApi {
     // path, method and query string: not-found throws NotFound, method-not-allowed throws
     // MethodNotAllowed(allowed), and a match calls the endpoint's view with the request and the
     // params, through makeResponse. A redirect answers Response.redirect(location, 308), the
-    // location built from the request: request.scriptRoot + request.path + '/', percent-encoded once
-    // (encodeURI, then '?' and '#' too), then '?' and QUERY_STRING as it is, if there is one.
+    // location being the mount point (request.scriptRoot, each piece between slashes encoded with
+    // encodeURIComponent) followed by the router's location exactly as it comes.
     throw new Error('TODO(lab7): App.#dispatch is not written yet (lessons/07-framework.md#the-app-object)');
   }
 

@@ -6,7 +6,7 @@ import {
   type RuleOptions,
 } from '#contracts/routing';
 import { builtInConverters } from './converters.ts';
-import { parseRule, type ParsedRule } from './rule.ts';
+import { parseRule, readMixed, variableNames, type ParsedRule, type Segment } from './rule.ts';
 
 /** A registered rule with what it answers. */
 interface Entry {
@@ -14,6 +14,10 @@ interface Entry {
   endpoint: string;
   methods: Set<string>;
   strictSlashes: boolean;
+  /** Values a match gives besides the variables' (Flask's `defaults`). */
+  defaults: Record<string, unknown>;
+  /** The names a match gives: the variables and the defaults. */
+  names: Set<string>;
   /** Registration order: the last tie-breaker. */
   order: number;
 }
@@ -56,8 +60,8 @@ function splitPath(path: string): { segments: string[]; trailingSlash: boolean }
 export class Router {
   readonly #converters: Record<string, ConverterFactory>;
   readonly #entries: Entry[] = [];
-  /** The same entries by endpoint, in the order they were added. */
-  readonly #endpoints = new Map<string, Entry>();
+  /** The same entries by endpoint, in the order urlFor tries them (byBuildOrder). */
+  readonly #endpoints = new Map<string, Entry[]>();
 
   constructor(options: { converters?: Record<string, ConverterFactory> } = {}) {
     this.#converters = { ...builtInConverters, ...options.converters };
@@ -68,14 +72,17 @@ export class Router {
     if (options.methods?.length === 0) throw new RuleError(`the rule ${rule} answers no method: leave methods out for GET`);
     const methods = new Set((options.methods ?? ['GET']).map((m) => m.toUpperCase()));
     if (methods.has('GET')) methods.add('HEAD'); // a HEAD is a GET without the body
-    const existing = this.#endpoints.get(options.endpoint);
+    const defaults = { ...options.defaults };
+    const variables = variableNames(parsed.segments);
+    // A default for a variable would silently replace what the path says.
+    const clash = variables.find((name) => Object.hasOwn(defaults, name));
+    if (clash !== undefined) throw new RuleError(`the default "${clash}" of ${rule} names one of its variables`);
+    const siblings = this.#endpoints.get(options.endpoint) ?? [];
+    const existing = siblings.find((entry) => entry.rule.text === rule);
     if (existing) {
-      if (existing.rule.text !== rule) {
-        throw new RuleError(`endpoint "${options.endpoint}" is already used by the rule ${existing.rule.text}`);
-      }
-      // One entry, one strictSlashes: it cannot both redirect and not.
-      if ((options.strictSlashes ?? true) !== existing.strictSlashes) {
-        throw new RuleError(`the rule ${rule} of "${options.endpoint}" was added with strictSlashes ${existing.strictSlashes}`);
+      // One entry, one strictSlashes and one set of defaults: it cannot both redirect and not.
+      if ((options.strictSlashes ?? true) !== existing.strictSlashes || !sameValues(defaults, existing.defaults)) {
+        throw new RuleError(`the rule ${rule} of "${options.endpoint}" was added with other strictSlashes or defaults`);
       }
       for (const method of methods) existing.methods.add(method);
       return;
@@ -85,11 +92,13 @@ export class Router {
       endpoint: options.endpoint,
       methods,
       strictSlashes: options.strictSlashes ?? true,
+      defaults,
+      names: new Set([...variables, ...Object.keys(defaults)]),
       order: this.#entries.length,
     };
     this.#entries.push(entry);
     this.#entries.sort(bySpecificity);
-    this.#endpoints.set(options.endpoint, entry);
+    this.#endpoints.set(options.endpoint, [...siblings, entry].sort(byBuildOrder));
   }
 
   /** Rules under `prefix` (like `/api`), their endpoints named `name.endpoint` if a name is given. */
@@ -118,7 +127,10 @@ export class Router {
         // A URL, ready to send: the path encoded, the query string as it came (never decoded).
         redirect ??= `${rooted(`${encodePath(path)}/`)}${query ? `?${query}` : ''}`;
       } else {
-        return { kind: 'match', endpoint: entry.endpoint, params: fit.params, rule: entry.rule.text };
+        const params = { ...fit.params, ...entry.defaults };
+        const canonical = this.#canonical(entry, params, method.toUpperCase());
+        if (canonical !== null) return { kind: 'redirect', status: 308, location: canonical + (query ? `?${query}` : '') };
+        return { kind: 'match', endpoint: entry.endpoint, params, rule: entry.rule.text };
       }
     }
     if (redirect !== null) return { kind: 'redirect', status: 308, location: redirect };
@@ -126,42 +138,133 @@ export class Router {
     return { kind: 'not-found' };
   }
 
-  /** Builds the URL of an endpoint: variables from `values`, other values as a query string. */
-  urlFor(endpoint: string, values: Record<string, unknown> = {}): string {
-    const entry = this.#endpoints.get(endpoint);
-    if (!entry) throw new BuildError(`no endpoint "${endpoint}"${suggest(endpoint, [...this.#endpoints.keys()])}`);
-    // Own keys only: a variable named `constructor` must not find Object's.
-    const given = (name: string) => (Object.hasOwn(values, name) ? values[name] : undefined);
-    const variables = entry.rule.segments.flatMap((s) => (s.kind === 'variable' ? [s.name] : []));
-    const missing = variables.filter((name) => given(name) === undefined || given(name) === null);
-    if (missing.length > 0) {
-      throw new BuildError(`urlFor("${endpoint}") needs ${missing.join(', ')} for the rule ${entry.rule.text}`);
-    }
-    const parts = entry.rule.segments.map((segment) => {
-      if (segment.kind === 'static') return encodeURIComponent(segment.text);
+  /**
+   * The URL a match should redirect to, or null: a rule of the same endpoint that urlFor tries
+   * first, with defaults equal to these values, names the same values and answers the method.
+   * `/page/1` goes to `/page/` when `/page/` has the default `{ n: 1 }`: one URL per page.
+   */
+  #canonical(entry: Entry, params: Record<string, unknown>, method: string): string | null {
+    for (const other of this.#endpoints.get(entry.endpoint)!) {
+      if (other === entry) break; // only the rules urlFor prefers
+      if (Object.keys(other.defaults).length === 0 || !sameNames(other.names, entry.names)) continue;
+      if (!other.methods.has(method) || !suits(other, params)) continue;
       try {
-        // The text must read back as match would read it: its pattern, then toValue (min, max).
-        const text = segment.converter.toUrl(given(segment.name));
-        if (segment.regex.test(text)) {
-          segment.converter.toValue(text);
-          return encodePath(text); // a path value keeps its slashes; a lone surrogate throws
-        }
+        return build(other, params);
       } catch {
-        // toUrl, toValue or the encoding refused it: the same BuildError as a text that doesn't fit
-      }
-      throw new BuildError(`the value of <${segment.converterName}:${segment.name}> cannot be written in a URL that matches`);
-    });
-    const url = rooted(`/${parts.join('/')}${entry.rule.trailingSlash ? '/' : ''}`);
-    const query = new URLSearchParams();
-    for (const [key, value] of Object.entries(values)) {
-      if (variables.includes(key)) continue;
-      // undefined and null are left out, as values and as items of an array
-      for (const item of Array.isArray(value) ? value : [value]) {
-        if (item !== undefined && item !== null) query.append(key, String(item));
+        // a value that rule cannot write: it is not this URL's canonical form
       }
     }
-    return query.size > 0 ? `${url}?${query}` : url;
+    return null;
   }
+
+  /**
+   * Builds the URL of an endpoint: variables from `values`, other values as a query string. With
+   * a `method`, only a rule that answers it will do (the URL a form posts to, say).
+   */
+  urlFor(endpoint: string, values: Record<string, unknown> = {}, options: { method?: string } = {}): string {
+    const entries = this.#endpoints.get(endpoint);
+    if (!entries) throw new BuildError(`no endpoint "${endpoint}"${suggest(endpoint, [...this.#endpoints.keys()])}`);
+    // The first rule that suits the values builds the URL, or throws its BuildError. A link is
+    // followed with GET: a rule that answers it goes first.
+    const method = options.method?.toUpperCase();
+    const entry = method !== undefined
+      ? entries.find((e) => e.methods.has(method) && suits(e, values))
+      : (entries.find((e) => e.methods.has('GET') && suits(e, values)) ?? entries.find((e) => suits(e, values)));
+    if (entry) {
+      const url = build(entry, values);
+      const query = new URLSearchParams();
+      for (const [key, value] of Object.entries(values)) {
+        if (entry.names.has(key)) continue; // a variable, or a default the rule stands for
+        // undefined and null are left out, as values and as items of an array
+        for (const item of Array.isArray(value) ? value : [value]) {
+          if (item !== undefined && item !== null) query.append(key, String(item));
+        }
+      }
+      return query.size > 0 ? `${url}?${query}` : url;
+    }
+    const needs = entries.map((e) => `${e.rule.text} needs ${[...e.names].join(', ')}${Object.keys(e.defaults).length > 0 ? ` (defaults ${JSON.stringify(e.defaults)})` : ''}`);
+    const forMethod = method === undefined ? '' : ` and the method ${method}`;
+    throw new BuildError(`urlFor("${endpoint}") has no rule for these values${forMethod}: ${needs.join('; ')}`);
+  }
+}
+
+/** The rule's variable names, in order. */
+function variablesOf(entry: Entry): string[] {
+  return variableNames(entry.rule.segments);
+}
+
+/** The value of `name` in `values`: own keys only, so `constructor` never finds Object's. */
+function given(values: Record<string, unknown>, name: string): unknown {
+  return Object.hasOwn(values, name) ? values[name] : undefined;
+}
+
+/** Can this rule build these values? Every variable has a value; every default is left out or equal. */
+function suits(entry: Entry, values: Record<string, unknown>): boolean {
+  for (const name of variablesOf(entry)) {
+    if (given(values, name) === undefined || given(values, name) === null) return false;
+  }
+  for (const [name, value] of Object.entries(entry.defaults)) {
+    const v = given(values, name);
+    if (v !== undefined && v !== null && v !== value) return false;
+  }
+  return true;
+}
+
+/** The rule's URL with these values, without the query string; a BuildError if a value cannot be written. */
+function build(entry: Entry, values: Record<string, unknown>): string {
+  const parts = entry.rule.segments.map((segment) => {
+    if (segment.kind === 'static') return encodeURIComponent(segment.text);
+    if (segment.kind === 'variable') return encodePath(write(segment, values));
+    // Text as it is, each variable by its converter; then the segment must read back as these
+    // texts: { a: 'x', b: 'y-z' } for <a>-<b> writes x-y-z, which reads as a = 'x-y'.
+    const texts = segment.variables.map((variable) => write(variable, values));
+    const text = segment.parts.map((p) => (typeof p === 'string' ? p : texts[segment.variables.indexOf(p)])).join('');
+    const back = readMixed(segment, text);
+    if (back === null || back.some((t, i) => t !== texts[i])) {
+      throw new BuildError(`the values of ${segment.variables.map((v) => `<${v.name}>`).join(', ')} write ${text}, which reads back otherwise`);
+    }
+    try {
+      return encodePath(text);
+    } catch {
+      throw new BuildError(`the values of ${segment.variables.map((v) => `<${v.name}>`).join(', ')} cannot be written in a URL`);
+    }
+  });
+  return rooted(`/${parts.join('/')}${entry.rule.trailingSlash ? '/' : ''}`);
+}
+
+/** A variable's value as the text of a URL that matches it again, or a BuildError. */
+function write(segment: Extract<Segment, { kind: 'variable' }>, values: Record<string, unknown>): string {
+  try {
+    // The text must read back as match would read it: its pattern, then toValue (min, max).
+    const text = segment.converter.toUrl(given(values, segment.name));
+    if (segment.regex.test(text)) {
+      segment.converter.toValue(text);
+      encodeURIComponent(text); // a lone surrogate throws here, not later
+      return text;
+    }
+  } catch {
+    // toUrl, toValue or the encoding refused it: the same BuildError as a text that doesn't fit
+  }
+  throw new BuildError(`the value of <${segment.converterName}:${segment.name}> cannot be written in a URL that matches`);
+}
+
+/** Same keys, and the same value under each (===). */
+function sameValues(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key]);
+}
+
+function sameNames(a: Set<string>, b: Set<string>): boolean {
+  return a.size === b.size && [...a].every((name) => b.has(name));
+}
+
+/** urlFor's order among one endpoint's rules: more names first, then more defaults, then older. */
+function byBuildOrder(a: Entry, b: Entry): number {
+  return (
+    b.names.size - a.names.size ||
+    Object.keys(b.defaults).length - Object.keys(a.defaults).length ||
+    a.order - b.order
+  );
 }
 
 /** Sorts rules by the weights of their segments, left to right; then longer first; then older. */
@@ -170,8 +273,21 @@ function bySpecificity(a: Entry, b: Entry): number {
   const wb = b.rule.segments.map((s) => s.weight);
   for (let i = 0; i < Math.min(wa.length, wb.length); i++) {
     if (wa[i] !== wb[i]) return wa[i]! - wb[i]!;
+    const [sa, sb] = [a.rule.segments[i]!, b.rule.segments[i]!];
+    if (sa.kind === 'mixed' && sb.kind === 'mixed') {
+      const byRank = compareRanks(sa.rank, sb.rank);
+      if (byRank !== 0) return byRank;
+    }
   }
   return wb.length - wa.length || a.order - b.order;
+}
+
+/** Two mixed segments' ranks, compared left to right: the lower first. */
+function compareRanks(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    if (a[i] !== b[i]) return a[i]! - b[i]!;
+  }
+  return a.length - b.length;
 }
 
 /**
@@ -206,9 +322,12 @@ function fitRule(
       if (text !== segment.text) return null;
       continue;
     }
-    if (!segment.regex.test(text)) return null;
+    // A mixed segment's regular expression says which text each of its variables takes.
+    const variables = segment.kind === 'mixed' ? segment.variables : [segment];
+    const pieces = segment.kind === 'mixed' ? readMixed(segment, text) : segment.regex.test(text) ? [text] : null;
+    if (pieces === null) return null;
     try {
-      params[segment.name] = segment.converter.toValue(text);
+      for (const [j, variable] of variables.entries()) params[variable.name] = variable.converter.toValue(pieces[j]!);
     } catch {
       return null; // the converter refused the text (an int out of range, say)
     }

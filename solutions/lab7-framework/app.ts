@@ -49,7 +49,7 @@ export class App implements AppApi {
     }
     const existing = this.#views.get(endpoint);
     if (existing && existing !== view) throw new Error(`the endpoint "${endpoint}" already belongs to another view`);
-    this.#router.add(rule, { endpoint, methods: options.methods });
+    this.#router.add(rule, { endpoint, methods: options.methods, defaults: options.defaults });
     this.#views.set(endpoint, view);
   }
 
@@ -137,12 +137,11 @@ export class App implements AppApi {
       case 'method-not-allowed':
         throw new MethodNotAllowed(match.allowed);
       case 'redirect': {
-        // The same path with its slash, built from the request: the mount point and the path are
-        // decoded text, so they are encoded once (and `?`, `#`, which encodeURI leaves alone, since
-        // in a path they are data); the query string was never decoded, so it goes out as it came.
-        const path = encodeURI(`${request.scriptRoot}${request.path}/`).replace(/[?#]/g, encodeURIComponent);
-        const query = request.environ.QUERY_STRING;
-        return Response.redirect(query ? `${path}?${query}` : path, 308);
+        // The router's location is already a URL (its path encoded, the query string as sent),
+        // and it need not be the same path with a slash: `/page/1` goes to `/page/` when that rule
+        // has the default n = 1. Only the mount point goes in front, encoded segment by segment.
+        const mount = request.scriptRoot.split('/').map(encodeURIComponent).join('/');
+        return Response.redirect(mount + match.location, 308);
       }
       case 'match': {
         const view = this.#views.get(match.endpoint)!;

@@ -63,10 +63,12 @@ export default [
     find: String.raw`pattern: '[^/][\\s\\S]*',`, replace: "pattern: '[^/].*'," },
   { rule: 'C9', why: 'a throw in toValue escapes match', file: 'router.ts',
     find: `    try {
-      params[segment.name] = segment.converter.toValue(text);
+      for (const [j, variable] of variables.entries()) params[variable.name] = variable.converter.toValue(pieces[j]!);
     } catch {
       return null; // the converter refused the text (an int out of range, say)
-    }`, replace: '    params[segment.name] = segment.converter.toValue(text);' },
+    }
+`, replace: `    for (const [j, variable] of variables.entries()) params[variable.name] = variable.converter.toValue(pieces[j]!);
+` },
   { rule: 'C10', why: 'keys and values of key=value are not trimmed', file: 'rule.ts',
     find: 'else args[item.slice(0, eq).trim()] = literal(item.slice(eq + 1).trim());', replace: 'else args[item.slice(0, eq)] = literal(item.slice(eq + 1));' },
   { rule: 'C10', why: 'arguments split at ", " only', file: 'rule.ts',
@@ -113,7 +115,7 @@ export default [
 
   // Matching segment by segment
   { rule: 'P1', why: 'a match does not give its rule', file: 'router.ts',
-    find: "return { kind: 'match', endpoint: entry.endpoint, params: fit.params, rule: entry.rule.text };", replace: "return { kind: 'match', endpoint: entry.endpoint, params: fit.params } as MatchResult;" },
+    find: "return { kind: 'match', endpoint: entry.endpoint, params, rule: entry.rule.text };", replace: "return { kind: 'match', endpoint: entry.endpoint, params } as MatchResult;" },
   { rule: 'P2', why: '"/" counts as a trailing slash', file: 'router.ts',
     find: "const trailingSlash = path.length > 1 && path.endsWith('/');", replace: "const trailingSlash = path.endsWith('/');" },
   { rule: 'P2', why: '"/" has one empty segment', file: 'router.ts',
@@ -184,9 +186,83 @@ export default [
   { rule: 'M6', why: 'adding the same endpoint and rule replaces the methods', file: 'router.ts',
     find: 'for (const method of methods) existing.methods.add(method);', replace: 'existing.methods = methods;' },
   { rule: 'M6', why: 'adding the same endpoint and rule again is refused', file: 'router.ts',
-    find: 'if (existing.rule.text !== rule) {', replace: 'if (existing.endpoint === options.endpoint) {' },
+    find: 'if ((options.strictSlashes ?? true) !== existing.strictSlashes || !sameValues(defaults, existing.defaults)) {', replace: 'if (existing) {' },
   { rule: 'M6', why: 'a re-add with another strictSlashes is accepted (and its methods added)', file: 'router.ts',
-    find: 'if ((options.strictSlashes ?? true) !== existing.strictSlashes) {', replace: 'if (false) {' },
+    find: 'if ((options.strictSlashes ?? true) !== existing.strictSlashes || !sameValues(defaults, existing.defaults)) {', replace: 'if (!sameValues(defaults, existing.defaults)) {' },
+  { rule: 'M6', why: 'a re-add with other defaults is accepted (and its methods added)', file: 'router.ts',
+    find: 'if ((options.strictSlashes ?? true) !== existing.strictSlashes || !sameValues(defaults, existing.defaults)) {', replace: 'if ((options.strictSlashes ?? true) !== existing.strictSlashes) {' },
+  { rule: 'M6', why: 'a second rule for an endpoint is merged into its first one', file: 'router.ts',
+    find: 'const existing = siblings.find((entry) => entry.rule.text === rule);', replace: 'const existing = siblings[0];' },
+
+  // Converter arguments (C14, C15) and several rules for one endpoint (N1-N7)
+  { rule: 'C14', why: 'fixed_digits is ignored when matching', file: 'converters.ts',
+    find: '      if (digits > 0 && text.length !== digits) throw', replace: '      if (false) throw' },
+  { rule: 'C14', why: 'fixed_digits counts the digits, not the sign', file: 'converters.ts',
+    find: 'text.length !== digits) throw', replace: "text.replace('-', '').length !== digits) throw" },
+  { rule: 'C14', why: 'toUrl does not pad to fixed_digits', file: 'converters.ts',
+    find: "return sign + text.slice(sign.length).padStart(digits - sign.length, '0');", replace: 'return text;' },
+  { rule: 'C14', why: 'toUrl pads before the sign (0-7)', file: 'converters.ts',
+    find: "return sign + text.slice(sign.length).padStart(digits - sign.length, '0');", replace: "return text.padStart(digits, '0');" },
+  { rule: 'C15', why: 'int takes any argument', file: 'converters.ts',
+    find: "onlyArgs(args, ['fixed_digits', 'min', 'max', 'signed']);", replace: '' },
+  { rule: 'C15', why: 'float takes fixed_digits too', file: 'converters.ts',
+    find: "onlyArgs(args, ['min', 'max', 'signed']);", replace: "onlyArgs(args, ['fixed_digits', 'min', 'max', 'signed']);" },
+  { rule: 'C15', why: 'string takes any argument', file: 'converters.ts',
+    find: "onlyArgs(args, ['minlength', 'maxlength', 'length']);", replace: '' },
+  { rule: 'C15', why: 'positional arguments are taken (and ignored)', file: 'converters.ts',
+    find: '  if (args._.length > 0) throw new TypeError', replace: '  if (false) throw new TypeError' },
+  { rule: 'C15', why: 'any takes key=value arguments', file: 'converters.ts',
+    find: "onlyArgs({ ...args, _: [] }, []); // the words only, no key=value", replace: '' },
+  { rule: 'C15', why: 'uuid takes any argument', edits: [
+    { file: 'converters.ts', find: `const uuid: ConverterFactory = (args) => {
+  onlyArgs(args, []);`, replace: `const uuid: ConverterFactory = (args) => {` },
+  ] },
+  { rule: 'C15', why: 'path takes any argument', edits: [
+    { file: 'converters.ts', find: `const path: ConverterFactory = (args) => {
+  onlyArgs(args, []);`, replace: `const path: ConverterFactory = (args) => {` },
+  ] },
+  { rule: 'N1', why: "a match's params leave the defaults out", file: 'router.ts',
+    find: 'const params = { ...fit.params, ...entry.defaults };', replace: 'const params = { ...fit.params };' },
+  { rule: 'N2', why: 'a second rule for an endpoint is refused, as it once was', file: 'router.ts',
+    find: '    if (existing) {\n      // One entry', replace: "    if (!existing && siblings.length > 0) throw new RuleError(`endpoint \"${options.endpoint}\" is already used`);\n    if (existing) {\n      // One entry" },
+  { rule: 'N2', why: "a second rule for an endpoint replaces the first one's place in urlFor", file: 'router.ts',
+    find: 'this.#endpoints.set(options.endpoint, [...siblings, entry].sort(byBuildOrder));', replace: 'this.#endpoints.set(options.endpoint, [entry]);' },
+  { rule: 'N3', why: 'build order ignores the number of names', file: 'router.ts',
+    find: '    b.names.size - a.names.size ||\n', replace: '' },
+  { rule: 'N3', why: 'build order ignores the number of defaults', file: 'router.ts',
+    find: '    Object.keys(b.defaults).length - Object.keys(a.defaults).length ||\n', replace: '' },
+  { rule: 'N3', why: 'the rules of an endpoint are tried in the order they were added', file: 'router.ts',
+    find: '[...siblings, entry].sort(byBuildOrder)', replace: '[...siblings, entry]' },
+  { rule: 'N4', why: 'a default need not equal the value given', file: 'router.ts',
+    find: '    if (v !== undefined && v !== null && v !== value) return false;\n', replace: '' },
+  { rule: 'N4', why: 'a default is compared with == (the text 1 equals the number 1)', file: 'router.ts',
+    find: 'v !== value) return false;', replace: 'v != value) return false; // eslint-disable-line eqeqeq' },
+  { rule: 'N4', why: 'a value the rule stands for as a default goes to the query string too', file: 'router.ts',
+    find: 'if (entry.names.has(key)) continue;', replace: 'if (variablesOf(entry).includes(key)) continue;' },
+  { rule: 'N4', why: 'urlFor does not prefer the rules that answer GET', file: 'router.ts',
+    find: "entries.find((e) => e.methods.has('GET') && suits(e, values)) ?? ", replace: '' },
+  { rule: 'N5', why: 'no redirect to the rule with the defaults', file: 'router.ts',
+    find: 'if (canonical !== null) return', replace: 'if (false) return' },
+  { rule: 'N5', why: 'the redirect drops the query string', file: 'router.ts',
+    find: "location: canonical + (query ? `?${query}` : '') };", replace: 'location: canonical };' },
+  { rule: 'N5', why: 'the redirect ignores the method of the rule with the defaults', file: 'router.ts',
+    find: 'if (!other.methods.has(method) || !suits(other, params)) continue;', replace: 'if (!suits(other, params)) continue;' },
+  { rule: 'N5', why: 'the redirect ignores the names of the rule with the defaults', file: 'router.ts',
+    find: ' || !sameNames(other.names, entry.names)) continue;', replace: ') continue;' },
+  { rule: 'N6', why: 'rules after the matched one redirect it too', file: 'router.ts',
+    find: '      if (other === entry) break; // only the rules urlFor prefers\n', replace: '      if (other === entry) continue;\n' },
+  { rule: 'N7', why: 'a default for a variable of the rule is accepted', file: 'router.ts',
+    find: '    if (clash !== undefined) throw new RuleError', replace: '    if (clash === "") throw new RuleError' },
+  { rule: 'N7', why: 'a default for a variable is refused with a position', file: 'router.ts',
+    find: 'names one of its variables`);', replace: 'names one of its variables`, 0);' },
+
+  // Extension: building for a method
+  { rule: 'X1', why: 'the method is ignored', file: 'router.ts',
+    find: 'const method = options.method?.toUpperCase();', replace: 'const method = undefined as string | undefined;' },
+  { rule: 'X1', why: 'the method is compared as given, not in capitals', file: 'router.ts',
+    find: 'const method = options.method?.toUpperCase();', replace: 'const method = options.method;' },
+  { rule: 'X1', why: 'with no rule for the method, any rule that suits builds', file: 'router.ts',
+    find: '? entries.find((e) => e.methods.has(method) && suits(e, values))', replace: '? (entries.find((e) => e.methods.has(method) && suits(e, values)) ?? entries.find((e) => suits(e, values)))' },
 
   // Which rule wins
   { rule: 'O1', why: 'rules are not sorted', file: 'router.ts',
@@ -194,7 +270,7 @@ export default [
   { rule: 'O2', why: 'a custom converter weighs 0', file: 'rule.ts',
     find: 'weight: Object.hasOwn(WEIGHTS, converterName) ? WEIGHTS[converterName]! : CUSTOM_WEIGHT,', replace: 'weight: Object.hasOwn(WEIGHTS, converterName) ? WEIGHTS[converterName]! : 0,' },
   { rule: 'O2', why: 'a custom converter under a built-in name weighs CUSTOM_WEIGHT', edits: [
-    { file: 'rule.ts', find: "import { CUSTOM_WEIGHT, WEIGHTS } from './converters.ts';", replace: "import { CUSTOM_WEIGHT, WEIGHTS, builtInConverters } from './converters.ts';" },
+    { file: 'rule.ts', find: "import { CUSTOM_WEIGHT, WEIGHTS, escapeRegExp } from './converters.ts';", replace: "import { CUSTOM_WEIGHT, WEIGHTS, builtInConverters, escapeRegExp } from './converters.ts';" },
     { file: 'rule.ts', find: 'weight: Object.hasOwn(WEIGHTS, converterName) ? WEIGHTS[converterName]! : CUSTOM_WEIGHT,', replace: 'weight: converters[converterName] === builtInConverters[converterName] ? WEIGHTS[converterName]! : CUSTOM_WEIGHT,' },
   ] },
   { rule: 'O2', why: 'the weight is looked up by the variable name', file: 'rule.ts',
@@ -204,7 +280,7 @@ export default [
   { rule: 'O2', why: 'path weighs as much as string', file: 'converters.ts',
     find: 'string: 4, path: 5 }', replace: 'string: 4, path: 4 }' },
   { rule: 'O2', why: 'static text weighs like any', file: 'rule.ts',
-    find: "segments.push({ kind: 'static', text: part, weight: WEIGHTS.static! });", replace: "segments.push({ kind: 'static', text: part, weight: 1 });" },
+    find: ": { kind: 'static' as const, text: part, weight: WEIGHTS.static! };", replace: ": { kind: 'static' as const, text: part, weight: 1 };" },
   { rule: 'O3', why: 'weights compared right to left', file: 'router.ts',
     find: 'for (let i = 0; i < Math.min(wa.length, wb.length); i++) {', replace: 'for (let i = Math.min(wa.length, wb.length) - 1; i >= 0; i--) {' },
   { rule: 'O3', why: 'the higher weight first', file: 'router.ts',
@@ -264,11 +340,11 @@ export default [
 
   // Building URLs
   { rule: 'B1', why: 'the trailing slash is left out', file: 'router.ts',
-    find: "const url = rooted(`/${parts.join('/')}${entry.rule.trailingSlash ? '/' : ''}`);", replace: "const url = rooted(`/${parts.join('/')}`);" },
+    find: "return rooted(`/${parts.join('/')}${entry.rule.trailingSlash ? '/' : ''}`);", replace: "return rooted(`/${parts.join('/')}`);" },
   { rule: 'B1', why: 'the rule "/" builds ""', file: 'router.ts',
-    find: "const url = rooted(`/${parts.join('/')}${entry.rule.trailingSlash ? '/' : ''}`);", replace: "const url = rooted(`${parts.map((p) => `/${p}`).join('')}${entry.rule.trailingSlash ? '/' : ''}`);" },
+    find: "return rooted(`/${parts.join('/')}${entry.rule.trailingSlash ? '/' : ''}`);", replace: "return rooted(`${parts.map((p) => `/${p}`).join('')}${entry.rule.trailingSlash ? '/' : ''}`);" },
   { rule: 'B2', why: 'an unknown endpoint is a plain Error', file: 'router.ts',
-    find: 'if (!entry) throw new BuildError(`no endpoint', replace: 'if (!entry) throw new Error(`no endpoint' },
+    find: 'if (!entries) throw new BuildError(`no endpoint', replace: 'if (!entries) throw new Error(`no endpoint' },
   { rule: 'B2', why: 'no max(2, ...) for short names', file: 'router.ts',
     find: 'let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;', replace: 'let bestDistance = Math.floor(name.length / 3) + 1;' },
   { rule: 'B2', why: 'the limit itself is too far (off by one)', file: 'router.ts',
@@ -282,61 +358,44 @@ export default [
   { rule: 'B2', why: 'of two as close, the last one', file: 'router.ts',
     find: 'if (distance < bestDistance) [best, bestDistance] = [candidate, distance];', replace: 'if (distance <= bestDistance && distance <= Math.max(2, Math.floor(name.length / 3))) [best, bestDistance] = [candidate, distance];' },
   { rule: 'B3', why: 'null counts as a value', file: 'router.ts',
-    find: 'const missing = variables.filter((name) => given(name) === undefined || given(name) === null);', replace: 'const missing = variables.filter((name) => given(name) === undefined);' },
+    find: 'if (given(values, name) === undefined || given(values, name) === null) return false;', replace: 'if (given(values, name) === undefined) return false;' },
   { rule: 'B3', why: 'only an absent key is missing', file: 'router.ts',
-    find: 'const missing = variables.filter((name) => given(name) === undefined || given(name) === null);', replace: 'const missing = variables.filter((name) => !(name in values));' },
+    find: 'if (given(values, name) === undefined || given(values, name) === null) return false;', replace: 'if (!(name in values)) return false;' },
   { rule: 'B3', why: 'values are read through the prototype (constructor is Object)', file: 'router.ts',
-    find: 'const given = (name: string) => (Object.hasOwn(values, name) ? values[name] : undefined);', replace: 'const given = (name: string) => values[name];' },
+    find: 'return Object.hasOwn(values, name) ? values[name] : undefined;', replace: 'return values[name];' },
   { rule: 'B3', why: 'no check for missing values: a plain <name> builds /users/undefined', file: 'router.ts',
-    find: `    const missing = variables.filter((name) => given(name) === undefined || given(name) === null);
-    if (missing.length > 0) {
-      throw new BuildError(\`urlFor("\${endpoint}") needs \${missing.join(', ')} for the rule \${entry.rule.text}\`);
-    }
-`, replace: '' },
+    find: '    if (given(values, name) === undefined || given(values, name) === null) return false;\n', replace: '' },
   { rule: 'B3', why: 'falsy values (0) count as missing', file: 'router.ts',
-    find: 'variables.filter((name) => given(name) === undefined || given(name) === null);', replace: 'variables.filter((name) => !given(name));' },
+    find: 'if (given(values, name) === undefined || given(values, name) === null) return false;', replace: 'if (!given(values, name)) return false;' },
   { rule: 'B4', why: "the converter's text is not checked against the pattern", file: 'router.ts',
     find: 'if (segment.regex.test(text)) {', replace: '{' },
   { rule: 'B4', why: "toValue is not asked (an int's min and max are ignored)", file: 'router.ts',
-    find: '          segment.converter.toValue(text);\n', replace: '' },
+    find: '      segment.converter.toValue(text);\n      encodeURIComponent', replace: '      encodeURIComponent' },
   { rule: 'B5', why: 'a throw in toUrl escapes as it is', file: 'router.ts',
-    find: `      try {
-        // The text must read back as match would read it: its pattern, then toValue (min, max).
-        const text = segment.converter.toUrl(given(segment.name));`, replace: `      const text = segment.converter.toUrl(given(segment.name));
-      try {` },
-  { rule: 'B5', why: 'the encoding is outside the try: a lone surrogate throws a URIError', edits: [
-    { file: 'router.ts', find: `          segment.converter.toValue(text);
-          return encodePath(text); // a path value keeps its slashes; a lone surrogate throws
-        }`, replace: `          segment.converter.toValue(text);
-          ok = text;
-        }` },
-    { file: 'router.ts', find: `      if (segment.kind === 'static') return encodeURIComponent(segment.text);
-      try {`, replace: `      if (segment.kind === 'static') return encodeURIComponent(segment.text);
-      let ok: string | undefined;
-      try {` },
-    { file: 'router.ts', find: `        // toUrl, toValue or the encoding refused it: the same BuildError as a text that doesn't fit
-      }`, replace: `        // toUrl, toValue or the encoding refused it: the same BuildError as a text that doesn't fit
-      }
-      if (ok !== undefined) return encodePath(ok);` },
-  ] },
+    find: `  try {
+    // The text must read back as match would read it: its pattern, then toValue (min, max).
+    const text = segment.converter.toUrl(given(values, segment.name));`, replace: `  const text = segment.converter.toUrl(given(values, segment.name));
+  try {` },
+  { rule: 'B5', why: 'the encoding is outside the try: a lone surrogate throws a URIError', file: 'router.ts',
+    find: '      encodeURIComponent(text); // a lone surrogate throws here, not later\n', replace: '' },
   { rule: 'B6', why: 'fixed text is not encoded', file: 'router.ts',
     find: "if (segment.kind === 'static') return encodeURIComponent(segment.text);", replace: "if (segment.kind === 'static') return segment.text;" },
   { rule: 'B6', why: "a path value's slashes are encoded", file: 'router.ts',
-    find: 'return encodePath(text);', replace: 'return encodeURIComponent(text);' },
+    find: "if (segment.kind === 'variable') return encodePath(write(segment, values));", replace: "if (segment.kind === 'variable') return encodeURIComponent(write(segment, values));" },
   { rule: 'B6', why: 'values are encoded with encodeURI (? and # stay)', file: 'router.ts',
-    find: 'return encodePath(text);', replace: 'return encodeURI(text);' },
+    find: "if (segment.kind === 'variable') return encodePath(write(segment, values));", replace: "if (segment.kind === 'variable') return encodeURI(write(segment, values));" },
   { rule: 'B8', why: 'a URL may start with "//"', file: 'router.ts',
-    find: "const url = rooted(`/${parts.join('/')}${entry.rule.trailingSlash ? '/' : ''}`);", replace: "const url = `/${parts.join('/')}${entry.rule.trailingSlash ? '/' : ''}`;" },
+    find: "return rooted(`/${parts.join('/')}${entry.rule.trailingSlash ? '/' : ''}`);", replace: "return `/${parts.join('/')}${entry.rule.trailingSlash ? '/' : ''}`;" },
   { rule: 'B7', why: 'an array is written as one value', file: 'router.ts',
     find: 'for (const item of Array.isArray(value) ? value : [value]) {', replace: 'for (const item of [value]) {' },
   { rule: 'B7', why: 'null and undefined are left out as values, but written as items of an array', edits: [
-    { file: 'router.ts', find: 'if (variables.includes(key)) continue;', replace: 'if (variables.includes(key) || value === undefined || value === null) continue;' },
+    { file: 'router.ts', find: 'if (entry.names.has(key)) continue;', replace: 'if (entry.names.has(key) || value === undefined || value === null) continue;' },
     { file: 'router.ts', find: 'if (item !== undefined && item !== null) query.append(key, String(item));', replace: 'query.append(key, String(item));' },
   ] },
   { rule: 'B7', why: 'null goes into the query string', file: 'router.ts',
     find: 'if (item !== undefined && item !== null) query.append', replace: 'if (item !== undefined) query.append' },
   { rule: 'B7', why: "the rule's own variables go into the query string too", file: 'router.ts',
-    find: '      if (variables.includes(key)) continue;\n', replace: '' },
+    find: '        if (entry.names.has(key)) continue; // a variable, or a default the rule stands for\n', replace: '' },
 
   // Groups
   { rule: 'G1', why: "the group's name is ignored", file: 'router.ts',
@@ -374,24 +433,26 @@ export default [
   { rule: 'E4', why: 'converters are looked up through the prototype (toString is known)', file: 'rule.ts',
     find: 'if (!Object.hasOwn(converters, converterName)) {', replace: 'if (!converters[converterName]) {' },
   { rule: 'E5', why: 'a variable name used twice is accepted', file: 'rule.ts',
-    find: '      if (names.has(segment.name)) throw ruleError(text, offset, `the variable "${segment.name}" appears twice`);\n', replace: '' },
+    find: '      if (names.has(variable.name)) throw ruleError(text, at, `the variable "${variable.name}" appears twice`);\n', replace: '' },
   { rule: 'E5', why: 'the position is the name, not the "<"', file: 'rule.ts',
-    find: 'if (names.has(segment.name)) throw ruleError(text, offset,', replace: 'if (names.has(segment.name)) throw ruleError(text, offset + 1,' },
+    find: 'if (names.has(variable.name)) throw ruleError(text, at,', replace: 'if (names.has(variable.name)) throw ruleError(text, at + 1,' },
   { rule: 'E6', why: 'a second path variable is accepted', file: 'rule.ts',
-    find: `      if (segment.converterName === 'path' && segments.some(isPath)) {
-        throw ruleError(text, offset, 'a rule may have only one path variable');
+    find: `      if (variable.converterName === 'path' && (segments.some(isPath) || found.slice(0, i).some(isPath))) {
+        throw ruleError(text, at, 'a rule may have only one path variable');
       }
 `, replace: '' },
   { rule: 'E6', why: 'the position is the first path variable', file: 'rule.ts',
-    find: "throw ruleError(text, offset, 'a rule may have only one path variable');", replace: "throw ruleError(text, segments.findIndex(isPath) + 1, 'a rule may have only one path variable');" },
+    find: "throw ruleError(text, at, 'a rule may have only one path variable');", replace: "throw ruleError(text, segments.findIndex(isPath) + 1, 'a rule may have only one path variable');" },
   { rule: 'E6', why: 'any variable before a path variable counts as a path', file: 'rule.ts',
-    find: "if (segment.converterName === 'path' && segments.some(isPath)) {", replace: "if (segment.converterName === 'path' && segments.some((s) => s.kind === 'variable')) {" },
-  { rule: 'E7', why: 'the position is the slash before the segment', file: 'rule.ts',
+    find: "if (variable.converterName === 'path' && (segments.some(isPath) ||", replace: "if (variable.converterName === 'path' && (segments.some((s) => s.kind === 'variable') ||" },
+  { rule: 'E12', why: 'the position is the slash before the segment', file: 'rule.ts',
     find: 'if (!match) throw ruleError(text, offset,', replace: 'if (!match) throw ruleError(text, offset - 1,' },
-  { rule: 'E7', why: 'the position is one past the end of the segment', file: 'rule.ts',
+  { rule: 'E12', why: 'the position is one past the end of the segment', file: 'rule.ts',
     find: 'if (!match) throw ruleError(text, offset,', replace: 'if (!match) throw ruleError(text, offset + part.length + 1,' },
-  { rule: 'E7', why: 'the variable pattern is not anchored at its end: <a>b is the variable a', file: 'rule.ts',
-    find: 'const VARIABLE = /^<(?:([A-Za-z_][A-Za-z0-9_]*)(?:\\((.*)\\))?:)?([^<>:()]*)>$/;', replace: 'const VARIABLE = /^<(?:([A-Za-z_][A-Za-z0-9_]*)(?:\\((.*)\\))?:)?([^<>:()]*)>/;' },
+  { rule: 'E12', why: 'a "<" that no ">" closes is taken as text', file: 'rule.ts',
+    find: "    if (unclosed !== -1) throw ruleError(text, offset + unclosed, 'a variable opened with \"<\" is not closed with \">\"');\n", replace: '' },
+  { rule: 'E12', why: 'a lone ">" is refused', file: 'rule.ts',
+    find: ".indexOf('<');\n    if (unclosed !== -1)", replace: ".search(/[<>]/);\n    if (unclosed !== -1)" },
   { rule: 'E8', why: 'a name that is not an identifier is accepted', file: 'rule.ts',
     find: `  if (!NAME.test(name)) {
     const at = offset + Math.max(part.lastIndexOf(':'), 0) + 1; // just after ':' or '<'
@@ -402,27 +463,17 @@ export default [
     find: "const at = offset + Math.max(part.lastIndexOf(':'), 0) + 1; // just after ':' or '<'", replace: 'const at = offset;' },
   { rule: 'E8', why: '__proto__ is accepted as a variable name', file: 'rule.ts',
     find: 'const NAME = /^(?!__proto__$)[A-Za-z_][A-Za-z0-9_]*$/;', replace: 'const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;' },
-  { rule: 'E9', why: 'an endpoint clash is given position 0', file: 'router.ts',
-    find: 'is already used by the rule ${existing.rule.text}`);', replace: 'is already used by the rule ${existing.rule.text}`, 0);' },
-  { rule: 'E9', why: 'the message does not name the endpoint', file: 'router.ts',
-    find: 'throw new RuleError(`endpoint "${options.endpoint}" is already used', replace: 'throw new RuleError(`this endpoint is already used' },
-  { rule: 'E9', why: 'an endpoint clash is not refused', file: 'router.ts',
-    find: `      if (existing.rule.text !== rule) {
-        throw new RuleError(\`endpoint "\${options.endpoint}" is already used by the rule \${existing.rule.text}\`);
-      }
-`, replace: '' },
-  { rule: 'E10', why: 'the new rule is stored before the endpoint clash is found', file: 'router.ts',
-    find: `      if (existing.rule.text !== rule) {
-        throw`, replace: `      if (existing.rule.text !== rule) {
-        this.#entries.push({ rule: parsed, endpoint: options.endpoint, methods, strictSlashes: true, order: this.#entries.length });
-        this.#entries.sort(bySpecificity);
-        throw` },
-
-  { rule: 'E10', why: 'the methods are merged before the endpoint clash is found', file: 'router.ts',
+  { rule: 'E10', why: 'the new rule is stored before its defaults are checked', edits: [
+    { file: 'router.ts', find: `    const clash = variables.find((name) => Object.hasOwn(defaults, name));
+    if (clash !== undefined)`, replace: `    const clash = variables.find((name) => Object.hasOwn(defaults, name));
+    if (clash !== undefined) this.#entries.push({ rule: parsed, endpoint: options.endpoint, methods, strictSlashes: true, defaults, names: new Set(variables), order: this.#entries.length });
+    if (clash !== undefined)` },
+  ] },
+  { rule: 'E10', why: 'the methods are merged before the defaults are compared', file: 'router.ts',
     find: `    if (existing) {
-      if (existing.rule.text !== rule) {`, replace: `    if (existing) {
+      // One entry`, replace: `    if (existing) {
       for (const method of methods) existing.methods.add(method);
-      if (existing.rule.text !== rule) {` },
+      // One entry` },
   { rule: 'E11', why: "a factory's error escapes as it is", edits: [
     { file: 'rule.ts', find: `  let converter: Converter;
   let regex: RegExp;
@@ -491,6 +542,34 @@ export default [
     find: "startResponse(status, [['Content-Type', 'text/plain; charset=utf-8'], ...headers]);", replace: 'startResponse(status, headers);' },
   { rule: 'D6', why: 'a Content-Type without its charset', file: 'dispatch.ts',
     find: "['Content-Type', 'text/plain; charset=utf-8']", replace: "['Content-Type', 'text/plain']" },
+  // Extension: variables inside a segment
+  { rule: 'X2', why: "the segment's regular expression is not anchored at its end", file: 'rule.ts',
+    find: 'regex = new RegExp(`^(?:${source})$`);', replace: 'regex = new RegExp(`^(?:${source})`);' },
+  { rule: 'X2', why: 'the text of a mixed segment is not escaped: . matches any character', file: 'rule.ts',
+    find: "source += typeof p === 'string' ? escapeRegExp(p) :", replace: "source += typeof p === 'string' ? p :" },
+  { rule: 'X2', why: "a mixed segment's variables skip toValue: /v12 gives the text '12'", file: 'router.ts',
+    find: 'params[variable.name] = variable.converter.toValue(pieces[j]!);', replace: "params[variable.name] = segment.kind === 'mixed' ? pieces[j]! : variable.converter.toValue(pieces[j]!);" },
+  { rule: 'X2', why: 'a mixed segment with a path variable is not the path segment', file: 'rule.ts',
+    find: '  if (segment.kind === \'mixed\') return segment.variables.some(isPath);\n', replace: "  if (segment.kind === 'mixed') return false;\n" },
+  { rule: 'X3', why: 'the variables take as little as they can (lazy)', file: 'rule.ts',
+    find: '`(?<v${variables.indexOf(p)}>${p.converter.pattern})`', replace: '`(?<v${variables.indexOf(p)}>${p.converter.pattern}?)`' },
+  { rule: 'X4', why: 'a mixed segment weighs more than a whole variable', file: 'rule.ts',
+    find: 'const MIXED_WEIGHT = 0.5;', replace: 'const MIXED_WEIGHT = 4.5;' },
+  { rule: 'X4', why: 'two mixed segments are not ranked: the first added wins', file: 'router.ts',
+    find: '      const byRank = compareRanks(sa.rank, sb.rank);', replace: '      const byRank = 0 * compareRanks(sa.rank, sb.rank);' },
+  { rule: 'X4', why: 'the length of the text plays no part', file: 'rule.ts',
+    find: '...texts.map((t) => -t.length), ', replace: '' },
+  { rule: 'X4', why: 'fewer variables first', file: 'rule.ts',
+    find: '-variables.length, ...variables', replace: 'variables.length, ...variables' },
+  { rule: 'X5', why: 'a mixed segment is not read back: {a: x, b: y-z} builds x-y-z', file: 'router.ts',
+    find: 'if (back === null || back.some((t, i) => t !== texts[i])) {', replace: 'if (back === null) {' },
+  { rule: 'X5', why: 'a mixed segment is not percent-encoded', file: 'router.ts',
+    find: '      return encodePath(text);\n    } catch {', replace: '      return text;\n    } catch {' },
+  { rule: 'X6', why: 'three variables in a segment are accepted', file: 'rule.ts',
+    find: 'const MAX_MIXED_VARIABLES = 2;', replace: 'const MAX_MIXED_VARIABLES = 3;' },
+  { rule: 'X6', why: "a variable's errors point at the start of its segment", file: 'rule.ts',
+    find: 'parseVariable(text, part.slice(at, end), offset + at, converters);', replace: 'parseVariable(text, part.slice(at, end), offset, converters);' },
+
   { rule: 'D6', why: 'the 404 carries an empty Allow header', file: 'dispatch.ts',
     find: "return plain(startResponse, '404 Not Found', []);", replace: "return plain(startResponse, '404 Not Found', [['Allow', '']]);" },
   { rule: 'D6', why: 'the body is a string, not bytes', file: 'dispatch.ts',

@@ -14,12 +14,13 @@ export type RuleSpec = [rule: string, options: string | RuleOptions];
 /** The rules each router was given, in the order they were added, as a failure shows them. */
 const tables = new WeakMap<Router, string[]>();
 
-/** `/upload/ -> upload [POST]`, `/docs/ -> docs (strictSlashes: false)`. */
+/** `/upload/ -> upload [POST]`, `/docs/ -> docs (strictSlashes: false)`, `/page/ -> page (defaults: { n: 1 })`. */
 function ruleLine(rule: string, options: string | RuleOptions): string {
   const opts = typeof options === 'string' ? { endpoint: options } : options;
   const methods = opts.methods ? ` [${opts.methods.join(', ')}]` : '';
   const slashes = opts.strictSlashes === false ? ' (strictSlashes: false)' : '';
-  return `${rule} -> ${opts.endpoint}${methods}${slashes}`;
+  const defaults = opts.defaults ? ` (defaults: ${showValue(opts.defaults)})` : '';
+  return `${rule} -> ${opts.endpoint}${methods}${slashes}${defaults}`;
 }
 
 /** A router with these rules added in this order (and these custom converters). */

@@ -200,7 +200,7 @@ milestone('routes-and-views', () => {
   test("the redirect's Location: the mount point, the path encoded once, the query exactly as sent", {
     rules: ['A9'],
     points: 2,
-    hint: 'Build it from the request: encodeURI(request.scriptRoot + request.path + "/"), then encode "?" and "#" too (in a path they are data), then "?" and QUERY_STRING untouched. Encoding the query again turns a%20b into a%2520b.',
+    hint: 'The mount point (request.scriptRoot, each piece between slashes through encodeURIComponent), then the router\'s location as it comes: its path is encoded and its query is QUERY_STRING untouched. Encoding it again turns a%20b into a%2520b.',
   }, async () => {
     const app = build((app) => {
       app.get('/books/', function books() {
@@ -228,6 +228,49 @@ milestone('routes-and-views', () => {
       expect(answer.status, answer.says('should be a 308')).toBe(308);
       expect(answer.header('location'), answer.says(`the Location should be ${location}`)).toBe(location);
     }
+  });
+
+  test("a rule's defaults redirect too: the Location is the router's, behind the mount point", {
+    rules: ['A9'],
+    hint: "Don't rebuild the Location from the request: the router's location may be another URL (/page/1 -> /page/). Put the encoded mount point in front of it, as it comes.",
+  }, async () => {
+    const app = build((app) => {
+      const page: View = (_request, params) => `page ${params.n}`;
+      app.route('/page/', { defaults: { n: 1 } }, page);
+      app.route('/page/<int:n>', {}, page);
+    });
+    const cases: Array<[{ path: string; scriptName?: string }, string]> = [
+      [{ path: '/page/1' }, '/page/'],
+      [{ path: '/page/1?s=a%20b' }, '/page/?s=a%20b'],
+      [{ path: '/page/1', scriptName: '/my app' }, '/my%20app/page/'],
+      [{ path: '/page' }, '/page/'],
+    ];
+    for (const [init, location] of cases) {
+      const answer = await call(app, init);
+      expect(answer.status, answer.says('should be a 308')).toBe(308);
+      expect(answer.header('location'), answer.says(`the Location should be ${location}`)).toBe(location);
+    }
+  });
+
+  test('one view, two rules: /page/ with defaults { n: 1 } and /page/<int:n> (Flask\'s pagination)', {
+    rules: ['A10'],
+    points: 2,
+    hint: 'Pass options.defaults to the router with the rule: a match of /page/ then gives { n: 1 }.',
+  }, async () => {
+    const app = build((app) => {
+      const page: View = (_request, params) => `page ${JSON.stringify(params)}`;
+      app.route('/page/', { defaults: { n: 1 } }, page);
+      app.route('/page/<int:n>', {}, page);
+      app.route('/feed/', { endpoint: 'feed', defaults: { format: 'atom' } }, (_request, params) => `feed ${params.format}`);
+    });
+    for (const [path, text] of [['/page/', 'page {"n":1}'], ['/page/7', 'page {"n":7}'], ['/feed/', 'feed atom']]) {
+      const answer = await call(app, { path });
+      expect(answer.status, answer.says('should be a 200')).toBe(200);
+      expect(answer.text, answer.says(`the view should answer ${text}`)).toBe(text);
+    }
+    expect(app.urlFor('page', { n: 1 }), "urlFor('page', { n: 1 }) builds with the rule whose default is 1").toBe('/page/');
+    expect(app.urlFor('page', { n: 7 }), "urlFor('page', { n: 7 })").toBe('/page/7');
+    expect(app.urlFor('feed', {}), "urlFor('feed', {}) leaves the default out of the query string").toBe('/feed/');
   });
 
   test('app.tsgi runs behind a real server (supertest)', {
