@@ -59,7 +59,7 @@ export type Node =
   | ({ kind: 'import'; template: Expression; target: string; withContext: boolean } & Position) // import t as target
   | ({ kind: 'from'; template: Expression; names: Array<{ name: string; alias: string }>; withContext: boolean } & Position)
   // Extensions: {% set name %}body{% endset %}, {% filter name(args) %}body{% endfilter %}, {% call(params) m(args) %}body{% endcall %}
-  | ({ kind: 'capture'; name: string; body: Node[] } & Position)
+  | ({ kind: 'capture'; name: string; others: string[]; body: Node[] } & Position) // others: `set a, b %}` (nunjucks)
   | ({ kind: 'filter-block'; name: string; args: Expression[]; kwargs: Array<[string, Expression]>; body: Node[] } & Position)
   | ({ kind: 'call-block'; call: Extract<Expression, { kind: 'call' }>; params: Array<{ name: string; default: Expression | null }>; body: Node[] } & Position);
 

@@ -87,8 +87,9 @@ class Parser {
   }
 
   /** `{% set name %}body{% endset %}`: the body's output becomes the variable (rule B1). */
-  #parseCapture(name: string, at: Position): Node {
-    // TODO(lab6, extension): the body up to endset (#parseUntil, #endTag): a capture node.
+  #parseCapture(name: string, others: string[], at: Position): Node {
+    // TODO(lab6, extension): the body up to endset (#parseUntil, #endTag): a capture node, with
+    // the other names of `set a, b %}` (nunjucks, rule NT5).
     throw new Error('TODO(lab6): Parser.#parseCapture is not written yet (lessons/06-templates.md#set-and-filter-blocks)');
   }
 

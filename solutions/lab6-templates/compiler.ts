@@ -138,8 +138,10 @@ class Generator {
       case 'from':
         return this.#import(node, place);
       case 'capture': {
-        const value = `rt.markSafe(${this.#capture(node.body, place)})`;
-        return `rt.assign(${frame}, ctx, ${JSON.stringify(node.name)}, ${value}, ${place.topLevel}, ${place.inLoop});`;
+        // The body runs once; `set a, b %}` gives each name its output (nunjucks, rule NT5).
+        const output = this.#fresh('output');
+        const assigns = [node.name, ...node.others].map((name) => `rt.assign(${frame}, ctx, ${JSON.stringify(name)}, ${output}, ${place.topLevel}, ${place.inLoop});`);
+        return [`const ${output} = rt.markSafe(${this.#capture(node.body, place)});`, ...assigns].join('\n');
       }
       case 'filter-block': {
         const known = Object.hasOwn(this.#filters, node.name);

@@ -78,10 +78,10 @@ class Parser {
         return this.#parseSwitch(at);
       case 'set': {
         const name = this.#expect('name', 'a variable name').value;
-        if (this.#accept('block-end')) return this.#parseCapture(name, at);
         // `{% set a, b = v %}`: nunjucks gives every name the same value (Jinja2 would unpack v).
         const others: string[] = [];
         while (this.#accept('operator', ',')) others.push(this.#expect('name', 'a variable name').value);
+        if (this.#accept('block-end')) return this.#parseCapture(name, others, at);
         this.#expect('operator', '=');
         const value = this.#parseExpression();
         this.#expect('block-end', '%}');
@@ -237,10 +237,10 @@ class Parser {
   }
 
   /** `{% set name %}body{% endset %}`: the body's output becomes the variable (rule B1). */
-  #parseCapture(name: string, at: Position): Node {
+  #parseCapture(name: string, others: string[], at: Position): Node {
     const body = this.#parseUntil(['endset'], at);
     this.#endTag('endset');
-    return { kind: 'capture', name, body, ...at };
+    return { kind: 'capture', name, others, body, ...at };
   }
 
   /** `{% filter name(args) %}body{% endfilter %}`: the body's output through one filter (rule B3). */

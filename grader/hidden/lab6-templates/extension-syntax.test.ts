@@ -49,6 +49,14 @@ milestone('nunjucks-tags', () => {
     expectRender('[{% switch 1 %}{% case 1 %} {% case 2 %}two{% endswitch %}]', {}, '[ ]');
   });
 
+  test('a set block with several names gives each the same output, rendered once', { rules: ['NT5'] }, () => {
+    let calls = 0;
+    const next = () => (calls += 1);
+    expectRender('{% set x, y, z %}cool{{ next() }}{% endset %}{{ x }} {{ y }} {{ z }}', { next }, 'cool1 cool1 cool1');
+    expect(calls, 'the body of {% set x, y, z %} should be rendered once').toBe(1);
+    expectRender('{% set a, b %}<b>{{ t }}</b>{% endset %}{{ a }}|{{ b }}', { t: '<i>' }, '<b>&lt;i&gt;</b>|<b>&lt;i&gt;</b>');
+  });
+
   test('set with several names gives each the same value, once', { rules: ['NT5'], points: 2, hint: 'Evaluate the value once into a variable of the generated code, then rt.assign each name in turn, as a set of one name would.' }, () => {
     let calls = 0;
     const next = () => (calls += 1);
