@@ -375,8 +375,11 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const listArg = valueOf('--list');
   const values = new Set(['--rule', '--base', '--list'].filter((f) => args.includes(f)).map((f) => args.indexOf(f) + 1));
   const names = args.filter((a, i) => !a.startsWith('--') && !values.has(i));
-  const labs = names.length === 0 || names.includes('all') ? checkableLabs() : names.map((n) => findLab(n));
-  if (labs.some((l) => !l) || !existsSync(join(ROOT, 'solutions'))) {
+  // An option it does not know (--help, a typo) must not start a run of every lab: minutes of work.
+  const unknown = args.filter((a) => a.startsWith('--') && !['--verbose', '--rule', '--base', '--list'].includes(a));
+  const labs = names.includes('all') ? checkableLabs() : names.map((n) => findLab(n));
+  if (unknown.length > 0 || names.length === 0 || labs.some((l) => !l) || !existsSync(join(ROOT, 'solutions'))) {
+    if (unknown.length > 0 && !unknown.includes('--help')) process.stderr.write(`breakers: unknown option ${unknown.join(', ')}\n`);
     process.stderr.write('usage: npm run breakers -- <lab|all> [--rule ID] [--verbose] [--base <lab folder> --list <edits.json>]   (needs solutions/)\n');
     process.exit(2);
   }
