@@ -191,6 +191,8 @@ export default [
     find: 'if ((options.strictSlashes ?? true) !== existing.strictSlashes || !sameValues(defaults, existing.defaults)) {', replace: 'if (!sameValues(defaults, existing.defaults)) {' },
   { rule: 'M6', why: 'a re-add with other defaults is accepted (and its methods added)', file: 'router.ts',
     find: 'if ((options.strictSlashes ?? true) !== existing.strictSlashes || !sameValues(defaults, existing.defaults)) {', replace: 'if ((options.strictSlashes ?? true) !== existing.strictSlashes) {' },
+  { rule: 'M6', why: 'defaults are compared with JSON.stringify (key order counts, undefined vanishes)', file: 'router.ts',
+    find: '|| !sameValues(defaults, existing.defaults)) {', replace: '|| JSON.stringify(defaults) !== JSON.stringify(existing.defaults)) {' },
   { rule: 'M6', why: 'a second rule for an endpoint is merged into its first one', file: 'router.ts',
     find: 'const existing = siblings.find((entry) => entry.rule.text === rule);', replace: 'const existing = siblings[0];' },
 
@@ -249,18 +251,24 @@ export default [
     find: 'if (!other.methods.has(method) || !suits(other, params)) continue;', replace: 'if (!suits(other, params)) continue;' },
   { rule: 'N5', why: 'the redirect ignores the names of the rule with the defaults', file: 'router.ts',
     find: ' || !sameNames(other.names, entry.names)) continue;', replace: ') continue;' },
+  { rule: 'N5', why: 'a rule without defaults redirects too (URL aliases are lost)', file: 'router.ts',
+    find: 'if (Object.keys(other.defaults).length === 0 || !sameNames(other.names, entry.names)) continue;', replace: 'if (!sameNames(other.names, entry.names)) continue;' },
   { rule: 'N6', why: 'rules after the matched one redirect it too', file: 'router.ts',
     find: '      if (other === entry) break; // only the rules urlFor prefers\n', replace: '      if (other === entry) continue;\n' },
   { rule: 'N7', why: 'a default for a variable of the rule is accepted', file: 'router.ts',
     find: '    if (clash !== undefined) throw new RuleError', replace: '    if (clash === "") throw new RuleError' },
   { rule: 'N7', why: 'a default for a variable is refused with a position', file: 'router.ts',
     find: 'names one of its variables`);', replace: 'names one of its variables`, 0);' },
+  { rule: 'N7', why: 'a default is checked against whole-segment variables only, not those inside a segment', file: 'router.ts',
+    find: 'const clash = variables.find((name) => Object.hasOwn(defaults, name));', replace: "const clash = parsed.segments.flatMap((s) => (s.kind === 'variable' ? [s.name] : [])).find((name) => Object.hasOwn(defaults, name));" },
 
   // Extension: building for a method
   { rule: 'X1', why: 'the method is ignored', file: 'router.ts',
     find: 'const method = options.method?.toUpperCase();', replace: 'const method = undefined as string | undefined;' },
   { rule: 'X1', why: 'the method is compared as given, not in capitals', file: 'router.ts',
     find: 'const method = options.method?.toUpperCase();', replace: 'const method = options.method;' },
+  { rule: 'X1', why: 'the first rule answering the method is taken, whether or not it suits the values', file: 'router.ts',
+    find: '? entries.find((e) => e.methods.has(method) && suits(e, values))', replace: '? entries.find((e) => e.methods.has(method))' },
   { rule: 'X1', why: 'with no rule for the method, any rule that suits builds', file: 'router.ts',
     find: '? entries.find((e) => e.methods.has(method) && suits(e, values))', replace: '? (entries.find((e) => e.methods.has(method) && suits(e, values)) ?? entries.find((e) => suits(e, values)))' },
 
