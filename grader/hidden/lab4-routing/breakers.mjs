@@ -193,6 +193,8 @@ export default [
     find: 'if ((options.strictSlashes ?? true) !== existing.strictSlashes || !sameValues(defaults, existing.defaults)) {', replace: 'if ((options.strictSlashes ?? true) !== existing.strictSlashes) {' },
   { rule: 'M6', why: 'defaults are compared with JSON.stringify (key order counts, undefined vanishes)', file: 'router.ts',
     find: '|| !sameValues(defaults, existing.defaults)) {', replace: '|| JSON.stringify(defaults) !== JSON.stringify(existing.defaults)) {' },
+  { rule: 'M6', why: 'the same rule is found by its meaning (<n> is <string:n>), not by its text', file: 'router.ts',
+    find: 'const existing = siblings.find((entry) => entry.rule.text === rule);', replace: "const existing = siblings.find((entry) => entry.rule.text.replaceAll('<string:', '<') === rule.replaceAll('<string:', '<'));" },
   { rule: 'M6', why: 'a second rule for an endpoint is merged into its first one', file: 'router.ts',
     find: 'const existing = siblings.find((entry) => entry.rule.text === rule);', replace: 'const existing = siblings[0];' },
 
@@ -241,6 +243,8 @@ export default [
     find: 'v !== value) return false;', replace: 'v != value) return false; // eslint-disable-line eqeqeq' },
   { rule: 'N4', why: 'a value the rule stands for as a default goes to the query string too', file: 'router.ts',
     find: 'if (entry.names.has(key)) continue;', replace: 'if (variablesOf(entry).includes(key)) continue;' },
+  { rule: 'N4', why: 'a default given as null must equal it (null is not "not given")', file: 'router.ts',
+    find: 'if (v !== undefined && v !== null && v !== value) return false;', replace: 'if (v !== undefined && v !== value) return false;' },
   { rule: 'N4', why: 'urlFor does not prefer the rules that answer GET', file: 'router.ts',
     find: "entries.find((e) => e.methods.has('GET') && suits(e, values)) ?? ", replace: '' },
   { rule: 'N5', why: 'no redirect to the rule with the defaults', file: 'router.ts',

@@ -260,9 +260,9 @@ milestone('defaults', () => {
     expectMatch(same, '/b', 'b', { k: 1 }, { method: 'POST' });
   });
 
-  test('equal defaults are the same keys with === values, in any order', {
+  test('the same rule is the same rule text, and equal defaults are the same keys with === values', {
     rules: ['M6', 'E10'],
-    hint: 'Compare the defaults key by key (same set of keys, === under each), not as JSON text: key order does not count, and a key set to undefined is still a key.',
+    hint: 'Find the entry by its endpoint and its rule text as written. Compare the defaults key by key (same set of keys, === under each), not as JSON text: key order does not count, and a key set to undefined is still a key.',
   }, () => {
     const router = routerWith([
       ['/o', { endpoint: 'o', defaults: { a: 1, b: 2 } }],
@@ -273,5 +273,11 @@ milestone('defaults', () => {
     const error = expectRuleError(undef, '/u', { endpoint: 'u', methods: ['POST'], defaults: {} });
     expect(error.position, 'the position of that RuleError').toBeNull();
     expectNotAllowed(undef, '/u', 'POST', ['GET', 'HEAD']);
+    // The same rule is the same text: <n> and <string:n> read alike, yet they are two rules.
+    const texts = routerWith([
+      ['/t/<n>', { endpoint: 't', defaults: { k: 1 } }],
+      ['/t/<string:n>', { endpoint: 't', methods: ['POST'] }],
+    ]);
+    expectMatch(texts, '/t/x', 't', { n: 'x' }, { method: 'POST' });
   });
 });
