@@ -199,6 +199,20 @@ milestone('defaults', () => {
     expectUrl(wider, 'a', { n: 1 }, '/all/');
   });
 
+  test('a rule without defaults never redirects a match: two rules for one endpoint are aliases', {
+    rules: ['N5'],
+    hint: 'Only a rule that has defaults can stand for a match: skip the rules of the endpoint whose defaults are empty.',
+  }, () => {
+    // /a/<int:n> comes first in build order (same names, no defaults, added first), but has no
+    // defaults: /b/3 is a page of its own, as Werkzeug answers it.
+    const router = routerWith([['/a/<int:n>', 'item'], ['/b/<int:n>', 'item']]);
+    expectMatch(router, '/b/3', 'item', { n: 3 });
+    expectMatch(router, '/a/3', 'item', { n: 3 });
+    expectUrl(router, 'item', { n: 3 }, '/a/3');
+    const statics = routerWith([['/home', 'home'], ['/index', 'home']]);
+    expectMatch(statics, '/index', 'home', {});
+  });
+
   test('only a rule before the matched one in build order redirects it', {
     rules: ['N6'],
     hint: 'Walk the endpoint\'s entries in build order and stop at the matched one: the rules after it never redirect it.',
@@ -244,5 +258,26 @@ milestone('defaults', () => {
       ['/b', { endpoint: 'b', methods: ['POST'], defaults: { k: 1 } }],
     ]);
     expectMatch(same, '/b', 'b', { k: 1 }, { method: 'POST' });
+  });
+
+  test('the same rule is the same rule text, and equal defaults are the same keys with === values', {
+    rules: ['M6', 'E10'],
+    hint: 'Find the entry by its endpoint and its rule text as written. Compare the defaults key by key (same set of keys, === under each), not as JSON text: key order does not count, and a key set to undefined is still a key.',
+  }, () => {
+    const router = routerWith([
+      ['/o', { endpoint: 'o', defaults: { a: 1, b: 2 } }],
+      ['/o', { endpoint: 'o', methods: ['POST'], defaults: { b: 2, a: 1 } }],
+    ]);
+    expectMatch(router, '/o', 'o', { a: 1, b: 2 }, { method: 'POST' });
+    const undef = routerWith([['/u', { endpoint: 'u', defaults: { a: undefined } }]]);
+    const error = expectRuleError(undef, '/u', { endpoint: 'u', methods: ['POST'], defaults: {} });
+    expect(error.position, 'the position of that RuleError').toBeNull();
+    expectNotAllowed(undef, '/u', 'POST', ['GET', 'HEAD']);
+    // The same rule is the same text: <n> and <string:n> read alike, yet they are two rules.
+    const texts = routerWith([
+      ['/t/<n>', { endpoint: 't', defaults: { k: 1 } }],
+      ['/t/<string:n>', { endpoint: 't', methods: ['POST'] }],
+    ]);
+    expectMatch(texts, '/t/x', 't', { n: 'x' }, { method: 'POST' });
   });
 });

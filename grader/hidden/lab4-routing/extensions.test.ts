@@ -52,6 +52,19 @@ milestone('urlfor-method', () => {
     expectUrl(pages, 'page', { n: 1 }, 'POST', '/page/1');
     expectUrl(pages, 'page', { n: 1 }, 'GET', '/page/');
   });
+
+  test('urlFor with a method skips a rule that answers it but does not suit the values', {
+    rules: ['X1'],
+    hint: 'With options.method, a rule must both answer the method and suit the values (every variable given): go on to the next rule in build order when it does not.',
+  }, () => {
+    // /posts/<int:id> comes first in build order (one name), but {} gives it no id.
+    const router = routerWith([
+      ['/posts/', { endpoint: 'post', methods: ['POST'] }],
+      ['/posts/<int:id>', { endpoint: 'post', methods: ['GET', 'POST'] }],
+    ]);
+    expectUrl(router, 'post', {}, 'POST', '/posts/');
+    expectUrl(router, 'post', { id: 3 }, 'POST', '/posts/3');
+  });
 });
 
 // Variables inside a segment (rules X2 to X6).
@@ -181,6 +194,21 @@ milestone('mixed-segments', () => {
     expectRefused('zip', {});
     expectRefused('version', { n: 'x' });
     expectRefused('zip', { name: '\uD800' });
+  });
+
+  test('a default that names a variable inside a segment is a RuleError with no position', {
+    rules: ['N7', 'X2'],
+    hint: 'N7 counts every variable of the rule, those of a mixed segment too: check the defaults against all of them.',
+  }, () => {
+    for (const [rule, name] of [['/dl/<name>.zip', 'name'], ['/r/<a>-<b>', 'b'], ['/v<int:n>/', 'n']] as const) {
+      const options = { endpoint: 'e', defaults: { [name]: 'x' } };
+      const what = `router.add(${JSON.stringify(rule)}, ${showValue(options)})`;
+      const error = errorOf(what, () => routerWith([]).add(rule, options));
+      expect(error, `${what} should throw a RuleError`).toBeInstanceOf(RuleError);
+      expect((error as RuleError).position, `the position of the RuleError of ${what}`).toBeNull();
+    }
+    const other = routerWith([['/dl/<name>.zip', { endpoint: 'zip', defaults: { v: 1 } }]]);
+    expectMatch(other, '/dl/a.zip', 'zip', { name: 'a', v: 1 });
   });
 
   test('a segment holds at most two variables; errors point at the variable in the segment', {
