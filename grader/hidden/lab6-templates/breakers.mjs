@@ -4,6 +4,11 @@
 // learner would make; `npm run breakers -- lab6` proves the tests naming that rule catch it.
 /** @type {import('../../breakers.mjs').Breaker[]} */
 export default [
+  { rule: "Q6", why: "sameas compares with ==", file: "tests.ts", find: "  sameas: equalto,", replace: "  sameas: (value, other) => value == other," },
+  { rule: "Q7", why: "upper is false for a SafeString", file: "tests.ts", find: "  upper: (value) => isText(value) &&", replace: "  upper: (value) => typeof value === 'string' &&" },
+  { rule: "Q9", why: "the built-in tests win over the tests option", file: "environment.ts", find: "this.tests = { ...builtInTests, ...options.tests };", replace: "this.tests = { ...options.tests, ...builtInTests };" },
+  { rule: "M9", why: "an import gives the imported template's whole context, globals and importer's names too", file: "environment.ts", find: "    return Object.assign(Object.create(null), own);", replace: "    return own;" },
+  { rule: "M12", why: "with context shares the importer's context, so the import's set overwrites its variables", file: "environment.ts", find: "const own: Record<string, unknown> = Object.create(context ?? this.globals);", replace: "const own: Record<string, unknown> = context ?? Object.create(this.globals);" },
   { rule: "FT3", why: "ignores preserve_linebreaks", file: "filters.ts", find: "const squeezed = preserveLinebreaks\n", replace: "const squeezed = false\n" },
   { rule: "FT3", why: "keeps every blank line", file: "filters.ts", find: ".replace(/\\n{3,}/g, '\\n\\n')", replace: "" },
   { rule: "FL2", why: "groups in a plain object, so a group named __proto__ is lost", file: "filters.ts", find: "const groups: Record<string, unknown[]> = Object.create(null);", replace: "const groups: Record<string, unknown[]> = {};" },

@@ -152,12 +152,14 @@ milestone('control-flow', () => {
     expectRender('{{ 1 is eq(1) }}|{{ 1 is equalto("1") }}|{{ a is sameas(b) }}|{{ a is sameas(c) }}|{{ 5 is ne(5) }}|{{ 4 is ne(2) }}|{{ 1 is ne("1") }}', { a: same, b: same, c: [1] }, 'true|false|true|false|false|true|true');
     expectRender('{{ 3 is lt(4) }}|{{ 3 is lessthan(3) }}|{{ 3 is gt(2) }}|{{ 3 is greaterthan(3) }}|{{ 3 is le(3) }}|{{ 4 is le(3) }}|{{ 3 is ge(4) }}|{{ 3 is ge(3) }}', {}, 'true|false|true|false|true|false|false|true');
     expectRender('{{ "5" is greaterthan(4) }}|{{ "b" is gt("a") }}|{{ 2 is lt "10" }}', {}, 'true|true|true');
+    expectRender('{{ 1 is sameas("1") }}|{{ 1 is eq("1") }}|{{ 0 is sameas(false) }}|{{ none is sameas(nope) }}', {}, 'false|false|false|false');
   });
 
   test('truthy and falsy give JavaScript\'s truth; lower and upper ask whether text keeps its case', { rules: ['Q7'], points: 2, hint: 'lower: a string (or SafeString) equal to its toLowerCase(); anything that is not text is neither lower nor upper.' }, () => {
     expectRender('{{ 0 is falsy }}|{{ "x" is falsy }}|{{ [] is truthy }}|{{ "" is truthy }}|{{ none is truthy }}|{{ nope is falsy }}|{{ "0" is truthy }}', {}, 'true|false|true|false|false|true|true');
     expectRender('{{ "foobar" is lower }}|{{ "Foobar" is lower }}|{{ "FOOBAR" is upper }}|{{ "Foo" is upper }}|{{ "a1-" is lower }}|{{ "A1-" is upper }}', {}, 'true|false|true|false|true|true');
     expectRender('{{ h|e is lower }}|{{ h|e is upper }}|{{ 5 is lower }}|{{ 5 is upper }}|{{ nope is lower }}|{{ n is upper }}', { h: '<b>', n: null }, 'true|false|false|false|false|false');
+    expectRender('{{ big|safe is upper }}|{{ big|safe is lower }}|{{ small|safe is lower }}|{{ small|safe is upper }}', { big: 'AB', small: 'ab' }, 'true|false|true|false');
   });
 
   test('an unknown test is a TemplateError at compile time, at its name, even in a branch that never runs', { rules: ['Q8'], points: 2, hint: 'Look the name up in env.tests in the compiler, as for filters, with Object.hasOwn.' }, () => {
@@ -181,6 +183,8 @@ milestone('control-flow', () => {
     env.addTest('even', () => 0);
     const source = '{{ "ab" is short }}|{{ "abcd" is short }}|{{ "abcd" is short(4) }}|{{ "ab" is short 1 }}|{{ 5 is prime }}|{{ 4 is prime }}|{{ 2 is odd }}|{{ 2 is even }}|{{ 2 is not even }}';
     expect(bounded(`env.renderString(${show(source)})`, () => env.renderString(source)), `env with tests short, prime, odd (returns "yes") and even (returns 0): ${show(source)}`).toBe('true|false|true|false|true|false|true|false|true');
+    const replaced = new Environment({ tests: { odd: () => true } } as EnvironmentOptions);
+    expect(bounded('renderString("{{ 2 is odd }}")', () => replaced.renderString('{{ 2 is odd }}')), 'new Environment({ tests: { odd: () => true } }) should replace the built-in odd: {{ 2 is odd }}').toBe('true');
   });
 
   test('a test that throws is a TemplateError at the test, with its line', { rules: ['Q9', 'E3'] }, () => {
@@ -383,6 +387,9 @@ milestone('macros-and-include', () => {
   test('import binds a name to what the imported template\'s top level defined: macros and set variables', { rules: ['M9'], points: 3, hint: 'Render the imported template with a fresh context (renderWith), drop its output, and return the names its top level put on that context.' }, () => {
     const files = { 'forms.html': forms, 'page.html': '{% import "forms.html" as forms %}{{ forms.field("q") }}{{ forms.button("Go") }}|{{ forms.version }}|{{ forms.nope }}|{{ forms.field("pw", type="password") }}' };
     expectRenderFile(files, 'page.html', {}, '<input type="text" name="q" value=""><button>Go</button>|v2||<input type="password" name="pw" value="">');
+    // Only what its top level defined: not the globals, nor (with context) the importer's variables.
+    const only = { 'forms.html': forms, 'page.html': '{% import "forms.html" as f %}[{{ f.range }}][{{ f.user }}]{% import "forms.html" as g with context %}[{{ g.range }}][{{ g.user }}]' };
+    expectRenderFile(only, 'page.html', { user: 'ada' }, '[][][][]');
     const twice = { 'forms.html': forms, 'page.html': '{% import "forms.html" as a %}{% import "forms.html" as b %}{{ a.button(1) }}{{ b.button(2) }}{% set which = "forms.html" %}{% import which as c %}{{ c.version }}' };
     expectRenderFile(twice, 'page.html', {}, '<button>1</button><button>2</button>v2');
   });
@@ -414,6 +421,9 @@ milestone('macros-and-include', () => {
     expectRenderFile(files, 'page.html', { user: '<bob>' }, '[]|[&lt;bob&gt;]&lt;bob&gt;|[&lt;bob&gt;]|[]|&lt;bob&gt;');
     const setFirst = { 'who.html': '{% macro who() %}[{{ user }}]{% endmacro %}{% set user = "mine" %}', 'page.html': '{% set user = "top" %}{% from "who.html" import who with context %}{{ who() }}{{ user }}' };
     expectRenderFile(setFirst, 'page.html', {}, '[mine]top');
+    // The import's own set lands in its own context: the importer's variable, from the data, stays.
+    const fromData = { 'who.html': '{% set user = "mine" %}', 'page.html': '{% import "who.html" as w with context %}{{ user }}|{{ w.user }}' };
+    expectRenderFile(fromData, 'page.html', { user: 'data' }, 'data|mine');
   });
 
   test('importing with from a name the template does not define is a TemplateError naming it, at the import', { rules: ['M13'], points: 2, hint: 'Check each name against the names the imported template defined (Object.hasOwn), and fail at the position of the {% of the from tag.' }, () => {
