@@ -262,7 +262,9 @@ export async function checkBreakers(lab, options = {}) {
   for (const f of outcome.fileErrors) byCopy.get(copyOf(f.file))?.failing.push(`${relative(root, f.file)} did not load`);
   for (const result of byCopy.values()) {
     result.caught = result.failing.length > 0;
-    if (!result.ran && !result.caught) result.problem = `no test names rule ${result.breaker.rule}`;
+    // Its files were chosen because they name the rule: none of their tests reporting means the run
+    // ended first (its time limit on a busy machine), or every test of them was skipped.
+    if (!result.ran && !result.caught) result.problem = `none of the tests naming rule ${result.breaker.rule} ran: the run ended before them (try fewer edits at once, or a quieter machine)`;
   }
   if (notPassing.length > 0 && !options.base) {
     // Against a failing reference, a breaker's failures prove nothing.
