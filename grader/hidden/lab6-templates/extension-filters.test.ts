@@ -61,6 +61,10 @@ milestone('filters-lists', () => {
     expectRender('{{ ["B", "b"]|min }}{{ ["b", "B"]|min }}{{ ["B", "b"]|max }}{{ ["b", "B"]|max }}', {}, 'BbBb');
   });
 
+  test('min and max of an empty list give undefined, not none', { rules: ['FL5'] }, () => {
+    expectRender('{{ ([]|min) is undefined }}|{{ ([]|max) is undefined }}|{{ ([]|min) is none }}|{{ (xs|max) is undefined }}', { xs: [] }, 'true|true|false|true');
+  });
+
   test('min and max by an attribute give the item, the first of equal ones', { rules: ['FL5'] }, () => {
     expectRender('{{ (ps|min(attribute="age")).n }}|{{ (ps|max(attribute="age")).n }}|{{ (ps|min(attribute="home.city")).n }}|{{ (ps|max(false, "home.city")).n }}', { ps: PEOPLE }, 'y|x|y|x');
   });

@@ -3,7 +3,7 @@
 // functions (range, cycler, joiner, and globals added to an Environment). Expected outputs are
 // nunjucks 3.2.4's, except urlize on plain text, which escapes it as Jinja2 does (the lesson says
 // why). Every failure shows the template and its data.
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 import { DictLoader, Environment } from '@lab/templates';
 import { bounded, milestone, show, test } from '../../harness/index.ts';
 import { expectRender, render, showData } from './helpers.ts';
@@ -34,6 +34,10 @@ milestone('filters-nunjucks', () => {
   test('center pads the text with spaces to width characters (80 by default), the odd space on the right', { rules: ['FN1'], points: 2, hint: 'Pad with floor(spaces / 2) spaces on the left and the rest on the right; text as long as the width or longer stays as it is; none and undefined are the empty text.' }, () => {
     expectRender('[{{ "fooo"|center }}]|[{{ "foo"|center }}]|[{{ "ab"|center(7) }}]|[{{ "abc"|center(width=6) }}]', {}, `[${sp(38)}fooo${sp(38)}]|[${sp(38)}foo${sp(39)}]|[  ab   ]|[ abc  ]`);
     expectRender('[{{ "abcdef"|center(4) }}]|[{{ "abcd"|center(4) }}]|[{{ none|center(4) }}]|[{{ missing|center(3) }}]', {}, '[abcdef]|[abcd]|[    ]|[   ]');
+  });
+
+  test('center(0) pads to 80 characters, as no width does', { rules: ['FN1'] }, () => {
+    expectRender('[{{ "ab"|center(0) }}]|[{{ "abc"|center(width=0) }}]', {}, `[${sp(39)}ab${sp(39)}]|[${sp(38)}abc${sp(39)}]`);
   });
 
   test('center keeps safeness: safe text stays safe, plain text is escaped on output', { rules: ['FN1'] }, () => {
@@ -112,6 +116,19 @@ milestone('filters-nunjucks', () => {
     expectRender('{{ [7]|random }}|[{{ []|random }}]|{{ "z"|random }}', {}, '7|[]|z');
   });
 
+  test('random gives each item the same chance: Math.random() in [k/n, (k+1)/n) picks item k', { rules: ['FN9'] }, () => {
+    const picks: [number, string][] = [[0, '1'], [0.3, '1'], [0.34, '2'], [0.5, '2'], [0.7, '3'], [0.99, '3']];
+    for (const [r, expected] of picks) {
+      const spy = vi.spyOn(Math, 'random').mockReturnValue(r);
+      try {
+        const actual = render('{{ xs|random }}', { xs: [1, 2, 3] });
+        expect(actual, `template "{{ xs|random }}" with data ${showData({ xs: [1, 2, 3] })} and Math.random() giving ${r}`).toBe(expected);
+      } finally {
+        spy.mockRestore();
+      }
+    }
+  });
+
   test('string gives the value as text, none and undefined as the empty text, and keeps safeness', { rules: ['FN10'], points: 2 }, () => {
     expectRender('{% for c in 1234|string|list %}{{ c }},{% endfor %}|{{ true|string }}|[{{ none|string }}{{ missing|string }}]|{{ 12|string ~ 3 }}|{{ (12|string|length) }}', {}, '1,2,3,4,|true|[]|123|2');
     expectRender('{{ s|string }}|{{ s|safe|string }}|{{ s|e|string }}', { s: '<b>' }, '&lt;b&gt;|<b>|&lt;b&gt;');
@@ -119,6 +136,10 @@ milestone('filters-nunjucks', () => {
 
   test('d is another name for default', { rules: ['FN11'] }, () => {
     expectRender('{{ missing|d("x") }}|[{{ ""|d("y") }}]|{{ ""|d("z", true) }}|{{ 0|d(1) }}|{{ none|d(2, true) }}', {}, 'x|[]|z|0|2');
+  });
+
+  test('d, like default, replaces only undefined unless its second argument is true: none stays none', { rules: ['FN11'] }, () => {
+    expectRender('[{{ none|d("x") }}]|{{ (n|d("x")) is none }}|{{ n|d("y", true) }}|{{ n|d(fallback, false) is none }}', { n: null, fallback: 'z' }, '[]|true|y|true');
   });
 });
 
@@ -174,6 +195,11 @@ milestone('globals', () => {
     expectGlobals(`${set}{{ c.next() }}{{ c.reset() }}{{ c.next() }}`, {}, undefined, 'oddodd');
     expectGlobals(`${set}[{{ c.current }}]{{ c.next() }}{{ c.next() }}{{ c.current }}{{ c.current }}|{{ c.reset() }}[{{ c.current }}]`, {}, undefined, '[]oddeveneveneven|[]');
     expectGlobals('{% set a = cycler(1, 2, 3) %}{% set b = cycler("x") %}{% for i in range(4) %}{{ a.next() }}{{ b.next() }}{% endfor %}', {}, undefined, '1x2x3x1x');
+  });
+
+  test('cycler: current is none before the first next() and after reset()', { rules: ['GL3'] }, () => {
+    const set = '{% set c = cycler("odd", "even") %}';
+    expectGlobals(`${set}{{ c.current is none }}|{{ c.current is defined }}|{{ c.next() }}{{ c.current is none }}|{{ c.reset() }}{{ c.current is none }}`, {}, undefined, 'true|true|oddfalse|true');
   });
 
   test('joiner(separator): a function that gives nothing the first time and the separator (",") every time after', { rules: ['GL4'], points: 2 }, () => {

@@ -26,6 +26,14 @@ milestone('call-blocks', () => {
     expectRender('{% macro m(a, b=2) %}{{ a }}{{ b }}:{{ caller() }}{% endmacro %}{% call m(b=5, a=4) %}body{% endcall %}', {}, '45:body');
   });
 
+  test('caller() renders the body again each time it is called, not once for all', { rules: ['K1'] }, () => {
+    const twice = '{% macro m() %}{{ caller() }}|{{ caller() }}{% endmacro %}';
+    expectRender(`${twice}{% set c = cycler("a", "b") %}{% call m() %}{{ c.next() }}{% endcall %}`, {}, 'a|b');
+    let count = 0;
+    const context = { next: () => (count += 1) };
+    expectRender(`${twice}{% call m() %}{{ next() }}{% endcall %}`, context, '1|2');
+  });
+
   test('the body of a call block sees the variables where it stands, loop variables too', { rules: ['K2'], points: 2, hint: 'The caller is compiled where the call block is, as a closure: its frame is created on top of the current one.' }, () => {
     expectRender(`${box}{% set s = "<s>" %}{% for i in [1, 2] %}{% call box(i) %}{{ s }}{{ i }}{{ loop.index }}{% endcall %}{% endfor %}`, {}, '<div title="1">&lt;s&gt;11</div><div title="2">&lt;s&gt;22</div>');
     expectRender('{% macro m() %}{% set title = "macro\'s" %}{{ caller() }}{% endmacro %}{% call m() %}[{{ title }}]{% endcall %}', { title: 'page\'s' }, '[page&#39;s]');
@@ -108,6 +116,16 @@ milestone('slices', () => {
     const source = 'x\n{{ xs[::0] }}';
     const error = renderError(source, data);
     expect(error.line, `${describeRender(source, data)}: the error's line`).toBe(2);
+  });
+
+  test('a slice step of 0 is a TemplateError at the [ of the slice', { rules: ['Z3'] }, () => {
+    const source = 'x\n{{ xs[::0] }}';
+    const error = renderError(source, data);
+    expect(`${error.line}:${error.column}`, `${describeRender(source, data)}: the error's line:column (the [ of xs[::0] is at 2:6)`).toBe('2:6');
+    const later = 'x\n{{ xs[1:] }} {{ (xs)[a:b:c] }}';
+    const context = { ...data, a: 0, b: 2, c: 0 };
+    const laterError = renderError(later, context);
+    expect(`${laterError.line}:${laterError.column}`, `${describeRender(later, context)}: the error's line:column (the [ of (xs)[a:b:c] is at 2:21)`).toBe('2:21');
   });
 });
 
