@@ -9,7 +9,7 @@ import pc from 'picocolors';
 import { LABS, findLab, isPresent } from './course.mjs';
 import { UsageError, grade, saveState } from './grade.mjs';
 import { watch } from './watch.mjs';
-import { allPassed, countExtensions, everyTestPassed, formatReport } from './report.mjs';
+import { allPassed, countExtensions, formatReport } from './report.mjs';
 import { gitHubErrorLine, gitHubOutputLine, redact, toExercism, toGradescope, toJUnit, typeErrorLines } from './formats.mjs';
 
 const program = new Command()
@@ -156,8 +156,8 @@ async function main() {
   if (options.githubClassroom) writeGitHubOutput(gitHubOutputLine(machine));
   // The learner's own grades feed `npm run progress` and `npm run hint`.
   if (options.state && !options.solution && !options.labDir) saveState(graded);
-  // Extensions decide the exit code only where they count.
-  process.exit((result.extensions?.counted ? everyTestPassed(result) : allPassed(result)) ? 0 : 1);
+  // Extensions decide the exit code only where they count (allPassed knows).
+  process.exit(allPassed(result) ? 0 : 1);
 }
 
 /**

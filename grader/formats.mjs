@@ -4,7 +4,7 @@
 // takes out of a result everything a hidden test could leak (inputs, expected values, output).
 // Every function here is a pure function of a GradeResult: no files, no clock, no environment.
 import pc from 'picocolors';
-import { allPassed, everyTestPassed, extensionsText, nextLines, nextMilestone, visible } from './report.mjs';
+import { allPassed, extensionHeading, extensionsText, milestoneMark, nextLines, nextMilestone, visible } from './report.mjs';
 
 const { createColors } = pc;
 
@@ -264,9 +264,9 @@ export function formatFeedback(result, options = {}) {
   shown.milestones.forEach((m, index) => {
     const mine = shown.tests.filter((t) => t.milestone === m.id);
     if (mine.length === 0) return;
-    if (m.extension && !shown.milestones[index - 1]?.extension) out.push('', c.bold(`Extensions (optional, ${shown.extensions?.counted ? 'counted in this score' : 'scored apart'}):`));
+    out.push(...extensionHeading(shown, index, c));
     const done = m.passed === m.total;
-    const mark = done ? c.green('✔') : m.passed > 0 ? c.yellow('◐') : m.extension ? c.dim('○') : c.red('✘');
+    const mark = milestoneMark(m, c);
     out.push(`${mark} ${`${index + 1}. ${m.title}`.padEnd(44)} ${`${m.score}/${m.maxScore}`.padStart(7)}`);
     if (done) return;
     const detailed = m.passed > 0 || m === next;
@@ -543,7 +543,7 @@ export function toExercism(result) {
   const taskIds = new Map(result.milestones.map((m, i) => [m.id, i + 1]));
   const ranNone = result.tests.length === 0 || result.tests.every((t) => t.status === 'error' || t.status === 'notRun');
   // Extensions are optional: the lab passes when the core does (and, when a teacher counts them, theirs too).
-  const passed = (result.extensions?.counted ? everyTestPassed(result) : allPassed(result));
+  const passed = allPassed(result);
   const status = passed ? 'pass' : ranNone ? 'error' : 'fail';
   /** @type {{ version: 3, status: string, message?: string, tests: object[] }} */
   const out = { version: 3, status, tests: [] };
@@ -607,7 +607,7 @@ export function toGitHubClassroom(result) {
 
 /** The JSON inside toGitHubClassroom's base64. @param {GradeResult} result */
 export function gitHubClassroomResult(result) {
-  const passed = result.extensions?.counted ? everyTestPassed(result) : allPassed(result);
+  const passed = allPassed(result);
   const ranNone = result.tests.length === 0 || result.tests.every((t) => t.status === 'error' || t.status === 'notRun');
   // The reporter adds up the tests' points: an extension a teacher does not count shows with none.
   const counts = (/** @type {TestResult} */ test) => !test.extension || Boolean(result.extensions?.counted);

@@ -203,17 +203,14 @@ function extensionScore(tests) {
 }
 
 /**
- * True only when every core test ran and passed: the one condition for exit code 0. Extensions are
- * optional: a learner who leaves them is done, and their CI stays green.
+ * True only when every test that counts ran and passed: the one condition for exit code 0, a
+ * "pass" on a grading service and "done" in the tools. Extensions are optional, so a learner who
+ * leaves them is done and their CI stays green; where a teacher counts them (countExtensions),
+ * they count here too.
  */
 export function allPassed(/** @type {GradeResult} */ result) {
-  const core = result.tests.filter((t) => !t.extension);
-  return core.length > 0 && core.every((t) => t.status === 'passed') && result.problems.length === 0;
-}
-
-/** True when every test ran and passed, the extensions' too. */
-export function everyTestPassed(/** @type {GradeResult} */ result) {
-  return result.tests.length > 0 && result.tests.every((t) => t.status === 'passed') && result.problems.length === 0;
+  const counted = result.extensions?.counted ? result.tests : result.tests.filter((t) => !t.extension);
+  return counted.length > 0 && counted.every((t) => t.status === 'passed') && result.problems.length === 0;
 }
 
 /**
@@ -245,14 +242,35 @@ export function nextMilestone(milestones) {
 }
 
 /**
- * The score line's words for the extensions: ` · extensions 12/40`, or ` (extensions counted: 12/40)`.
- * Empty for a lab without extensions.
+ * The score line's words for the extensions: ` · extensions 12/40 (optional)`, or, where a teacher
+ * counts them, ` (with extensions, 12/40 of it)`. Empty for a lab without extensions.
  * @param {GradeResult} result
  */
 export function extensionsText(result) {
   const e = result.extensions;
   if (!e) return '';
   return e.counted ? ` (with extensions, ${e.score}/${e.maxScore} of it)` : ` · extensions ${e.score}/${e.maxScore} (optional)`;
+}
+
+/**
+ * A milestone's mark in a report: done, begun, or not begun, where an extension not begun is an
+ * offer (a dim circle), not a failure.
+ * @param {MilestoneResult} m @param {import('picocolors/types').Colors} c
+ */
+export function milestoneMark(m, c) {
+  if (m.passed === m.total) return c.green('✔');
+  if (m.passed > 0) return c.yellow('◐');
+  return m.extension ? c.dim('○') : c.red('✘');
+}
+
+/**
+ * The heading above the first extension milestone of a report, as lines to push; none elsewhere.
+ * @param {GradeResult} result @param {number} index  of the milestone about to be listed
+ * @param {import('picocolors/types').Colors} c
+ */
+export function extensionHeading(result, index, c) {
+  if (!result.milestones[index]?.extension || result.milestones[index - 1]?.extension) return [];
+  return ['', c.bold(`Extensions (optional, ${result.extensions?.counted ? 'counted in this score' : 'scored apart'}):`)];
 }
 
 const SYMBOL = { passed: '✔', failed: '✘', timedOut: '⏱', error: '!', notRun: '○' };
@@ -288,10 +306,10 @@ export function formatReport(result, options = {}) {
   result.milestones.forEach((m, index) => {
     const own = result.tests.filter((t) => t.milestone === m.id);
     if (own.length === 0) return;
-    if (m.extension && !result.milestones[index - 1]?.extension) out.push('', c.bold('Extensions (optional, scored apart):'));
+    out.push(...extensionHeading(result, index, c));
     const done = m.passed === m.total;
     const started = m.passed > 0;
-    const mark = done ? c.green('✔') : started ? c.yellow('◐') : m.extension ? c.dim('○') : c.red('✘');
+    const mark = milestoneMark(m, c);
     const label = `${index + 1}. ${m.title}`;
     out.push(`${mark} ${pad(label, 44)} ${pad(`${m.score}/${m.maxScore}`, 7, true)}`);
     if (done) return;

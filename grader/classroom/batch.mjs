@@ -274,10 +274,13 @@ export async function runBatch(options) {
       log(`[${done}/${total}] ${row.student}: ${score} (${row.seconds.toFixed(1)} s)`);
     },
   });
-  if (options.countExtensions) for (const row of graded) if (row.result) row.result = countExtensions(row.result);
   const regraded = new Set(graded.map((r) => r.student));
   /** @type {BatchRow[]} */
   const rows = [...earlier.filter((r) => !regraded.has(r.student)), ...graded].sort((a, b) => a.student.localeCompare(b.student));
+  // One gradebook, one rule: counted for the whole class when asked now or when the earlier batch
+  // (--only) counted them, as the late policy carries over.
+  const count = options.countExtensions || earlier.some((r) => r.result?.extensions?.counted);
+  if (count) for (const row of rows) if (row.result) row.result = countExtensions(row.result);
   for (const row of rows) {
     if (policy) row.late = lateness(policy, row.student, row.result?.score ?? 0);
     else delete row.late;

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { findLab } from '../course.mjs';
 import { formatFeedback, gitHubClassroomResult, toGradescope, toJUnit } from '../formats.mjs';
-import { allPassed, buildResult, countExtensions, everyTestPassed, formatReport, locate, visible } from '../report.mjs';
+import { allPassed, buildResult, countExtensions, formatReport, locate, visible } from '../report.mjs';
 import type { RunOutcome, TestRecord } from '../supervisor.mjs';
 
 const lab = findLab('lab1')!;
@@ -221,7 +221,7 @@ describe('extension milestones', () => {
   it('the core decides "done" and the exit code; the report then offers the next extension', () => {
     const r = withExtensions([record('a', 'one', 'passed'), record('x', 'more', 'failed', 'not yet')]);
     expect(allPassed(r)).toBe(true);
-    expect(everyTestPassed(r)).toBe(false);
+    expect(allPassed(countExtensions(r)), 'counted, the failing extension decides').toBe(false);
     const text = formatReport(r);
     expect(text).toContain('Every core test passed. Lab 1 is done.');
     expect(text).toContain('Optional next: 2. Going further');
@@ -241,7 +241,9 @@ describe('extension milestones', () => {
     const r = countExtensions(withExtensions([record('a', 'one', 'passed'), record('x', 'more', 'failed', 'no')]));
     expect([r.score, r.maxScore]).toEqual([1, 2]);
     expect(r.extensions?.counted).toBe(true);
+    expect(allPassed(r), 'a failing extension that counts keeps the exit code 1').toBe(false);
     expect(countExtensions(r)).toBe(r);
+    expect(formatReport(r)).toContain('Extensions (optional, counted in this score):');
   });
 
   it('GitHub Classroom adds up no points of an extension that is not counted, and all of one that is', () => {

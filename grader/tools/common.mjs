@@ -86,21 +86,13 @@ export function noGradeMessage(
     : `the saved grade of lab ${lab.number} (${shown(state.file)}) could not be read: run npm run grade lab${lab.number} again`;
 }
 
-/** True when a grade ran tests and every core test passed (extensions are optional). */
+/**
+ * True when a grade ran tests and every core test passed (extensions are optional). Unlike the
+ * report's allPassed, problems outside the tests don't count here: the tools say so on their own line.
+ */
 export function isFinished(/** @type {import('../report.mjs').GradeResult} */ grade) {
   const core = grade.tests.filter((t) => !t.extension);
   return core.length > 0 && core.every((t) => t.status === 'passed');
-}
-
-/** The first core milestone with a test to go, in the lab's order; once the core is done, the first extension's. */
-export function nextMilestone(/** @type {import('../report.mjs').GradeResult} */ grade) {
-  return grade.milestones.find((m) => !m.extension && m.passed < m.total) ?? grade.milestones.find((m) => m.passed < m.total);
-}
-
-/** ` · extensions 12/40` for a grade of a lab with extension milestones, else ''. */
-export function extensionsShort(/** @type {import('../report.mjs').GradeResult} */ grade) {
-  const e = grade.extensions;
-  return e && typeof e.score === 'number' && typeof e.maxScore === 'number' ? ` · extensions ${e.score}/${e.maxScore}` : '';
 }
 
 /** Finds a lab from what a learner typed, or explains the choices. */

@@ -8,12 +8,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { visible } from '../report.mjs';
+import { nextMilestone, visible } from '../report.mjs';
 import {
   Command,
-  isFinished,
   loadGrade,
-  nextMilestone,
   noGradeMessage,
   parseCommandLine,
   pc,
@@ -51,14 +49,16 @@ runTool('hint', async () => {
     return 0;
   }
   const grade = state.grade;
-  if (isFinished(grade) && grade.tests.every((t) => t.status === 'passed')) {
+  // A lab whose core is done still has hints to give for the extensions it offers.
+  if (grade.tests.length > 0 && grade.tests.every((t) => t.status === 'passed')) {
     const next = LABS.find((l) => l.number === lab.number + 1);
     process.stdout.write(c.green(`Every test of lab ${lab.number} passed: no hint needed.`) +
       (next ? ` Next: lessons/${next.lesson}, then npm run grade lab${next.number}.` : '') + '\n');
     return 0;
   }
 
-  const milestone = nextMilestone(grade);
+  const upcoming = nextMilestone(grade.milestones);
+  const milestone = upcoming?.milestone;
   const failing = grade.tests.filter((t) => t.status !== 'passed');
   const test = failing.find((t) => t.milestone === milestone?.id) ?? failing[0];
   if (!test) {
@@ -76,8 +76,7 @@ runTool('hint', async () => {
   const save = (/** @type {number} */ s) => writeState(HINTS_FILE, { ...hints, [lab.folder]: { ...mine, [test.name]: s } });
   save(step);
 
-  const number = milestone ? grade.milestones.indexOf(milestone) + 1 : 0;
-  const context = { lab, grade, test, milestoneNumber: number, c };
+  const context = { lab, grade, test, milestoneNumber: upcoming?.number ?? 0, c };
   const out = [header(context, failing.filter((t) => t !== test && t.message === test.message).length)];
   for (let s = 1; s <= step; s++) out.push(hintStep(s, context));
   if (wasLast) out.push(c.dim('That was the last hint for this test.'));

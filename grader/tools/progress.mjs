@@ -6,13 +6,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { LABS, isPresent } from '../course.mjs';
+import { extensionsText, nextMilestone } from '../report.mjs';
 import {
   Command,
   bar,
-  extensionsShort,
   isFinished,
   loadGrade,
-  nextMilestone,
   parseCommandLine,
   pc,
   readRecord,
@@ -77,21 +76,20 @@ runTool('progress', async () => {
     const finished = isFinished(grade);
     const colour = finished ? c.green : grade.score > 0 ? c.yellow : c.red;
     const score = `${grade.score}/${grade.maxScore}`.padStart(7) + ` ${String(pct).padStart(3)}%`;
-    out.push(`${label} ${colour(bar(grade.score, grade.maxScore))} ${score.padEnd(13)} ${quiz}${c.dim(extensionsShort(grade))}`);
+    out.push(`${label} ${colour(bar(grade.score, grade.maxScore))} ${score.padEnd(13)} ${quiz}${c.dim(extensionsText(grade))}`);
     if (finished) {
       done += 1;
       const next = LABS.find((l) => l.number === lab.number + 1 && existsSync(join(LESSONS_DIR, l.lesson)));
       out.push(
         `    ${c.green(`✔ Lab ${lab.number} is done, congratulations!`)}` +
-          (grade.extensions ? c.dim(` (optional extensions: ${grade.extensions.score}/${grade.extensions.maxScore})`) : '') +
           (next ? ` Next: read lessons/${next.lesson} and run npm run grade lab${next.number}` : ' That was the last lab.') +
           (lab.number === 7 ? ' See your own stack serve the bookshelf: npm run serve' : ''),
       );
       continue;
     }
-    const milestone = nextMilestone(grade);
-    if (milestone) {
-      const number = grade.milestones.indexOf(milestone) + 1;
+    const upcoming = nextMilestone(grade.milestones);
+    if (upcoming) {
+      const { milestone, number } = upcoming;
       const todo = `${number}. ${milestone.title} (${milestone.total - milestone.passed} of ${milestone.total} tests to go): read ${milestone.lesson}`;
       out.push(`    ${c.dim('next:')} ${todo}`);
       out.push(`    ${c.dim(`stuck? npm run hint lab${lab.number}`)}`);
