@@ -320,10 +320,12 @@ function makeCopy(lab, root, k, breaker, base) {
   /** @type {string[]} */
   const files = [];
   const quoted = (/** @type {string} */ text) => !breaker?.rule || text.includes(`'${breaker.rule}'`) || text.includes(`"${breaker.rule}"`);
-  // A test file runs in a breaker's copy when it names the rule, or when a helper beside it does
-  // (tests built from a table of cases, like lab 6's corpus, take their rules from there).
-  let helperNames = false;
-  /** @type {[string, boolean][]} */
+  // A test file runs in a breaker's copy when it names the rule, or when a helper it imports does
+  // (tests built from a table of cases, like lab 6's corpus, take their rules from there). Only the
+  // files that import that helper: the others would run for nothing, and lab 6's corpus names ninety rules.
+  /** @type {Set<string>} */
+  const naming = new Set();
+  /** @type {[string, string][]} */
   const tests = [];
   for (const name of readdirSync(hiddenDir(lab))) {
     if (name === 'breakers.mjs') continue;
@@ -333,10 +335,11 @@ function makeCopy(lab, root, k, breaker, base) {
     // by GRADER_WAIT_SCALE wait a quarter as long there (never in copy 0, the unbroken reference).
     if (breaker) text = text.replaceAll('process.env.GRADER_WAIT_SCALE', JSON.stringify(String(WAIT_SCALE)));
     writeFileSync(join(hidden, name), text);
-    if (name.endsWith('.test.ts')) tests.push([join(hidden, name), quoted(text)]);
-    else if (quoted(text)) helperNames = true;
+    if (name.endsWith('.test.ts')) tests.push([join(hidden, name), text]);
+    else if (quoted(text)) naming.add(name);
   }
-  for (const [file, names] of tests) if (names || helperNames) files.push(file);
+  const importsNaming = (/** @type {string} */ text) => [...text.matchAll(/from '\.\/([\w.-]+)'/g)].some((m) => naming.has(m[1] ?? ''));
+  for (const [file, text] of tests) if (quoted(text) || importsNaming(text)) files.push(file);
   return { files: files.sort() };
 }
 
