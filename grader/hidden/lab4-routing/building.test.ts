@@ -4,15 +4,17 @@
 // and the rule table it was made against.
 import { expect } from 'vitest';
 import { BuildError, RuleError, type ConverterFactory } from '#contracts/routing';
-import type { Router } from '@lab/routing';
-import { bounded, milestone, test } from '../../harness/index.ts';
+import { milestone, test } from '../../harness/index.ts';
 import {
   addRule,
   errorOf,
+  expectBuildError,
   expectMatch,
   expectNotAllowed,
   expectNotFound,
   expectRedirect,
+  expectRuleErrorAt,
+  expectUrl,
   groupOn,
   matchCall,
   matchOn,
@@ -21,6 +23,8 @@ import {
   ruleErrorOf,
   rulesOf,
   showValue,
+  urlForCall,
+  urlForOn,
   type RuleSpec,
 } from './helpers.ts';
 
@@ -31,30 +35,6 @@ const hex: ConverterFactory = () => ({
   toValue: (text) => parseInt(text, 16),
   toUrl: (value) => Number(value).toString(16),
 });
-
-/** The call `router.urlFor(endpoint, values)` as a failure shows it, with the rule table. */
-function urlForCall(router: Router, endpoint: string, values?: Record<string, unknown>): string {
-  return `router.urlFor(${JSON.stringify(endpoint)}${values === undefined ? '' : `, ${showValue(values)}`}) with ${rulesOf(router)}`;
-}
-
-/** The URL of an endpoint, bounded. */
-function urlFor(router: Router, endpoint: string, values?: Record<string, unknown>): string {
-  return bounded(urlForCall(router, endpoint, values), () => router.urlFor(endpoint, values));
-}
-
-/** Expects urlFor to build exactly `url`. */
-function expectUrl(router: Router, endpoint: string, values: Record<string, unknown> | undefined, url: string): void {
-  expect(urlFor(router, endpoint, values), `${urlForCall(router, endpoint, values)} should be ${JSON.stringify(url)}`).toBe(url);
-}
-
-/** Expects urlFor to throw a BuildError whose message mentions each of `names` and none of `not`. */
-function expectBuildError(router: Router, endpoint: string, values: Record<string, unknown> | undefined, names: string[], not: string[] = []): void {
-  const call = urlForCall(router, endpoint, values);
-  const error = errorOf(call, () => router.urlFor(endpoint, values));
-  expect(error, `${call} should throw a BuildError`).toBeInstanceOf(BuildError);
-  for (const name of names) expect(messageOf(error), `the BuildError of ${call} should name ${JSON.stringify(name)}`).toContain(name);
-  for (const name of not) expect(messageOf(error), `the BuildError of ${call} should not mention ${JSON.stringify(name)}`).not.toContain(name);
-}
 
 /** What a server would hand the router for this URL: the path before '?' or '#', percent-decoded. */
 function pathOf(url: string): string {
@@ -108,7 +88,7 @@ milestone('building', () => {
     const router = routerWith([['/users/<int:id>', 'user'], ['/search', 'search']]);
     const values = { q: 'a b&c=d', page: 2, tag: ['x', 'y'], skip: undefined, none: null };
     const call = urlForCall(router, 'search', values);
-    const url = new URL(urlFor(router, 'search', values), 'http://h');
+    const url = new URL(urlForOn(router, 'search', values), 'http://h');
     expect(url.pathname, `the path of ${call}`).toBe('/search');
     expect([...url.searchParams].sort(), `the query of ${call}, decoded, sorted`).toEqual([['page', '2'], ['q', 'a b&c=d'], ['tag', 'x'], ['tag', 'y']]);
     expectUrl(router, 'user', { id: 5, tab: 'posts' }, '/users/5?tab=posts');
@@ -137,7 +117,7 @@ milestone('building', () => {
     ];
     const router = routerWith(cases.map(([rule], i): RuleSpec => [rule, `e${i}`]), { hex });
     cases.forEach(([rule, values], i) => {
-      const url = urlFor(router, `e${i}`, values);
+      const url = urlForOn(router, `e${i}`, values);
       const result = matchOn(router, pathOf(url));
       expect(
         result.kind === 'match' ? { endpoint: result.endpoint, params: result.params } : result,
@@ -282,7 +262,7 @@ milestone('building', () => {
     expectUrl(router, 'page', { lang: '', page: 'evil.example' }, '/%2Fevil.example');
     expectUrl(router, 'folder', { lang: '', page: 'evil.example' }, '/%2Fevil.example/');
     expectUrl(router, 'page', { lang: 'en', page: 'about' }, '/en/about');
-    const url = urlFor(router, 'page', { lang: '', page: 'x' });
+    const url = urlForOn(router, 'page', { lang: '', page: 'x' });
     const result = matchOn(router, pathOf(url));
     expect(
       result.kind === 'match' ? { endpoint: result.endpoint, params: result.params } : result,
@@ -353,78 +333,66 @@ milestone('groups-and-errors', () => {
   });
 
   /** Expects `router.add(rule)` on a fresh router to throw a RuleError at `position` (or in [from, to]). */
-  function expectRuleError(rule: string, position: number | [from: number, to: number]): void {
-    const error = ruleErrorOf(rule);
-    const call = `router.add(${JSON.stringify(rule)})`;
-    expect(error, `${call} should throw a RuleError`).toBeInstanceOf(RuleError);
-    const at = (error as RuleError).position;
-    if (typeof position === 'number') {
-      expect(at, `the position of the RuleError of ${call}`).toBe(position);
-    } else {
-      expect(at !== null && at >= position[0] && at <= position[1], `${call}: the position (${at}) should be within the segment, from ${position[0]} to ${position[1]}`).toBe(true);
-    }
-  }
-
   test('a rule must start with "/": RuleError at position 0', { rules: ['E2'] }, () => {
-    expectRuleError('about', 0);
-    expectRuleError('about/', 0);
+    expectRuleErrorAt('about', 0);
+    expectRuleErrorAt('about/', 0);
   });
 
   test('an empty segment is a RuleError at the second slash', { rules: ['E3'] }, () => {
-    expectRuleError('/a//b', 3);
-    expectRuleError('//', 1);
-    expectRuleError('/a/b//', 5);
-    expectRuleError('/a//b//c', 3);
+    expectRuleErrorAt('/a//b', 3);
+    expectRuleErrorAt('//', 1);
+    expectRuleErrorAt('/a/b//', 5);
+    expectRuleErrorAt('/a//b//c', 3);
   });
 
   test('an unknown converter is a RuleError at its name', {
     rules: ['E4'],
     hint: 'The position is the index in the rule text where the converter name starts, just after "<".',
   }, () => {
-    expectRuleError('/a/<integer:id>', 4);
-    expectRuleError('/<nope(x=1):id>', 2);
+    expectRuleErrorAt('/a/<integer:id>', 4);
+    expectRuleErrorAt('/<nope(x=1):id>', 2);
   });
 
   test('a converter is known only as an own key: toString and constructor are unknown', {
     rules: ['E4'],
     hint: "converters['toString'] is a function every object inherits: look the converter up with Object.hasOwn(converters, name).",
   }, () => {
-    expectRuleError('/<toString:x>', 2);
-    expectRuleError('/a/<constructor:x>', 4);
-    expectRuleError('/<__proto__:x>', 2);
-    expectRuleError('/<hasOwnProperty(1):x>', 2);
+    expectRuleErrorAt('/<toString:x>', 2);
+    expectRuleErrorAt('/a/<constructor:x>', 4);
+    expectRuleErrorAt('/<__proto__:x>', 2);
+    expectRuleErrorAt('/<hasOwnProperty(1):x>', 2);
   });
 
   test('a variable name used twice is a RuleError at the second one', { rules: ['E5'] }, () => {
-    expectRuleError('/<slug>/x/<int:slug>', 10);
-    expectRuleError('/<a>/<b>/<a>/', 9);
+    expectRuleErrorAt('/<slug>/x/<int:slug>', 10);
+    expectRuleErrorAt('/<a>/<b>/<a>/', 9);
   });
 
   test('a second path variable is a RuleError at the second one', { rules: ['E6'] }, () => {
-    expectRuleError('/<path:a>/<path:b>', 10);
-    expectRuleError('/<path:a>/x/<path:b>/', 12);
+    expectRuleErrorAt('/<path:a>/<path:b>', 10);
+    expectRuleErrorAt('/<path:a>/x/<path:b>/', 12);
     for (const rule of ['/<lang>/<path:p>', '/<int:n>/x/<path:p>/<a>']) {
       expect(ruleErrorOf(rule), `router.add(${JSON.stringify(rule)}): one path variable after or before others is fine`).toBe('no error');
     }
   });
 
   test('a "<" that opens no well-formed variable is a RuleError inside its segment; a lone ">" is text', { rules: ['E12'] }, () => {
-    expectRuleError('/x/<name', [3, 8]);
-    expectRuleError('/a<b', [1, 4]);
-    expectRuleError('/x/<<a>', [3, 7]);
-    expectRuleError('/x/<a:b:c>', [3, 10]);
-    expectRuleError('/x/<name/y', [3, 8]);
+    expectRuleErrorAt('/x/<name', [3, 8]);
+    expectRuleErrorAt('/a<b', [1, 4]);
+    expectRuleErrorAt('/x/<<a>', [3, 7]);
+    expectRuleErrorAt('/x/<a:b:c>', [3, 10]);
+    expectRuleErrorAt('/x/<name/y', [3, 8]);
     const router = routerWith([['/x/a>', 'arrow']]);
     expectMatch(router, '/x/a>', 'arrow', {});
   });
 
   test('a variable name that is not an identifier is a RuleError at the name', { rules: ['E8'] }, () => {
-    expectRuleError('/<int:2x>', 6);
-    expectRuleError('/<2x>', 2);
-    expectRuleError('/<a-b>', 2);
-    expectRuleError('/<>', [1, 3]);
-    expectRuleError('/<__proto__>', 2);
-    expectRuleError('/x/<int:__proto__>', 8);
+    expectRuleErrorAt('/<int:2x>', 6);
+    expectRuleErrorAt('/<2x>', 2);
+    expectRuleErrorAt('/<a-b>', 2);
+    expectRuleErrorAt('/<>', [1, 3]);
+    expectRuleErrorAt('/<__proto__>', 2);
+    expectRuleErrorAt('/x/<int:__proto__>', 8);
   });
 
   test('a converter that cannot be made is a RuleError at its name', {

@@ -2,42 +2,20 @@
 // converters), and several rules for one endpoint with defaults (milestone defaults), Flask's
 // pagination idiom. The expected answers are Werkzeug's, as werkzeug-corpus.json records them.
 import { expect } from 'vitest';
-import { BuildError, RuleError } from '#contracts/routing';
-import type { Router } from '@lab/routing';
-import { bounded, milestone, test } from '../../harness/index.ts';
+import { milestone, test } from '../../harness/index.ts';
 import {
-  errorOf,
+  expectBuildError,
   expectMatch,
   expectNotAllowed,
   expectNotFound,
   expectRedirect,
+  expectRuleError,
+  expectRuleErrorAt,
+  expectUrl,
   routerWith,
   ruleErrorOf,
-  rulesOf,
-  showValue,
   type RuleSpec,
 } from './helpers.ts';
-
-function urlForCall(router: Router, endpoint: string, values?: Record<string, unknown>): string {
-  return `router.urlFor(${JSON.stringify(endpoint)}${values === undefined ? '' : `, ${showValue(values)}`}) with ${rulesOf(router)}`;
-}
-
-function expectUrl(router: Router, endpoint: string, values: Record<string, unknown> | undefined, url: string): void {
-  const call = urlForCall(router, endpoint, values);
-  expect(bounded(call, () => router.urlFor(endpoint, values)), `${call} should be ${JSON.stringify(url)}`).toBe(url);
-}
-
-function expectBuildError(router: Router, endpoint: string, values: Record<string, unknown> | undefined): void {
-  const call = urlForCall(router, endpoint, values);
-  expect(errorOf(call, () => router.urlFor(endpoint, values)), `${call} should throw a BuildError`).toBeInstanceOf(BuildError);
-}
-
-function expectRuleError(router: Router, rule: string, options: Record<string, unknown>): RuleError {
-  const call = `router.add(${JSON.stringify(rule)}, ${showValue(options)}) with ${rulesOf(router)}`;
-  const error = errorOf(call, () => router.add(rule, options as never));
-  expect(error, `${call} should throw a RuleError`).toBeInstanceOf(RuleError);
-  return error as RuleError;
-}
 
 /** Flask's pagination: `/page/` stands for page 1. */
 const PAGES: RuleSpec[] = [
@@ -82,11 +60,7 @@ milestone('converters', () => {
       '/x/<path(x):n>',
       '/x/<any(a, b, strict=true):n>',
     ];
-    for (const rule of refused) {
-      const error = ruleErrorOf(rule);
-      expect(error, `router.add(${JSON.stringify(rule)}) should throw a RuleError`).toBeInstanceOf(RuleError);
-      expect((error as RuleError).position, `the position of the RuleError of router.add(${JSON.stringify(rule)}), at the converter's name`).toBe(4);
-    }
+    for (const rule of refused) expectRuleErrorAt(rule, 4); // at the converter's name
     const accepted = [
       '/x/<int(fixed_digits=3, min=1, max=999, signed=true):n>',
       '/x/<float(min=0, max=1.5, signed=false):n>',

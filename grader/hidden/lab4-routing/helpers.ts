@@ -4,7 +4,7 @@
 // expected answers are written out in the tests.
 import { inspect } from 'node:util';
 import { expect } from 'vitest';
-import type { ConverterFactory, MatchResult, RuleOptions } from '#contracts/routing';
+import { BuildError, RuleError, type ConverterFactory, type MatchResult, type RuleOptions } from '#contracts/routing';
 import { Router } from '@lab/routing';
 import { bounded } from '../../harness/index.ts';
 
@@ -152,4 +152,61 @@ export function ruleErrorOf(rule: string, converters?: Record<string, ConverterF
 /** A message, for expectations on errors; what was thrown if it was not an Error. */
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The error `router.add(rule)` throws on a fresh router: a RuleError at `position`, or anywhere from..to. */
+export function expectRuleErrorAt(rule: string, position: number | [from: number, to: number], converters?: Record<string, ConverterFactory>): void {
+  const error = ruleErrorOf(rule, converters);
+  const call = `router.add(${JSON.stringify(rule)})`;
+  expect(error, `${call} should throw a RuleError`).toBeInstanceOf(RuleError);
+  const at = (error as RuleError).position;
+  if (typeof position === 'number') {
+    expect(at, `the position of the RuleError of ${call}`).toBe(position);
+  } else {
+    expect(at !== null && at >= position[0] && at <= position[1], `${call}: the position (${at}) should be within the segment, from ${position[0]} to ${position[1]}`).toBe(true);
+  }
+}
+
+/** The call `router.urlFor(endpoint, values)`, with `{ method }` when given (X1), as a failure shows it, with the rule table. */
+export function urlForCall(router: Router, endpoint: string, values?: Record<string, unknown>, method?: string): string {
+  const shown = values === undefined && method === undefined ? '' : `, ${showValue(values)}`;
+  const options = method === undefined ? '' : `, { method: ${JSON.stringify(method)} }`;
+  return `router.urlFor(${JSON.stringify(endpoint)}${shown}${options}) with ${rulesOf(router)}`;
+}
+
+/** The URL of an endpoint, bounded; a method goes to urlFor as its third argument (X1). */
+export function urlForOn(router: Router, endpoint: string, values?: Record<string, unknown>, method?: string): string {
+  const build = () => (method === undefined ? router.urlFor(endpoint, values) : router.urlFor(endpoint, values, { method }));
+  return bounded(urlForCall(router, endpoint, values, method), build);
+}
+
+/** Expects urlFor to build exactly `url`. */
+export function expectUrl(router: Router, endpoint: string, values: Record<string, unknown> | undefined, url: string, ask: { method?: string } = {}): void {
+  const call = urlForCall(router, endpoint, values, ask.method);
+  expect(urlForOn(router, endpoint, values, ask.method), `${call} should be ${JSON.stringify(url)}`).toBe(url);
+}
+
+/** Expects urlFor to throw a BuildError whose message mentions each of `names` and none of `not`. */
+export function expectBuildError(
+  router: Router,
+  endpoint: string,
+  values: Record<string, unknown> | undefined,
+  names: string[] = [],
+  not: string[] = [],
+  ask: { method?: string } = {},
+): void {
+  const call = urlForCall(router, endpoint, values, ask.method);
+  const build = () => (ask.method === undefined ? router.urlFor(endpoint, values) : router.urlFor(endpoint, values, { method: ask.method }));
+  const error = errorOf(call, build);
+  expect(error, `${call} should throw a BuildError`).toBeInstanceOf(BuildError);
+  for (const name of names) expect(messageOf(error), `the BuildError of ${call} should name ${JSON.stringify(name)}`).toContain(name);
+  for (const name of not) expect(messageOf(error), `the BuildError of ${call} should not mention ${JSON.stringify(name)}`).not.toContain(name);
+}
+
+/** Expects `router.add(rule, options)` to throw a RuleError, and gives it. */
+export function expectRuleError(router: Router, rule: string, options: RuleOptions): RuleError {
+  const call = `router.add(${JSON.stringify(rule)}, ${showValue(options)}) with ${rulesOf(router)}`;
+  const error = errorOf(call, () => router.add(rule, options));
+  expect(error, `${call} should throw a RuleError`).toBeInstanceOf(RuleError);
+  return error as RuleError;
 }
