@@ -122,7 +122,7 @@ class Generator {
     // TODO(lab6): a fresh variable (#fresh) holding env.importTemplate(name expression, ctx when the
     // tag says with context else null, this template's name). import binds its target to it with
     // rt.assign, as a set in this place would; from binds each alias to
-    // rt.exported(module, name, where), where being this node's template, line and column.
+    // rt.exported(module, name, where), where being #where of this node (the `{%` of the tag).
     throw new Error('TODO(lab6): Generator.#import is not written yet (lessons/06-templates.md#include-and-macros)');
   }
 

@@ -49,7 +49,8 @@ class Parser {
     // Each node is positioned at its '{%'. set is `name = expression`; block is a name, a body up to
     // endblock (#parseUntil, #endTag); extends and include take an expression. An unknown name fails,
     // naming the tag.
-    // Extension (lessons/06-templates.md#more-tags-from-nunjucks): asyncEach and asyncAll, switch,
+    // Extension (lessons/06-templates.md#more-tags-from-nunjucks): asyncEach and asyncAll
+    // (#parseFor with their end tag), switch (#parseSwitch),
     // `set a, b = value` (the set node's `others`), `include ... ignore missing`, a block defined twice.
     throw new Error('TODO(lab6): Parser.#parseTag is not written yet (lessons/06-templates.md#parsing-tokens-to-a-tree)');
   }
@@ -61,10 +62,19 @@ class Parser {
     throw new Error('TODO(lab6): Parser.#parseIf is not written yet (lessons/06-templates.md#parsing-tokens-to-a-tree)');
   }
 
-  #parseFor(at: Position): Node {
+  #parseFor(at: Position, endTag: string): Node {
     // TODO(lab6): one or more loop variables separated by commas, the name "in", the iterable
-    // expression, '%}', then a body up to else or endfor, and after else a body up to endfor.
+    // expression, '%}', then a body up to else or `endTag`, and after else a body up to `endTag`.
+    // `endTag` is endfor for a for loop (extension: endeach for asyncEach, endall for asyncAll).
     throw new Error('TODO(lab6): Parser.#parseFor is not written yet (lessons/06-templates.md#parsing-tokens-to-a-tree)');
+  }
+
+  /** `{% switch value %}{% case a %}...{% default %}...{% endswitch %}` (rules NT3, NT4). */
+  #parseSwitch(at: Position): Node {
+    // TODO(lab6, extension): the value, '%}', then what stands before the first case (parsed and
+    // dropped), each case's test and body up to the next case, default or endswitch, and the
+    // default's body up to endswitch: a switch node.
+    throw new Error('TODO(lab6): Parser.#parseSwitch is not written yet (lessons/06-templates.md#more-tags-from-nunjucks)');
   }
 
   #parseMacro(at: Position): Node {
@@ -73,7 +83,6 @@ class Parser {
     throw new Error('TODO(lab6): Parser.#parseMacro is not written yet (lessons/06-templates.md#parsing-tokens-to-a-tree)');
   }
 
-  /** The body of a tag up to its end tag, which must come. */
   /**
    * `import expression as name` or `from expression import name [as alias], ...`, each with an
    * optional `with context` or `without context` at the end.
@@ -107,6 +116,7 @@ class Parser {
     throw new Error('TODO(lab6): Parser.#parseCallBlock is not written yet (lessons/06-templates.md#call-blocks-and-caller)');
   }
 
+  /** The body of a tag up to its end tag, which must come. */
   #parseUntil(stops: string[], opened: Position): Node[] {
     // TODO(lab6): #parseBody, but reaching the end of the template is an error at `opened`.
     throw new Error('TODO(lab6): Parser.#parseUntil is not written yet (lessons/06-templates.md#parsing-tokens-to-a-tree)');

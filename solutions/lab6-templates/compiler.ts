@@ -196,7 +196,7 @@ class Generator {
     const load = `const ${module} = env.importTemplate(${this.#expression(node.template, place)}, ${context}, ${JSON.stringify(this.#template)});`;
     const bind = (name: string, value: string) => `rt.assign(${place.frame}, ctx, ${JSON.stringify(name)}, ${value}, ${place.topLevel}, ${place.inLoop});`;
     if (node.kind === 'import') return `${load}\n${bind(node.target, module)}`;
-    const where = JSON.stringify({ template: this.#template, line: node.line, column: node.column, name: 'from' });
+    const where = this.#where(node, 'from');
     return [load, ...node.names.map(({ name, alias }) => bind(alias, `rt.exported(${module}, ${JSON.stringify(name)}, ${where})`))].join('\n');
   }
 

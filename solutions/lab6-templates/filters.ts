@@ -25,7 +25,7 @@ function attributeOf(item: unknown, path: unknown): unknown {
   return value;
 }
 
-/** Strings compare in lower case unless case matters: the key min, max and unique compare by. */
+/** Strings compare in lower case unless case matters: the key sort, min, max and unique compare by. */
 function caseKey(value: unknown, caseSensitive: boolean): unknown {
   return !caseSensitive && typeof value === 'string' ? value.toLowerCase() : value;
 }
@@ -199,7 +199,7 @@ export const builtInFilters: Record<string, Filter> = {
   sort: Object.assign(function sort(value: unknown, reverse = false, caseSensitive = false, attribute?: string) {
     const key = (item: unknown) => {
       const v = attribute ? attributeOf(item, attribute) : item;
-      return !caseSensitive && typeof v === 'string' ? v.toLowerCase() : v;
+      return caseKey(v, caseSensitive);
     };
     return [...(value as unknown[])].sort((a, b) => {
       const [x, y] = [key(a) as number, key(b) as number];

@@ -122,7 +122,7 @@ export default [
   { rule: "F9", why: "replace leaves numbers alone", file: "filters.ts", find: "const source = typeof value === 'number' ? String(value) : value;", replace: "const source = value;" },
   { rule: "F10", why: "last is off by one", file: "filters.ts", find: "return items[items.length - 1];", replace: "return items[items.length];" },
   { rule: "F11", why: "reverse reverses the list itself", file: "filters.ts", find: "return [...(value as unknown[])].reverse();", replace: "return (value as unknown[]).reverse();" },
-  { rule: "F12", why: "sort compares case-sensitively by default", file: "filters.ts", find: "return !caseSensitive && typeof v === 'string' ? v.toLowerCase() : v;", replace: "return v;" },
+  { rule: "F12", why: "sort compares case-sensitively by default", file: "filters.ts", find: "return caseKey(v, caseSensitive);", replace: "return v;" },
   { rule: "F12", why: "sort takes a dotted attribute as one key", file: "filters.ts", find: "const v = attribute ? attributeOf(item, attribute) : item;", replace: "const v = attribute ? (item as Record<string, unknown>)[attribute] : item;" },
   { rule: "F12", why: "sort sorts the list itself", file: "filters.ts", find: "return [...(value as unknown[])].sort(", replace: "return (value as unknown[]).sort(" },
   { rule: "F12", why: "sort ignores reverse", file: "filters.ts", find: "return x < y ? (reverse ? 1 : -1) : x > y ? (reverse ? -1 : 1) : 0;", replace: "return x < y ? -1 : x > y ? 1 : 0;" },
