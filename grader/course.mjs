@@ -26,6 +26,7 @@ export const LABS = [
   { number: 6, slug: 'templates', folder: 'lab6-templates', title: 'The template engine', lesson: '06-templates.md' },
   { number: 7, slug: 'framework', folder: 'lab7-framework', title: 'The micro-framework', lesson: '07-framework.md' },
   { number: 8, slug: 'production', folder: 'lab8-production', title: 'Production', lesson: '08-production.md' },
+  { number: 9, slug: 'state', folder: 'lab9-state', title: 'State and security', lesson: '09-state.md' },
 ];
 
 /**

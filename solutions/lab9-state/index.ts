@@ -1,0 +1,17 @@
+// Lab 9's public surface: state and security on top of lab 7's App.
+
+// SQL on PGlite (milestone 1)
+
+// A model's output as data (milestone 2)
+
+// Sessions (milestone 3)
+
+// Passwords and login (milestone 4)
+
+// CSRF (milestone 5)
+
+// HTTPS (milestone 6)
+
+// The bookshelf with accounts (milestone 7)
+
+export {};
