@@ -35,6 +35,8 @@ export default [
     find: 'const ONE_YEAR = 365 * 24 * 60 * 60;', replace: 'const ONE_YEAR = 365 * 24 * 60 * 60 * 1000;' },
   { rule: 'H7', why: "adds a second header next to the app's own", file: 'https.ts',
     find: '      const added: typeof headers = own ? headers : [', replace: '      const added: typeof headers = [' },
+  { rule: 'H7', why: 'drops excInfo on its way to the server', file: 'https.ts',
+    find: '      startResponse(status, added, excInfo);', replace: '      startResponse(status, added);' },
   { rule: 'H8', why: 'adds HSTS over plain HTTP too', file: 'https.ts',
     find: "    if (environ['tsgi.url_scheme'] !== 'https') return app(environ, startResponse);\n", replace: '' },
   { rule: 'H9', why: 'close() closes only the HTTPS listener', file: 'https.ts',

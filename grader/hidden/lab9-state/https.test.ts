@@ -377,6 +377,26 @@ milestone('https', () => {
     expect(kept.all('strict-transport-security'), kept.says("an app's own Strict-Transport-Security")).toEqual(['max-age=63072000; includeSubDomains']);
   });
 
+  test('hsts passes excInfo on: an app that replaces its answer after an error still can', {
+    rules: ['H7'],
+    hint: 'The startResponse you give the app takes (status, headers, excInfo) and calls the real one with all three: without excInfo, a second call is an error (lesson 3, "Calling it again").',
+  }, async () => {
+    const failure = new Error('the template failed');
+    const app: TsgiApp = (environ, startResponse) => {
+      startResponse('200 OK', [['Content-Type', 'text/html']]);
+      // Before any byte of the body: the app changes its mind, as a framework does on an error.
+      startResponse('500 Internal Server Error', [['Content-Type', 'text/plain']], failure);
+      return [encoder.encode('error')];
+    };
+    const seen: unknown[] = [];
+    const environ = environFor({ scheme: 'https' });
+    const body = await Promise.resolve(bounded('hsts(app)(environ, startResponse)', () => hsts(app)(environ, (status, headers, excInfo) => void seen.push([status, headers, excInfo]))));
+    for await (const chunk of body as AsyncIterable<Uint8Array>) void chunk;
+    const shown = JSON.stringify(seen, (key, value) => (value === failure ? '(the Error passed as excInfo)' : value));
+    expect(seen.length, `startResponse calls that reached the server: ${shown}`).toBe(2);
+    expect((seen[1] as unknown[])[2], `the second call's excInfo, as the server saw it: ${shown}`).toBe(failure);
+  });
+
   test("serveHttps's HTTPS responses carry HSTS with options.hstsMaxAge, one year by default", {
     rules: ['H7'],
     hint: 'serveHttps wraps the app: hsts(app, options.hstsMaxAge), so that undefined gives the default.',
