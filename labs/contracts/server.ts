@@ -75,6 +75,20 @@ export interface ServerOptions {
    * before its response was complete, a connection the operating system could not accept.
    */
   log: (line: string) => void;
+  /**
+   * Serve HTTPS: every connection speaks TLS with this private key and certificate before HTTP.
+   * Left out (the default), the server speaks plain HTTP over TCP. (The extension "HTTPS".)
+   */
+  tls?: TlsCredentials;
+}
+
+/**
+ * A server's private key and its certificate, PEM (text that starts `-----BEGIN`): as strings, or
+ * as the Buffers `readFileSync('key.pem')` returns.
+ */
+export interface TlsCredentials {
+  key: string | Buffer;
+  cert: string | Buffer;
 }
 
 export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = {

@@ -118,9 +118,9 @@ export interface LoginOptions {
 // HTTPS (milestone "https")
 
 export interface HttpsOptions {
-  /** The server's private key and certificate, PEM. */
-  key: string | Uint8Array;
-  cert: string | Uint8Array;
+  /** The server's private key and certificate, PEM: lab 2's `tls` option (TlsCredentials). */
+  key: string | Buffer;
+  cert: string | Buffer;
   host?: string;
   /** Port for HTTPS; 0 (default) picks a free one. */
   port?: number;

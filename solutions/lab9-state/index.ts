@@ -11,6 +11,7 @@
 // CSRF (milestone 5)
 
 // HTTPS (milestone 6)
+export { hsts, redirectToHttps, serveHttps } from './https.ts';
 
 // The bookshelf with accounts (milestone 7)
 

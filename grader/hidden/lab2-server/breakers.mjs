@@ -223,4 +223,15 @@ export default [
     find: "    if (socket.destroyed || !socket.writable) {\n      reject(new Error('the connection is closed'));\n      return;\n    }\n",
     replace: '',
   },
+  // Extension: HTTPS
+  {
+    rule: 'W1', why: "serves the TLS server's raw 'connection' sockets, still encrypted, instead of the secure ones",
+    edits: [
+      { file: 'server.ts', find: 'handshakeTimeout: settings.headerTimeoutMs }, accept);', replace: "handshakeTimeout: settings.headerTimeoutMs });\n  listener.on('connection', accept);" },
+    ],
+  },
+  { rule: 'W1', why: 'ignores the tls option and always listens on plain TCP', file: 'server.ts', find: '  if (!settings.tls) return net.createServer(socketOptions, accept);', replace: '  return net.createServer(socketOptions, accept);' },
+  { rule: 'W2', why: 'makes the TLS server without allowHalfOpen', file: 'server.ts', find: '{ ...settings.tls, ...socketOptions, handshakeTimeout', replace: '{ ...settings.tls, noDelay: true, handshakeTimeout' },
+  { rule: 'W3', why: "leaves the handshake to tls.Server's default timeout of two minutes", file: 'server.ts', find: ', handshakeTimeout: settings.headerTimeoutMs }', replace: ' }' },
+  { rule: 'W3', why: 'logs a failed or timed-out handshake but leaves its connection open', file: 'server.ts', find: '    socket.destroy();\n  });\n  return listener;', replace: '  });\n  return listener;' },
 ];

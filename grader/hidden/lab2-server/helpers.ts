@@ -3,6 +3,7 @@
 // and small timing helpers. Every wait has a bound, so a misbehaving server fails a test instead
 // of hanging it. Nothing here implements the server: the reader only splits responses apart.
 import net from 'node:net';
+import tls from 'node:tls';
 import type { Handler, Server, ServerOptions, ServerRequest } from '#contracts/server';
 import { createServer } from '@lab/server';
 import { bounded, show } from '../../harness/index.ts';
@@ -258,16 +259,21 @@ export class Client {
     });
   }
 
-  /** `allowHalfOpen`: the client does not close its side when the server closes its own. */
-  static async connect(port: number, options: { allowHalfOpen?: boolean } = {}): Promise<Client> {
-    const socket = net.connect({ port, host: '127.0.0.1', allowHalfOpen: options.allowHalfOpen ?? false });
+  /**
+   * `allowHalfOpen`: the client does not close its side when the server closes its own.
+   * `ca`: speak TLS, trusting only this certificate (PEM): the connection is made once the
+   * handshake succeeded, which proves the server holds that certificate and its key.
+   */
+  static async connect(port: number, options: { allowHalfOpen?: boolean; ca?: string } = {}): Promise<Client> {
+    const where = { port, host: '127.0.0.1', allowHalfOpen: options.allowHalfOpen ?? false };
+    const socket = options.ca ? tls.connect({ ...where, ca: options.ca }) : net.connect(where);
     sockets.add(socket);
     const client = new Client(socket);
     await within(
-      1000,
-      `connecting to 127.0.0.1:${port}`,
+      options.ca ? 3000 : 1000,
+      `${options.ca ? 'a TLS handshake with' : 'connecting to'} 127.0.0.1:${port}`,
       new Promise<void>((resolve, reject) => {
-        socket.once('connect', resolve);
+        socket.once(options.ca ? 'secureConnect' : 'connect', resolve);
         socket.once('error', reject);
       }),
     );
