@@ -1,0 +1,17 @@
+import { PGlite } from '@electric-sql/pglite';
+let t = Date.now();
+const db = await PGlite.create();
+console.log('first', Date.now() - t);
+t = Date.now();
+const db2 = await PGlite.create();
+console.log('second', Date.now() - t);
+t = Date.now();
+const dump = await db.dumpDataDir('none');
+console.log('dump', Date.now() - t, dump.size);
+t = Date.now();
+const db3 = await PGlite.create({ loadDataDir: dump });
+console.log('fromdump', Date.now() - t);
+t = Date.now();
+await db.exec('CREATE TABLE t (id serial primary key, x text)');
+for (let i=0;i<20;i++) await db.exec(`CREATE SCHEMA s${i}; CREATE TABLE s${i}.t (id serial primary key, x text); DROP SCHEMA s${i} CASCADE`);
+console.log('20 schemas', Date.now() - t);
