@@ -109,6 +109,7 @@ milestone('sql', () => {
     expect('error' in result, `migrate(db, [1_books, 1_books (another script)]) should reject; it ${describeOutcome(result)}`).toBe(true);
     expect(await tableExists(db, 'books'), 'no migration of a refused list should run (books exists)').toBe(false);
     expect(await tableExists(db, 'authors'), 'no migration of a refused list should run (authors exists)').toBe(false);
+    expectValue(await outcome(() => migrate(db, [BOOKS_MIGRATION])), ['1_books'], 'migrate(db, [1_books]) after the refused list');
   });
 
   test('add stores a record and resolves with it, its id a string the database chose; get finds it', {

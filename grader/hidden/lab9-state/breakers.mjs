@@ -1,0 +1,6 @@
+// @ts-check
+// Rule breakers for lab 9 (see grader/breakers.mjs), one file per part of the lab.
+import sql from './breakers-sql.mjs';
+
+/** @type {import('../../breakers.mjs').Breaker[]} */
+export default [...sql];
