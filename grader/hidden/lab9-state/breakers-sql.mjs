@@ -31,10 +31,6 @@ export default [
     { file: 'sql.ts', find: "`${identifier(field)}::text ILIKE $1 ESCAPE '\\\\'`", replace: "`${identifier(field)}::text ILIKE '${pattern}' ESCAPE '\\\\'`" },
     { file: 'sql.ts', find: 'WHERE ${where} ORDER BY id`, [pattern]);', replace: 'WHERE ${where} ORDER BY id`, []);' },
   ] },
-  { rule: 'Q1', why: "search doubles the visitor's quotes by hand instead of using a parameter", edits: [
-    { file: 'sql.ts', find: "`${identifier(field)}::text ILIKE $1 ESCAPE '\\\\'`", replace: "`${identifier(field)}::text ILIKE '${pattern.replaceAll(\"'\", \"''\")}' ESCAPE '\\\\'`" },
-    { file: 'sql.ts', find: 'WHERE ${where} ORDER BY id`, [pattern]);', replace: 'WHERE ${where} ORDER BY id`, []);' },
-  ] },
 
   // Identifiers (Q2, Q3)
   { rule: 'Q2', why: 'the identifier pattern is not anchored', file: 'sql.ts',
