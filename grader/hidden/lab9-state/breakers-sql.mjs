@@ -64,6 +64,15 @@ export default [
     { file: 'sql.ts', find: '    for (const column of this.#columns) record[column] = row[column];', replace: '    Object.assign(record, row, { id: String(row.id) });' },
   ] },
 
+  { rule: 'Q6', why: 'all() has no ORDER BY', file: 'sql.ts',
+    find: 'return this.#rows(`SELECT ${this.#select} FROM ${this.#table} ORDER BY id`);', replace: 'return this.#rows(`SELECT ${this.#select} FROM ${this.#table}`);' },
+  { rule: 'Q4', why: 'search has no ORDER BY', file: 'sql.ts',
+    find: 'WHERE ${where} ORDER BY id`, [pattern]);', replace: 'WHERE ${where}`, [pattern]);' },
+  { rule: 'Q9', why: 'page has no ORDER BY (LIMIT takes whichever rows come first)', file: 'sql.ts',
+    find: 'FROM ${this.#table} ORDER BY id LIMIT $1 OFFSET $2`', replace: 'FROM ${this.#table} LIMIT $1 OFFSET $2`' },
+  { rule: 'R4', why: "similarTo hands out the id as the database gives it (a number)", file: 'recommend.ts',
+    find: "rows.map((row) => ({ id: String(row.id),", replace: "rows.map((row) => ({ id: row.id as string," },
+
   // add (Q7), addMany (Q8), page (Q9)
   { rule: 'Q7', why: "add inserts the record's own keys (its id, undeclared columns)", edits: [
     { file: 'sql.ts', find: '    const values = this.#columns.map((column) => (record as Record<string, unknown>)[column] ?? null);\n    const names = this.#columns.map(identifier).join(\', \');\n    const slots = this.#columns.map((_, i) => `$${i + 1}`).join(\', \');',

@@ -115,7 +115,7 @@ milestone('model', () => {
     expect(await contents(db), 'the table after the refused add').toEqual([...OLD].sort(byBookThenScore));
   });
 
-  test('similarTo gives at most limit rows for the book, highest score first', {
+  test('similarTo gives at most limit rows for the book, highest score first, each id a string', {
     rules: ['R4'],
     points: 3,
     hint: 'WHERE book = $1 ORDER BY score DESC LIMIT $2.',
@@ -128,6 +128,8 @@ milestone('model', () => {
     expect(await related('1', 2), `similarTo("1", 2) over ${table}`).toEqual([['1', '4', 0.9], ['1', '2', 0.6]]);
     expect(await related('4', 3), `similarTo("4", 3) over ${table}`).toEqual([['4', '1', 0.9]]);
     expect(await related('1', 0), `similarTo("1", 0) over ${table}`).toEqual([]);
+    const rows = await source.similarTo('4', 3);
+    expect(rows.map((row) => typeof row.id), `similarTo("4", 3) gave ${JSON.stringify(rows, (_, v) => (typeof v === 'bigint' ? `${v}n` : v))}: each id should be a string`).toEqual(['string']);
   });
 
   test('similarTo answers [] for a book the batch job has not seen, whatever its text (injection included)', {

@@ -312,6 +312,22 @@ milestone('sql', () => {
     expect(await narrow.get('1'), 'get("1") on a source that declares only ["title"]').toEqual({ id: '1', title: BOOKS[0]!.title });
   });
 
+  test('all, search and page give records in id order, whatever order the table keeps them in', {
+    rules: ['Q6', 'Q4', 'Q9'],
+    points: 2,
+    hint: 'A table has no order of its own: without ORDER BY id, PostgreSQL returns rows in whatever order it finds them (an updated row moves to the end).',
+  }, async () => {
+    const db = await booksDatabase();
+    const books = source(db);
+    // An UPDATE writes a new version of the row at the end of the table: a plain scan now finds book 1 last.
+    await db.query('UPDATE books SET year = year + 0 WHERE id IN (1, 3)');
+    const scan = (await db.query<{ id: unknown }>('SELECT id FROM books')).rows.map((row) => String(row.id));
+    const all = stored();
+    expect(await books.all(), `all() when a plain SELECT finds the rows in the order ${JSON.stringify(scan)}`).toEqual(all);
+    expect(await books.search('', ['title']), `search("", ["title"]) when a plain SELECT finds the rows in the order ${JSON.stringify(scan)}`).toEqual(all);
+    expect((await books.page(1, 2)).items, `page(1, 2).items when a plain SELECT finds the rows in the order ${JSON.stringify(scan)}`).toEqual(all.slice(0, 2));
+  });
+
   test("add stores only the declared fields: a record's own id or other keys are ignored", {
     rules: ['Q7'],
     points: 2,
