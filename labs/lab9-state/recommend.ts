@@ -25,14 +25,17 @@ export class ModelSource implements ModelSourceApi {
     throw new Error(`TODO(lab9): the ModelSource constructor is not written yet: ${MODEL}`);
   }
 
+  /** The rows of the table, as a SqlSource gives them. */
   all(): Promise<Recommendation[]> {
     throw new Error(`TODO(lab9): ModelSource.all is not written yet: ${MODEL}`);
   }
 
+  /** One row by its id, as a SqlSource gives it. */
   get(id: string): Promise<Recommendation | undefined> {
     throw new Error(`TODO(lab9): ModelSource.get is not written yet: ${MODEL}`);
   }
 
+  /** Rows whose listed fields contain text, as a SqlSource finds them. */
   search(text: string, fields: Array<keyof Recommendation & string>): Promise<Recommendation[]> {
     throw new Error(`TODO(lab9): ModelSource.search is not written yet: ${MODEL}`);
   }
@@ -42,6 +45,7 @@ export class ModelSource implements ModelSourceApi {
     throw new Error(`TODO(lab9): ModelSource.add is not written yet: ${MODEL}`);
   }
 
+  /** At most limit books like bookId, highest score first; [] for a book the job has not seen. */
   async similarTo(bookId: string, limit: number): Promise<Recommendation[]> {
     throw new Error(`TODO(lab9): ModelSource.similarTo is not written yet: ${MODEL}`);
   }

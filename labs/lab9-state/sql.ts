@@ -51,18 +51,22 @@ export class SqlSource<T extends { id: string }> implements SqlSourceApi<T> {
     throw new Error(`TODO(lab9): SqlSource.#rows is not written yet: ${SQL}`);
   }
 
+  /** Every record, in id order. */
   async all(): Promise<T[]> {
     throw new Error(`TODO(lab9): SqlSource.all is not written yet: ${SQL}`);
   }
 
+  /** The record with this id, or undefined, also for an id no row can have. */
   async get(id: string): Promise<T | undefined> {
     throw new Error(`TODO(lab9): SqlSource.get is not written yet: ${SQL}`);
   }
 
+  /** Records whose listed (declared) fields contain text, ignoring case; % _ and \ are plain characters. */
   async search(text: string, fields: Array<keyof T & string>): Promise<T[]> {
     throw new Error(`TODO(lab9): SqlSource.search is not written yet: ${SQL}`);
   }
 
+  /** Stores the declared fields of record; resolves with the stored record and the id the database chose. */
   async add(record: Omit<T, 'id'>): Promise<T> {
     throw new Error(`TODO(lab9): SqlSource.add is not written yet: ${SQL}`);
   }
@@ -72,10 +76,12 @@ export class SqlSource<T extends { id: string }> implements SqlSourceApi<T> {
     throw new Error(`TODO(lab9): SqlSource.#insert is not written yet: ${SQL}`);
   }
 
+  /** One page of records in id order, with the total and the number of pages. */
   async page(page: number, perPage: number): Promise<Page<T>> {
     throw new Error(`TODO(lab9): SqlSource.page is not written yet: ${SQL}`);
   }
 
+  /** Stores every record or none: one transaction. */
   async addMany(records: Array<Omit<T, 'id'>>): Promise<T[]> {
     throw new Error(`TODO(lab9): SqlSource.addMany is not written yet: ${SQL}`);
   }

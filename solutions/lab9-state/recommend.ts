@@ -29,14 +29,17 @@ export class ModelSource implements ModelSourceApi {
     this.#rows = new SqlSource<Recommendation>(db, { table: TABLE, columns: [...COLUMNS] });
   }
 
+  /** The rows of the table, as a SqlSource gives them. */
   all(): Promise<Recommendation[]> {
     return this.#rows.all();
   }
 
+  /** One row by its id, as a SqlSource gives it. */
   get(id: string): Promise<Recommendation | undefined> {
     return this.#rows.get(id);
   }
 
+  /** Rows whose listed fields contain text, as a SqlSource finds them. */
   search(text: string, fields: Array<keyof Recommendation & string>): Promise<Recommendation[]> {
     return this.#rows.search(text, fields);
   }
@@ -46,6 +49,7 @@ export class ModelSource implements ModelSourceApi {
     throw new Error('ModelSource is read-only: the batch job (train.ts) writes recommendations');
   }
 
+  /** At most limit books like bookId, highest score first; [] for a book the job has not seen. */
   async similarTo(bookId: string, limit: number): Promise<Recommendation[]> {
     const { rows } = await this.#db.query<Record<string, unknown>>(
       `SELECT id, book, related, score FROM ${TABLE} WHERE book = $1 ORDER BY score DESC LIMIT $2`,

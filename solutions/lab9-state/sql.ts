@@ -68,15 +68,18 @@ export class SqlSource<T extends { id: string }> implements SqlSourceApi<T> {
     return record as T;
   }
 
+  /** Runs a query on `db` and turns its rows into records. */
   async #rows(sql: string, params: unknown[] = [], db: Queryable = this.#db): Promise<T[]> {
     const { rows } = await db.query<Record<string, unknown>>(sql, params);
     return rows.map((row) => this.#record(row));
   }
 
+  /** Every record, in id order. */
   async all(): Promise<T[]> {
     return this.#rows(`SELECT ${this.#select} FROM ${this.#table} ORDER BY id`);
   }
 
+  /** The record with this id, or undefined, also for an id no row can have. */
   async get(id: string): Promise<T | undefined> {
     // Q5: 'abc' or '1 OR 1=1' can name no row; asking PostgreSQL to read it as a number would fail.
     if (typeof id !== 'string' || !ID.test(id)) return undefined;
@@ -84,6 +87,7 @@ export class SqlSource<T extends { id: string }> implements SqlSourceApi<T> {
     return record;
   }
 
+  /** Records whose listed (declared) fields contain text, ignoring case; % _ and \ are plain characters. */
   async search(text: string, fields: Array<keyof T & string>): Promise<T[]> {
     // Q3: only declared columns; anything else is refused before any SQL is written.
     for (const field of fields) {
@@ -96,6 +100,7 @@ export class SqlSource<T extends { id: string }> implements SqlSourceApi<T> {
     return this.#rows(`SELECT ${this.#select} FROM ${this.#table} WHERE ${where} ORDER BY id`, [pattern]);
   }
 
+  /** Stores the declared fields of record; resolves with the stored record and the id the database chose. */
   async add(record: Omit<T, 'id'>): Promise<T> {
     return this.#insert(this.#db, record);
   }
@@ -109,6 +114,7 @@ export class SqlSource<T extends { id: string }> implements SqlSourceApi<T> {
     return stored!;
   }
 
+  /** One page of records in id order, with the total and the number of pages. */
   async page(page: number, perPage: number): Promise<Page<T>> {
     // Q9: refused, not clamped: a page 0 or 2.5 is a bug in the caller, and a clear error finds it.
     for (const [name, value] of [['page', page], ['perPage', perPage]] as const) {
@@ -120,6 +126,7 @@ export class SqlSource<T extends { id: string }> implements SqlSourceApi<T> {
     return { items, page, perPage, total, pages: Math.max(1, Math.ceil(total / perPage)) };
   }
 
+  /** Stores every record or none: one transaction. */
   async addMany(records: Array<Omit<T, 'id'>>): Promise<T[]> {
     // Q8: one transaction: a record that fails rolls back the ones before it.
     return this.#db.transaction(async (tx) => {
