@@ -274,7 +274,7 @@ milestone('sql', () => {
   test('search: %, _ and \\ in the text are characters to find, not wildcards', {
     rules: ['Q4'],
     points: 3,
-    hint: 'Put a backslash before each \\, % and _ of the text (the backslashes first), then wrap it in % ... %; ILIKE $1 treats \\ as its escape.',
+    hint: 'Put a backslash before each \\, % and _ of the text (one replace for all three), then wrap it in % ... %; ILIKE $1 treats \\ as its escape.',
   }, async () => {
     const db = await booksDatabase();
     const books = source(db);
