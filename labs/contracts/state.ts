@@ -30,9 +30,12 @@ export interface Migration {
 }
 
 export interface SqlSourceOptions<T> {
-  /** The table's name. */
+  /**
+   * The table's name: a plain lower-case identifier (`books`). Its `id` column is an integer the
+   * database makes (`bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY`); records carry it as text.
+   */
   table: string;
-  /** The record's fields besides id, each a column of the same name. */
+  /** The record's fields besides id, each a column of the same name (plain lower-case identifiers). */
   columns: Array<Exclude<keyof T, 'id'> & string>;
 }
 
@@ -50,10 +53,27 @@ export interface Page<T> {
 
 /** Lab 7's DataSource on a SQL table, plus what a database does better than a file. */
 export interface SqlSourceApi<T extends { id: string }> extends DataSource<T> {
-  /** Page `page` (from 1) of `perPage` records, in id order. */
+  /** Page `page` (from 1) of `perPage` records, in id order; both whole numbers from 1, else RangeError. */
   page(page: number, perPage: number): Promise<Page<T>>;
   /** Stores every record or none: one transaction. */
   addMany(records: Array<Omit<T, 'id'>>): Promise<T[]>;
+}
+
+/** One row of the model's output: `related` is a book readers of `book` also liked. */
+export interface Recommendation {
+  id: string;
+  /** The book's id. */
+  book: string;
+  /** The id of a book like it. */
+  related: string;
+  /** How alike the two are, from 0 to 1. */
+  score: number;
+}
+
+/** The batch job's output, served read-only: a DataSource whose `add` rejects. */
+export interface ModelSourceApi extends DataSource<Recommendation> {
+  /** At most `limit` books like `bookId`, highest score first; [] for a book the job has not seen. */
+  similarTo(bookId: string, limit: number): Promise<Recommendation[]>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,8 +1,12 @@
 // Lab 9's public surface: state and security on top of lab 7's App.
 
 // SQL on PGlite (milestone 1)
+export { migrate, SqlSource } from './sql.ts';
 
 // A model's output as data (milestone 2)
+export { ModelSource, writeRecommendations } from './recommend.ts';
+export { documentOf, recommend, recommendationsMigration, words, type Document } from './model.ts';
+export { train } from './train.ts';
 
 // Sessions (milestone 3)
 
