@@ -1,7 +1,7 @@
 // What every hidden test file imports: tests with points and hints, milestones, a bound on
 // synchronous learner calls, and byte helpers that make CR and LF visible in a failure.
 import vm from 'node:vm';
-import { beforeAll, describe, test as vitestTest } from 'vitest';
+import { describe, test as vitestTest } from 'vitest';
 
 declare module 'vitest' {
   interface TaskMeta {
@@ -58,24 +58,6 @@ export function test(name: string, options: TestOptions, fn: () => unknown): voi
   };
   if (onlyRule !== undefined && !(options.rules ?? []).includes(onlyRule)) vitestTest.skip(name, { meta }, fn);
   else vitestTest(name, { meta }, fn);
-}
-
-/**
- * The tests' own slow setup (a database starting: PGlite takes seconds the first time in a
- * process), run once before the file's tests. While it runs, the worker tells the grader it is busy
- * with course code (journal.ts), so the files queued behind it are not declared hung. Only for the
- * course's own code, never for a call into the learner's: their hang would look like progress.
- */
-export function courseSetup(fn: () => Promise<void>, boundMs = 120_000): void {
-  beforeAll(async () => {
-    const journal = (globalThis as { __graderJournal?: { setups: number } }).__graderJournal;
-    if (journal) journal.setups += 1;
-    try {
-      await fn();
-    } finally {
-      if (journal) journal.setups -= 1;
-    }
-  }, boundMs);
 }
 
 /** How long one synchronous call into learner code may run before the test fails. */

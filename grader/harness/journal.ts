@@ -33,10 +33,9 @@ function write(event: object): void {
  * What this file installs once per worker, however often it runs: vitest runs a setup file before
  * every test file, and a worker that is not isolated (the breakers' runs) keeps one process for many.
  */
-const shared = ((globalThis as { __graderJournal?: { running: string | null; installed: boolean; setups: number } }).__graderJournal ??= {
+const shared = ((globalThis as { __graderJournal?: { running: string | null; installed: boolean } }).__graderJournal ??= {
   running: null,
   installed: false,
-  setups: 0,
 });
 
 /**
@@ -108,9 +107,6 @@ afterAll(() => {
  * While a test runs, a heartbeat names it every BEAT_MS. A timer fires only when the thread is
  * free, so a test whose beats stop is holding the thread (a loop in a socket callback, say), while
  * a slow test that is merely waiting keeps beating and is left to vitest's own timeout.
- * While the tests' own slow setup runs (courseSetup in index.ts: a database starting), a 'setup'
- * line says the worker is busy with course code, so the files queued behind it are not taken for
- * hung while they wait for their turn.
  */
 const BEAT_MS = 250;
 if (!shared.installed) {
@@ -118,7 +114,6 @@ if (!shared.installed) {
   watchSpawns();
   setInterval(() => {
     if (shared.running !== null) write({ t: 'beat', id: shared.running });
-    else if (shared.setups > 0) write({ t: 'setup' });
   }, BEAT_MS).unref();
 }
 

@@ -3,8 +3,8 @@
 // (schema_migrations included), and readers that show a table in a failure message. Nothing here
 // implements the lab: the tests call its exports and look at the tables with plain SELECTs.
 import { PGlite } from '@electric-sql/pglite';
-import { afterAll, expect } from 'vitest';
-import { courseSetup, show } from '../../harness/index.ts';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { show } from '../../harness/index.ts';
 
 /**
  * How long the shared database may take to start. A first PGlite in a process compiles its
@@ -18,7 +18,7 @@ let schemas = 0;
 
 /** Starts the file's database before its tests and closes it after. Call once, at the top of a file. */
 export function useDatabase(): void {
-  courseSetup(async () => {
+  beforeAll(async () => {
     shared = await PGlite.create();
   }, START_BOUND_MS);
   afterAll(async () => {
