@@ -5,10 +5,14 @@
 // A model's output as data (milestone 2)
 
 // Sessions (milestone 3)
+export { sign, unsign, session, cookieSessions, serverSessions, SessionTooLarge } from './sessions.ts';
 
 // Passwords and login (milestone 4)
+export { hashPassword, verifyPassword } from './passwords.ts';
+export { UserStore, UsernameTaken, useLogin, currentUser, loginRequired, safeNext } from './login.ts';
 
 // CSRF (milestone 5)
+export { useCsrf, csrfToken, csrfField } from './csrf.ts';
 
 // HTTPS (milestone 6)
 

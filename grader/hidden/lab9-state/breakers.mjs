@@ -1,0 +1,2 @@
+import a from './breakers-auth.mjs';
+export default [...a];
