@@ -7,12 +7,12 @@
 // Sessions (milestone 3)
 export { sign, unsign, session, cookieSessions, serverSessions, SessionTooLarge } from './sessions.ts';
 
-// Passwords and login (milestone 4)
+// CSRF (milestone 4; before login, whose form carries the token)
+export { useCsrf, csrfToken, csrfField } from './csrf.ts';
+
+// Passwords and login (milestone 5)
 export { hashPassword, verifyPassword } from './passwords.ts';
 export { UserStore, UsernameTaken, useLogin, currentUser, loginRequired, safeNext } from './login.ts';
-
-// CSRF (milestone 5)
-export { useCsrf, csrfToken, csrfField } from './csrf.ts';
 
 // HTTPS (milestone 6)
 

@@ -235,12 +235,13 @@ export class Jar {
  * its two buffers). The spy replaces the export on the module object and syncBuiltinESMExports
  * pushes it to `import { timingSafeEqual } from 'node:crypto'` bindings too; it calls the real one.
  */
-export async function watchTimingSafeEqual<T>(fn: () => Promise<T>): Promise<{ result: T; calls: number }> {
+export async function watchTimingSafeEqual<T>(fn: () => Promise<T>): Promise<{ result: T; calls: number; args: Uint8Array[][] }> {
   const spy = vi.spyOn(crypto, 'timingSafeEqual');
   syncBuiltinESMExports();
   try {
     const result = await fn();
-    return { result, calls: spy.mock.calls.length };
+    const args = spy.mock.calls.map((call) => call.map((a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength)));
+    return { result, calls: spy.mock.calls.length, args };
   } finally {
     spy.mockRestore();
     syncBuiltinESMExports();
