@@ -5,7 +5,7 @@
 import { scrypt } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, expect } from 'vitest';
-import type { Database, LoginOptions } from '#contracts/state';
+import type { LoginOptions } from '#contracts/state';
 import type { RequestApi } from '#contracts/toolkit';
 import { App } from '#framework';
 import { currentUser, hashPassword, loginRequired, safeNext, serverSessions, useCsrf, useLogin, UserStore, verifyPassword } from '@lab/state';
@@ -33,7 +33,7 @@ const scryptKey = (password: string, salt: Buffer, N: number, r: number, p: numb
 
 /** A UserStore on this file's database, its table made. */
 async function store(): Promise<UserStore> {
-  users ??= new UserStore(db as unknown as Database);
+  users ??= new UserStore(db);
   await users.init();
   return users;
 }
@@ -42,7 +42,7 @@ async function store(): Promise<UserStore> {
 async function loginApp(options: LoginOptions & { csrf?: boolean } = {}, clock = { now: T0 }) {
   const accounts = await store();
   const app = new App();
-  await serverSessions(app, { db: db as unknown as Database, now: () => clock.now });
+  await serverSessions(app, { db: db, now: () => clock.now });
   if (options.csrf) useCsrf(app);
   bounded('useLogin(app, ...)', () => useLogin(app, { users: accounts, now: () => clock.now, ...options }));
   app.get('/me', async function me(request: RequestApi) {

@@ -4,7 +4,7 @@
 import { createHmac } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, expect } from 'vitest';
-import type { CookieSessionOptions, Database } from '#contracts/state';
+import type { CookieSessionOptions } from '#contracts/state';
 import type { RequestApi } from '#contracts/toolkit';
 import { App } from '#framework';
 import { NotFound } from '#toolkit';
@@ -70,7 +70,7 @@ function cookieApp(options: Partial<CookieSessionOptions> = {}, clock = { now: T
 
 async function serverApp(clock = { now: T0 }, maxAge?: number): Promise<App> {
   const app = new App();
-  await serverSessions(app, { db: db as unknown as Database, now: () => clock.now, ...(maxAge ? { maxAge } : {}) });
+  await serverSessions(app, { db: db, now: () => clock.now, ...(maxAge ? { maxAge } : {}) });
   sessionRoutes(app);
   return app;
 }
