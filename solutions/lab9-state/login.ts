@@ -78,7 +78,9 @@ class FailureLog {
 
   recent(key: string, now: number): number[] {
     const kept = (this.#times.get(key) ?? []).filter((t) => t > now - this.windowMs);
-    this.#times.set(key, kept);
+    // Forget keys with nothing recent, or every name an attacker ever tried stays in memory.
+    if (kept.length === 0) this.#times.delete(key);
+    else this.#times.set(key, kept);
     return kept;
   }
 
