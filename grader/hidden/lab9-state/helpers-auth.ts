@@ -5,7 +5,11 @@
 import crypto from 'node:crypto';
 import { syncBuiltinESMExports } from 'node:module';
 import { vi } from 'vitest';
+import type { RequestApi } from '#contracts/toolkit';
 import type { Environ, StartResponse, TsgiApp, TsgiErrors, TsgiHeaders, TsgiInput } from '#contracts/tsgi';
+import type { App } from '#framework';
+import { NotFound } from '#toolkit';
+import { session } from '@lab/state';
 import { bounded, show } from '../../harness/index.ts';
 
 /** An errors log that keeps what the app wrote (apps that fail on purpose stay off the terminal). */
@@ -256,4 +260,32 @@ export async function thrown(fn: () => unknown): Promise<unknown> {
   } catch (error) {
     return error;
   }
+}
+
+/** Routes every session test uses: set a key, read them all, clear, rotate, and fail after setting. */
+export function sessionRoutes(app: App): void {
+  app.get('/set/<key>/<value>', function set(request: RequestApi, params) {
+    session(request).set(params.key, params.value);
+    return 'set';
+  });
+  app.get('/big/<int:size>', function big(request: RequestApi, params) {
+    session(request).set('big', 'x'.repeat(params.size));
+    return 'big';
+  });
+  app.get('/show', function show(request: RequestApi) {
+    const current = session(request);
+    return { user: current.get('user') ?? null, colour: current.get('colour') ?? null };
+  });
+  app.get('/clear', function clear(request: RequestApi) {
+    session(request).clear();
+    return 'cleared';
+  });
+  app.get('/rotate', function rotate(request: RequestApi) {
+    session(request).rotate();
+    return 'rotated';
+  });
+  app.get('/fail', function fail(request: RequestApi) {
+    session(request).set('colour', 'red');
+    throw new NotFound();
+  });
 }

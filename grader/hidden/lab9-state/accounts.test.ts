@@ -1,7 +1,8 @@
-// Hidden tests for lab 9's passwords and login: scrypt hashes, the UserStore on PGlite, the login
-// and logout routes, loginRequired, the open redirect, session fixation and the rate limit, through
-// real requests to app.tsgi with a cookie jar. Sessions here are the learner's serverSessions
-// (milestone "sessions"): rotation at login is checked by replaying the old id.
+// Hidden tests for lab 9 that need the database (one PGlite for the file, which costs seconds to
+// start): server-side sessions (milestone "sessions"), then passwords and login: scrypt hashes, the
+// UserStore, the login and logout routes, loginRequired, the open redirect, session fixation and
+// the rate limit, through real requests to app.tsgi with a cookie jar. Sessions in the login tests
+// are the learner's serverSessions: rotation at login is checked by replaying the old id.
 import { scrypt } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, expect } from 'vitest';
@@ -10,7 +11,7 @@ import type { RequestApi } from '#contracts/toolkit';
 import { App } from '#framework';
 import { currentUser, hashPassword, loginRequired, safeNext, serverSessions, useCsrf, useLogin, UserStore, verifyPassword } from '@lab/state';
 import { bounded, milestone, test } from '../../harness/index.ts';
-import { call, type CallInit, Jar, thrown, watchTimingSafeEqual } from './helpers-auth.ts';
+import { call, type CallInit, Jar, sessionRoutes, thrown, watchTimingSafeEqual } from './helpers-auth.ts';
 
 let db: PGlite;
 let users: UserStore;
@@ -30,6 +31,14 @@ const fresh = (name: string) => `${name}${++counter}`;
 /** scrypt as the test's own reference, to check a stored string against P1. */
 const scryptKey = (password: string, salt: Buffer, N: number, r: number, p: number) =>
   new Promise<Buffer>((resolve, reject) => scrypt(password, salt, 64, { N, r, p, maxmem: 256 * N * r }, (e, key) => (e ? reject(e) : resolve(key))));
+
+/** An app with server-side sessions and the session routes of helpers-auth.ts. */
+async function serverApp(clock = { now: T0 }, maxAge?: number): Promise<App> {
+  const app = new App();
+  await serverSessions(app, { db, now: () => clock.now, ...(maxAge ? { maxAge } : {}) });
+  sessionRoutes(app);
+  return app;
+}
 
 /** A UserStore on this file's database, its table made. */
 async function store(): Promise<UserStore> {
@@ -57,6 +66,137 @@ async function loginApp(options: LoginOptions & { csrf?: boolean } = {}, clock =
 /** POST /login as this visitor, with these fields. */
 const postLogin = (jar: Jar, app: App, fields: Record<string, string>, extra: Partial<CallInit> = {}) =>
   jar.call(app, { method: 'POST', path: '/login', form: fields, ...extra });
+
+milestone('sessions', () => {
+  test('the server session cookie is HttpOnly, SameSite=Lax, Path=/ and lives maxAge seconds', {
+    rules: ['S9'],
+    points: 1,
+    hint: "setCookie(name, value, { httpOnly: true, sameSite: 'Lax', path: '/', maxAge, secure: request.scheme === 'https' }).",
+  }, async () => {
+    {
+      const app = await serverApp({ now: T0 }, 3600);
+      const answer = await call(app, { path: '/set/user/ada' });
+      const cookie = answer.cookie('session');
+      expect(cookie, answer.saysHead('should set the session cookie')).toBeDefined();
+      const attributes = cookie!.attributes;
+      expect('httponly' in attributes, answer.saysHead('HttpOnly: scripts on the page must not read the session')).toBe(true);
+      expect(attributes.samesite?.toLowerCase(), answer.saysHead("SameSite=Lax: other sites' forms must not carry it")).toBe('lax');
+      expect(attributes.path, answer.saysHead('Path=/: the whole site shares one session')).toBe('/');
+      expect(attributes['max-age'], answer.saysHead('Max-Age should be maxAge (3600)')).toBe('3600');
+      expect('secure' in attributes, answer.saysHead('no Secure over plain http: the browser would never send it back')).toBe(false);
+    }
+  });
+
+  test('the server session cookie is Secure when the request came over https', {
+    rules: ['S9'],
+    points: 1,
+    hint: "secure: request.scheme === 'https'.",
+  }, async () => {
+    {
+      const app = await serverApp();
+      const answer = await call(app, { path: '/set/user/ada', scheme: 'https' });
+      const cookie = answer.cookie('session');
+      expect(cookie && 'secure' in cookie.attributes, answer.saysHead('over https the session cookie should be Secure')).toBe(true);
+    }
+  });
+
+  test('serverSessions: the cookie holds only a random 32-byte id; the values stay in the database', {
+    rules: ['S11'],
+    points: 3,
+    hint: "randomBytes(32).toString('base64url') for the id; the values go in the table, as JSON, keyed by it.",
+  }, async () => {
+    const app = await serverApp();
+    const ada = new Jar();
+    const set = await ada.call(app, { path: '/set/user/ada' });
+    const id = set.cookie('session')?.value ?? '';
+    expect(id, set.saysHead('the cookie should be 32 random bytes in base64url (43 characters)')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(Buffer.from(id, 'base64url').toString('latin1'), set.saysHead('the cookie should not hold the values')).not.toContain('ada');
+    const shown = await ada.call(app, { path: '/show' });
+    expect(JSON.parse(shown.text), shown.says('the next request should see user = ada')).toEqual({ user: 'ada', colour: null });
+    const grace = new Jar();
+    const other = await grace.call(app, { path: '/set/user/grace' });
+    expect(other.cookie('session')?.value, other.saysHead(`another visitor should get another id than ${id}`)).not.toBe(id);
+  });
+
+  test('serverSessions never adopts an id it did not hand out (session fixation)', {
+    rules: ['S12'],
+    points: 3,
+    hint: 'Remember whether the id was found in the database; if not, saving makes a new id with randomBytes.',
+  }, async () => {
+    const app = await serverApp();
+    const planted = 'A'.repeat(43);
+    const jar = new Jar();
+    jar.set('session', planted);
+    const set = await jar.call(app, { path: '/set/user/ada' });
+    expect(set.cookie('session')?.value, set.saysHead(`an unknown id (${planted}) must be replaced by a new one when the session is saved`)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(set.cookie('session')?.value, set.saysHead('the planted id must not be kept')).not.toBe(planted);
+    const attacker = await call(app, { path: '/show' }, `session=${planted}`);
+    expect(JSON.parse(attacker.text), attacker.says('the planted id must see nothing of what was saved')).toEqual({ user: null, colour: null });
+  });
+
+  test('serverSessions: an expired id gives an empty session, and is not adopted either', {
+    rules: ['S12'],
+    points: 2,
+    hint: 'Store an expiry (now + maxAge) with each session and read only rows whose expiry is later than now.',
+  }, async () => {
+    const clock = { now: T0 };
+    const app = await serverApp(clock, 3600);
+    const jar = new Jar();
+    await jar.call(app, { path: '/set/user/ada' });
+    const old = jar.get('session');
+    clock.now = T0 + 3601_000;
+    const shown = await jar.call(app, { path: '/show' });
+    expect(JSON.parse(shown.text), shown.says('a session unused for longer than maxAge (3600 s) should be empty')).toEqual({ user: null, colour: null });
+    const set = await jar.call(app, { path: '/set/colour/red' });
+    expect(set.cookie('session')?.value, set.saysHead(`the expired id ${old} should be replaced`)).not.toBe(old);
+  });
+
+  test('serverSessions: garbage ids give an empty session and a normal page', {
+    rules: ['S7'],
+    hint: 'An id is only a key to look up: any text that finds no row is an empty session. Use $1 parameters, never string concatenation.',
+  }, async () => {
+    const app = await serverApp();
+    for (const id of ["x' OR '1'='1", '', 'é'.repeat(500), '%00']) {
+      const answer = await call(app, { path: '/show' }, `session=${id}`);
+      expect(answer.status, answer.says('a garbage id should give a normal page')).toBe(200);
+      expect(JSON.parse(answer.text), answer.says('a garbage id should give an empty session')).toEqual({ user: null, colour: null });
+    }
+  });
+
+  test('rotate() moves a server session to a new id, and the old id stops working', {
+    rules: ['S13'],
+    points: 3,
+    hint: 'On save after rotate(): delete the old row, insert the values under a new random id, set the cookie to it.',
+  }, async () => {
+    const app = await serverApp();
+    const jar = new Jar();
+    await jar.call(app, { path: '/set/user/ada' });
+    const old = jar.get('session');
+    const rotated = await jar.call(app, { path: '/rotate' });
+    const fresh = rotated.cookie('session')?.value;
+    expect(fresh, rotated.saysHead(`rotate() should set a new id instead of ${old}`)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(fresh, rotated.saysHead('the new id should differ from the old one')).not.toBe(old);
+    const kept = await jar.call(app, { path: '/show' });
+    expect(JSON.parse(kept.text), kept.says('the values should move to the new id')).toEqual({ user: 'ada', colour: null });
+    const replay = await call(app, { path: '/show' }, `session=${old}`);
+    expect(JSON.parse(replay.text), replay.says('the old id should no longer find the session')).toEqual({ user: null, colour: null });
+  });
+
+  test('clearing a server session deletes it: the old id stops working and the cookie is deleted', {
+    rules: ['S14'],
+    points: 2,
+    hint: 'An empty session on save: DELETE its row, then deleteCookie.',
+  }, async () => {
+    const app = await serverApp();
+    const jar = new Jar();
+    await jar.call(app, { path: '/set/user/ada' });
+    const old = jar.get('session');
+    const cleared = await jar.call(app, { path: '/clear' });
+    expect(jar.get('session'), cleared.saysHead('the cookie should be deleted')).toBeUndefined();
+    const replay = await call(app, { path: '/show' }, `session=${old}`);
+    expect(JSON.parse(replay.text), replay.says('a copy of the old cookie should no longer find anything')).toEqual({ user: null, colour: null });
+  });
+});
 
 milestone('login', () => {
   test('hashPassword gives scrypt$N$r$p$salt$key: a fresh 16-byte salt and the 64-byte scrypt key', {
