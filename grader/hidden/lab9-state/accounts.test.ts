@@ -369,6 +369,9 @@ milestone('login', () => {
       ['javascript:alert(1)', '/'],
       ['evil.example', '/'],
       [' /books', '/'],
+      ['/books\\..\\admin', '/'],
+      ['/books\u0000', '/'],
+      ['/books\u007f', '/'],
       ['', '/'],
     ];
     for (const [input, expected] of cases) {
