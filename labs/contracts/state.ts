@@ -109,7 +109,7 @@ export interface CookieSessionOptions {
 
 export interface ServerSessionOptions {
   db: Database;
-  /** Seconds a session lives after its last use; default 31 days. */
+  /** Seconds a session lives after it was last saved (and its cookie's Max-Age); default 31 days. */
   maxAge?: number;
   /** The cookie's name; default 'session'. */
   cookieName?: string;

@@ -9,10 +9,14 @@ export { documentOf, recommend, recommendationsMigration, words, type Document }
 export { train } from './train.ts';
 
 // Sessions (milestone 3)
+export { sign, unsign, session, cookieSessions, serverSessions, SessionTooLarge } from './sessions.ts';
 
-// Passwords and login (milestone 4)
+// CSRF (milestone 4; before login, whose form carries the token)
+export { useCsrf, csrfToken, csrfField } from './csrf.ts';
 
-// CSRF (milestone 5)
+// Passwords and login (milestone 5)
+export { hashPassword, verifyPassword } from './passwords.ts';
+export { UserStore, UsernameTaken, useLogin, currentUser, loginRequired, safeNext } from './login.ts';
 
 // HTTPS (milestone 6)
 export { hsts, redirectToHttps, serveHttps } from './https.ts';

@@ -1,0 +1,99 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { AppApi } from '#contracts/framework';
+import type { CookieSessionOptions, Database, ServerSessionOptions, SessionApi } from '#contracts/state';
+import type { RequestApi, ResponseApi } from '#contracts/toolkit';
+
+/** Flask's default lifetime of a session: 31 days, in seconds. */
+export const DEFAULT_MAX_AGE = 31 * 24 * 60 * 60;
+/** How far in the future a timestamp may be (clocks of several servers differ a little), in seconds. */
+export const CLOCK_SKEW = 60;
+/** The most a browser keeps of one cookie, name and value together (RFC 6265 §6.1 asks for at least this). */
+export const COOKIE_LIMIT = 4096;
+
+/** Thrown when a session would not fit in its cookie: the browser would drop it without a word. */
+export class SessionTooLarge extends Error {}
+
+/** `value.timestamp.signature`: the timestamp in whole seconds, the signature over both. */
+export function sign(value: string, key: string, now: number = Date.now()): string {
+  throw new Error('TODO(lab9): sign is not written yet: read lessons/09-state.md, Sessions (#signing-a-value)');
+}
+
+/**
+ * The value of a string made by sign, if one of `keys` signed it, at most maxAgeSeconds ago and
+ * not from the future; null for anything else, malformed input included.
+ */
+export function unsign(signed: string, keys: string[], maxAgeSeconds: number, now: number = Date.now()): string | null {
+  throw new Error('TODO(lab9): unsign is not written yet: read lessons/09-state.md, Sessions (#signing-a-value)');
+}
+
+/** One request's session: values by key, and whether it changed or must get a new identity. Given. */
+class Session implements SessionApi {
+  readonly #values: Map<string, unknown>;
+  #modified = false;
+  rotated = false;
+
+  constructor(values: Record<string, unknown> = {}) {
+    this.#values = new Map(Object.entries(values));
+  }
+
+  get(key: string): unknown {
+    return this.#values.get(key);
+  }
+
+  set(key: string, value: unknown): void {
+    this.#values.set(key, value);
+    this.#modified = true;
+  }
+
+  has(key: string): boolean {
+    return this.#values.has(key);
+  }
+
+  delete(key: string): void {
+    this.#modified = this.#values.delete(key) || this.#modified;
+  }
+
+  clear(): void {
+    this.#modified = this.#modified || this.#values.size > 0;
+    this.#values.clear();
+  }
+
+  get modified(): boolean {
+    return this.#modified;
+  }
+
+  rotate(): void {
+    this.rotated = true;
+  }
+
+  get size(): number {
+    return this.#values.size;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return Object.fromEntries(this.#values);
+  }
+}
+
+/** Each request's session: your before-request hooks put one here for every request. Given. */
+const sessions = new WeakMap<RequestApi, Session>();
+
+/** The session of this request. cookieSessions or serverSessions must be set up on its app. Given. */
+export function session(request: RequestApi): SessionApi {
+  const found = sessions.get(request);
+  if (!found) throw new Error('session(request): no session here. Call cookieSessions(app, ...) or serverSessions(app, ...) before registering anything that uses it.');
+  return found;
+}
+
+/** Sessions kept in the cookie itself: JSON, base64url, signed. Nothing is stored on the server. */
+export function cookieSessions(app: AppApi, options: CookieSessionOptions): void {
+  throw new Error('TODO(lab9): cookieSessions is not written yet: read lessons/09-state.md, Sessions (#sessions-in-a-signed-cookie)');
+}
+
+/**
+ * Sessions kept in the database, table `sessions`: the cookie holds only a random id. Creates
+ * the table if it is missing.
+ */
+export async function serverSessions(app: AppApi, options: ServerSessionOptions): Promise<void> {
+  throw new Error('TODO(lab9): serverSessions is not written yet: read lessons/09-state.md, Sessions (#sessions-on-the-server)');
+}
