@@ -3,6 +3,7 @@
 // top of lab 7's App. Read it; don't edit it.
 import type { DataSource } from './framework.ts';
 import type { BoundAddress } from './server.ts';
+import type { RequestApi } from './toolkit.ts';
 
 // ---------------------------------------------------------------------------------------------
 // SQL (milestones "SQL" and "a model's output")
@@ -132,6 +133,12 @@ export interface LoginOptions {
   /** The window of the rate limit, in ms; default 15 minutes. */
   windowMs?: number;
   now?: () => number;
+  /**
+   * Renders the login page: the form (with `next` and the CSRF field) and, after a failed try, the
+   * message above it. By default the page the lab gives (`loginPage`); an app passes its own to
+   * show the form in its layout.
+   */
+  page?: (request: RequestApi, form: { next: string; message: string }) => string | Promise<string>;
 }
 
 // ---------------------------------------------------------------------------------------------

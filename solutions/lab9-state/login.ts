@@ -106,13 +106,15 @@ export async function currentUser(request: RequestApi): Promise<User | null> {
 
 /** Wraps a view: a visitor who is not logged in goes to the login page, with where they were going. */
 export function loginRequired(view: View): View {
-  return async function guarded(request, params) {
+  const guarded: View = async (request, params) => {
     if (await currentUser(request)) return view(request, params);
     const loginPath = setups.get(request)!.loginPath;
     const query = request.environ.QUERY_STRING;
     const next = request.path + (query ? `?${query}` : '');
     return Response.redirect(`${loginPath}?next=${encodeURIComponent(next)}`, 302);
   };
+  // The route's endpoint is the view's name (lab 7): the guarded view keeps the one it wraps.
+  return Object.defineProperty(guarded, 'name', { value: view.name });
 }
 
 function loginPage(request: RequestApi, next: string, message = ''): string {
@@ -132,13 +134,14 @@ ${message ? `<p role="alert">${escapeHtml(message)}</p>\n` : ''}<form method="po
 /** GET and POST /login, POST /logout, on an app that has sessions (and CSRF, for the form's token). */
 export function useLogin(app: AppApi, options: LoginOptions & { users: UserStore }): void {
   const { users, loginPath = '/login', maxFailures = 5, windowMs = 15 * 60_000, now = Date.now } = options;
+  const page = options.page ?? ((request, form) => loginPage(request, form.next, form.message));
   const byUser = new FailureLog(windowMs);
   const byAddress = new FailureLog(windowMs);
 
   app.beforeRequest((request) => void setups.set(request, { users, loginPath }));
 
   app.get(loginPath, function loginForm(request) {
-    return loginPage(request, request.args.get('next') ?? '');
+    return page(request, { next: request.args.get('next') ?? '', message: '' });
   });
 
   app.post(loginPath, async function login(request) {
@@ -161,7 +164,7 @@ export function useLogin(app: AppApi, options: LoginOptions & { users: UserStore
       byUser.add(userKey, time);
       byAddress.add(addressKey, time);
       // One answer for a wrong password and an unknown name: nobody learns which names exist.
-      return [loginPage(request, next, 'Wrong username or password.'), 401];
+      return [await page(request, { next, message: 'Wrong username or password.' }), 401];
     }
     byUser.reset(userKey);
     const current = session(request);

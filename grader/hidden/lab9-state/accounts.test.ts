@@ -314,6 +314,29 @@ milestone('login', () => {
     expect(answer.text, answer.says('the hidden field next should carry /books?page=2')).toMatch(/name="next" value="\/books\?page=2"/);
   });
 
+  test("the login page is the app's own when it gives options.page, with next and the failure's message", {
+    rules: ['L13'],
+    points: 2,
+    hint: 'Keep one function that renders the page: options.page when given, else loginPage; call it for GET /login with message "" and after a failed try with the message.',
+  }, async () => {
+    const seen: Array<{ next: string; message: string }> = [];
+    const { app, accounts } = await loginApp({
+      page: (_request, form) => {
+        seen.push({ ...form });
+        return `<main class="own">next=${form.next} message=${form.message.length > 0 ? 'some' : 'none'}</main>`;
+      },
+    });
+    const name = fresh('grace');
+    await accounts.create(name, 'secret');
+    const form = await call(app, { path: '/login?next=%2Fbooks' });
+    expect(form.status, form.says('should be a 200')).toBe(200);
+    expect(form.text, form.says("should be the app's page, given next and no message")).toBe('<main class="own">next=/books message=none</main>');
+    const wrong = await postLogin(new Jar(), app, { username: name, password: 'wrong', next: '/books' });
+    expect(wrong.status, wrong.says('a failed try should still answer 401')).toBe(401);
+    expect(wrong.text, wrong.says("should be the app's page, given next and a message")).toBe('<main class="own">next=/books message=some</main>');
+    expect(seen, 'page should have been called once for the form and once after the failed try').toEqual([{ next: '/books', message: '' }, { next: '/books', message: expect.any(String) }]);
+  });
+
   test('a right login answers 303 to next, and the user is logged in from then on', {
     rules: ['L4'],
     points: 3,
@@ -414,6 +437,23 @@ milestone('login', () => {
     const elsewhere = await loginApp({ loginPath: '/account/login' });
     const custom = await call(elsewhere.app, { path: '/secret' });
     expect(new URL(custom.header('location') ?? '', 'http://localhost').pathname, custom.saysHead('with loginPath /account/login')).toBe('/account/login');
+  });
+
+  test("a view wrapped in loginRequired keeps its name: the route's endpoint and urlFor stay the same", {
+    rules: ['L14'],
+    points: 1,
+    hint: "Lab 7 names an endpoint after the view function. Return the wrapper with Object.defineProperty(wrapper, 'name', { value: view.name }).",
+  }, async () => {
+    const { app } = await loginApp();
+    app.get('/drafts', loginRequired(function drafts() {
+      return 'drafts';
+    }));
+    const guarded = loginRequired(function new_book() {
+      return 'form';
+    });
+    expect(guarded.name, 'loginRequired(function new_book() {...}).name').toBe('new_book');
+    expect(bounded("app.urlFor('drafts')", () => app.urlFor('drafts')), "urlFor('drafts') for app.get('/drafts', loginRequired(function drafts() {...}))").toBe('/drafts');
+    expect(bounded("app.urlFor('secret')", () => app.urlFor('secret')), "urlFor('secret') for the app's guarded /secret").toBe('/secret');
   });
 
   test('a wrong password and an unknown user get the same 401 answer, and nobody is logged in', {

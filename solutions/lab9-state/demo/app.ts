@@ -97,12 +97,18 @@ export async function createDemo(options: DemoOptions = {}): Promise<App> {
   useCsrf(app);
   useLogin(app, {
     users,
-    page: async (request, form) => render(request, 'account.html', { heading: 'Log in', action: '/login', next: form.next, error: form.error, notice: request.args.get('registered') ? 'Your account is ready: log in.' : '' }),
+    page: async (request, form) => render(request, 'account.html', { heading: 'Log in', action: '/login', next: form.next, error: form.message, notice: request.args.get('registered') ? 'Your account is ready: log in.' : '' }),
   });
 
-  /** Renders a page with what every page's layout needs: the user, the CSRF field, the search box. */
+  /**
+   * Renders a page with what every page's layout needs: the user, the search box, and the CSRF field
+   * for the pages with a form that posts (the logout button is one). Asking for the field makes a
+   * token, and a session to keep it in: a visitor who only reads gets no cookie.
+   */
   async function render(request: RequestApi, name: string, context: Record<string, unknown> = {}): Promise<string> {
-    return app.renderTemplate(name, { query: '', ...context, user: await currentUser(request), csrf: csrfField(request) });
+    const user = await currentUser(request);
+    const posts = user !== null || name === 'account.html' || name === 'form.html';
+    return app.renderTemplate(name, { query: '', ...context, user, csrf: posts ? csrfField(request) : '' });
   }
 
   /** A book with its author's name and country, for the templates. */
