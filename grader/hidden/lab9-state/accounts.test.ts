@@ -4,7 +4,7 @@
 // the rate limit, through real requests to app.tsgi with a cookie jar. Sessions in the login tests
 // are the learner's serverSessions: rotation at login is checked by replaying the old id.
 import { scrypt } from 'node:crypto';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { LoginOptions } from '#contracts/state';
 import type { RequestApi } from '#contracts/toolkit';
@@ -12,13 +12,13 @@ import { App } from '#framework';
 import { currentUser, hashPassword, loginRequired, safeNext, serverSessions, useCsrf, useLogin, UserStore, verifyPassword } from '@lab/state';
 import { bounded, milestone, test } from '../../harness/index.ts';
 import { call, type CallInit, Jar, sessionRoutes, thrown, watchTimingSafeEqual } from './helpers-auth.ts';
+import { startDatabase } from './database.ts';
 
 let db: PGlite;
 let users: UserStore;
 beforeAll(async () => {
-  db = new PGlite();
-  await db.waitReady;
-}, 30_000);
+  db = await startDatabase();
+}, 120_000);
 afterAll(async () => {
   await db?.close();
 });

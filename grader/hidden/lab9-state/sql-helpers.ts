@@ -2,7 +2,8 @@
 // seconds, later work milliseconds), a fresh schema per test so every test has its own tables
 // (schema_migrations included), and readers that show a table in a failure message. Nothing here
 // implements the lab: the tests call its exports and look at the tables with plain SELECTs.
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
+import { startDatabase } from './database.ts';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { show } from '../../harness/index.ts';
 
@@ -19,7 +20,7 @@ let schemas = 0;
 /** Starts the file's database before its tests and closes it after. Call once, at the top of a file. */
 export function useDatabase(): void {
   beforeAll(async () => {
-    shared = await PGlite.create();
+    shared = await startDatabase();
   }, START_BOUND_MS);
   afterAll(async () => {
     await shared?.close();
