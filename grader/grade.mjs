@@ -63,6 +63,7 @@ export function gradePlan(options) {
       aliases: { [`@lab/${lab.slug}`]: join(targetDir, 'index.ts') },
       reference,
       testTimeout: details.testTimeout,
+      ...(details.workers ? { workers: details.workers } : {}),
       labDir: targetDir,
       childProcesses: details.childProcesses === true,
     },
