@@ -46,7 +46,8 @@ describe('findLab', () => {
     }
   });
   it('finds nothing for an unknown name', () => {
-    expect(findLab('lab9')).toBeUndefined();
+    expect(findLab('lab10')).toBeUndefined();
+    expect(findLab('templating')).toBeUndefined();
     expect(findLab('')).toBeUndefined();
   });
 });
