@@ -3,6 +3,7 @@
 // to make one leaves a copy in the grade's temporary folder (shared by its test files), and the
 // files after it start from that copy. Nothing of the learner's is in it: it is made before any
 // test runs, and a copy that cannot be read is simply made again.
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,10 +22,15 @@ export async function startDatabase(): Promise<PGlite> {
     }
   }
   const db = await PGlite.create();
-  const fresh = await db.dumpDataDir('none');
-  // Written under a name of its own, then renamed: a file that starts meanwhile never reads half.
-  const partial = `${copy}.${process.pid}`;
-  writeFileSync(partial, new Uint8Array(await fresh.arrayBuffer()));
-  renameSync(partial, copy);
+  try {
+    const fresh = await db.dumpDataDir('none');
+    // Written under a name of its own (test files may run in threads of one process, so the pid is
+    // not enough), then renamed: a file that starts meanwhile never reads half a copy.
+    const partial = `${copy}.${randomUUID()}`;
+    writeFileSync(partial, new Uint8Array(await fresh.arrayBuffer()));
+    renameSync(partial, copy);
+  } catch {
+    // The copy only saves time: without it, the next file makes its own database, as this one did.
+  }
   return db;
 }
