@@ -11,7 +11,7 @@ import type { RequestApi } from '#contracts/toolkit';
 import { App } from '#framework';
 import { currentUser, hashPassword, loginRequired, safeNext, serverSessions, useCsrf, useLogin, UserStore, verifyPassword } from '@lab/state';
 import { bounded, milestone, test } from '../../harness/index.ts';
-import { call, type CallInit, Jar, sessionRoutes, thrown, watchTimingSafeEqual } from './helpers-auth.ts';
+import { call, type CallInit, Jar, sessionRoutes, thrown, watchRandomBytes, watchTimingSafeEqual } from './helpers-auth.ts';
 import { startDatabase } from './database.ts';
 
 let db: PGlite;
@@ -60,6 +60,7 @@ async function loginApp(options: LoginOptions & { csrf?: boolean } = {}, clock =
   app.get('/secret', loginRequired(function secret() {
     return 'the secret page';
   }));
+  sessionRoutes(app);
   return { app, accounts, clock };
 }
 
@@ -116,6 +117,18 @@ milestone('sessions', () => {
     const grace = new Jar();
     const other = await grace.call(app, { path: '/set/user/grace' });
     expect(other.cookie('session')?.value, other.saysHead(`another visitor should get another id than ${id}`)).not.toBe(id);
+  });
+
+  test("serverSessions makes each id with node:crypto's randomBytes(32), not a guessable generator", {
+    rules: ['S11'],
+    points: 2,
+    hint: "Math.random is predictable from a few outputs: the id must be crypto.randomBytes(32).toString('base64url').",
+  }, async () => {
+    const app = await serverApp();
+    const { result: set, made } = await watchRandomBytes(() => new Jar().call(app, { path: '/set/user/ada' }));
+    const id = set.cookie('session')?.value ?? '';
+    const sources = made.filter((call) => call.size === 32).map((call) => call.bytes.toString('base64url'));
+    expect(sources, set.saysHead(`the cookie's id ${id} should be the base64url of a randomBytes(32) call; the calls made ${JSON.stringify(made.map((c) => c.size))}`)).toContain(id);
   });
 
   test('serverSessions never adopts an id it did not hand out (session fixation)', {
@@ -484,6 +497,7 @@ milestone('login', () => {
     await accounts.create(name, 'secret');
     const jar = new Jar();
     await postLogin(jar, app, { username: name, password: 'secret', next: '/' });
+    await jar.call(app, { path: '/set/colour/red' });
     const copy = jar.get('session');
     const out = await jar.call(app, { method: 'POST', path: '/logout' });
     expect(out.status, out.says('logout should answer 303')).toBe(303);
@@ -491,6 +505,10 @@ milestone('login', () => {
     expect(JSON.parse(me.text), me.says('nobody should be logged in after logout')).toEqual({ user: null });
     const replay = await call(app, { path: '/me' }, `session=${copy}`);
     expect(JSON.parse(replay.text), replay.says('a copy of the cookie from before the logout should not be logged in')).toEqual({ user: null });
+    const rest = await jar.call(app, { path: '/show' });
+    expect(JSON.parse(rest.text), rest.says('logout clears the whole session, not only the user id: colour should be gone')).toEqual({ user: null, colour: null });
+    const restCopy = await call(app, { path: '/show' }, `session=${copy}`);
+    expect(JSON.parse(restCopy.text), restCopy.says('and a copy of the old cookie should find nothing either')).toEqual({ user: null, colour: null });
   });
 
   test('after maxFailures failed logins for a username, it gets 429 with Retry-After, even with the right password, until the window passes', {
@@ -551,6 +569,25 @@ milestone('login', () => {
     await attempt('guess');
     const again = await attempt('secret');
     expect(again.status, again.says('the success cleared the count: 2 new failures of 3 should not block')).toBe(303);
+  });
+
+  test("a successful login does not clear its address's failures", {
+    rules: ['L11'],
+    points: 2,
+    hint: "On success, forget the username's failures only: an attacker with one account of their own must not reset the count of the address they guess from.",
+  }, async () => {
+    const { app, accounts } = await loginApp({ maxFailures: 3, windowMs: 60_000 });
+    const mine = fresh('mallory');
+    await accounts.create(mine, 'mine');
+    const from = { remoteAddr: '10.4.0.1' };
+    const attempt = (username: string, password: string) => postLogin(new Jar(), app, { username, password, next: '/' }, from);
+    await attempt(fresh('victim'), 'guess');
+    await attempt(fresh('victim'), 'guess');
+    const own = await attempt(mine, 'mine');
+    expect(own.status, own.says('2 failures of 3 from this address: the right password works')).toBe(303);
+    await attempt(fresh('victim'), 'guess');
+    const blocked = await attempt(mine, 'mine');
+    expect(blocked.status, blocked.says("3 failures from 10.4.0.1: the success in between did not clear the address's count, so this is 429")).toBe(429);
   });
 
   test('the login form is protected by CSRF too: a login without the token is refused', {

@@ -45,4 +45,7 @@ export default [
     find: 'if (options.httpPort === null) return', replace: 'if (options.httpPort === undefined) return' },
   { rule: 'H10', why: 'leaves the HTTPS listener running when the plain one cannot start', file: 'https.ts',
     find: '    await secure.close();\n    throw error;', replace: '    throw error;' },
+  // Added after the learner check of lab 9.
+  { rule: 'H1', why: 'listens on every interface by default', file: 'https.ts',
+    find: '  const { key, cert, host } = options;', replace: "  const { key, cert, host = '0.0.0.0' } = options;" },
 ];

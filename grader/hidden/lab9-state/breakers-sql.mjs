@@ -116,4 +116,16 @@ export default [
     { file: 'recommend.ts', find: 'WHERE book = $1 ORDER BY score DESC LIMIT $2`,', replace: "WHERE book = '${bookId}' ORDER BY score DESC LIMIT $1`," },
     { file: 'recommend.ts', find: '      [String(bookId), limit],', replace: '      [limit],' },
   ] },
+  // Added after the learner check of lab 9: mistakes that passed every test before.
+  { rule: 'M2', why: 'runs the migration, then records it, with no transaction around the two', file: 'sql.ts',
+    find: "      await db.transaction(async (tx) => {\n        await tx.exec(migration.sql);\n        await tx.query('INSERT INTO schema_migrations (id) VALUES ($1)', [migration.id]);\n      });",
+    replace: "      await db.exec(migration.sql);\n      await db.query('INSERT INTO schema_migrations (id) VALUES ($1)', [migration.id]);" },
+  { rule: 'Q1', why: "add pastes the values into the SQL, quotes doubled (safe from injection, still not a parameter)", file: 'sql.ts',
+    find: "    const [stored] = await this.#rows(`INSERT INTO ${this.#table} (${names}) VALUES (${slots}) RETURNING ${this.#select}`, values, db);",
+    replace: "    const literals = values.map((v) => (v === null ? 'NULL' : `'${String(v).replaceAll(\"'\", \"''\")}'`)).join(', ');\n    void slots;\n    const [stored] = await this.#rows(`INSERT INTO ${this.#table} (${names}) VALUES (${literals}) RETURNING ${this.#select}`, [], db);" },
+  { rule: 'Q3', why: 'search accepts id as a field, though it is not a declared column', file: 'sql.ts',
+    find: '      if (!this.#columns.includes(field)) throw', replace: "      if (field !== 'id' && !this.#columns.includes(field)) throw" },
+  { rule: 'R4', why: 'similarTo pastes the book id into the SQL, quotes doubled', file: 'recommend.ts',
+    find: "`SELECT id, book, related, score FROM ${TABLE} WHERE book = $1 ORDER BY score DESC LIMIT $2`,\n      [String(bookId), limit],",
+    replace: "`SELECT id, book, related, score FROM ${TABLE} WHERE book = '${String(bookId).replaceAll(\"'\", \"''\")}' ORDER BY score DESC LIMIT $1`,\n      [limit]," },
 ];

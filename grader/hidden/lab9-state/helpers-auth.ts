@@ -252,6 +252,26 @@ export async function watchTimingSafeEqual<T>(fn: () => Promise<T>): Promise<{ r
   }
 }
 
+/**
+ * Runs `fn` while node:crypto's randomBytes is watched (the same spy as above), and gives what each
+ * call returned: an id made from randomBytes(32) is one of them.
+ */
+export async function watchRandomBytes<T>(fn: () => Promise<T>): Promise<{ result: T; made: Array<{ size: number; bytes: Buffer }> }> {
+  const spy = vi.spyOn(crypto, 'randomBytes');
+  syncBuiltinESMExports();
+  try {
+    const result = await fn();
+    const made = spy.mock.calls.flatMap((call, i) => {
+      const returned = spy.mock.results[i]?.value;
+      return Buffer.isBuffer(returned) ? [{ size: Number(call[0]), bytes: returned }] : [];
+    });
+    return { result, made };
+  } finally {
+    spy.mockRestore();
+    syncBuiltinESMExports();
+  }
+}
+
 /** What a function threw (or rejected with), or null. */
 export async function thrown(fn: () => unknown): Promise<unknown> {
   try {
@@ -275,6 +295,9 @@ export function sessionRoutes(app: App): void {
   app.get('/show', function show(request: RequestApi) {
     const current = session(request);
     return { user: current.get('user') ?? null, colour: current.get('colour') ?? null };
+  });
+  app.get('/get/<key>', function get(request: RequestApi, params) {
+    return { value: session(request).get(params.key) ?? null };
   });
   app.get('/clear', function clear(request: RequestApi) {
     session(request).clear();

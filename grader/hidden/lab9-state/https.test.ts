@@ -260,6 +260,16 @@ milestone('https', () => {
     expect(posted.text, posted.says('a POST over TLS should reach the app with its body')).toMatch(/^POST \/books\? \S+ Dune$/);
   });
 
+  test('without a host, both listeners are on 127.0.0.1 only, not on every interface', {
+    rules: ['H1'],
+    points: 1,
+    hint: "Leave host to lab 2's listen default (127.0.0.1), or default it to '127.0.0.1' yourself: '0.0.0.0' would open the app to the whole network.",
+  }, async () => {
+    const servers = await start(echoApp(), { host: undefined });
+    expect(servers.https.address, `serveHttps(app, { key, cert, port: 0, httpPort: 0 }) without host: the HTTPS address`).toBe('127.0.0.1');
+    expect(servers.http?.address, 'and the plain listener\'s address').toBe('127.0.0.1');
+  });
+
   test('the app sees tsgi.url_scheme https for requests that came over TLS', {
     rules: ['H2'],
     points: 2,

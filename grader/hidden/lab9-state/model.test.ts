@@ -3,7 +3,7 @@
 // made here with plain SQL so these tests do not depend on the learner's migrate. Failures show
 // the rows written and the table as it then was.
 import { expect } from 'vitest';
-import type { ModelSourceApi, Recommendation } from '#contracts/state';
+import type { Database, ModelSourceApi, Recommendation } from '#contracts/state';
 import { documentOf, ModelSource, recommendationsMigration, train, writeRecommendations } from '@lab/state';
 import { bounded, milestone, show, test } from '../../harness/index.ts';
 import { describeOutcome, describeTable, expectValue, freshDatabase, INJECTIONS, outcome, tableRows, useDatabase } from './sql-helpers.ts';
@@ -144,6 +144,24 @@ milestone('model', () => {
       expectValue(result, [], `similarTo(${show(book)}, 10) over ${await describeTable(db, 'recommendations')}`);
     }
     expect(await contents(db), 'the table after the reads').toEqual([...NEW].sort(byBookThenScore));
+  });
+
+  test("similarTo sends the book id as a parameter: it never appears in the SQL text", {
+    rules: ['R4'],
+    points: 1,
+    hint: 'WHERE book = $1 ... LIMIT $2, with [bookId, limit]: quoting the id yourself, even with its quotes doubled, puts it in the SQL text.',
+  }, async () => {
+    const db = await recommendationsDatabase(NEW);
+    const sent: Array<{ sql: string; params?: unknown[] }> = [];
+    const spy: Database = {
+      query: (sql, params) => (sent.push({ sql, params }), db.query(sql, params)),
+      exec: (sql) => (sent.push({ sql }), db.exec(sql)),
+      transaction: (fn) => db.transaction(fn),
+    };
+    const result = await outcome(() => modelSource(spy as Db).similarTo("zqx-book's", 3));
+    expectValue(result, [], `similarTo("zqx-book's", 3)`);
+    const inText = sent.filter((call) => call.sql.includes('zqx'));
+    expect(inText, `SQL sent: ${show(JSON.stringify(sent))}: the book id may not be part of the SQL text`).toEqual([]);
   });
 
   test("the batch job end to end: train() fills the table from the books, and similarTo serves it", {

@@ -126,7 +126,8 @@ milestone('sessions', () => {
     const now = T0 / 1000;
     const inputs: unknown[] = ['', 'hello', 'a.b', '.', '..', `x.1.`, `x..${signature}`, `x.12z.${signature}`, `x.-1.${signature}`,
       `x.1.${signature}!`, `x.1.${'%'.repeat(43)}`, `x.1.${signature.slice(0, 20)}`, undefined, null, 42,
-      forge('x', 'k', ` ${now}`), forge('x', 'k', `+${now}`), forge('x', 'k', `0x${now.toString(16)}`)];
+      forge('x', 'k', ` ${now}`), forge('x', 'k', `+${now}`), forge('x', 'k', `0x${now.toString(16)}`),
+      forge('x', 'k', `${now / 100_000}e5`)];
     for (const input of inputs) {
       let got: unknown;
       const error = bounded('unsign', () => {
@@ -149,15 +150,16 @@ milestone('sessions', () => {
   }, async () => {
     const app = cookieApp();
     const jar = new Jar();
-    const set = await jar.call(app, { path: '/set/user/ada' });
+    const set = await jar.call(app, { path: '/set/user/%3F%3F%3F%3E%3E%3E' });
     const cookie = set.cookie('session');
     expect(cookie, set.saysHead('should set the cookie "session"')).toBeDefined();
     const value = cookie!.value;
     const [payload = '', stamp = ''] = value.split('.');
     expect(value, `the cookie's value should be base64url(JSON).timestamp.signature under the first key (S1)`).toBe(forge(payload, 'k-new', Number(stamp)));
-    expect(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')), `the cookie's first part, decoded: the session as JSON (cookie ${value})`).toEqual({ user: 'ada' });
+    // {"user":"???>>>"} in base64 has '/', '+' and '=': base64url has '_' and '-' and no padding.
+    expect(payload, `the cookie's first part should be base64url (not base64) of the session's JSON {"user":"???>>>"} (cookie ${value})`).toBe(Buffer.from(JSON.stringify({ user: '???>>>' }), 'utf8').toString('base64url'));
     const shown = await jar.call(app, { path: '/show' });
-    expect(JSON.parse(shown.text), shown.says('the next request should see user = ada')).toEqual({ user: 'ada', colour: null });
+    expect(JSON.parse(shown.text), shown.says('the next request should see user = ???>>>')).toEqual({ user: '???>>>', colour: null });
   });
 
   test('cookieSessions accepts a cookie signed by an older key and signs new cookies with the first', {
@@ -198,6 +200,8 @@ milestone('sessions', () => {
       const answer = await call(app, { path: '/show' }, `session=${value}`);
       expect(answer.status, answer.says(`a ${what} cookie should give a normal page`)).toBe(200);
       expect(JSON.parse(answer.text), answer.says(`a ${what} cookie should give an empty session`)).toEqual({ user: null, colour: null });
+      const first = await call(app, { path: '/get/0' }, `session=${value}`);
+      expect(JSON.parse(first.text), first.says(`a ${what} cookie should give an empty session: no key "0" either`)).toEqual({ value: null });
     }
   });
 

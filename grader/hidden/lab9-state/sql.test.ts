@@ -3,7 +3,7 @@
 // the test reads the table itself to prove it is intact. Failures show the call, what it gave and
 // the table as it then was.
 import { expect } from 'vitest';
-import type { Migration } from '#contracts/state';
+import type { Database, Migration, Queryable } from '#contracts/state';
 import { migrate, SqlSource } from '@lab/state';
 import { bounded, milestone, show, test } from '../../harness/index.ts';
 import {
@@ -97,6 +97,26 @@ milestone('sql', () => {
     const fixed = { ...broken, sql: 'CREATE TABLE half (x integer)' };
     const retry = await outcome(() => migrate(db, [BOOKS_MIGRATION, fixed, later]));
     expectValue(retry, ['2_half', '3_later'], 'migrate again with 2_half fixed');
+  });
+
+  test("a migration is one transaction with the insert of its id: if recording it fails, its changes go too", {
+    rules: ['M2'],
+    points: 2,
+    hint: 'Run the migration and the INSERT into schema_migrations inside one db.transaction: tx.exec(migration.sql), then tx.query(insert). Without it, the migration stays applied but unrecorded, and runs again next time.',
+  }, async () => {
+    const db = await freshDatabase();
+    // The migration itself succeeds; it installs a trigger that refuses its own record, so the
+    // INSERT into schema_migrations that follows it fails.
+    const refusing: Migration = {
+      id: '1_refuses_its_record',
+      sql: `CREATE TABLE kept_only_if_recorded (x integer);
+        CREATE FUNCTION refuse_record() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'no record for %', NEW.id; END $$;
+        CREATE TRIGGER refuse BEFORE INSERT ON schema_migrations FOR EACH ROW EXECUTE FUNCTION refuse_record();`,
+    };
+    const result = await outcome(() => migrate(db, [refusing]));
+    expect('error' in result, `migrate(db, [a migration whose record cannot be inserted]) should reject; it ${describeOutcome(result)}`).toBe(true);
+    expect(await tableExists(db, 'kept_only_if_recorded'), 'the migration ran, but its record failed: its table should be rolled back with it (one transaction)').toBe(false);
+    expect(await recorded(db), 'nothing should be recorded').toEqual([]);
   });
 
   test('a list with the same id twice is refused before anything is applied', {
@@ -235,6 +255,31 @@ milestone('sql', () => {
     await expectIntact(db, stored(), 'sources with names that are SQL');
   });
 
+  test("every value travels as a parameter: the visitor's text never appears in the SQL a source sends", {
+    rules: ['Q1'],
+    points: 3,
+    hint: 'Write $1, $2, ... in the SQL and pass the values in the second argument of query. Quoting a value yourself (even with its quotes doubled) still puts it inside the SQL text.',
+  }, async () => {
+    const db = await booksDatabase();
+    const sent: Array<{ sql: string; params?: unknown[] }> = [];
+    // The database the source is given records every statement and its parameters.
+    const recording = (q: Queryable): Queryable => ({
+      query: (sql, params) => (sent.push({ sql, params }), q.query(sql, params)),
+      exec: (sql) => (sent.push({ sql }), q.exec(sql)),
+    });
+    const spy: Database = { ...recording(db), transaction: (fn) => db.transaction((tx) => fn(recording(tx))) };
+    const books = new SqlSource<Book>(spy, { table: 'books', columns: [...COLUMNS] });
+    const marks = ['zqx added', 'zqx many one', 'zqx many two', 'zqx searched'];
+    await books.add({ title: marks[0]!, author: "O'Brien", year: 1 });
+    await books.addMany([{ title: marks[1]!, author: 'a', year: 2 }, { title: marks[2]!, author: 'b', year: 3 }]);
+    await books.search(marks[3]!, ['title', 'author']);
+    await books.get('424242');
+    const inText = sent.filter((call) => /zqx|O'Brien|O''Brien|424242/.test(call.sql));
+    expect(inText, `SQL sent: ${show(JSON.stringify(sent))}: no value (zqx..., O'Brien, the id 424242) may be part of the SQL text`).toEqual([]);
+    const params = JSON.stringify(sent.map((call) => call.params ?? []));
+    for (const value of [...marks, "O'Brien", '424242']) expect(params, `the value ${JSON.stringify(value)} should travel as a parameter; SQL sent: ${show(JSON.stringify(sent))}`).toContain(value);
+  });
+
   test('search accepts only declared columns as fields: others are refused', {
     rules: ['Q3'],
     points: 3,
@@ -242,7 +287,7 @@ milestone('sql', () => {
   }, async () => {
     const db = await booksDatabase();
     const books = source(db);
-    for (const fields of [['secret'], ['title', 'secret'], ['title) OR 1=1 --'], ['title::text ILIKE $1 OR true --'], ['Title']]) {
+    for (const fields of [['secret'], ['title', 'secret'], ['id'], ['title) OR 1=1 --'], ['title::text ILIKE $1 OR true --'], ['Title']]) {
       const result = await outcome(() => books.search('staff', fields as Array<'title'>));
       expect('error' in result, `search("staff", ${JSON.stringify(fields)}) on a source that declares ${JSON.stringify(COLUMNS)} should reject; it ${describeOutcome(result)}`).toBe(true);
     }
