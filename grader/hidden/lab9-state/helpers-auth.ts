@@ -176,8 +176,10 @@ export async function call(app: { readonly tsgi: TsgiApp }, init: CallInit = {},
   const [status, headers] = calls.at(-1)!;
   const text = Buffer.concat(chunks).toString('utf8');
   const request = describeRequest(init, cookie);
-  const story = `${request} was answered ${status}, headers ${JSON.stringify(headers)}, body ${show(text)}`;
-  const head = `${request} was answered ${status}, headers ${JSON.stringify(headers)}`;
+  // A header of thousands of characters (a session cookie that is too big) is shown by its start.
+  const shownHeaders = JSON.stringify(headers.map(([n, v]) => [n, v.length > 300 ? `${v.slice(0, 300)}... (${v.length} characters)` : v]));
+  const story = `${request} was answered ${status}, headers ${shownHeaders}, body ${show(text)}`;
+  const head = `${request} was answered ${status}, headers ${shownHeaders}`;
   const setCookies = headers.filter(([n]) => n.toLowerCase() === 'set-cookie').map(([, v]) => parseSetCookie(v));
   return {
     status: Number(status.slice(0, 3)),
