@@ -1,0 +1,145 @@
+// @ts-check
+// The two levels a lab can be taken at, and which one each lab of this copy is at.
+//
+//  - guided: the starter in labs/ as the course ships it. The inside's shape is given (files,
+//    private helpers, state machines) with TODO comments; the learner fills in bodies.
+//  - open:   only the public surface: the lab's index.ts with every export the hidden tests use,
+//    each throwing a TODO message that names the lesson section, plus the files the lab gives
+//    whole (a demo, a model). The learner designs the inside.
+//
+// The same hidden tests grade both, so they reach only the public surface, and the lesson is the
+// whole specification.
+//
+// Where the levels' files come from:
+//  - grader/starters/open/<folder>/ holds the open level's own files, and
+//    grader/starters/open/<folder>.json lists what it keeps of the guided level ({ "keep": [...] },
+//    a path ending in / keeps a folder).
+//  - the guided level is grader/starters/guided/<folder>/ where a release wrote it; in the course
+//    itself it is the starter recorded in grader/starters.json (git's object store).
+// labs/levels.json records the level each lab is taken at (absent: guided), so it travels with the
+// learner's commits; `npm run start` writes it.
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync, renameSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { ROOT } from './course.mjs';
+import { blobId, readManifest } from './starters.mjs';
+import { execFileSync } from 'node:child_process';
+
+/** @typedef {'guided' | 'open'} Level */
+export const LEVELS = /** @type {const} */ (['guided', 'open']);
+
+export const STARTERS_DIR = join(ROOT, 'grader', 'starters');
+export const LEVELS_FILE = join(ROOT, 'labs', 'levels.json');
+
+/** Every file under dir, relative to it with / separators, sorted. */
+function walk(/** @type {string} */ dir) {
+  /** @type {string[]} */
+  const out = [];
+  const visit = (/** @type {string} */ d) => {
+    for (const name of readdirSync(d).sort()) {
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) visit(path);
+      else out.push(relative(dir, path).split(sep).join('/'));
+    }
+  };
+  if (existsSync(dir)) visit(dir);
+  return out;
+}
+
+function gitBlob(/** @type {string} */ id) {
+  try {
+    return execFileSync('git', ['cat-file', 'blob', id], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 });
+  } catch {
+    return undefined;
+  }
+}
+
+/** Does this copy of the course have an open level for the lab? */
+export function hasOpenLevel(/** @type {string} */ folder) {
+  return existsSync(join(STARTERS_DIR, 'open', folder, 'index.ts'));
+}
+
+/** What the open level keeps of the guided one: paths, a trailing / for a folder. */
+export function openKeeps(/** @type {string} */ folder) {
+  const file = join(STARTERS_DIR, 'open', `${folder}.json`);
+  if (!existsSync(file)) return [];
+  const keep = JSON.parse(readFileSync(file, 'utf8')).keep;
+  return Array.isArray(keep) ? keep.filter((k) => typeof k === 'string') : [];
+}
+
+/**
+ * The files of a lab's starter at a level: path under the lab folder -> content.
+ * @param {string} folder
+ * @param {Level} level
+ * @returns {Map<string, Buffer>}
+ */
+export function levelFiles(folder, level) {
+  if (level === 'guided') return guidedFiles(folder);
+  if (!hasOpenLevel(folder)) throw new Error(`${folder} has no open starter in this copy of the course`);
+  const keeps = openKeeps(folder);
+  const kept = (/** @type {string} */ rel) => keeps.some((k) => (k.endsWith('/') ? rel.startsWith(k) : rel === k));
+  /** @type {Map<string, Buffer>} */
+  const files = new Map();
+  for (const [rel, content] of guidedFiles(folder)) if (kept(rel)) files.set(rel, content);
+  const own = join(STARTERS_DIR, 'open', folder);
+  for (const rel of walk(own)) files.set(rel, readFileSync(join(own, rel)));
+  return files;
+}
+
+/** The guided starter as shipped: a release's copy, else the recorded blobs (or labs/ where unchanged). */
+function guidedFiles(/** @type {string} */ folder) {
+  /** @type {Map<string, Buffer>} */
+  const files = new Map();
+  const released = join(STARTERS_DIR, 'guided', folder);
+  if (existsSync(released)) {
+    for (const rel of walk(released)) files.set(rel, readFileSync(join(released, rel)));
+    return files;
+  }
+  const recorded = readManifest()[folder];
+  if (!recorded) throw new Error(`grader/starters.json has no record of ${folder}: run node grader/starters.mjs --update`);
+  for (const [rel, id] of Object.entries(recorded)) {
+    const onDisk = join(ROOT, 'labs', folder, rel);
+    const same = existsSync(onDisk) ? readFileSync(onDisk) : undefined;
+    const content = same && blobId(same) === id ? same : gitBlob(id);
+    if (!content) throw new Error(`the shipped labs/${folder}/${rel} is neither unchanged on disk nor in git's history`);
+    files.set(rel, content);
+  }
+  return files;
+}
+
+/** Writes a level's starter into dir (emptied first) and returns dir. */
+export function materialize(/** @type {string} */ folder, /** @type {Level} */ level, /** @type {string} */ dir) {
+  const files = levelFiles(folder, level);
+  rmSync(dir, { recursive: true, force: true });
+  for (const [rel, content] of files) {
+    mkdirSync(dirname(join(dir, rel)), { recursive: true });
+    writeFileSync(join(dir, rel), content);
+  }
+  return dir;
+}
+
+/** lab folder -> level, as labs/levels.json records it (a lab it does not name is guided). */
+export function readLevels() {
+  try {
+    const value = JSON.parse(readFileSync(LEVELS_FILE, 'utf8'));
+    /** @type {Record<string, Level>} */
+    const levels = {};
+    for (const [folder, level] of Object.entries(value ?? {})) if (level === 'open' || level === 'guided') levels[folder] = level;
+    return levels;
+  } catch {
+    return {};
+  }
+}
+
+/** The level a lab is taken at in this copy. @returns {Level} */
+export function levelOf(/** @type {string} */ folder) {
+  return readLevels()[folder] ?? 'guided';
+}
+
+/** Records a lab's level in labs/levels.json (whole or not at all). */
+export function recordLevel(/** @type {string} */ folder, /** @type {Level} */ level) {
+  const levels = { ...readLevels(), [folder]: level };
+  const sorted = Object.fromEntries(Object.entries(levels).sort(([a], [b]) => a.localeCompare(b)));
+  const temporary = `${LEVELS_FILE}.${process.pid}.tmp`;
+  writeFileSync(temporary, JSON.stringify(sorted, null, 2) + '\n');
+  renameSync(temporary, LEVELS_FILE);
+}
