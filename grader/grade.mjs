@@ -9,6 +9,7 @@ import { LABS, ROOT, courseVersion, examplesOnly, hasReference, hiddenDir, labDe
 import { labRules } from './ledger.mjs';
 import { buildResult } from './report.mjs';
 import { supervise } from './supervisor.mjs';
+import { levelOf } from './levels.mjs';
 
 /** A mistake in how the grader was asked: reported with exit code 2. */
 export class UsageError extends Error {}
@@ -135,9 +136,11 @@ export async function grade(options, session) {
   if (plan.examples && result.tests.every((t) => t.milestone === 'other')) {
     result.milestones = result.milestones.filter((m) => m.id === 'other');
   }
+  // The level a learner takes the lab at (labs/levels.json); a solution or another folder has none.
+  const level = !options.solution && !options.labDir ? levelOf(plan.lab.folder) : undefined;
   const typeErrors = await types;
   // Machine formats (formats.mjs) show a hidden test's name and points only; examples are visible.
-  return { ...result, ...(plan.examples ? { hidden: false } : {}), ...(typeErrors ? { typeErrors } : {}) };
+  return { ...result, ...(level ? { level } : {}), ...(plan.examples ? { hidden: false } : {}), ...(typeErrors ? { typeErrors } : {}) };
 }
 
 /** How long tsc may take on one lab before the grade goes on without its errors. */

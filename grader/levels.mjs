@@ -143,3 +143,77 @@ export function recordLevel(/** @type {string} */ folder, /** @type {Level} */ l
   writeFileSync(temporary, JSON.stringify(sorted, null, 2) + '\n');
   renameSync(temporary, LEVELS_FILE);
 }
+
+export const BACKUPS_DIR = join(ROOT, 'backups');
+
+/** The files of labs/<folder> as they are now: path -> content. */
+export function currentFiles(/** @type {string} */ folder) {
+  const dir = join(ROOT, 'labs', folder);
+  /** @type {Map<string, Buffer>} */
+  const files = new Map();
+  for (const rel of walk(dir)) files.set(rel, readFileSync(join(dir, rel)));
+  return files;
+}
+
+/** Same paths, same bytes? */
+function sameFiles(/** @type {Map<string, Buffer>} */ a, /** @type {Map<string, Buffer>} */ b) {
+  return a.size === b.size && [...a].every(([rel, content]) => b.get(rel)?.equals(content) === true);
+}
+
+/**
+ * The level whose starter labs/<folder> still is, byte for byte (nothing of the learner's in it),
+ * or null when the learner has changed, added or removed anything.
+ * @returns {Level | null}
+ */
+export function untouchedLevel(/** @type {string} */ folder) {
+  const now = currentFiles(folder);
+  for (const level of LEVELS) {
+    if (level === 'open' && !hasOpenLevel(folder)) continue;
+    try {
+      if (sameFiles(now, levelFiles(folder, level))) return level;
+    } catch {
+      // A starter this copy cannot put together is not the one labs/ holds.
+    }
+  }
+  return null;
+}
+
+/**
+ * Copies labs/<folder> into backups/<folder>/<time>-<level>/ and reads the copy back before
+ * anything else happens: the learner's work is never deleted, only moved aside. Returns the folder.
+ */
+export function backUp(/** @type {string} */ folder, /** @type {Date} */ now = new Date()) {
+  const files = currentFiles(folder);
+  const stamp = now.toISOString().slice(0, 19).replace(/:/g, '-');
+  const base = join(BACKUPS_DIR, folder, `${stamp}-${levelOf(folder)}`);
+  let dir = base;
+  for (let n = 2; existsSync(dir); n += 1) dir = `${base}-${n}`;
+  for (const [rel, content] of files) {
+    mkdirSync(dirname(join(dir, rel)), { recursive: true });
+    writeFileSync(join(dir, rel), content);
+  }
+  for (const [rel, content] of files) {
+    if (!readFileSync(join(dir, rel)).equals(content)) throw new Error(`the backup of labs/${folder}/${rel} in ${dir} does not read back the same: nothing was changed`);
+  }
+  return dir;
+}
+
+/**
+ * Puts a level's starter into labs/<folder> and records the level. Whatever the learner had there
+ * is first copied into a backup (unless it is a starter as shipped, which holds nothing of theirs).
+ * @param {string} folder
+ * @param {Level} level
+ * @returns {{ backup: string | null, files: string[] }}
+ */
+export function putStarter(folder, level) {
+  const files = levelFiles(folder, level); // first, so a level that cannot be built changes nothing
+  const dir = join(ROOT, 'labs', folder);
+  const backup = existsSync(dir) && untouchedLevel(folder) === null ? backUp(folder) : null;
+  rmSync(dir, { recursive: true, force: true });
+  for (const [rel, content] of files) {
+    mkdirSync(dirname(join(dir, rel)), { recursive: true });
+    writeFileSync(join(dir, rel), content);
+  }
+  recordLevel(folder, level);
+  return { backup, files: [...files.keys()] };
+}

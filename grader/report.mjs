@@ -62,6 +62,7 @@ import { ROOT } from './course.mjs';
  * @property {string[]} [skipped]   tests skipped on this platform, with their reason in the name (not scored)
  * @property {string} [note]        a line for the top of the report (how the target was chosen)
  * @property {boolean} [hidden]     false when the tests were visible ones (a release's examples): machine formats then show details
+ * @property {'guided' | 'open'} [level]   the level the learner takes the lab at (grader/levels.mjs), when labs/ was graded
  */
 
 /**
@@ -287,7 +288,7 @@ export function formatReport(result, options = {}) {
   /** @type {string[]} */
   const out = [];
   out.push(c.bold(`Lab ${result.labNumber} · ${result.title}`));
-  out.push(c.dim(`graded ${result.target} · ${result.layers} · course ${result.courseVersion} · tests ${result.testsHash}`));
+  out.push(c.dim(`graded ${result.target}${result.level ? ` (${result.level} starter)` : ''} · ${result.layers} · course ${result.courseVersion} · tests ${result.testsHash}`));
   if (result.note) out.push(c.yellow(result.note));
   out.push('');
 

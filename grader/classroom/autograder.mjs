@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { zipSync } from 'fflate';
 import { LABS, ROOT, findLab, isPresent } from '../course.mjs';
-import { listFiles, starterFiles } from './files.mjs';
+import { listFiles, openStarterFiles, starterFiles } from './files.mjs';
 
 const SETUP_SH = `#!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder image (Ubuntu 22.04 or 24.04).
@@ -87,6 +87,7 @@ export function autograderFiles(lab, options = {}) {
   const config = { lab: lab.folder, visibility: options.visibility ?? 'after_due_date', fullFeedback: !!options.fullFeedback, countExtensions: !!options.countExtensions };
   add('grader/classroom/autograder.json', JSON.stringify(config, null, 2) + '\n');
   for (const [rel, content] of starterFiles(lab.folder)) add(`grader/classroom/starter/${lab.folder}/${rel}`, content);
+  for (const [rel, content] of openStarterFiles(lab.folder) ?? []) add(`grader/classroom/starter-open/${lab.folder}/${rel}`, content);
   // The reference layers below the lab: a grade runs the student's lab on them.
   for (const lower of LABS.filter((l) => l.number < lab.number)) addTree(`solutions/${lower.folder}`);
   return files;

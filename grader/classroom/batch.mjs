@@ -27,7 +27,7 @@ import { grade, gradePlan } from '../grade.mjs';
 import { countExtensions } from '../report.mjs';
 import { RunnerSession } from '../supervisor.mjs';
 import { classReportHtml, classStats, fileName, flagsOf } from './class-report.mjs';
-import { knownToGit, listFiles, starterFiles } from './files.mjs';
+import { knownToGit, listFiles, openStarterFiles, starterFiles } from './files.mjs';
 import { formatLate, lastCommitTime, lateness, parseTime, readSubmissionTimes } from './late.mjs';
 import { DEFAULT_THRESHOLD, similarPairs } from './similarity.mjs';
 import { describeSubmission, planSubmission, relabel, stageSubmission } from './submission.mjs';
@@ -74,6 +74,7 @@ export async function gradeBatch(options) {
   if (missing.length > 0) throw new Error(`no folder ${missing.map((m) => `"${m}"`).join(', ')} in ${options.dir}`);
   const students = options.only ? all.filter((name) => options.only?.includes(name)) : all;
   const starter = starterFiles(lab.folder);
+  const openStarter = openStarterFiles(lab.folder);
   const scratch = join(ROOT, '.grader', `batch-${process.pid}-${Date.now().toString(36)}`);
   const jobs = Math.max(1, Math.min(options.jobs ?? availableParallelism(), students.length));
   /** @type {BatchRow[]} */
@@ -94,7 +95,7 @@ export async function gradeBatch(options) {
         /** @type {BatchRow} */
         let row;
         try {
-          const plan = planSubmission(join(options.dir, student), lab, { courseRoot: ROOT, starter });
+          const plan = planSubmission(join(options.dir, student), lab, { courseRoot: ROOT, starter, openStarter });
           // A course file as some earlier version of the course had it came with the student's
           // copy (a release made before a fix): only the others are a change worth a flag.
           const courseFiles = plan.ignored.filter((i) => i.kind === 'changed' || i.kind === 'course').map((i) => i.path);
@@ -107,7 +108,7 @@ export async function gradeBatch(options) {
           if (plan.labPath === null) {
             row = { student, result: null, summary: describeSubmission(plan, lab), note: `no labs/${lab.folder} in the submission`, seconds: 0, ...layout };
           } else {
-            const { filled } = stageSubmission(plan, labDir, starter);
+            const { filled } = stageSubmission(plan, labDir, plan.level === 'open' && openStarter ? openStarter : starter);
             const now = listFiles(labDir).map((rel) => join(labDir, rel));
             if (options.sessions !== false) {
               session ??= new RunnerSession(gradePlan({ lab, labDir }).session);
@@ -288,8 +289,11 @@ export async function runBatch(options) {
 
   // Similar code, across the whole class (the students graded earlier included).
   const starter = starterFiles(options.lab.folder);
-  const messages = starterMessages([...starter.values()].map((data) => data.toString('utf8')));
-  const starterCode = new Map([...starter].filter(([rel]) => /\.[cm]?ts$/.test(rel) && !/\.test\./.test(rel)).map(([rel, data]) => [rel, data.toString('utf8')]));
+  const openStarter = openStarterFiles(options.lab.folder);
+  const messages = starterMessages([...starter.values(), ...(openStarter?.values() ?? [])].map((data) => data.toString('utf8')));
+  const sources = (/** @type {Map<string, Buffer>} */ files) =>
+    new Map([...files].filter(([rel]) => /\.[cm]?ts$/.test(rel) && !/\.test\./.test(rel)).map(([rel, data]) => [rel, data.toString('utf8')]));
+  const starterCode = openStarter ? [sources(starter), sources(openStarter)] : sources(starter);
   const submissions = rows.flatMap((row) => {
     const dir = join(options.dir, row.student);
     const code = existsSync(dir) ? labCode(dir, options.lab, starter) : null;

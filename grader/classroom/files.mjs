@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { ROOT } from '../course.mjs';
+import { hasOpenLevel, levelFiles } from '../levels.mjs';
 import { blobId, readManifest } from '../starters.mjs';
 
 /** Folders never worth looking into, in the course or in a submission. */
@@ -91,6 +92,11 @@ export function starterFiles(folder, warn = () => {}) {
     files.set(rel, content);
   }
   return files;
+}
+
+/** The open starter of a lab (grader/levels.mjs), or undefined when the course has none for it. */
+export function openStarterFiles(/** @type {string} */ folder) {
+  return hasOpenLevel(folder) ? levelFiles(folder, 'open') : undefined;
 }
 
 /**

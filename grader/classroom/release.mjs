@@ -12,6 +12,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { LABS, ROOT, findLab, hiddenDir, isPresent, labDetails } from '../course.mjs';
+import { hasOpenLevel, levelFiles } from '../levels.mjs';
 import { copyFiles, listFiles, starterFiles, writeFiles } from './files.mjs';
 import { RELEASE_TEST_SCRIPT } from './submission.mjs';
 
@@ -26,13 +27,14 @@ const TOP_FILES = ['package-lock.json', '.gitattributes', '.gitignore', 'tsconfi
 /** What of grader/ stays behind: the hidden tests, the course's self-tests and self-check, the
  * benchmarks, the rule breakers and mutation testing (they work on the reference), and this
  * classroom folder (the instructor's). Anything else in grader/ ships. */
-const GRADER_KEPT_BACK = new Set(['hidden', 'selftest', 'bench', 'classroom', 'mutation', 'selfcheck.mjs', 'breakers.mjs', 'RULES.md', 'INTERNALS.md', 'release.json']);
+const GRADER_KEPT_BACK = new Set(['hidden', 'selftest', 'bench', 'classroom', 'mutation', 'selfcheck.mjs', 'open-check.mjs', 'breakers.mjs', 'RULES.md', 'INTERNALS.md', 'release.json']);
 
 /**
  * @typedef {object} ReleaseOptions
  * @property {string} out
  * @property {boolean} [keepHidden]
  * @property {import('../course.mjs').LabInfo[]} [reference]
+ * @property {import('../course.mjs').LabInfo[]} [open]   labs shipped at the open level (only the public surface)
  * @property {string} [contact]   who students ask (default: their instructor or teaching assistant)
  * @property {import('../course.mjs').LabInfo} [classroom]   the lab GitHub Classroom's workflow grades on a push (default: lab 1)
  * @property {boolean} [force]    empty `out` first if it holds anything
@@ -43,6 +45,7 @@ const GRADER_KEPT_BACK = new Set(['hidden', 'selftest', 'bench', 'classroom', 'm
  * @property {string[]} reference    lab folders whose reference is in reference/
  * @property {Record<string, import('../course.mjs').LabDetails>} labs   each lab's milestones and test timeout
  * @property {string} contact
+ * @property {Record<string, 'guided' | 'open'>} [levels]   the level each lab ships at, when any is open
  */
 
 /**
@@ -71,7 +74,20 @@ export function buildRelease(options) {
   copyFiles(ROOT, TOP_FILES.filter((name) => existsSync(join(ROOT, name))), out);
   copyFiles(ROOT, listFiles(join(ROOT, 'lessons')).map((rel) => `lessons/${rel}`), out);
   copyFiles(ROOT, listFiles(join(ROOT, 'labs', 'contracts')).map((rel) => `labs/contracts/${rel}`), out);
-  for (const lab of labs) writeFiles(join(out, 'labs', lab.folder), starterFiles(lab.folder, warn));
+  const open = (options.open ?? []).filter((lab) => labs.includes(lab) && hasOpenLevel(lab.folder));
+  for (const lab of options.open ?? []) {
+    if (!open.includes(lab)) warn(`lab ${lab.number} has no open starter in this course: it ships guided`);
+  }
+  for (const lab of labs) {
+    const guided = starterFiles(lab.folder, warn);
+    writeFiles(join(out, 'labs', lab.folder), open.includes(lab) ? levelFiles(lab.folder, 'open') : guided);
+    // Both levels travel with the copy (npm run start switches), the guided one written out here
+    // because a student's repository has no git history of the course's starters.
+    writeFiles(join(out, 'grader', 'starters', 'guided', lab.folder), guided);
+  }
+  /** @type {Record<string, 'guided' | 'open'>} */
+  const levels = Object.fromEntries(labs.map((lab) => [lab.folder, open.includes(lab) ? 'open' : 'guided']));
+  if (open.length > 0) writeFileSync(join(out, 'labs', 'levels.json'), JSON.stringify(levels, null, 2) + '\n');
   const graderFiles = listFiles(join(ROOT, 'grader'), { skip: (rel) => GRADER_KEPT_BACK.has(rel.replace(/\/$/, '').split('/')[0] ?? '') });
   copyFiles(ROOT, graderFiles.map((rel) => `grader/${rel}`), out);
   if (options.keepHidden) {
@@ -87,6 +103,7 @@ export function buildRelease(options) {
     reference: reference.map((lab) => lab.folder),
     labs: Object.fromEntries(labs.map((lab) => [lab.folder, labDetails(lab)])),
     contact: options.contact ?? 'your instructor or teaching assistant',
+    ...(open.length > 0 ? { levels } : {}),
   };
   writeFileSync(join(out, 'grader', 'release.json'), JSON.stringify(info, null, 2) + '\n');
   const pkg = releasePackage(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')), out, reference);
@@ -137,6 +154,19 @@ export function releasePackage(source, out, reference) {
   return { json, dropped };
 }
 
+/** The README's lines on the labs shipped at the open level, if any. @param {ReleaseInfo} info */
+function levelLines(info) {
+  const open = Object.entries(info.levels ?? {}).filter(([, level]) => level === 'open').map(([folder]) => `\`labs/${folder}\``);
+  if (open.length === 0) return [];
+  return [
+    `${open.join(', ')} ${open.length === 1 ? 'ships' : 'ship'} at the **open** level: only \`index.ts\` with the lab's public`,
+    'surface is given, and you design the inside from the lesson. `npm run start lab1 -- --guided` gives',
+    'you the guided starter instead (files and helpers laid out, with TODO comments), keeping your work',
+    'in `backups/`; `npm run start` lists every lab with its level.',
+    '',
+  ];
+}
+
 /**
  * The course README with a first section about this copy: what is not in it, what `npm run
  * grade` does here, which layers the labs run on, and who to ask when a lower lab is broken.
@@ -174,6 +204,7 @@ export function releaseReadme(readme, info, labs) {
     'they still need. Where the rest of this README mentions `solutions/` or `--solution`, that is the',
     'instructor\'s copy.',
     '',
+    ...levelLines(info),
     '### When a lab you finished earlier is broken',
     '',
     'Each lab builds on the ones before it: lab 3 runs on labs 1 and 2.',
@@ -247,6 +278,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1
     .requiredOption('--out <dir>', 'an empty folder outside the course for the students\' copy')
     .option('--keep-hidden', 'keep the hidden tests (a copy for self-study)')
     .option('--reference <labs>', 'ship the reference of these labs (past their deadline), e.g. lab1,lab2', '')
+    .option('--open <labs>', 'ship these labs at the open level (only the public surface; students design the inside), e.g. lab1,lab6, or all', '')
     .option('--contact <text>', 'who students ask when stuck, for the README', 'your instructor or teaching assistant')
     .option('--classroom <lab>', "the lab GitHub Classroom's workflow grades on every push (one assignment per lab)", 'lab1')
     .option('--force', 'empty --out first if it holds anything')
@@ -262,15 +294,27 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1
     }
     reference.push(lab);
   }
+  /** @type {import('../course.mjs').LabInfo[]} */
+  const open = [];
+  for (const name of String(options.open).split(',').map((s) => s.trim()).filter(Boolean)) {
+    const labs = name === 'all' ? LABS : [findLab(name)];
+    if (labs[0] === undefined) {
+      console.error(`release: no lab called "${name}" (--open takes names like lab1,lab6, or all)`);
+      process.exit(2);
+    }
+    open.push(.../** @type {import('../course.mjs').LabInfo[]} */ (labs));
+  }
   const classroom = findLab(String(options.classroom));
   if (!classroom) {
     console.error(`release: no lab called "${options.classroom}" (--classroom takes a name like lab3)`);
     process.exit(2);
   }
   try {
-    const made = buildRelease({ out: options.out, keepHidden: !!options.keepHidden, reference, contact: options.contact, force: !!options.force, classroom });
+    const made = buildRelease({ out: options.out, keepHidden: !!options.keepHidden, reference, open, contact: options.contact, force: !!options.force, classroom });
     console.log(`wrote the students' copy to ${made.out}: ${made.files} files, labs ${made.labs.join(', ')}`);
     console.log(`hidden tests: ${made.info.hidden ? 'included (self-study)' : 'not included'}; reference shipped: ${made.info.reference.join(', ') || 'none'}`);
+    const openLabs = Object.entries(made.info.levels ?? {}).filter(([, level]) => level === 'open').map(([folder]) => folder);
+    console.log(`levels: ${openLabs.length > 0 ? `${openLabs.join(', ')} open, the others guided` : 'every lab guided'} (students switch with npm run start labN -- --open or --guided)`);
     if (made.droppedScripts.length > 0) console.log(`scripts left out (their programs are not in the release): ${made.droppedScripts.join(', ')}`);
     console.log('npm test in the release checks every lab against its visible examples and type-checks labs/.');
     console.log(`GitHub Classroom: .github/workflows/classroom.yml grades lab ${made.classroom?.number} on every push (--classroom labN for another lab's assignment).`);

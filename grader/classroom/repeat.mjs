@@ -12,7 +12,7 @@ import { Command } from 'commander';
 import { LABS, ROOT, findLab, isPresent } from '../course.mjs';
 import { grade, gradePlan } from '../grade.mjs';
 import { RunnerSession } from '../supervisor.mjs';
-import { starterFiles } from './files.mjs';
+import { openStarterFiles, starterFiles } from './files.mjs';
 import { planSubmission, stageSubmission } from './submission.mjs';
 
 /**
@@ -33,11 +33,12 @@ export function signature(result) {
 export async function repeat(options) {
   const { lab } = options;
   const starter = starterFiles(lab.folder);
-  const plan = planSubmission(options.submission, lab, { courseRoot: ROOT, starter });
+  const openStarter = openStarterFiles(lab.folder);
+  const plan = planSubmission(options.submission, lab, { courseRoot: ROOT, starter, openStarter });
   if (plan.labPath === null) throw new Error(`no labs/${lab.folder} in ${options.submission}`);
   const scratch = join(ROOT, '.grader', `repeat-${process.pid}`);
   const labDir = join(scratch, lab.folder);
-  stageSubmission(plan, labDir, starter);
+  stageSubmission(plan, labDir, plan.level === 'open' && openStarter ? openStarter : starter);
   const session = options.session ? new RunnerSession(gradePlan({ lab, labDir }).session) : undefined;
   /** @type {Map<string, { count: number, result: import('../report.mjs').GradeResult }>} */
   const distinct = new Map();

@@ -5,7 +5,7 @@
 // those, from <AUTOGRADER_ROOT>/submission, grades them with the hidden tests, and writes
 // <AUTOGRADER_ROOT>/results/results.json. This process never runs student code: the grader's
 // runner does, in a process group that is gone by the time the results are written.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ROOT, findLab } from '../course.mjs';
@@ -40,7 +40,10 @@ export async function autograde(options = {}) {
   const starterDir = join(ROOT, 'grader', 'classroom', 'starter', lab.folder);
   /** @type {Map<string, Buffer>} */
   const starter = new Map(listFiles(starterDir).map((rel) => [rel, readFileSync(join(starterDir, rel))]));
-  const plan = planSubmission(join(base, 'submission'), lab, { courseRoot: ROOT, starter });
+  // The open starter, when the course has one for the lab: a student may take the lab at either level.
+  const openDir = join(ROOT, 'grader', 'classroom', 'starter-open', lab.folder);
+  const openStarter = existsSync(openDir) ? new Map(listFiles(openDir).map((rel) => [rel, readFileSync(join(openDir, rel))])) : undefined;
+  const plan = planSubmission(join(base, 'submission'), lab, { courseRoot: ROOT, starter, openStarter });
   /** @param {object} results */
   const write = (results) => {
     mkdirSync(join(base, 'results'), { recursive: true });
@@ -53,7 +56,7 @@ export async function autograde(options = {}) {
     log(text + '\n');
     return write({ score: 0, output: text, output_format: 'text', visibility: 'visible', stdout_visibility: 'hidden', tests: [] });
   }
-  const { filled } = stageSubmission(plan, join(ROOT, 'labs', lab.folder), starter);
+  const { filled } = stageSubmission(plan, join(ROOT, 'labs', lab.folder), plan.level === 'open' && openStarter ? openStarter : starter);
   const summary = describeSubmission(plan, lab, filled);
   const graded = await grade({ lab, typeCheck: true });
   // A teacher who counts the extensions chose so when building the zip (autograder.json).
@@ -63,7 +66,7 @@ export async function autograde(options = {}) {
   }
   // What students see at once: the report without the hidden tests' details (unless the instructor
   // chose full feedback), naming no test while the rows themselves stay hidden.
-  const messages = starterMessages([...starter.values()].map((data) => data.toString('utf8')));
+  const messages = starterMessages([...starter.values(), ...(openStarter?.values() ?? [])].map((data) => data.toString('utf8')));
   const intro = config.fullFeedback
     ? ''
     : `The tests are hidden: you see what your own code did (a loop, process.exit(), a crash, a syntax error),\n` +

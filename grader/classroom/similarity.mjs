@@ -57,14 +57,16 @@ export function shingles(files) {
 /**
  * The pairs of submissions at or above the threshold, most similar first.
  * @param {{ student: string, files: Map<string, string> }[]} submissions  the lab's .ts files, tests left out
- * @param {Map<string, string>} starter  the starter's files, same paths
+ * @param {Map<string, string> | Map<string, string>[]} starter  the starter's files, same paths (or
+ *   each level's starter, guided and open: what any of them holds is nobody's own)
  * @param {{ threshold?: number }} [options]
  * @returns {{ pairs: Pair[], compared: number, skipped: string[] }}
  */
 export function similarPairs(submissions, starter, options = {}) {
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
-  const common = shingles(starter);
-  const starterText = new Map([...starter].map(([path, source]) => [path, normalise(source)]));
+  const starters = Array.isArray(starter) ? starter : [starter];
+  const common = new Set(starters.flatMap((files) => [...shingles(files)]));
+  const starterText = starters.map((files) => new Map([...files].map(([path, source]) => [path, normalise(source)])));
   /** @type {{ student: string, own: Set<string>, text: string }[]} */
   const prepared = [];
   /** @type {string[]} */
@@ -77,7 +79,7 @@ export function similarPairs(submissions, starter, options = {}) {
     }
     // Files left as the starter has them don't tell two students apart.
     const text = [...files]
-      .filter(([path, source]) => starterText.get(path) !== normalise(source))
+      .filter(([path, source]) => !starterText.some((texts) => texts.get(path) === normalise(source)))
       .sort(([x], [y]) => x.localeCompare(y))
       .map(([path, source]) => `${path}\0${normalise(source)}`)
       .join('\0\0');

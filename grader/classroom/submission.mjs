@@ -29,6 +29,7 @@ const MAX_LAB_FILES = 400;
  * @property {Ignored[]} ignored
  * @property {string} [oddLayout]    the lab was found, but not where a submission usually has it: what to tell the instructor
  * @property {string[]} [otherCopies]  other folders that look like the lab (not graded)
+ * @property {'guided' | 'open'} [level]  the level the student took the lab at (see submissionLevel)
  */
 
 const isTest = (/** @type {string} */ rel) => /\.(test|spec)\.[cm]?[jt]sx?$/.test(rel);
@@ -42,7 +43,7 @@ const COURSE_FILE = /^(package\.json|package-lock\.json|tsconfig[^/]*\.json|vite
  * the course's by design and no grade reads them: a submission made from the release says nothing
  * about them. (package.json is compared for what matters: releasedPackageMatches.)
  */
-const RELEASE_FILE = /^(README\.md|grader\/release\.json|\.github\/|reference\/)/;
+const RELEASE_FILE = /^(README\.md|grader\/release\.json|\.github\/|reference\/|labs\/levels\.json)/;
 
 /** `npm test` in a students' release: its self-check of the labs against their visible examples. */
 export const RELEASE_TEST_SCRIPT = 'node grader/tools/check.mjs';
@@ -99,10 +100,10 @@ function sortKeys(value) {
  * Finds the lab in a submission and sorts its files into graded and ignored.
  * @param {string} dir   the submission folder
  * @param {import('../course.mjs').LabInfo} lab
- * @param {{ courseRoot?: string, starter?: Map<string, Buffer> }} [options]
+ * @param {{ courseRoot?: string, starter?: Map<string, Buffer>, openStarter?: Map<string, Buffer> }} [options]
  *   courseRoot: the course copy to compare the other files with (unchanged ones are not listed);
- *   starter: the lab's starter files, to recognise a lab folder by its contents and to tell a
- *   changed example test from an untouched one
+ *   starter: the lab's (guided) starter files, to recognise a lab folder by its contents and to
+ *   tell a changed example test from an untouched one; openStarter: its open starter, if it has one
  * @returns {SubmissionPlan}
  */
 export function planSubmission(dir, lab, options = {}) {
@@ -148,7 +149,37 @@ export function planSubmission(dir, lab, options = {}) {
   if (take.length > MAX_LAB_FILES) {
     return { dir, labPath: null, take: [], ignored: [...ignored, { path: `${prefix}(${take.length} files)`, kind: 'too-big' }] };
   }
-  return { dir, labPath, take, ignored, ...layoutNotes(files, lab, labPath) };
+  const levels = base !== null && files.includes(`${base}labs/levels.json`) ? join(dir, `${base}labs/levels.json`) : null;
+  const level = submissionLevel(levels, take, lab, starter, options.openStarter);
+  return { dir, labPath, take, ignored, level, ...layoutNotes(files, lab, labPath) };
+}
+
+/**
+ * The level a submission took the lab at: what its labs/levels.json says (npm run start writes it),
+ * else open when the lab folder lacks most of the guided starter's source files (a zip of an open
+ * lab has index.ts and files of the student's own design), else guided. Only a course with an open
+ * starter for the lab answers open.
+ * @param {string | null} levelsFile
+ * @param {string[]} take
+ * @param {import('../course.mjs').LabInfo} lab
+ * @param {Map<string, Buffer>} starter
+ * @param {Map<string, Buffer> | undefined} openStarter
+ * @returns {'guided' | 'open'}
+ */
+export function submissionLevel(levelsFile, take, lab, starter, openStarter) {
+  if (!openStarter) return 'guided';
+  if (levelsFile) {
+    try {
+      const recorded = JSON.parse(readFileSync(levelsFile, 'utf8'))?.[lab.folder];
+      if (recorded === 'open' || recorded === 'guided') return recorded;
+    } catch {
+      // A damaged record says nothing: the files decide.
+    }
+  }
+  const guidedOnly = [...starter.keys()].filter((rel) => rel.endsWith('.ts') && !isTest(rel) && !openStarter.has(rel));
+  if (guidedOnly.length === 0) return 'guided';
+  const present = guidedOnly.filter((rel) => take.includes(rel)).length;
+  return present * 2 < guidedOnly.length ? 'open' : 'guided';
 }
 
 /**
@@ -181,7 +212,7 @@ function layoutNotes(files, lab, labPath) {
 /**
  * Where the lab folder is: `labs/<lab>` anywhere (a repository, perhaps inside a zip's top
  * folder), else a folder named after the lab, else the folder (the submission itself first)
- * holding an index.ts and most of the starter's file names.
+ * holding an index.ts and most of the starter's file names (or the submission's top holding an index.ts).
  * @param {string[]} files
  * @param {import('../course.mjs').LabInfo} lab
  * @param {string[]} starterNames
@@ -200,7 +231,8 @@ export function locateLab(files, lab, starterNames) {
   const otherLab = (/** @type {string} */ d) => LABS.some((l) => l !== lab && (posix.basename(d) === l.folder || d.includes(`labs/${l.folder}`)));
   const wanted = starterNames.filter((n) => n.endsWith('.ts') && !isTest(n) && !n.includes('/'));
   const overlap = (/** @type {string} */ d) => wanted.filter((n) => files.includes(d === '' ? n : `${d}/${n}`)).length;
-  const candidates = folders.filter((d) => !otherLab(d) && (wanted.length === 0 || overlap(d) * 2 >= wanted.length));
+  // The submission's own top with an index.ts counts too: an open lab has few of the guided names.
+  const candidates = folders.filter((d) => !otherLab(d) && (wanted.length === 0 || d === '' || overlap(d) * 2 >= wanted.length));
   if (candidates.length === 0) return null;
   return candidates.sort((a, b) => overlap(b) - overlap(a) || a.length - b.length)[0] ?? null;
 }
@@ -245,6 +277,7 @@ export function describeSubmission(plan, lab, filled = []) {
   }
   if (plan.oddLayout) lines.push(`Note: ${plan.oddLayout}.`);
   if (plan.otherCopies?.length) lines.push(`Not graded, other copies of the lab: ${cap(plan.otherCopies.map((d) => `${d}/`)).join(', ')}.`);
+  if (plan.level === 'open') lines.push('Taken at the open level: your own design behind index.ts.');
   if (filled.length > 0) {
     lines.push(`Not in your submission, so the starter's was used: ${filled.join(', ')}.`);
   }

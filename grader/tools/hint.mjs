@@ -25,6 +25,7 @@ import {
 import { milestoneTasks, readSection, splitLessonReference } from './lesson-text.mjs';
 import { contractTypesFor, functionsFor, starterFiles } from './starter-source.mjs';
 import { LABS, ROOT } from '../course.mjs';
+import { levelOf } from '../levels.mjs';
 
 const LAST_STEP = 3;
 const STEP_TITLES = ['', 'a nudge', 'where to read', 'what to write'];
@@ -189,9 +190,14 @@ function nearSolution({ lab, test, milestoneNumber, c }) {
   if (functions.length === 0) {
     return `  Open labs/${lab.folder}/README.md: milestone ${milestoneNumber} lists what to write, and each stub's TODO comment says how.`;
   }
-  const lines = [`  What the starter asks you to write ${c.dim('(its TODO comments; the signature stays as it is)')}:`];
+  // At the open level the inside is the learner's own design: the guided starter's layout is shown
+  // as one way to do it, and its files are not in their folder.
+  const open = levelOf(lab.folder) === 'open';
+  const lines = open
+    ? [`  How the guided starter lays it out ${c.dim("(one design of many: yours may differ; the lesson's rules are what count)")}:`]
+    : [`  What the starter asks you to write ${c.dim('(its TODO comments; the signature stays as it is)')}:`];
   for (const f of functions) {
-    lines.push('', `  ${c.cyan(whereNow(f))}  ${c.bold(f.name)}`);
+    lines.push('', `  ${c.cyan(open ? `guided ${f.file.split('/').at(-1)}` : whereNow(f))}  ${c.bold(f.name)}`);
     const indent = Math.min(...[...f.doc, ...f.signature].filter((l) => l.trim()).map((l) => /^\s*/.exec(l)?.[0].length ?? 0));
     for (const line of [...f.doc, ...f.signature]) lines.push(`    ${line.slice(indent)}`);
     const inner = ' '.repeat(Math.max(0, (/^\s*/.exec(f.signature[0] ?? '')?.[0].length ?? 0) - indent) + 2);

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { LABS, isPresent } from '../course.mjs';
+import { levelOf } from '../levels.mjs';
 import { extensionsText, nextMilestone } from '../report.mjs';
 import {
   Command,
@@ -56,8 +57,11 @@ runTool('progress', async () => {
       continue;
     }
     const state = loadGrade(lab);
+    // A lab taken at the open level says so; guided is the default and goes unsaid.
+    const level = levelOf(lab.folder);
+    const levelTag = level === 'open' ? c.dim(' · open level') : '';
     if (state.status === 'missing') {
-      out.push(`${label} ${c.dim(bar(0, 1))} ${c.dim('-'.padStart(7).padEnd(13))} ${quiz}`);
+      out.push(`${label} ${c.dim(bar(0, 1))} ${c.dim('-'.padStart(7).padEnd(13))} ${quiz}${levelTag}`);
       const todo = `read lessons/${lesson} and run npm run grade lab${lab.number}`;
       out.push(`    ${c.dim('not started:')} ${todo}`);
       firstNext ??= `lab ${lab.number}: ${todo}`;
@@ -76,7 +80,8 @@ runTool('progress', async () => {
     const finished = isFinished(grade);
     const colour = finished ? c.green : grade.score > 0 ? c.yellow : c.red;
     const score = `${grade.score}/${grade.maxScore}`.padStart(7) + ` ${String(pct).padStart(3)}%`;
-    out.push(`${label} ${colour(bar(grade.score, grade.maxScore))} ${score.padEnd(13)} ${quiz}${c.dim(extensionsText(grade))}`);
+    const stale = grade.level && grade.level !== level ? c.dim(` · last graded at the ${grade.level} level, now ${level}`) : levelTag;
+    out.push(`${label} ${colour(bar(grade.score, grade.maxScore))} ${score.padEnd(13)} ${quiz}${c.dim(extensionsText(grade))}${stale}`);
     if (finished) {
       done += 1;
       const next = LABS.find((l) => l.number === lab.number + 1 && existsSync(join(LESSONS_DIR, l.lesson)));
