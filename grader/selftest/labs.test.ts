@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { LABS, ROOT, isPresent, labDetails } from '../course.mjs';
 import { grade } from '../grade.mjs';
 import { extractStarter, readManifest } from '../starters.mjs';
+import { hasOpenLevel, materialize } from '../levels.mjs';
+import { openDir, typeCheckOpen } from '../open-check.mjs';
 
 const present = LABS.filter(isPresent);
 const haveSolutions = existsSync(join(ROOT, 'solutions'));
@@ -54,6 +56,18 @@ it('hidden tests reach labs only through @lab/<name> and #<name>, never solution
   expect(offenders).toEqual([]);
 });
 
+// Both levels of every lab (grader/levels.mjs): the open starter gives only the public surface,
+// so the hidden tests must type-check against it, and it must export what the reference does.
+it.runIf(haveSolutions)('every lab has an open starter', () => {
+  expect(present.filter((lab) => !hasOpenLevel(lab.folder)).map((lab) => lab.folder)).toEqual([]);
+});
+
+it('the hidden tests type-check against the open starters: all they use is the public surface', () => {
+  const labs = present.filter((lab) => hasOpenLevel(lab.folder));
+  if (labs.length === 0) return;
+  expect(typeCheckOpen(labs)).toBe('');
+}, 120_000);
+
 describe.each(present.map((lab) => [lab.folder, lab] as const))('%s', (_, lab) => {
   // One grade of the reference, shared by the tests that read it.
   let reference: ReturnType<typeof grade> | undefined;
@@ -78,6 +92,22 @@ describe.each(present.map((lab) => [lab.folder, lab] as const))('%s', (_, lab) =
     expect(result.tests.length).toBeGreaterThan(0);
     expect(result.score).toBe(0);
     expect(result.extensions?.score ?? 0).toBe(0);
+  });
+
+  it.runIf(hasOpenLevel(lab.folder))('every hidden test fails on the open starter as shipped', async () => {
+    const dir = materialize(lab.folder, 'open', openDir(lab.folder));
+    const result = await grade({ lab, labDir: dir });
+    const passing = result.tests.filter((t) => t.status === 'passed').map((t) => t.name);
+    expect(passing, 'these hidden tests pass on the untouched open starter').toEqual([]);
+    expect(result.tests.length).toBeGreaterThan(0);
+    expect(result.score).toBe(0);
+    expect(result.extensions?.score ?? 0).toBe(0);
+  });
+
+  it.runIf(haveSolutions && hasOpenLevel(lab.folder))('the open starter exports the same names as the reference', async () => {
+    const open = await import(join(materialize(lab.folder, 'open', join(ROOT, '.grader', `open-names-${lab.folder}`)), 'index.ts'));
+    const solution = await import(join(ROOT, 'solutions', lab.folder, 'index.ts'));
+    expect(Object.keys(open).sort()).toEqual(Object.keys(solution).sort());
   });
 
   it('grader/starters.json records the starter as committed', () => {

@@ -5,6 +5,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import GithubSlugger from 'github-slugger';
 import { describe, expect, it } from 'vitest';
 import { LABS, ROOT, hiddenDir, isPresent, labDetails } from '../course.mjs';
+import { hasOpenLevel, levelFiles } from '../levels.mjs';
 
 /** Markdown files the course ships: lessons, the README, lab READMEs. */
 function markdownFiles(): string[] {
@@ -65,6 +66,15 @@ describe('lesson references', () => {
       const refs = readdirSync(dir)
         .filter((f) => f.endsWith('.ts'))
         .flatMap((f) => [...readFileSync(join(dir, f), 'utf8').matchAll(/lessons\/([\w.-]+\.md#[\w-]+)/g)].map((m) => m[1]!));
+      const problems = refs.map((ref) => checkTarget(join(ROOT, 'lessons', 'index.md'), ref)).filter(Boolean);
+      expect(problems).toEqual([]);
+    });
+
+    it.runIf(hasOpenLevel(lab.folder))(`${lab.folder}: its open starter's messages and README point at lesson sections that exist`, () => {
+      const refs = [...levelFiles(lab.folder, 'open')]
+        .filter(([rel]) => rel.endsWith('.ts') || rel.endsWith('.md'))
+        .flatMap(([, data]) => [...data.toString('utf8').matchAll(/lessons\/([\w.-]+\.md#[\w-]+)/g)].map((m) => m[1]!));
+      expect(refs.length).toBeGreaterThan(0);
       const problems = refs.map((ref) => checkTarget(join(ROOT, 'lessons', 'index.md'), ref)).filter(Boolean);
       expect(problems).toEqual([]);
     });
