@@ -116,7 +116,8 @@ export async function gradeBatch(options) {
               session.invalidate([...new Set([...previous, ...now])]);
             }
             previous = now;
-            const result = relabel(await grade({ lab, labDir, typeCheck: true }, session), labDir);
+            const graded = relabel(await grade({ lab, labDir, typeCheck: true }, session), labDir);
+            const result = plan.level ? { ...graded, level: plan.level } : graded;
             row = { student, result, summary: describeSubmission(plan, lab, filled), seconds: (Date.now() - started) / 1000, ...layout };
           }
         } catch (error) {

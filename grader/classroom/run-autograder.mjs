@@ -58,7 +58,8 @@ export async function autograde(options = {}) {
   }
   const { filled } = stageSubmission(plan, join(ROOT, 'labs', lab.folder), plan.level === 'open' && openStarter ? openStarter : starter);
   const summary = describeSubmission(plan, lab, filled);
-  const graded = await grade({ lab, typeCheck: true });
+  // The level is the submission's (the grading copy has no labs/levels.json of its own).
+  const graded = { ...(await grade({ lab, typeCheck: true })), ...(plan.level ? { level: plan.level } : {}) };
   // A teacher who counts the extensions chose so when building the zip (autograder.json).
   const result = config.countExtensions ? countExtensions(graded) : graded;
   if (result.tests.length === 0) {
