@@ -5,6 +5,8 @@ declare module 'autocannon' {
     connections?: number;
     duration?: number;
     pipelining?: number;
+    /** total requests to make, instead of a duration */
+    amount?: number;
   }
   interface Histogram {
     average: number;

@@ -10,12 +10,12 @@
 //                                              (printed, not written to latest.*)
 //   node grader/bench/run.mjs --quick          shorter runs, for trying the bench itself
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
-import { LABS, ROOT, isPresent } from '../course.mjs';
+import { LABS, ROOT, findLab, isPresent } from '../course.mjs';
 import { testFiles } from '../grade.mjs';
 import { HEADER, alternate, describeMachine, formatNumber, markdownReport, median, rowCells, summarize, textTable } from './lib.mjs';
 
@@ -35,6 +35,11 @@ const settings = {
   httpSeconds: quick ? 1 : 2,
   httpRounds: quick ? 1 : 2,
   httpConnections: [1, 10, 50],
+  /** Many clients that each keep their connection: this many connections, this many requests each. */
+  keepAliveConnections: quick ? 200 : 1000,
+  keepAliveRequests: 20,
+  /** Batch grading: this many submissions of lab 3 (copies of its reference, a few of them broken). */
+  batchSubmissions: quick ? 10 : 100,
   /** The prefork rows are measured at this connection count only, to keep the run short. */
   preforkConnections: 50,
   microRounds: quick ? 3 : 4,
@@ -209,14 +214,54 @@ async function benchGrader() {
     );
   }
   await benchWatch(LABS[0]);
+  await benchBatch(findLab('lab3'));
   const selfcheck = timeRun([join(ROOT, 'grader', 'selfcheck.mjs')], { ...process.env, NO_COLOR: '1' });
   record({
     group: 'grader',
     name: 'whole npm test (one run)',
     subject: { label: 'node grader/selfcheck.mjs', samples: [selfcheck.ms / 1000] },
     unit: 's',
+    goal: { kind: 'max', value: 90 },
+    goalOn: 'value',
     note: selfcheck.status === 0 ? undefined : `exited ${selfcheck.status ?? selfcheck.signal}`,
   });
+}
+
+/**
+ * `npm run grade-batch`: a class's submissions of one lab, graded on this machine. The submissions
+ * are copies of the lab's reference, every tenth with a bug (a function that throws), so the
+ * batch grades both kinds; the time is the whole command's, gradebook and feedback included.
+ * @param {import('../course.mjs').LabInfo | undefined} lab
+ */
+async function benchBatch(lab) {
+  const count = settings.batchSubmissions;
+  const name = `batch grading, ${count} submissions of lab${lab?.number ?? 3}`;
+  const goal = /** @type {const} */ ({ kind: 'max', value: 60 });
+  if (!lab || !isPresent(lab) || !existsSync(join(ROOT, 'solutions', lab.folder))) {
+    record({ group: 'grader', name, unit: 's', goal, goalOn: 'value', note: 'not measured: no reference of the lab' });
+    return;
+  }
+  const dir = mkdtempSync(join(os.tmpdir(), 'bench-batch-'));
+  try {
+    const reference = join(ROOT, 'solutions', lab.folder);
+    for (let i = 0; i < count; i++) {
+      const target = join(dir, 'submissions', `student${String(i).padStart(3, '0')}`, 'labs', lab.folder);
+      cpSync(reference, target, { recursive: true });
+      if (i % 10 === 9) writeFileSync(join(target, 'index.ts'), `${readFileSync(join(target, 'index.ts'), 'utf8')}\nthrow new Error('a broken submission');\n`);
+    }
+    const run = timeRun([join(ROOT, 'grader', 'classroom', 'batch.mjs'), lab.folder, join(dir, 'submissions'), '--out', join(dir, 'out', 'gradebook.csv')], { ...process.env, NO_COLOR: '1' });
+    record({
+      group: 'grader',
+      name,
+      subject: { label: `node grader/classroom/batch.mjs ${lab.folder} (${count} folders)`, samples: [run.ms / 1000] },
+      unit: 's',
+      goal,
+      goalOn: 'value',
+      note: run.status === 0 ? 'one run' : `exited ${run.status ?? run.signal}${run.why ? ` (${run.why})` : ''}`,
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -329,7 +374,7 @@ async function benchHttp() {
         subject: { label: 'lab 2 server + lab 3 gateway + TSGI app', samples: samples.get(`reference@${connections}`) ?? [] },
         peer,
         unit: 'req/s',
-        goal: { kind: 'min', value: 0.8 },
+        goal: { kind: 'min', value: 1 },
       });
       for (const id of ids.filter((i) => i.startsWith('prefork'))) {
         const workers = id.slice('prefork-'.length);
@@ -342,9 +387,42 @@ async function benchHttp() {
         });
       }
     }
+    const one = samples.get(`prefork-1@${settings.preforkConnections}`);
+    const two = samples.get(`prefork-2@${settings.preforkConnections}`);
+    if (one && two) {
+      record({
+        group: 'prefork',
+        name: `prefork server (lab 8), 2 workers vs 1 worker, ${settings.preforkConnections} connections`,
+        subject: { label: '--workers 2', samples: two },
+        peer: { label: '--workers 1', samples: one },
+        unit: 'req/s',
+        goal: { kind: 'min', value: 1.8 },
+      });
+    }
     if (!havePrefork) {
       record({ group: 'prefork', name: 'prefork server (lab 8) vs node:http', unit: 'req/s', note: 'not measured: no lab 8 reference yet' });
     }
+    // Many clients at once, each keeping its connection for several requests: the time until
+    // every one of them has its answers.
+    const { keepAliveConnections: connections, keepAliveRequests: each } = settings;
+    /** @type {Map<string, number[]>} */
+    const times = new Map();
+    for (let round = 0; round < settings.httpRounds; round++) {
+      for (const id of alternate(round, ['reference', 'node-http'])) {
+        const result = await autocannon({ url: `http://127.0.0.1:${running.get(id)?.port ?? 0}/`, connections, amount: connections * each, pipelining: 1 });
+        const failures = result.errors + result.non2xx + result.timeouts;
+        if (failures > 0) throw new Error(`${id}, ${connections} keep-alive connections: ${result.errors} errors, ${result.non2xx} non-2xx, ${result.timeouts} timeouts`);
+        times.set(id, [...(times.get(id) ?? []), result.duration * 1000]);
+      }
+    }
+    record({
+      group: 'server',
+      name: `reference stack vs node:http, ${connections} keep-alive connections x ${each} requests, time`,
+      subject: { label: 'lab 2 server + lab 3 gateway + TSGI app', samples: times.get('reference') ?? [] },
+      peer: { label: 'node:http', samples: times.get('node-http') ?? [] },
+      unit: 'ms',
+      goal: { kind: 'max', value: 1.2 },
+    });
   } finally {
     for (const { stop } of running.values()) await stop();
   }
@@ -415,8 +493,8 @@ for (const [group, run] of /** @type {const} */ ([
 const seconds = (performance.now() - started) / 1000;
 const settingsText = [
   `time per group: ${took.join(', ')}.`,
-  `grader: ${settings.gradeRounds} runs each (fewer when a lab's runs would take over ${settings.gradeBudgetMs / 1000} s in all) of \`node grader/cli.mjs labN --solution\` (what \`npm run grade labN -- --solution\` runs, without npm's own start-up) and of a bare \`vitest run\` of the same hidden test files with the same aliases and conditions (grader/bench/vitest.bare.config.ts), alternating which goes first; \`npm test\` (\`node grader/selfcheck.mjs\`) once; watch mode: ${settings.watchRounds} saves (the modification time of solutions/lab1-http/index.ts, content unchanged) while \`node grader/cli.mjs lab1 --solution --watch\` runs, each timed from the save to the last line of the new report.`,
-  `servers: each in its own process; autocannon in the bench's process, ${settings.httpSeconds} s per point, pipelining 1, ${settings.httpRounds} rounds at each connection count, the servers taking turns in alternating order; prefork rows at ${settings.preforkConnections} connections only; a 1 s warm-up per server first.`,
+  `grader: ${settings.gradeRounds} runs each (fewer when a lab's runs would take over ${settings.gradeBudgetMs / 1000} s in all) of \`node grader/cli.mjs labN --solution\` (what \`npm run grade labN -- --solution\` runs, without npm's own start-up) and of a bare \`vitest run\` of the same hidden test files with the same aliases and conditions (grader/bench/vitest.bare.config.ts), alternating which goes first; \`npm test\` (\`node grader/selfcheck.mjs\`) once; watch mode: ${settings.watchRounds} saves (the modification time of solutions/lab1-http/index.ts, content unchanged) while \`node grader/cli.mjs lab1 --solution --watch\` runs, each timed from the save to the last line of the new report; batch grading: \`node grader/classroom/batch.mjs lab3\` once over ${settings.batchSubmissions} submission folders (copies of the reference, every tenth broken).`,
+  `servers: each in its own process; autocannon in the bench's process, ${settings.httpSeconds} s per point, pipelining 1, ${settings.httpRounds} rounds at each connection count, the servers taking turns in alternating order; prefork rows at ${settings.preforkConnections} connections only; a 1 s warm-up per server first; keep-alive: ${settings.keepAliveConnections} connections making ${settings.keepAliveRequests} requests each (autocannon's amount), timed until the last answer, ${settings.httpRounds} rounds taking turns.`,
   `templates and router: in a process of their own, after a check that both sides produce the same output (the same page; the same rule, parameters and 404/405 for each request); ${settings.microRounds} rounds of ${settings.microRoundMs} ms each side, alternating.`,
   'ratio = subject median / peer median. For times (ms, s) lower is better; for rates higher is better.',
 ];

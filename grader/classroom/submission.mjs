@@ -39,11 +39,12 @@ const COURSE_FILE = /^(package\.json|package-lock\.json|tsconfig[^/]*\.json|vite
 
 /**
  * Files a students' release writes for itself (release.mjs): its README with a section of its own,
- * what the copy holds, the GitHub Classroom workflow, the reference of past labs. They differ from
+ * what the copy holds, the GitHub Classroom workflow, the reference of past labs, the guided
+ * starters (for npm run start) and the level each lab is taken at. They differ from
  * the course's by design and no grade reads them: a submission made from the release says nothing
  * about them. (package.json is compared for what matters: releasedPackageMatches.)
  */
-const RELEASE_FILE = /^(README\.md|grader\/release\.json|\.github\/|reference\/|labs\/levels\.json)/;
+const RELEASE_FILE = /^(README\.md|grader\/release\.json|grader\/starters\/guided\/|\.github\/|reference\/|labs\/levels\.json)/;
 
 /** `npm test` in a students' release: its self-check of the labs against their visible examples. */
 export const RELEASE_TEST_SCRIPT = 'node grader/tools/check.mjs';
