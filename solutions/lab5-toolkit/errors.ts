@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { TsgiApp } from '#contracts/tsgi';
-import { escapeHtml, Response } from './response.ts';
+import { escapeHtml } from './html.ts';
+import { Response } from './response.ts';
 
 /**
  * An HTTP error that renders itself, as Werkzeug's HTTPException does: throw `new NotFound()`

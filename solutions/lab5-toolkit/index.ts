@@ -5,7 +5,8 @@ export { parseQuery } from './query.ts';
 export { parseCookies, serializeCookie } from './cookies.ts';
 export { bestMatch } from './accept.ts';
 export { Request } from './request.ts';
-export { Response, escapeHtml, type ResponseInit } from './response.ts';
+export { Response, type ResponseInit } from './response.ts';
+export { escapeHtml } from './html.ts';
 export {
   HttpException,
   BadRequest,

@@ -3,6 +3,7 @@ import type { CookieOptions, ResponseApi, ResponseBody } from '#contracts/toolki
 import type { TsgiApp, TsgiBody } from '#contracts/tsgi';
 import { serializeCookie } from './cookies.ts';
 import { checkField, Headers } from './headers.ts';
+import { escapeHtml } from './html.ts';
 
 export interface ResponseInit {
   status?: number;
@@ -12,10 +13,6 @@ export interface ResponseInit {
 }
 
 const encoder = new TextEncoder();
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 /**
  * What a view returns: status, headers, body. It is also a TSGI application (`response.app`),

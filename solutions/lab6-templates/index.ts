@@ -2,7 +2,8 @@
 export { tokenize } from './lexer.ts';
 export { parse } from './parser.ts';
 export { compile } from './compiler.ts';
-export { SafeString, markSafe, escape } from './runtime.ts';
+export { SafeString, markSafe } from './safe.ts';
+export { escape } from './runtime.ts';
 export { builtInFilters } from './filters.ts';
 export { builtInTests, type Test } from './tests.ts';
 export { builtInGlobals } from './globals.ts';

@@ -301,7 +301,7 @@ milestone('errors', () => {
 
   test('every error has a default description, on its page and in its message', {
     rules: ['E6', 'E7'],
-    hint: 'The subclasses of the starter give each a default description: keep them, show the description on the page, and keep the constructor that writes "404 Not Found: description" as the message.',
+    hint: 'The subclasses of the starter give each a default description: keep them, show the description on the page, and let the HttpException constructor write "404 Not Found: description" as the message.',
   }, async () => {
     const cases: Array<[() => HttpException, string]> = [
       [() => new BadRequest(), 'new BadRequest()'],
