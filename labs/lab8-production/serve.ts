@@ -2,7 +2,8 @@
 // output and signals): node --import tsx serve.ts --app FILE [--workers N] [--port P] [--host H]
 // Prints one JSON line per state change: {"event":"listening","port":...,"workers":[pids]}.
 import { parseArgs } from 'node:util';
-import { Arbiter } from './arbiter.ts';
+// Through the lab's public surface only, so this program runs on any design of the arbiter.
+import { Arbiter } from './index.ts';
 
 const { values } = parseArgs({
   options: {

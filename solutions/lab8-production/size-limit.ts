@@ -1,14 +1,7 @@
 import type { Middleware } from '#contracts/production';
 import type { TsgiInput } from '#contracts/tsgi';
 import { plain } from './body.ts';
-
-/** Thrown by the wrapped tsgi.input when a body passes the limit. */
-export class RequestTooLarge extends Error {
-  constructor(limit: number) {
-    super(`the request body is larger than ${limit} bytes`);
-    this.name = 'RequestTooLarge';
-  }
-}
+import { RequestTooLarge } from './request-too-large.ts';
 
 /**
  * Refuses bodies over `maxBytes` with 413: at once when Content-Length says so, and while the app

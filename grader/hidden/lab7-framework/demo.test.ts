@@ -165,7 +165,7 @@ milestone('demo', () => {
 
   test('app.run({ port, host }) serves the app there, resolves with the server and prints its URL', {
     rules: ['P1'],
-    hint: 'app.run is given in the starter: serve(this.tsgi, { port: options.port ?? 5000, host: options.host }), then print the address. Put it back as it was.',
+    hint: 'app.run: serve(this.tsgi, { port: options.port ?? 5000, host: options.host }) with lab 3\'s serve, resolve with the server, and print its address (the guided starter gives it: put it back as it was).',
   }, async () => {
     const port = await freePort();
     const printed: string[] = [];
@@ -188,7 +188,7 @@ milestone('demo', () => {
 
   test('app.run() without a port listens on port 5000', {
     rules: ['P1'],
-    hint: 'app.run is given in the starter: the port is options.port ?? 5000. Put it back as it was.',
+    hint: 'app.run: the port is options.port ?? 5000 (the guided starter gives it: put it back as it was).',
   }, async () => {
     const spy = vi.spyOn(console, 'log').mockImplementation(() => {});
     let server: Awaited<ReturnType<ReturnType<typeof demo>['run']>> | undefined;

@@ -3,8 +3,8 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RequestApi } from '#contracts/toolkit';
-import { App } from '../app.ts';
-import { CsvFileSource, JsonFileSource } from '../data.ts';
+// Through the lab's public surface only, so the demo runs on any design of the framework.
+import { App, CsvFileSource, JsonFileSource } from '../index.ts';
 
 interface Book extends Record<string, unknown> {
   id: string;
