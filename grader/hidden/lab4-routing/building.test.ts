@@ -128,7 +128,7 @@ milestone('building', () => {
 
   test('an unknown endpoint is a BuildError that names it, and suggests a close one', {
     rules: ['B2'],
-    hint: 'editDistance is given: suggest the known endpoint with the smallest distance, if it is close enough.',
+    hint: 'Suggest the known endpoint with the smallest edit distance (Levenshtein: the fewest one-character insertions, deletions and substitutions), if it is close enough, and name no other.',
   }, () => {
     const router = routerWith([['/', 'index'], ['/me', 'profile']]);
     expectBuildError(router, 'profle', undefined, ['profle', 'profile']);
@@ -397,7 +397,7 @@ milestone('groups-and-errors', () => {
 
   test('a converter that cannot be made is a RuleError at its name', {
     rules: ['E11', 'C13'],
-    hint: "Call the factory and compile its pattern inside a try; in the catch, throw a RuleError at the converter's first letter. numberArg throws for an argument that should be a number and is not.",
+    hint: "Call the factory and compile its pattern inside a try; in the catch, throw a RuleError at the converter's first letter. A built-in factory throws for a length, minlength, maxlength, min or max that is not a number.",
   }, () => {
     const picky: ConverterFactory = (args) => {
       if (args._.length === 0) throw new Error('picky needs a word');

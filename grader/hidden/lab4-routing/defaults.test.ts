@@ -48,7 +48,7 @@ milestone('converters', () => {
 
   test('an argument a built-in converter does not take is a RuleError', {
     rules: ['C15', 'E11'],
-    hint: 'Each built-in factory checks its arguments (onlyArgs): an unknown key, or a positional argument except any\'s words, throws.',
+    hint: 'Each built-in factory checks its arguments when it runs: an unknown key, or a positional argument except any\'s words, throws.',
   }, () => {
     const refused = [
       '/x/<int(fixed_digit=3):n>',

@@ -237,7 +237,7 @@ milestone('dispatch', () => {
 
   test("the dispatcher's own answers are plain text: 308, 405 and 404", {
     rules: ['D6'],
-    hint: "plain() calls startResponse with Content-Type 'text/plain; charset=utf-8' and the headers it is given, and returns the status line as one chunk of bytes.",
+    hint: "For its own answers the dispatcher calls startResponse with Content-Type 'text/plain; charset=utf-8' and the table's header, and returns the status line as one chunk of bytes.",
   }, async () => {
     const app = appWith([['/docs/', 'docs'], ['/upload', { endpoint: 'upload', methods: ['POST'] }]]);
     expectPlain(await call(app, environ('GET', '/docs')), '308 Permanent Redirect');

@@ -232,7 +232,7 @@ milestone('converters', () => {
 
   test('any matches one of its words, each taken literally', {
     rules: ['C7'],
-    hint: 'Escape each word with escapeRegExp before joining them with "|": a "." in a word is a dot, not "any character".',
+    hint: 'Escape the regular expression characters of each word (a backslash before each) before joining them with "|": a "." in a word is a dot, not "any character".',
   }, () => {
     const router = routerWith([['/<any(about, help, a.b):page>', 'page']]);
     expectMatch(router, '/about', 'page', { page: 'about' });
@@ -640,7 +640,7 @@ milestone('ordering', () => {
 
   test('a custom converter weighs as much as string; under a built-in name, as much as that name', {
     rules: ['O2'],
-    hint: 'Look the weight up by the converter name written in the rule: WEIGHTS[name] if it has one, else CUSTOM_WEIGHT.',
+    hint: 'The weight goes by the converter name written in the rule: a built-in name weighs what that name weighs, whoever made the converter; any other name 4, as string does.',
   }, () => {
     const digits: ConverterFactory = () => ({ pattern: '\\d+', toValue: (t) => `digits ${t}`, toUrl: (v) => String(v) });
     inBothOrders([['/<digits:d>', 'custom'], ['/<int:n>', 'int'], ['/<path:p>', 'path']], { '/5': 'int', '/x': 'path' }, { digits });
