@@ -255,7 +255,7 @@ const shown = (h: RequestHead) => `${h.version} with ${JSON.stringify(h.headers.
 milestone('keep-alive', () => {
   test('wantsKeepAlive: a close option means no, in any case, on any Connection line, for any version', {
     rules: ['K1'],
-    hint: 'Connection is a comma-separated list of case-insensitive options, and may come on several lines: connectionTokens reads them all.',
+    hint: 'Connection is a comma-separated list of case-insensitive options, and may come on several lines: read them all (the guided starter\'s connectionTokens does).',
   }, () => {
     for (const h of [
       head('HTTP/1.1', ['connection', 'close']),
@@ -473,7 +473,7 @@ milestone('keep-alive', () => {
   test('stops reading a client that pipelines and never reads its answers, and catches up when it does', {
     rules: ['K10'],
     points: 2,
-    hint: 'In #flow: while more than MAX_QUEUED requests wait in the queue, pause the socket; #serveNext shortens the queue, so call #flow there too.',
+    hint: 'While more than 16 requests (MAX_QUEUED) wait in the queue, pause the socket; resume it as soon as serving one makes the queue short enough (the guided starter: #flow, called from #serveNext too).',
   }, async () => {
     const SIZE = 12 * 1024;
     // Each answer echoes its 12 KB body: soon the client's unread answers fill the socket's buffers.

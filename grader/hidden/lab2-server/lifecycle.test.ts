@@ -58,7 +58,7 @@ milestone('timeouts', () => {
   test('one connection over maxConnections gets 503 and is closed; the others are served', {
     rules: ['T2'],
     points: 2,
-    hint: 'In createServer: when `connections` already holds maxConnections, turn the new one away (a 503, then close) without counting it.',
+    hint: 'When maxConnections connections are already open, turn the new one away (a 503, then close) without counting it.',
   }, async () => {
     const release = deferred();
     const { port } = await start(
@@ -92,7 +92,7 @@ milestone('timeouts', () => {
 
   test('a turned-away connection holds no place, even while its client keeps its side open', {
     rules: ['T2'],
-    hint: 'Count a connection only once it is let in: turn the new one away before adding it to `connections`, or a 503 still lingering takes the place of a client that could be served.',
+    hint: 'Count a connection only once it is let in: decide to turn the new one away before counting it, or a 503 still lingering takes the place of a client that could be served.',
   }, async () => {
     const { port } = await start(hello, { maxConnections: 1, ...quiet });
     const first = await Client.connect(port);
@@ -466,7 +466,7 @@ milestone('shutdown', () => {
 
   test('a client gone before the response starts: the body the handler then returns is still finished', {
     rules: ['F8'],
-    hint: 'When the client left while the handler ran, write nothing, but the streamed body the handler returned must still be finished: call dropBody (respond.ts) on it.',
+    hint: 'When the client left while the handler ran, write nothing, but the streamed body the handler returned must still be finished: call its iterator\'s return() (the guided starter\'s dropBody, in respond.ts).',
   }, async () => {
     const cleanedUp = deferred();
     const called = deferred();
@@ -504,7 +504,7 @@ milestone('shutdown', () => {
 
   test('a body that yields after its client has gone: the write fails at once and its finally block runs', {
     rules: ['G6'],
-    hint: 'write() must refuse at once (reject) on a socket that is destroyed or no longer writable: a closed socket will never say drain.',
+    hint: 'A write must fail at once (reject) on a socket that is destroyed or no longer writable (the guided starter\'s write()): a closed socket will never say drain.',
   }, async () => {
     const cleanedUp = deferred();
     const { port } = await start(
@@ -619,7 +619,7 @@ milestone('shutdown', () => {
 
   test('a request abandoned while waiting in the queue is never handed to the handler', {
     rules: ['E9'],
-    hint: 'In #onClientEnd: the request whose body was still arriving leaves the queue if it is not being served.',
+    hint: 'When the client closes its side, the request whose body was still arriving leaves the queue if it is not being served (the guided starter: #onClientEnd).',
   }, async () => {
     const targets: string[] = [];
     const lines: string[] = [];

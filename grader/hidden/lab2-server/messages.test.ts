@@ -401,7 +401,7 @@ milestone('request-bodies', () => {
   test('stops reading a body the handler does not read yet, and reads on when it does', {
     rules: ['Q3'],
     points: 2,
-    hint: 'In #flow: not while the body being parsed is full (64 KiB waiting). The body calls onDrain when the handler has taken enough: call #flow again there.',
+    hint: 'Do not read the socket while the body being parsed has 64 KiB or more waiting for the handler; read again as soon as the handler has taken enough (the guided starter: #flow, and the body\'s onDrain).',
   }, async () => {
     const SIZE = 24 * 1024 * 1024;
     const PIECE = 64 * 1024;
@@ -433,7 +433,7 @@ milestone('request-bodies', () => {
   test('writes a response no faster than the client reads it', {
     rules: ['Q4'],
     points: 2,
-    hint: "socket.write returns false when the socket's buffer is full: wait for 'drain' before the next write (the helper write() in respond.ts).",
+    hint: "socket.write returns false when the socket's buffer is full: wait for 'drain' before the next write (the guided starter's write() in respond.ts).",
   }, async () => {
     const PIECE = 64 * 1024;
     const COUNT = 384; // 24 MiB
@@ -620,7 +620,7 @@ milestone('errors', () => {
 
   test('a refusal is a whole response: short text body, Date, Server and Connection: close', {
     rules: ['E1', 'K5', 'F10'],
-    hint: 'Answer a refusal through writeResponse with errorResponse(status) (text/plain), a context with keepAlive false and the serverName option.',
+    hint: 'Answer a refusal like any response: a short text/plain body, Date, Server from the serverName option, and Connection: close (the guided starter: writeResponse with errorResponse(status) and keepAlive false).',
   }, async () => {
     const { port } = await start(hello, { ...refusing, ...quiet });
     const client = await Client.connect(port);
@@ -636,7 +636,7 @@ milestone('errors', () => {
 
   test('stops reading at a refusal: a client that sends on behind it is held by flow control', {
     rules: ['E1'],
-    hint: 'After a refusal nothing on the connection can be trusted: #flow must pause the socket while #refused, until the connection ends.',
+    hint: 'After a refusal nothing on the connection can be trusted: pause the socket at the refusal, until the connection ends (the guided starter: #flow, while #refused).',
   }, async () => {
     const release = deferred();
     const { port } = await start(async (req) => {
@@ -770,7 +770,7 @@ milestone('errors', () => {
 
   test('a 500 tells nothing about the error', {
     rules: ['E5'],
-    hint: 'Send the plain errorResponse(500): the message and the stack trace are for onError, not for the client.',
+    hint: 'Send a plain 500 (the status and its reason phrase, the guided starter\'s errorResponse(500)): the message and the stack trace are for onError, not for the client.',
   }, async () => {
     const { port } = await start(
       () => {
@@ -816,7 +816,7 @@ milestone('errors', () => {
   test('a body that fails after the head was sent: the connection is cut, and onError hears of it', {
     rules: ['E7'],
     points: 2,
-    hint: 'Once the status line is out, a 500 is impossible. Cut the connection (#abort) so the client sees a broken response, never a short one that looks whole; and report the error.',
+    hint: 'Once the status line is out, a 500 is impossible. Cut the connection (the guided starter\'s #abort) so the client sees a broken response, never a short one that looks whole; and report the error.',
   }, async () => {
     const errors: unknown[] = [];
     const failure = new Error('the database went away');
@@ -842,7 +842,7 @@ milestone('errors', () => {
 
   test('HTTP/1.0: a body that fails half-way ends with a reset, not a clean close', {
     rules: ['E7'],
-    hint: 'For a body that ends when the connection closes, a clean close would make a cut body look whole: #abort resets the connection.',
+    hint: 'For a body that ends when the connection closes, a clean close would make a cut body look whole: reset the connection (the guided starter\'s #abort does).',
   }, async () => {
     const { port } = await start(
       () =>

@@ -37,7 +37,7 @@ milestone('tls', () => {
 
   test('over TLS, pipelined requests, request bodies and keep-alive work as over TCP', {
     rules: ['W1'],
-    hint: 'Give the TLSSocket to a Connection exactly as a plain socket: nothing in connection.ts needs to know about TLS.',
+    hint: 'Serve the TLSSocket exactly as a plain socket: nothing past the listener needs to know about TLS (in the guided starter, a Connection).',
   }, async () => {
     const { port } = await start(echo, { tls: credentials, ...quiet });
     const client = await Client.connect(port, { ca: TEST_CERT });
