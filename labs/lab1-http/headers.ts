@@ -15,11 +15,12 @@ export function parseHeaderField(line: string): HeaderField {
 
 /**
  * Every value of a field, in order: the list form `a, b` and repeated lines count alike. Items are
- * trimmed; empty ones are kept, so that an empty Content-Length is seen (and refused), not skipped.
+ * trimmed of spaces and tabs; empty ones are kept, so that an empty Content-Length is seen (and
+ * refused), not skipped.
  */
 function listValues(headers: HeaderField[], name: string): string[] {
-  // TODO(lab1): collect the values of every `name` field, split each at commas and trim the
-  // items. Keep the empty ones.
+  // TODO(lab1): collect the values of every `name` field, split each at commas and trim spaces
+  // and tabs (only those: String.trim() drops more) from the items. Keep the empty ones.
   throw new Error('TODO(lab1): listValues is not written yet (lessons/01-http.md#where-the-body-ends)');
 }
 

@@ -20,13 +20,16 @@ export function parseHeaderField(line: string): HeaderField {
 
 /**
  * Every value of a field, in order: the list form `a, b` and repeated lines count alike. Items are
- * trimmed; empty ones are kept, so that an empty Content-Length is seen (and refused), not skipped.
+ * trimmed of spaces and tabs; empty ones are kept, so that an empty Content-Length is seen (and
+ * refused), not skipped.
  */
 function listValues(headers: HeaderField[], name: string): string[] {
   return headers
     .filter(([field]) => field === name)
     .flatMap(([, value]) => value.split(','))
-    .map((item) => item.trim());
+    // Spaces and tabs only (the RFC's OWS): String.trim() would also drop a 0xA0 byte, and
+    // `Content-Length: \xA05` would pass as 5 here while another server refuses it.
+    .map((item) => item.replace(/^[ \t]+|[ \t]+$/g, ''));
 }
 
 /**

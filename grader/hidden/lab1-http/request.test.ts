@@ -463,7 +463,8 @@ milestone('bodies', () => {
   });
 
   test('refuses a Content-Length that is not a decimal number (400)', { rules: ['B4'] }, () => {
-    for (const value of ['abc', '-1', '1.5', '+5', '0x10', '5 5', '', '1e3', ' ']) {
+    // 0xA0 is not a space to HTTP: only spaces and tabs are trimmed from a list item (B6).
+    for (const value of ['abc', '-1', '1.5', '+5', '0x10', '5 5', '', '1e3', ' ', '\xa05', '5\xa0']) {
       const raw = `POST / HTTP/1.1\r\nHost: x\r\nContent-Length: ${value}\r\n\r\n`;
       expect(refusal(raw), `should refuse ${show(raw)} with 400`).toBe(400);
     }
