@@ -29,6 +29,8 @@ export function unsign(signed: string, keys: string[], maxAgeSeconds: number, no
 
 /** Sessions kept in the cookie itself: JSON, base64url, signed. Nothing is stored on the server. */
 export function cookieSessions(app: AppApi, options: CookieSessionOptions): void {
+  // TODO(lab9): a before-request hook gives each request its session with openSession(request, values);
+  // an after-request hook saves sessionOf(request) when it is modified or rotated.
   throw new Error('TODO(lab9): cookieSessions is not written yet: read lessons/09-state.md, Sessions (#sessions-in-a-signed-cookie)');
 }
 
@@ -37,5 +39,6 @@ export function cookieSessions(app: AppApi, options: CookieSessionOptions): void
  * the table if it is missing.
  */
 export async function serverSessions(app: AppApi, options: ServerSessionOptions): Promise<void> {
+  // TODO(lab9): the same two hooks as cookieSessions (openSession, sessionOf), with the values in the table.
   throw new Error('TODO(lab9): serverSessions is not written yet: read lessons/09-state.md, Sessions (#sessions-on-the-server)');
 }
