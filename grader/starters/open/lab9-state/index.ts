@@ -86,35 +86,35 @@ export class SqlSource<T extends { id: string }> implements SqlSourceApi<T> {
  * "Writing the whole list at once" (rules R1–R2).
  */
 export async function writeRecommendations(db: Database, rows: Array<Omit<Recommendation, 'id'>>): Promise<void> {
-  throw new Error("TODO(lab9): writeRecommendations is not written yet: read lessons/09-state.md, A model's output as data (#writing-the-whole-list-at-once)");
+  throw new Error('TODO(lab9): writeRecommendations is not written yet: read lessons/09-state.md, A model\'s output as data (#writing-the-whole-list-at-once)');
 }
 
 /** The model's output served read-only to the app. Lesson 9, "ModelSource: read-only" (rules R3–R4). */
 export class ModelSource implements ModelSourceApi {
   constructor(db: Database) {
-    throw new Error("TODO(lab9): the ModelSource constructor is not written yet: read lessons/09-state.md, A model's output as data (#modelsource-read-only)");
+    throw new Error('TODO(lab9): the ModelSource constructor is not written yet: read lessons/09-state.md, A model\'s output as data (#modelsource-read-only)');
   }
 
   all(): Promise<Recommendation[]> {
-    throw new Error("TODO(lab9): ModelSource.all is not written yet: read lessons/09-state.md, A model's output as data (#modelsource-read-only)");
+    throw new Error('TODO(lab9): ModelSource.all is not written yet: read lessons/09-state.md, A model\'s output as data (#modelsource-read-only)');
   }
 
   get(id: string): Promise<Recommendation | undefined> {
-    throw new Error("TODO(lab9): ModelSource.get is not written yet: read lessons/09-state.md, A model's output as data (#modelsource-read-only)");
+    throw new Error('TODO(lab9): ModelSource.get is not written yet: read lessons/09-state.md, A model\'s output as data (#modelsource-read-only)');
   }
 
   search(text: string, fields: Array<keyof Recommendation & string>): Promise<Recommendation[]> {
-    throw new Error("TODO(lab9): ModelSource.search is not written yet: read lessons/09-state.md, A model's output as data (#modelsource-read-only)");
+    throw new Error('TODO(lab9): ModelSource.search is not written yet: read lessons/09-state.md, A model\'s output as data (#modelsource-read-only)');
   }
 
   /** Only the batch job writes this table. */
   async add(): Promise<Recommendation> {
-    throw new Error("TODO(lab9): ModelSource.add is not written yet: read lessons/09-state.md, A model's output as data (#modelsource-read-only)");
+    throw new Error('TODO(lab9): ModelSource.add is not written yet: read lessons/09-state.md, A model\'s output as data (#modelsource-read-only)');
   }
 
   /** At most limit books like bookId, highest score first. */
   async similarTo(bookId: string, limit: number): Promise<Recommendation[]> {
-    throw new Error("TODO(lab9): ModelSource.similarTo is not written yet: read lessons/09-state.md, A model's output as data (#modelsource-read-only)");
+    throw new Error('TODO(lab9): ModelSource.similarTo is not written yet: read lessons/09-state.md, A model\'s output as data (#modelsource-read-only)');
   }
 }
 
