@@ -1,7 +1,8 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AppApi } from '#contracts/framework';
-import type { CookieSessionOptions, Database, ServerSessionOptions, SessionApi } from '#contracts/state';
+import type { CookieSessionOptions, Database, ServerSessionOptions } from '#contracts/state';
 import type { RequestApi, ResponseApi } from '#contracts/toolkit';
+import { openSession, sessionOf } from './request-session.ts';
 
 /** Flask's default lifetime of a session: 31 days, in seconds. */
 export const DEFAULT_MAX_AGE = 31 * 24 * 60 * 60;
@@ -26,67 +27,10 @@ export function unsign(signed: string, keys: string[], maxAgeSeconds: number, no
   throw new Error('TODO(lab9): unsign is not written yet: read lessons/09-state.md, Sessions (#signing-a-value)');
 }
 
-/** One request's session: values by key, and whether it changed or must get a new identity. Given. */
-class Session implements SessionApi {
-  readonly #values: Map<string, unknown>;
-  #modified = false;
-  rotated = false;
-
-  constructor(values: Record<string, unknown> = {}) {
-    this.#values = new Map(Object.entries(values));
-  }
-
-  get(key: string): unknown {
-    return this.#values.get(key);
-  }
-
-  set(key: string, value: unknown): void {
-    this.#values.set(key, value);
-    this.#modified = true;
-  }
-
-  has(key: string): boolean {
-    return this.#values.has(key);
-  }
-
-  delete(key: string): void {
-    this.#modified = this.#values.delete(key) || this.#modified;
-  }
-
-  clear(): void {
-    this.#modified = this.#modified || this.#values.size > 0;
-    this.#values.clear();
-  }
-
-  get modified(): boolean {
-    return this.#modified;
-  }
-
-  rotate(): void {
-    this.rotated = true;
-  }
-
-  get size(): number {
-    return this.#values.size;
-  }
-
-  toJSON(): Record<string, unknown> {
-    return Object.fromEntries(this.#values);
-  }
-}
-
-/** Each request's session: your before-request hooks put one here for every request. Given. */
-const sessions = new WeakMap<RequestApi, Session>();
-
-/** The session of this request. cookieSessions or serverSessions must be set up on its app. Given. */
-export function session(request: RequestApi): SessionApi {
-  const found = sessions.get(request);
-  if (!found) throw new Error('session(request): no session here. Call cookieSessions(app, ...) or serverSessions(app, ...) before registering anything that uses it.');
-  return found;
-}
-
 /** Sessions kept in the cookie itself: JSON, base64url, signed. Nothing is stored on the server. */
 export function cookieSessions(app: AppApi, options: CookieSessionOptions): void {
+  // TODO(lab9): a before-request hook gives each request its session with openSession(request, values);
+  // an after-request hook saves sessionOf(request) when it is modified or rotated.
   throw new Error('TODO(lab9): cookieSessions is not written yet: read lessons/09-state.md, Sessions (#sessions-in-a-signed-cookie)');
 }
 
@@ -95,5 +39,6 @@ export function cookieSessions(app: AppApi, options: CookieSessionOptions): void
  * the table if it is missing.
  */
 export async function serverSessions(app: AppApi, options: ServerSessionOptions): Promise<void> {
+  // TODO(lab9): the same two hooks as cookieSessions (openSession, sessionOf), with the values in the table.
   throw new Error('TODO(lab9): serverSessions is not written yet: read lessons/09-state.md, Sessions (#sessions-on-the-server)');
 }

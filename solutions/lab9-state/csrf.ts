@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AppApi } from '#contracts/framework';
 import type { RequestApi } from '#contracts/toolkit';
 import { escapeHtml } from '#toolkit';
-import { session } from './sessions.ts';
+import { session } from './request-session.ts';
 
 /** The methods that change something on the server: each must prove it came from our own page. */
 export const UNSAFE_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'];

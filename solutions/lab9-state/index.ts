@@ -9,7 +9,8 @@ export { documentOf, recommend, recommendationsMigration, words, type Document }
 export { train } from './train.ts';
 
 // Sessions (milestone 3)
-export { sign, unsign, session, cookieSessions, serverSessions, SessionTooLarge } from './sessions.ts';
+export { sign, unsign, cookieSessions, serverSessions, SessionTooLarge } from './sessions.ts';
+export { session } from './request-session.ts';
 
 // CSRF (milestone 4; before login, whose form carries the token)
 export { useCsrf, csrfToken, csrfField } from './csrf.ts';

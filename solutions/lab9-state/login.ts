@@ -1,10 +1,10 @@
 import type { AppApi, View } from '#contracts/framework';
 import type { Database, LoginOptions, User } from '#contracts/state';
 import type { RequestApi } from '#contracts/toolkit';
-import { escapeHtml, Response } from '#toolkit';
-import { csrfField } from './csrf.ts';
+import { Response } from '#toolkit';
+import { loginPage } from './login-page.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
-import { session } from './sessions.ts';
+import { session } from './request-session.ts';
 
 /** The session key that holds the logged-in user's id. */
 export const USER_KEY = 'user_id';
@@ -115,20 +115,6 @@ export function loginRequired(view: View): View {
   };
   // The route's endpoint is the view's name (lab 7): the guarded view keeps the one it wraps.
   return Object.defineProperty(guarded, 'name', { value: view.name });
-}
-
-function loginPage(request: RequestApi, next: string, message = ''): string {
-  const action = escapeHtml(request.scriptRoot + request.path);
-  return `<!doctype html>
-<title>Log in</title>
-${message ? `<p role="alert">${escapeHtml(message)}</p>\n` : ''}<form method="post" action="${action}">
-  ${csrfField(request)}
-  <input type="hidden" name="next" value="${escapeHtml(next)}">
-  <label>Username <input name="username" autocomplete="username" required></label>
-  <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
-  <button>Log in</button>
-</form>
-`;
 }
 
 /** GET and POST /login, POST /logout, on an app that has sessions (and CSRF, for the form's token). */

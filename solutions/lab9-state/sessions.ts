@@ -1,7 +1,8 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AppApi } from '#contracts/framework';
-import type { CookieSessionOptions, Database, ServerSessionOptions, SessionApi } from '#contracts/state';
+import type { CookieSessionOptions, Database, ServerSessionOptions } from '#contracts/state';
 import type { RequestApi, ResponseApi } from '#contracts/toolkit';
+import { openSession, sessionOf } from './request-session.ts';
 
 /** Flask's default lifetime of a session: 31 days, in seconds. */
 export const DEFAULT_MAX_AGE = 31 * 24 * 60 * 60;
@@ -47,64 +48,6 @@ export function unsign(signed: string, keys: string[], maxAgeSeconds: number, no
   return signed.slice(0, middleDot);
 }
 
-/** One request's session: values by key, and whether it changed or must get a new identity. */
-class Session implements SessionApi {
-  readonly #values: Map<string, unknown>;
-  #modified = false;
-  rotated = false;
-
-  constructor(values: Record<string, unknown> = {}) {
-    this.#values = new Map(Object.entries(values));
-  }
-
-  get(key: string): unknown {
-    return this.#values.get(key);
-  }
-
-  set(key: string, value: unknown): void {
-    this.#values.set(key, value);
-    this.#modified = true;
-  }
-
-  has(key: string): boolean {
-    return this.#values.has(key);
-  }
-
-  delete(key: string): void {
-    this.#modified = this.#values.delete(key) || this.#modified;
-  }
-
-  clear(): void {
-    this.#modified = this.#modified || this.#values.size > 0;
-    this.#values.clear();
-  }
-
-  get modified(): boolean {
-    return this.#modified;
-  }
-
-  rotate(): void {
-    this.rotated = true;
-  }
-
-  get size(): number {
-    return this.#values.size;
-  }
-
-  toJSON(): Record<string, unknown> {
-    return Object.fromEntries(this.#values);
-  }
-}
-
-const sessions = new WeakMap<RequestApi, Session>();
-
-/** The session of this request. cookieSessions or serverSessions must be set up on its app. */
-export function session(request: RequestApi): SessionApi {
-  const found = sessions.get(request);
-  if (!found) throw new Error('session(request): no session here. Call cookieSessions(app, ...) or serverSessions(app, ...) before registering anything that uses it.');
-  return found;
-}
-
 /** A plain object parsed from JSON, or null: a session is always an object of keys. */
 function parseObject(json: string): Record<string, unknown> | null {
   try {
@@ -129,10 +72,10 @@ export function cookieSessions(app: AppApi, options: CookieSessionOptions): void
     const payload = cookie === undefined ? null : unsign(cookie, secretKeys, maxAge, now());
     const values = payload === null ? null : parseObject(Buffer.from(payload, 'base64url').toString('utf8'));
     // A cookie we cannot trust is as good as none: an empty session, never an error page.
-    sessions.set(request, new Session(values ?? {}));
+    openSession(request, values ?? {});
   });
   app.afterRequest((response, request) => {
-    const current = sessions.get(request);
+    const current = sessionOf(request);
     if (!current || !(current.modified || current.rotated)) return;
     if (current.size === 0) return response.deleteCookie(cookieName, { path: '/' });
     const value = sign(Buffer.from(JSON.stringify(current)).toString('base64url'), secretKeys[0]!, now());
@@ -173,11 +116,11 @@ export async function serverSessions(app: AppApi, options: ServerSessionOptions)
         values = rows[0].data;
       }
     }
-    sessions.set(request, new Session(values));
+    openSession(request, values);
   });
 
   app.afterRequest(async (response: ResponseApi, request) => {
-    const current = sessions.get(request);
+    const current = sessionOf(request);
     if (!current || !(current.modified || current.rotated)) return;
     const oldId = ids.get(request);
     if (current.size === 0) {

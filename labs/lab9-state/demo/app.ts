@@ -13,14 +13,23 @@ import { PGlite } from '@electric-sql/pglite';
 import type { Database, Migration, User } from '#contracts/state';
 import type { RequestApi } from '#contracts/toolkit';
 import { App } from '#framework';
-import { csrfField, useCsrf } from '../csrf.ts';
-import { serveHttps } from '../https.ts';
-import { UserStore, UsernameTaken, currentUser, loginRequired, useLogin } from '../login.ts';
-import { recommendationsMigration } from '../model.ts';
-import { ModelSource } from '../recommend.ts';
-import { cookieSessions } from '../sessions.ts';
-import { SqlSource, migrate } from '../sql.ts';
-import { train } from '../train.ts';
+// Only through index.ts, the lab's public surface: the demo runs on any design of the inside.
+import {
+  cookieSessions,
+  csrfField,
+  currentUser,
+  loginRequired,
+  migrate,
+  ModelSource,
+  recommendationsMigration,
+  serveHttps,
+  SqlSource,
+  train,
+  useCsrf,
+  useLogin,
+  UsernameTaken,
+  UserStore,
+} from '../index.ts';
 
 interface Book {
   id: string;
