@@ -119,7 +119,7 @@ export default [
   { rule: 'P2', why: '"/" counts as a trailing slash', file: 'router.ts',
     find: "const trailingSlash = path.length > 1 && path.endsWith('/');", replace: "const trailingSlash = path.endsWith('/');" },
   { rule: 'P2', why: '"/" has one empty segment', file: 'router.ts',
-    find: "return { segments: body === '' ? [] : body.split('/'), trailingSlash };", replace: "return { segments: body.split('/'), trailingSlash };" },
+    find: '  if (end > 1) segments.push(path.slice(start, end));', replace: '  segments.push(path.slice(start, end));' },
   { rule: 'P3', why: 'a rule matches a longer path (prefix)', file: 'router.ts',
     find: 'if (texts.length !== rule.segments.length) return null;', replace: 'if (texts.length < rule.segments.length) return null;' },
   { rule: 'P4', why: 'the segments after a path variable are miscounted', file: 'router.ts',
