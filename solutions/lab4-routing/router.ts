@@ -365,7 +365,10 @@ function fitRule(
     }
   }
   const params: Record<string, unknown> = {};
-  for (const [i, segment] of rule.segments.entries()) {
+  // Plain counting loops: `for (const [i, x] of list.entries())` makes an iterator and an [i, x]
+  // pair for each step, which this loop, run for every rule a request tries, cannot afford.
+  for (let i = 0; i < rule.segments.length; i++) {
+    const segment = rule.segments[i]!;
     const text = texts[i]!;
     if (segment.kind === 'static') {
       if (text !== segment.text) return null;
@@ -376,7 +379,7 @@ function fitRule(
     const pieces = segment.kind === 'mixed' ? readMixed(segment, text) : segment.regex.test(text) ? [text] : null;
     if (pieces === null) return null;
     try {
-      for (const [j, variable] of variables.entries()) params[variable.name] = variable.converter.toValue(pieces[j]!);
+      for (let j = 0; j < variables.length; j++) params[variables[j]!.name] = variables[j]!.converter.toValue(pieces[j]!);
     } catch {
       return null; // the converter refused the text (an int out of range, say)
     }

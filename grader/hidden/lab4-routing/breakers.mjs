@@ -63,11 +63,11 @@ export default [
     find: String.raw`pattern: '[^/][\\s\\S]*',`, replace: "pattern: '[^/].*'," },
   { rule: 'C9', why: 'a throw in toValue escapes match', file: 'router.ts',
     find: `    try {
-      for (const [j, variable] of variables.entries()) params[variable.name] = variable.converter.toValue(pieces[j]!);
+      for (let j = 0; j < variables.length; j++) params[variables[j]!.name] = variables[j]!.converter.toValue(pieces[j]!);
     } catch {
       return null; // the converter refused the text (an int out of range, say)
     }
-`, replace: `    for (const [j, variable] of variables.entries()) params[variable.name] = variable.converter.toValue(pieces[j]!);
+`, replace: `    for (let j = 0; j < variables.length; j++) params[variables[j]!.name] = variables[j]!.converter.toValue(pieces[j]!);
 ` },
   { rule: 'C10', why: 'keys and values of key=value are not trimmed', file: 'rule.ts',
     find: 'else args[item.slice(0, eq).trim()] = literal(item.slice(eq + 1).trim());', replace: 'else args[item.slice(0, eq)] = literal(item.slice(eq + 1));' },
