@@ -116,6 +116,10 @@ export default [
   // Matching segment by segment
   { rule: 'P1', why: 'a match does not give its rule', file: 'router.ts',
     find: "return { kind: 'match', endpoint: entry.endpoint, params, rule: entry.rule.text };", replace: "return { kind: 'match', endpoint: entry.endpoint, params } as MatchResult;" },
+  { rule: 'P1', why: 'the rules that start with a variable are left out of the lists by first segment', file: 'router.ts',
+    find: 'this.#entries.filter((e) => firstText(e) === text || firstText(e) === null)', replace: 'this.#entries.filter((e) => firstText(e) === text)' },
+  { rule: 'P1', why: 'the lists by first segment are not rebuilt after an add', file: 'router.ts',
+    find: '    this.#byFirstSegment = null;\n', replace: '' },
   { rule: 'P2', why: '"/" counts as a trailing slash', file: 'router.ts',
     find: "const trailingSlash = path.length > 1 && path.endsWith('/');", replace: "const trailingSlash = path.endsWith('/');" },
   { rule: 'P2', why: '"/" has one empty segment', file: 'router.ts',
