@@ -564,7 +564,7 @@ export default [
   { rule: 'X2', why: 'the text of a mixed segment is not escaped: . matches any character', file: 'rule.ts',
     find: "source += typeof p === 'string' ? escapeRegExp(p) :", replace: "source += typeof p === 'string' ? p :" },
   { rule: 'X2', why: "a mixed segment's variables skip toValue: /v12 gives the text '12'", file: 'router.ts',
-    find: 'params[variable.name] = variable.converter.toValue(pieces[j]!);', replace: "params[variable.name] = segment.kind === 'mixed' ? pieces[j]! : variable.converter.toValue(pieces[j]!);" },
+    find: 'params[variables[j]!.name] = variables[j]!.converter.toValue(pieces[j]!);', replace: "params[variables[j]!.name] = segment.kind === 'mixed' ? pieces[j]! : variables[j]!.converter.toValue(pieces[j]!);" },
   { rule: 'X2', why: 'a mixed segment with a path variable is not the path segment', file: 'rule.ts',
     find: '  if (segment.kind === \'mixed\') return segment.variables.some(isPath);\n', replace: "  if (segment.kind === 'mixed') return false;\n" },
   { rule: 'X3', why: 'the variables take as little as they can (lazy)', file: 'rule.ts',
