@@ -33,8 +33,11 @@ function rate(fn: () => unknown, ms: number): number {
   return (calls * (workload.perCall ?? 1)) / ((cpu.user + cpu.system) / 1e6);
 }
 
-rate(workload.subject, 300);
-rate(workload.peer, 300);
+// A long warm-up: V8 compiles hot functions in background threads, whose time process.cpuUsage()
+// counts, and some code (find-my-way's, for one) reaches full speed only after a second or so.
+// With 300 ms, the first rounds caught find-my-way at half its speed.
+rate(workload.subject, 1500);
+rate(workload.peer, 1500);
 const samples = { subject: [] as number[], peer: [] as number[] };
 for (let round = 0; round < Number(rounds); round++) {
   const order = round % 2 === 0 ? (['subject', 'peer'] as const) : (['peer', 'subject'] as const);
