@@ -1,20 +1,20 @@
 // Runs one CPU benchmark in a process of its own and prints its samples as one JSON line:
 //   node --import tsx --conditions=reference grader/bench/micro.ts router [rounds] [roundMs]
 // After a warm-up, subject and peer take turns (ABBA order), each run for roundMs per round.
-import { routerWorkload } from './workloads/router.ts';
-import { templatesWorkload } from './workloads/templates.ts';
 import type { Workload } from './workloads/workload.ts';
 
-const workloads: Record<string, () => Workload> = {
-  'templates-typical': () => templatesWorkload('typical'),
-  'templates-filters': () => templatesWorkload('filters'),
-  router: routerWorkload,
+// Only the workload asked for is loaded: a library loaded for another workload can slow this one
+// down. With nunjucks loaded in the same process, find-my-way ran at about half its speed.
+const workloads: Record<string, () => Promise<Workload>> = {
+  'templates-typical': async () => (await import('./workloads/templates.ts')).templatesWorkload('typical'),
+  'templates-filters': async () => (await import('./workloads/templates.ts')).templatesWorkload('filters'),
+  router: async () => (await import('./workloads/router.ts')).routerWorkload(),
 };
 
 const [name = '', rounds = '5', roundMs = '500'] = process.argv.slice(2);
 const make = workloads[name];
 if (!make) throw new Error(`unknown workload "${name}"; known: ${Object.keys(workloads).join(', ')}`);
-const workload = make();
+const workload = await make();
 workload.check();
 
 /**
@@ -33,8 +33,11 @@ function rate(fn: () => unknown, ms: number): number {
   return (calls * (workload.perCall ?? 1)) / ((cpu.user + cpu.system) / 1e6);
 }
 
-rate(workload.subject, 300);
-rate(workload.peer, 300);
+// A long warm-up: V8 compiles hot functions in background threads, whose time process.cpuUsage()
+// counts, and some code (find-my-way's, for one) reaches full speed only after a second or so.
+// With 300 ms, the first rounds caught find-my-way at half its speed.
+rate(workload.subject, 1500);
+rate(workload.peer, 1500);
 const samples = { subject: [] as number[], peer: [] as number[] };
 for (let round = 0; round < Number(rounds); round++) {
   const order = round % 2 === 0 ? (['subject', 'peer'] as const) : (['peer', 'subject'] as const);

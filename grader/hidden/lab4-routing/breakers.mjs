@@ -63,11 +63,11 @@ export default [
     find: String.raw`pattern: '[^/][\\s\\S]*',`, replace: "pattern: '[^/].*'," },
   { rule: 'C9', why: 'a throw in toValue escapes match', file: 'router.ts',
     find: `    try {
-      for (const [j, variable] of variables.entries()) params[variable.name] = variable.converter.toValue(pieces[j]!);
+      for (let j = 0; j < variables.length; j++) params[variables[j]!.name] = variables[j]!.converter.toValue(pieces[j]!);
     } catch {
       return null; // the converter refused the text (an int out of range, say)
     }
-`, replace: `    for (const [j, variable] of variables.entries()) params[variable.name] = variable.converter.toValue(pieces[j]!);
+`, replace: `    for (let j = 0; j < variables.length; j++) params[variables[j]!.name] = variables[j]!.converter.toValue(pieces[j]!);
 ` },
   { rule: 'C10', why: 'keys and values of key=value are not trimmed', file: 'rule.ts',
     find: 'else args[item.slice(0, eq).trim()] = literal(item.slice(eq + 1).trim());', replace: 'else args[item.slice(0, eq)] = literal(item.slice(eq + 1));' },
@@ -116,10 +116,14 @@ export default [
   // Matching segment by segment
   { rule: 'P1', why: 'a match does not give its rule', file: 'router.ts',
     find: "return { kind: 'match', endpoint: entry.endpoint, params, rule: entry.rule.text };", replace: "return { kind: 'match', endpoint: entry.endpoint, params } as MatchResult;" },
+  { rule: 'P1', why: 'the rules that start with a variable are left out of the lists by first segment', file: 'router.ts',
+    find: 'this.#entries.filter((e) => firstText(e) === text || firstText(e) === null)', replace: 'this.#entries.filter((e) => firstText(e) === text)' },
+  { rule: 'P1', why: 'the lists by first segment are not rebuilt after an add', file: 'router.ts',
+    find: '    this.#byFirstSegment = null;\n', replace: '' },
   { rule: 'P2', why: '"/" counts as a trailing slash', file: 'router.ts',
     find: "const trailingSlash = path.length > 1 && path.endsWith('/');", replace: "const trailingSlash = path.endsWith('/');" },
   { rule: 'P2', why: '"/" has one empty segment', file: 'router.ts',
-    find: "return { segments: body === '' ? [] : body.split('/'), trailingSlash };", replace: "return { segments: body.split('/'), trailingSlash };" },
+    find: '  if (end > 1) segments.push(path.slice(start, end));', replace: '  segments.push(path.slice(start, end));' },
   { rule: 'P3', why: 'a rule matches a longer path (prefix)', file: 'router.ts',
     find: 'if (texts.length !== rule.segments.length) return null;', replace: 'if (texts.length < rule.segments.length) return null;' },
   { rule: 'P4', why: 'the segments after a path variable are miscounted', file: 'router.ts',
@@ -560,7 +564,7 @@ export default [
   { rule: 'X2', why: 'the text of a mixed segment is not escaped: . matches any character', file: 'rule.ts',
     find: "source += typeof p === 'string' ? escapeRegExp(p) :", replace: "source += typeof p === 'string' ? p :" },
   { rule: 'X2', why: "a mixed segment's variables skip toValue: /v12 gives the text '12'", file: 'router.ts',
-    find: 'params[variable.name] = variable.converter.toValue(pieces[j]!);', replace: "params[variable.name] = segment.kind === 'mixed' ? pieces[j]! : variable.converter.toValue(pieces[j]!);" },
+    find: 'params[variables[j]!.name] = variables[j]!.converter.toValue(pieces[j]!);', replace: "params[variables[j]!.name] = segment.kind === 'mixed' ? pieces[j]! : variables[j]!.converter.toValue(pieces[j]!);" },
   { rule: 'X2', why: 'a mixed segment with a path variable is not the path segment', file: 'rule.ts',
     find: '  if (segment.kind === \'mixed\') return segment.variables.some(isPath);\n', replace: "  if (segment.kind === 'mixed') return false;\n" },
   { rule: 'X3', why: 'the variables take as little as they can (lazy)', file: 'rule.ts',

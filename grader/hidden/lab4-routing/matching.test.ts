@@ -6,6 +6,7 @@ import { RuleError, type ConverterFactory } from '#contracts/routing';
 import { builtInConverters } from '@lab/routing';
 import { bounded, milestone, test } from '../../harness/index.ts';
 import {
+  addRule,
   errorOf,
   expectMatch,
   expectNotAllowed,
@@ -63,6 +64,19 @@ milestone('static-rules', () => {
     expectMatch(router, '/static/site.css', 'css');
     expectMatch(router, '/a-b/c_d/e~f', 'odd');
     expectMatch(router, '/', 'index');
+  });
+
+  test('a rule added after a match is matched too', {
+    rules: ['P1'],
+    hint: 'Every add counts for the next match. If match keeps the rules in a lookup of its own (by first segment, say), an add must update it or make match build it again.',
+  }, () => {
+    const router = routerWith([['/about', 'about']]);
+    expectMatch(router, '/about', 'about');
+    addRule(router, '/blog', 'blog');
+    addRule(router, '/about/team', 'team');
+    expectMatch(router, '/blog', 'blog');
+    expectMatch(router, '/about/team', 'team');
+    expectMatch(router, '/about', 'about');
   });
 
   test('a rule is never a prefix of the path, nor the path a prefix of the rule', {
@@ -298,6 +312,17 @@ milestone('converters', () => {
     const router = routerWith([['/files/<path:p>', 'file'], ['/u/<name>', 'user']]);
     expectMatch(router, '/u/a\nb', 'user', { name: 'a\nb' });
     for (const p of ['a\nb', 'a\r\nb/c', 'x/\u2028/\u2029y', '\n', 'a/\n']) expectMatch(router, `/files/${p}`, 'file', { p });
+  });
+
+  test('a rule that starts with a variable gets the paths that the rules starting with that text refuse', {
+    rules: ['P1'],
+    hint: 'Rules are tried in order until one fits, whatever their first segment. If match looks rules up by their first segment, the rules that start with a variable belong to every list.',
+  }, () => {
+    const router = routerWith([['/users/<int:id>', 'user'], ['/<a>/<b>', 'pair'], ['/about', 'about'], ['/<page>', 'page']]);
+    expectMatch(router, '/users/7', 'user', { id: 7 });
+    expectMatch(router, '/users/bob', 'pair', { a: 'users', b: 'bob' });
+    expectMatch(router, '/about', 'about', {});
+    expectMatch(router, '/contact', 'page', { page: 'contact' });
   });
 
   test('a rule with several variables gives them all', { rules: ['P1', 'R1'] }, () => {
