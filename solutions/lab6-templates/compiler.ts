@@ -1,5 +1,6 @@
 import { TemplateError, type Filter } from '#contracts/templates';
 import type { Expression, Node, TemplateAst } from './nodes.ts';
+import { escapeHtml } from './runtime.ts';
 import type { Test } from './tests.ts';
 
 /** What compiling a template gives: its main function and one function per block. */
@@ -93,7 +94,7 @@ class Generator {
       case 'text':
         return `out += ${JSON.stringify(node.text)};`;
       case 'output':
-        return `out += rt.output(${this.#expression(node.value, place)}, ${this.#autoescape});`;
+        return `out += ${this.#output(node.value, place)};`;
       case 'if': {
         const branches = node.branches.map(
           (branch, i) => `${i === 0 ? 'if' : 'else if'} (${this.#expression(branch.test, place)}) {\n${this.#statements(branch.body, place, hasParent)}\n}`,
@@ -154,6 +155,23 @@ class Generator {
       case 'call-block':
         return this.#callBlock(node, place);
     }
+  }
+
+  /**
+   * What `{{ value }}` adds to the page, as a JavaScript expression. Text or a number written in
+   * the template is escaped now, once, not again at every render; a conditional outputs the
+   * branch it takes, so `{{ "odd" if loop.index % 2 else "even" }}` costs no escaping at all.
+   */
+  #output(node: Expression, place: Place): string {
+    if (node.kind === 'literal' && (typeof node.value === 'string' || typeof node.value === 'number')) {
+      const text = String(node.value);
+      return JSON.stringify(this.#autoescape ? escapeHtml(text) : text);
+    }
+    if (node.kind === 'conditional') {
+      const otherwise = node.otherwise ? this.#output(node.otherwise, place) : '""';
+      return `(${this.#expression(node.test, place)} ? ${this.#output(node.then, place)} : ${otherwise})`;
+    }
+    return `rt.output(${this.#expression(node, place)}, ${this.#autoescape})`;
   }
 
   /**

@@ -96,8 +96,14 @@ function capitalize(value: unknown): string | SafeString {
 function title(value: unknown): string | SafeString {
   const lower = text(value).toLowerCase();
   let out = '';
-  for (let i = 0; i < lower.length; i++) out += i === 0 || lower[i - 1] === ' ' ? lower[i]!.toUpperCase() : lower[i];
-  return keepSafety(value, out);
+  let start = 0;
+  for (;;) {
+    const space = lower.indexOf(' ', start);
+    const end = space === -1 ? lower.length : space + 1;
+    out += lower.charAt(start).toUpperCase() + lower.slice(start + 1, end);
+    if (space === -1) return keepSafety(value, out);
+    start = end;
+  }
 }
 
 /**
