@@ -97,10 +97,18 @@ export function assign(
   if (topLevel) context[name] = value;
 }
 
-/** `a.b` and `a["b"]`: undefined when `a` is, and methods keep their object. */
+/**
+ * `a[key]`: undefined when `a` is, and methods keep their object. (`a.b` and `a["b"]` are compiled
+ * to a reader of their own, which does the same: see the compiler's #member.)
+ */
 export function member(target: unknown, key: unknown): unknown {
   if (target === undefined || target === null) return undefined;
   const value = (target as Record<string, unknown>)[key as string];
+  return method(target, value);
+}
+
+/** A value read from `target`: a function is bound to it, so a method keeps its object. */
+export function method(target: unknown, value: unknown): unknown {
   // A macro is not bound: binding would drop its `params`, and with them its keyword arguments.
   return typeof value === 'function' && !Array.isArray((value as Partial<Macro>).params) ? value.bind(target) : value;
 }
