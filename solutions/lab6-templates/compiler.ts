@@ -52,6 +52,8 @@ class Generator {
   readonly #blocks: string[] = [];
   /** The function that reads each attribute name used with a dot, by name (see #member). */
   readonly #members = new Map<string, string>();
+  /** Small functions of the template's own, defined before its blocks: see #member and #filterCall. */
+  readonly #helpers: string[] = [];
   #counter = 0;
 
   constructor(template: string, autoescape: boolean, filters: Record<string, Filter>, tests: Record<string, Test>) {
@@ -67,7 +69,7 @@ class Generator {
     return [
       '"use strict";',
       'const blocks = {};',
-      ...[...this.#members].map(([key, reader]) => `const ${reader} = (target) => target === undefined || target === null ? undefined : rt.method(target, target[${JSON.stringify(key)}]);`),
+      ...this.#helpers,
       ...this.#blocks,
       'function root(ctx, frame, chain) {',
       '  for (const name in blocks) (chain[name] ??= []).push(blocks[name]);',
@@ -287,6 +289,7 @@ class Generator {
         // Object.hasOwn, not `in`: `constructor` is no filter (rule C14).
         if (!Object.hasOwn(this.#filters, node.name)) this.#fail(`unknown filter "${node.name}"`, node);
         const args = node.args.map((arg) => this.#expression(arg, place));
+        if (node.kwargs.length === 0) return `${this.#filterCall(node)}(${[this.#expression(node.value, place), ...args].join(', ')})`;
         const kwargs = this.#kwargs(node.kwargs, place);
         return `rt.applyFilter(filters[${JSON.stringify(node.name)}], ${this.#expression(node.value, place)}, [${args.join(', ')}], ${kwargs}, ${this.#where(node, node.name)})`;
       }
@@ -366,8 +369,25 @@ class Generator {
     if (reader === undefined) {
       reader = this.#fresh('member');
       this.#members.set(key, reader);
+      this.#helpers.push(`const ${reader} = (target) => target === undefined || target === null ? undefined : rt.method(target, target[${JSON.stringify(key)}]);`);
     }
     return reader;
+  }
+
+  /**
+   * `value | name(args)` without keyword arguments: a function of the template's own for this one
+   * filter call, which calls the filter and, if it throws, says where (as rt.applyFilter does).
+   * Why not rt.applyFilter for every call: a place in the code that always calls the same
+   * function is one the engine makes fast (it can even copy the function's body in: *inlining*);
+   * the one call inside rt.applyFilter calls every filter of every template, and it cannot.
+   */
+  #filterCall(node: Extract<Expression, { kind: 'filter' }>): string {
+    const call = this.#fresh('filter');
+    const params = ['value', ...node.args.map((_, i) => `arg${i}`)].join(', ');
+    this.#helpers.push(
+      `const ${call} = (${params}) => {\n  try {\n    return filters[${JSON.stringify(node.name)}](${params});\n  } catch (error) {\n    throw rt.filterFailed(error, ${this.#where(node, node.name)});\n  }\n};`,
+    );
+    return call;
   }
 
   #kwargs(kwargs: Array<[string, Expression]>, place: Place): string {

@@ -248,9 +248,14 @@ export function applyFilter(filter: Filter, value: unknown, args: unknown[], kwa
   try {
     return filter(value, ...full);
   } catch (error) {
-    if (error instanceof TemplateError) throw error;
-    throw new TemplateError(`filter "${where.name}" failed: ${(error as Error).message}`, where.template, where.line, where.column);
+    throw filterFailed(error, where);
   }
+}
+
+/** What a filter's error becomes: said where the filter is (a TemplateError says it already). */
+export function filterFailed(error: unknown, where: Where): TemplateError {
+  if (error instanceof TemplateError) return error;
+  return new TemplateError(`filter "${where.name}" failed: ${(error as Error).message}`, where.template, where.line, where.column);
 }
 
 /** A name that `{% from t import name %}` asks of an imported template; one it does not define is an error. */
