@@ -98,8 +98,8 @@ export function assign(
 }
 
 /**
- * `a[key]`: undefined when `a` is, and methods keep their object. (`a.b` and `a["b"]` are compiled
- * to a reader of their own, which does the same: see the compiler's #member.)
+ * `a[key]`: undefined when `a` is, and methods keep their object. (`a.b` and `a["b"]` compile to
+ * readers of their own that do the same: see the compiler's #member.)
  */
 export function member(target: unknown, key: unknown): unknown {
   if (target === undefined || target === null) return undefined;
