@@ -1,5 +1,6 @@
 import { TemplateError, type Filter } from '#contracts/templates';
 import type { Expression, Node, TemplateAst } from './nodes.ts';
+import { escapeHtml } from './runtime.ts';
 import type { Test } from './tests.ts';
 
 /** What compiling a template gives: its main function and one function per block. */
@@ -49,6 +50,10 @@ class Generator {
   readonly #filters: Record<string, Filter>;
   readonly #tests: Record<string, Test>;
   readonly #blocks: string[] = [];
+  /** The function that reads each attribute name used with a dot, by name (see #member). */
+  readonly #members = new Map<string, string>();
+  /** Small functions of the template's own, defined before its blocks: see #member and #filterCall. */
+  readonly #helpers: string[] = [];
   #counter = 0;
 
   constructor(template: string, autoescape: boolean, filters: Record<string, Filter>, tests: Record<string, Test>) {
@@ -64,6 +69,7 @@ class Generator {
     return [
       '"use strict";',
       'const blocks = {};',
+      ...this.#helpers,
       ...this.#blocks,
       'function root(ctx, frame, chain) {',
       '  for (const name in blocks) (chain[name] ??= []).push(blocks[name]);',
@@ -93,7 +99,7 @@ class Generator {
       case 'text':
         return `out += ${JSON.stringify(node.text)};`;
       case 'output':
-        return `out += rt.output(${this.#expression(node.value, place)}, ${this.#autoescape});`;
+        return `out += ${this.#output(node.value, place)};`;
       case 'if': {
         const branches = node.branches.map(
           (branch, i) => `${i === 0 ? 'if' : 'else if'} (${this.#expression(branch.test, place)}) {\n${this.#statements(branch.body, place, hasParent)}\n}`,
@@ -154,6 +160,23 @@ class Generator {
       case 'call-block':
         return this.#callBlock(node, place);
     }
+  }
+
+  /**
+   * What `{{ value }}` adds to the page, as a JavaScript expression. Text or a number written in
+   * the template is escaped now, once, not again at every render; a conditional outputs the
+   * branch it takes, so `{{ "odd" if loop.index % 2 else "even" }}` costs no escaping at all.
+   */
+  #output(node: Expression, place: Place): string {
+    if (node.kind === 'literal' && (typeof node.value === 'string' || typeof node.value === 'number')) {
+      const text = String(node.value);
+      return JSON.stringify(this.#autoescape ? escapeHtml(text) : text);
+    }
+    if (node.kind === 'conditional') {
+      const otherwise = node.otherwise ? this.#output(node.otherwise, place) : '""';
+      return `(${this.#expression(node.test, place)} ? ${this.#output(node.then, place)} : ${otherwise})`;
+    }
+    return `rt.output(${this.#expression(node, place)}, ${this.#autoescape})`;
   }
 
   /**
@@ -258,6 +281,7 @@ class Generator {
       case 'dict':
         return `({ ${node.entries.map(([k, v]) => `[${this.#expression(k, place)}]: ${this.#expression(v, place)}`).join(', ')} })`;
       case 'lookup':
+        if (node.key.kind === 'literal' && typeof node.key.value === 'string') return `${this.#member(node.key.value)}(${this.#expression(node.target, place)})`;
         return `rt.member(${this.#expression(node.target, place)}, ${this.#expression(node.key, place)})`;
       case 'call':
         return this.#call(node, place);
@@ -265,6 +289,7 @@ class Generator {
         // Object.hasOwn, not `in`: `constructor` is no filter (rule C14).
         if (!Object.hasOwn(this.#filters, node.name)) this.#fail(`unknown filter "${node.name}"`, node);
         const args = node.args.map((arg) => this.#expression(arg, place));
+        if (node.kwargs.length === 0) return `${this.#filterCall(node)}(${[this.#expression(node.value, place), ...args].join(', ')})`;
         const kwargs = this.#kwargs(node.kwargs, place);
         return `rt.applyFilter(filters[${JSON.stringify(node.name)}], ${this.#expression(node.value, place)}, [${args.join(', ')}], ${kwargs}, ${this.#where(node, node.name)})`;
       }
@@ -329,6 +354,40 @@ class Generator {
     }
     const args = node.args.map((arg) => this.#expression(arg, place));
     return `rt.call(${this.#expression(node.callee, place)}, [${args.join(', ')}], ${this.#kwargs(node.kwargs, place)}, ${this.#where(node, describeCallee(node.callee))})`;
+  }
+
+  /**
+   * `a.name` (and `a["name"]`): a small function of the template's own for each name, which reads
+   * that one property, instead of rt.member for all of them. Why it is faster: a JavaScript
+   * engine remembers, at each place in the code that reads a property, where objects of the
+   * shape it saw keep that property (an *inline cache*). Inside rt.member, one place reads every
+   * name of every object, too many to remember; here each place reads one name, nearly always
+   * from objects of one shape, and the remembered answer is right almost every time.
+   */
+  #member(key: string): string {
+    let reader = this.#members.get(key);
+    if (reader === undefined) {
+      reader = this.#fresh('member');
+      this.#members.set(key, reader);
+      this.#helpers.push(`const ${reader} = (target) => target === undefined || target === null ? undefined : rt.method(target, target[${JSON.stringify(key)}]);`);
+    }
+    return reader;
+  }
+
+  /**
+   * `value | name(args)` without keyword arguments: a function of the template's own for this one
+   * filter call, which calls the filter and, if it throws, says where (as rt.applyFilter does).
+   * Why not rt.applyFilter for every call: a place in the code that always calls the same
+   * function is one the engine makes fast (it can even copy the function's body in: *inlining*);
+   * the one call inside rt.applyFilter calls every filter of every template, and it cannot.
+   */
+  #filterCall(node: Extract<Expression, { kind: 'filter' }>): string {
+    const call = this.#fresh('filter');
+    const params = ['value', ...node.args.map((_, i) => `arg${i}`)].join(', ');
+    this.#helpers.push(
+      `const ${call} = (${params}) => {\n  try {\n    return filters[${JSON.stringify(node.name)}](${params});\n  } catch (error) {\n    throw rt.filterFailed(error, ${this.#where(node, node.name)});\n  }\n};`,
+    );
+    return call;
   }
 
   #kwargs(kwargs: Array<[string, Expression]>, place: Place): string {

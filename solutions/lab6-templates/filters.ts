@@ -92,12 +92,23 @@ function capitalize(value: unknown): string | SafeString {
   return keepSafety(value, lower.charAt(0).toUpperCase() + lower.slice(1));
 }
 
-/** Every word capitalized. One pass over the characters: a split, a map and a join cost twice as much. */
+/**
+ * Every word capitalized (words are separated by spaces). Word by word: its first character in
+ * upper case, then the rest up to the next space in one slice. Fewer new strings than adding the
+ * characters one at a time (one string each) or a split, a map and a join (an array, and two
+ * strings a word).
+ */
 function title(value: unknown): string | SafeString {
   const lower = text(value).toLowerCase();
   let out = '';
-  for (let i = 0; i < lower.length; i++) out += i === 0 || lower[i - 1] === ' ' ? lower[i]!.toUpperCase() : lower[i];
-  return keepSafety(value, out);
+  let start = 0; // where the current word starts
+  for (;;) {
+    const space = lower.indexOf(' ', start);
+    const end = space === -1 ? lower.length : space + 1;
+    out += lower.charAt(start).toUpperCase() + lower.slice(start + 1, end);
+    if (space === -1) return keepSafety(value, out);
+    start = end;
+  }
 }
 
 /**

@@ -77,10 +77,18 @@ export function assign(
   if (topLevel) context[name] = value;
 }
 
-/** `a.b` and `a["b"]`: undefined when `a` is, and methods keep their object. */
+/**
+ * `a[key]`: undefined when `a` is, and methods keep their object. (`a.b` and `a["b"]` compile to
+ * readers of their own that do the same: see the compiler's #member.)
+ */
 export function member(target: unknown, key: unknown): unknown {
   if (target === undefined || target === null) return undefined;
   const value = (target as Record<string, unknown>)[key as string];
+  return method(target, value);
+}
+
+/** A value read from `target`: a function is bound to it, so a method keeps its object. */
+export function method(target: unknown, value: unknown): unknown {
   // A macro is not bound: binding would drop its `params`, and with them its keyword arguments.
   return typeof value === 'function' && !Array.isArray((value as Partial<Macro>).params) ? value.bind(target) : value;
 }
@@ -220,9 +228,14 @@ export function applyFilter(filter: Filter, value: unknown, args: unknown[], kwa
   try {
     return filter(value, ...full);
   } catch (error) {
-    if (error instanceof TemplateError) throw error;
-    throw new TemplateError(`filter "${where.name}" failed: ${(error as Error).message}`, where.template, where.line, where.column);
+    throw filterFailed(error, where);
   }
+}
+
+/** What a filter's error becomes: said where the filter is (a TemplateError says it already). */
+export function filterFailed(error: unknown, where: Where): TemplateError {
+  if (error instanceof TemplateError) return error;
+  return new TemplateError(`filter "${where.name}" failed: ${(error as Error).message}`, where.template, where.line, where.column);
 }
 
 /** A name that `{% from t import name %}` asks of an imported template; one it does not define is an error. */

@@ -258,6 +258,8 @@ milestone('autoescape', () => {
     expectRender('<p>{{ payload }}</p>', { payload: XSS }, `<p>${XSS_ESCAPED}</p>`);
     expectRender('{{ s }}', { s: '&amp; &lt;' }, '&amp;amp; &amp;lt;');
     expectRender('{{ a }}{{ b }}{{ a }}{{ b }}', { a: 'ab<', b: '<c' }, 'ab&lt;&lt;cab&lt;&lt;c');
+    // Text written in the template is printed escaped too, also as a branch of a conditional.
+    expectRender('{{ "<b>" }}|{{ "a" if x else "<i>" }}|{{ "\'&" if true }}', {}, '&lt;b&gt;|&lt;i&gt;|&#39;&amp;');
   });
 
   test('escapes those five characters and nothing else: a backslash stays', { rules: ['A2'], hint: 'nunjucks also turns \\ into &#92;; Jinja2 and this engine do not (see the lesson\'s table of deliberate differences).' }, () => {
@@ -314,7 +316,7 @@ milestone('autoescape', () => {
 
   test('leaves the template\'s own text alone, and escapes nothing when autoescape is false', { rules: ['A8'] }, () => {
     expectRender('<b class="x">{{ 1 }}</b>&amp;', {}, '<b class="x">1</b>&amp;');
-    expectRender('<p>{{ payload }}{{ payload|escape }}{{ payload ~ "&" }}</p>', { payload: '<i>' }, '<p><i>&lt;i&gt;<i>&</p>', { autoescape: false });
+    expectRender('<p>{{ payload }}{{ payload|escape }}{{ payload ~ "&" }}{{ "<b>" }}</p>', { payload: '<i>' }, '<p><i>&lt;i&gt;<i>&<b></p>', { autoescape: false });
   });
 
   test('keeps XSS payloads inert through every output path of an expression', { rules: ['A3'], points: 3, hint: 'Every value reaches the page through rt.output, which escapes it unless it is a SafeString. Find the path of the template shown: which step returned something unescaped?' }, () => {
