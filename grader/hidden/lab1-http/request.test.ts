@@ -235,6 +235,15 @@ milestone('request-line', () => {
     }
   });
 
+  test('checks the parts in order: a bad method or target is 400 even with an unsupported version', {
+    rules: ['R9'],
+    hint: 'Check the method and the target before the version: the first problem decides, and 505 would say only the version was wrong.',
+  }, () => {
+    for (const line of ['GET foo HTTP/2.0', 'G(T / HTTP/2.0', 'GET * HTTP/3.0', 'CONNECT / HTTP/2.0', 'GET /a\x7fb HTTP/2.0']) {
+      expect(refusalOf('parseRequestLine', () => parseRequestLine(line)), `should refuse ${show(line)} with 400 (its target or method is wrong before its version)`).toBe(400);
+    }
+  });
+
   test('reads HTTP/1.0 as HTTP/1.0, and any other 1.x as HTTP/1.1', { rules: ['R8'] }, () => {
     for (const [version, read] of [
       ['HTTP/1.0', 'HTTP/1.0'],
@@ -523,6 +532,24 @@ milestone('bodies', () => {
     const [request] = parse(pieces.map(bytes));
     expect(request?.body, `the body passed on after ${pieces.map((p) => show(p)).join(' then ')}`).toBe('abc');
     expect(request?.trailers, 'the request should not be complete yet (no end event)').toBe(null);
+  });
+
+  test('never emits an empty body event, whatever the pieces', {
+    rules: ['B7'],
+    hint: 'A body event carries the bytes that arrived: when a piece brings none (the head alone, a size line alone), emit no body event.',
+  }, () => {
+    const inputs = [
+      ['POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\n', 'a', '', 'bc'],
+      ['POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n', '3\r\n', 'abc', '\r\n', '2\r\n', '', 'de\r\n0\r\n\r\n'],
+    ];
+    for (const pieces of inputs) {
+      const parser = bounded('new RequestParser()', () => new RequestParser());
+      for (const piece of pieces) {
+        const events = bounded('parser.feed()', () => parser.feed(bytes(piece)));
+        const empty = events.filter((event) => event.type === 'body' && event.data.length === 0);
+        expect(empty.length, `feeding ${pieces.map(show).join(', ')}: the piece ${show(piece)} gave ${empty.length} empty body event(s)`).toBe(0);
+      }
+    }
   });
 
   test('keeps every byte value of a binary body', { rules: ['B7'] }, () => {
@@ -903,6 +930,21 @@ milestone('limits', () => {
     hint: 'The head announces the size: refuse as soon as you read it, without waiting for the bytes.',
   }, () => {
     expect(refusal('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 17\r\n\r\n', small), `Content-Length: 17 and no body yet, with ${limitsShown}`).toBe(413);
+  });
+
+  test('at the empty line, checks Host, then the framing, then the body limit: the first problem decides', {
+    rules: ['H11'],
+    hint: 'When the empty line arrives: the Host check first (400), then bodyFraming (400 or 501), then the Content-Length limit (413).',
+  }, () => {
+    for (const [raw, expected, why] of [
+      ['POST / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n', 400, 'no Host (400) before an unsupported coding (501)'],
+      ['POST / HTTP/1.1\r\nContent-Length: 17\r\n\r\n', 400, 'no Host (400) before a body over the limit (413)'],
+      ['POST / HTTP/1.1\r\nHost: a\r\nHost: b\r\nContent-Length: 17\r\n\r\n', 400, 'two Hosts (400) before a body over the limit (413)'],
+      ['POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 17, 5\r\n\r\n', 400, 'two different lengths (400) before a body over the limit (413)'],
+      ['POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 17\r\nTransfer-Encoding: chunked\r\n\r\n', 400, 'both framings (400) before a body over the limit (413)'],
+    ] as const) {
+      expect(refusal(raw, small), `${show(raw)} with ${limitsShown}: ${why}`).toBe(expected);
+    }
   });
 
   test('accepts a body of exactly maxBodyBytes', { rules: ['L6'] }, () => {

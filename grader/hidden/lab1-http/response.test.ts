@@ -97,6 +97,17 @@ milestone('serializer', () => {
     );
   });
 
+  test('writes text as latin1: one byte per character, 0x80 to 0xFF included', {
+    rules: ['W3'],
+    hint: 'Buffer.from(text, "latin1"), not TextEncoder: UTF-8 would write é as two bytes, and the value would not come out as the parser read it.',
+  }, () => {
+    const head = bounded('serializeHead', () => serializeHead({ status: 200, reason: 'Caf\xe9', headers: [['X-Name', 'caf\xe9 \xff']] }));
+    expect(show(head), 'serializeHead of { status: 200, reason: "Café", headers: [X-Name: "café ÿ"] }, each character one byte').toBe(
+      show('HTTP/1.1 200 Caf\xe9\r\nX-Name: caf\xe9 \xff\r\n\r\n'),
+    );
+    expect(head.length, 'its length in bytes: one byte per character').toBe('HTTP/1.1 200 Caf\xe9\r\nX-Name: caf\xe9 \xff\r\n\r\n'.length);
+  });
+
   test('refuses a status outside 100-599 with a RangeError', { rules: ['W4'] }, () => {
     for (const status of [99, 600, 1000, 200.5, -1, Number.NaN]) {
       const error = thrown(
@@ -125,7 +136,8 @@ milestone('serializer', () => {
     points: 2,
     hint: 'A value like "x\\r\\nSet-Cookie: admin=1" would add a header of the attacker\'s choosing. Throw instead.',
   }, () => {
-    for (const value of ['a\r\nSet-Cookie: admin=1', 'a\nb', 'a\rb', 'a\x00b', 'a\x7fb']) {
+    // A character above 0xFF is no byte: latin1 keeps its low byte, and U+010D U+010A become CR LF.
+    for (const value of ['a\r\nSet-Cookie: admin=1', 'a\nb', 'a\rb', 'a\x00b', 'a\x7fb', 'a\u010d\u010aSet-Cookie: admin=1']) {
       const error = thrown(
         'serializeHead',
         () => serializeHead({ status: 200, headers: [['X-Echo', value]] }),
@@ -150,7 +162,7 @@ milestone('serializer', () => {
     rules: ['W6'],
     hint: 'The reason is written into the status line: "OK\\r\\nSet-Cookie: x" would split the response just like a header value.',
   }, () => {
-    for (const reason of ['OK\r\nSet-Cookie: admin=1', 'OK\n', 'O\rK', 'O\x00K']) {
+    for (const reason of ['OK\r\nSet-Cookie: admin=1', 'OK\n', 'O\rK', 'O\x00K', 'OK\u010d\u010aSet-Cookie: admin=1']) {
       const error = thrown(
         'serializeHead',
         () => serializeHead({ status: 200, reason, headers: [] }),
@@ -307,7 +319,7 @@ milestone('serializer', () => {
   });
 
   test('lastChunk refuses a trailer that would break the framing', { rules: ['W13'] }, () => {
-    for (const trailer of [['X-T', 'a\r\nX-Evil: 1'], ['X-T', 'a\nb'], ['Bad Name', 'v'], ['X:Y', 'v']] as [string, string][]) {
+    for (const trailer of [['X-T', 'a\r\nX-Evil: 1'], ['X-T', 'a\nb'], ['Bad Name', 'v'], ['X:Y', 'v'], ['X-T', 'a\u010d\u010aX-Evil: 1']] as [string, string][]) {
       const error = thrown('lastChunk', () => lastChunk([trailer]), () => lastChunk([['X-T', 'fine']]));
       expect(error, `lastChunk with the trailer ${show(trailer.join(': '))} should throw a TypeError`).toBe('TypeError');
     }
