@@ -252,9 +252,14 @@ export class Connection {
   }
 
   async #callHandler(exchange: Exchange): Promise<ServerResponse> {
+    const { head } = exchange;
     const socket = this.#socket;
+    // The head's fields one by one: spread syntax (`...head`) here costs microseconds per request.
     const request: ServerRequest = {
-      ...exchange.head,
+      method: head.method,
+      target: head.target,
+      version: head.version,
+      headers: head.headers,
       body: exchange.body,
       // A getter: the AbortController is only made for a handler that asks for the signal.
       get signal() {

@@ -5,9 +5,9 @@
 /** @type {import('../../breakers.mjs').Breaker[]} */
 export default [
   // What a web server does; sockets and the event loop; one process, many clients
-  { rule: 'S1', why: 'decodes the target before the handler sees it', file: 'connection.ts', find: '      ...exchange.head,\n', replace: '      ...exchange.head,\n      target: decodeURIComponent(exchange.head.target),\n' },
-  { rule: 'S1', why: 'lowercases the header values too', file: 'connection.ts', find: '      ...exchange.head,\n', replace: '      ...exchange.head,\n      headers: exchange.head.headers.map(([name, value]) => [name, value.toLowerCase()]),\n' },
-  { rule: 'S1', why: 'gives the handler the head without its headers', file: 'connection.ts', find: '      ...exchange.head,\n', replace: '      ...exchange.head,\n      headers: [],\n' },
+  { rule: 'S1', why: 'decodes the target before the handler sees it', file: 'connection.ts', find: '      target: head.target,\n', replace: '      target: decodeURIComponent(head.target),\n' },
+  { rule: 'S1', why: 'lowercases the header values too', file: 'connection.ts', find: '      headers: head.headers,\n', replace: '      headers: head.headers.map(([name, value]) => [name, value.toLowerCase()]),\n' },
+  { rule: 'S1', why: 'gives the handler the head without its headers', file: 'connection.ts', find: '      headers: head.headers,\n', replace: '      headers: [],\n' },
   {
     rule: 'S2', why: "swaps the client's end and the server's", file: 'connection.ts',
     find: "      remoteAddress: socket.remoteAddress ?? '',\n      remotePort: socket.remotePort ?? 0,",
@@ -116,7 +116,7 @@ export default [
   { rule: 'Q4', why: "does not wait for 'drain'", file: 'respond.ts', find: '    if (socket.write(bytes)) {\n      resolve();\n      return;\n    }', replace: '    socket.write(bytes);\n    resolve();\n    return;' },
   { rule: 'Q5', why: 'keeps the connection open after leaving a body unread', file: 'connection.ts', find: 'if (!exchange.body.ended || this.#closing) context.keepAlive = false;', replace: 'if (this.#closing) context.keepAlive = false;' },
   { rule: 'X1', why: 'matches the Expect value case-sensitively', file: 'connection.ts', find: "awaitingContinue: expect?.toLowerCase() === '100-continue'", replace: "awaitingContinue: expect === '100-continue'" },
-  { rule: 'X2', why: 'sends 100 Continue before the handler runs', file: 'connection.ts', find: '    const socket = this.#socket;\n    const request: ServerRequest = {', replace: '    this.#sendContinue(exchange);\n    const socket = this.#socket;\n    const request: ServerRequest = {' },
+  { rule: 'X2', why: 'sends 100 Continue before the handler runs', file: 'connection.ts', find: '    const { head } = exchange;\n    const socket = this.#socket;', replace: '    this.#sendContinue(exchange);\n    const { head } = exchange;\n    const socket = this.#socket;' },
   { rule: 'X3', why: 'sends 100 Continue without being asked', file: 'connection.ts', find: "awaitingContinue: expect?.toLowerCase() === '100-continue' && head.version === 'HTTP/1.1',", replace: "awaitingContinue: head.version === 'HTTP/1.1' && head.method !== 'GET'," },
   { rule: 'X4', why: 'sends 100 Continue to HTTP/1.0', file: 'connection.ts', find: "awaitingContinue: expect?.toLowerCase() === '100-continue' && head.version === 'HTTP/1.1',", replace: "awaitingContinue: expect?.toLowerCase() === '100-continue'," },
   { rule: 'X5', why: 'sends 100 Continue after the final response started', file: 'connection.ts', find: 'if (!exchange.awaitingContinue || exchange.context) return;', replace: 'if (!exchange.awaitingContinue) return;' },
