@@ -110,7 +110,10 @@ export class RequestParser {
       return true;
     }
     // The empty line ends the head: now we know how the body is framed.
-    const head: RequestHead = { ...this.#requestLine!, headers: this.#headers };
+    // Field by field rather than `{ ...requestLine, headers }`: copying an object with spread
+    // syntax is several times slower in V8 than naming the fields, on every request.
+    const { method, target, version } = this.#requestLine!;
+    const head: RequestHead = { method, target, version, headers: this.#headers };
     checkHost(head);
     useTargetAuthority(head);
     const framing = bodyFraming(head);

@@ -10,7 +10,14 @@ import { dropBody, writeResponse, type ResponseContext } from './respond.ts';
 interface Exchange {
   head: RequestHead;
   body: BodyStream;
-  abort: AbortController;
+  /**
+   * Made on the handler's first read of `request.signal` (see #callHandler): most handlers never
+   * read it, and making an AbortController and its signal costs Node 20 a microsecond or two (its
+   * EventTarget machinery), on every request.
+   */
+  abort: AbortController | null;
+  /** Why the request was abandoned (the client went away), or null while it was not. */
+  gone: Error | null;
   /** Set once the response's status line is written: too late for `100 Continue` or a 500. */
   context: ResponseContext | null;
   /** `Expect: 100-continue` from an HTTP/1.1 client: it sends the body only once it is asked. */
@@ -139,7 +146,8 @@ export class Connection {
     const expect = head.headers.find(([name]) => name === 'expect')?.[1];
     const exchange: Exchange = {
       head,
-      abort: new AbortController(),
+      abort: null,
+      gone: null,
       context: null,
       awaitingContinue: expect?.toLowerCase() === '100-continue' && head.version === 'HTTP/1.1',
       body: new BodyStream({
@@ -200,10 +208,10 @@ export class Connection {
     let keepAlive = false;
     try {
       const response = await this.#callHandler(exchange);
-      if (exchange.abort.signal.aborted) {
+      if (exchange.gone) {
         // Nobody to write to, but the body the handler made is still finished (F8).
         await dropBody(response.body);
-        throw exchange.abort.signal.reason;
+        throw exchange.gone;
       }
       exchange.context = context;
       // A body the handler left unread may still be arriving; closing is simpler than draining it.
@@ -211,7 +219,7 @@ export class Connection {
       if (!exchange.body.ended || this.#closing) context.keepAlive = false;
       keepAlive = await writeResponse(this.#socket, response, context);
     } catch (error) {
-      if (exchange.abort.signal.aborted || this.#socket.destroyed) {
+      if (exchange.gone || this.#socket.destroyed) {
         // The client went away: nobody to answer, nothing to report but one line.
         this.#options.log(`${head.method} ${head.target}: the client went away before the response was complete`);
         this.#end();
@@ -244,11 +252,19 @@ export class Connection {
   }
 
   async #callHandler(exchange: Exchange): Promise<ServerResponse> {
+    const { head } = exchange;
     const socket = this.#socket;
+    // The head's fields by name: V8 copies an object with spread syntax (`...head`) more slowly.
     const request: ServerRequest = {
-      ...exchange.head,
+      method: head.method,
+      target: head.target,
+      version: head.version,
+      headers: head.headers,
       body: exchange.body,
-      signal: exchange.abort.signal,
+      // A getter: the AbortController is only made for a handler that asks for the signal.
+      get signal() {
+        return signalOf(exchange);
+      },
       remoteAddress: socket.remoteAddress ?? '',
       remotePort: socket.remotePort ?? 0,
       localAddress: socket.localAddress ?? '',
@@ -286,7 +302,7 @@ export class Connection {
     if (abandoned) {
       this.#parsing = null;
       const gone = new Error('the client closed its side before the request body was complete');
-      abandoned.abort.abort(gone);
+      abandon(abandoned, gone);
       abandoned.body.fail(gone);
       if (abandoned !== this.#serving) {
         this.#queue.splice(this.#queue.indexOf(abandoned), 1);
@@ -331,7 +347,7 @@ export class Connection {
     const gone = new Error('the client disconnected');
     for (const exchange of [this.#serving, ...this.#queue]) {
       if (exchange && !('error' in exchange)) {
-        exchange.abort.abort(gone);
+        abandon(exchange, gone);
         exchange.body.fail(gone);
       }
     }
@@ -381,6 +397,21 @@ export class Connection {
     this.#refused = true;
     this.#flow();
   }
+}
+
+/** The request's signal, made on first use; aborted at once if the client has already gone. */
+function signalOf(exchange: Exchange): AbortSignal {
+  if (exchange.abort === null) {
+    exchange.abort = new AbortController();
+    if (exchange.gone) exchange.abort.abort(exchange.gone);
+  }
+  return exchange.abort.signal;
+}
+
+/** The client went away: the request is abandoned, and its signal (if a handler made it) aborted. */
+function abandon(exchange: Exchange, reason: Error): void {
+  exchange.gone ??= reason;
+  exchange.abort?.abort(reason);
 }
 
 function errorResponse(status: number): ServerResponse {

@@ -33,7 +33,7 @@ export async function writeResponse(socket: Socket, response: ServerResponse, co
   let keepAlive = context.keepAlive && !connectionTokens(response.headers).includes('close');
   const headers: HeaderField[] = response.headers.filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase()));
   const has = (name: string) => headers.some(([field]) => field.toLowerCase() === name);
-  if (!has('date')) headers.push(['Date', new Date().toUTCString()]);
+  if (!has('date')) headers.push(['Date', httpDate()]);
   if (!has('server')) headers.push(['Server', context.serverName]);
   const noBody = context.method === 'HEAD' || status === 204 || status === 304 || status < 200;
 
@@ -91,6 +91,23 @@ export async function writeResponse(socket: Socket, response: ServerResponse, co
   } finally {
     if (!finished) await iterator.return?.().catch(() => {});
   }
+}
+
+/**
+ * The current time as a Date header writes it. The text changes only once a second, so it is made
+ * at most once a second and reused in between (node:http does the same): formatting a date for
+ * every response costs more than reading the clock.
+ */
+let dateText = '';
+let dateSecond = -1;
+function httpDate(): string {
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateText = new Date(now).toUTCString();
+  }
+  return dateText;
 }
 
 function toAsyncIterator(body: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): AsyncIterator<Uint8Array> {

@@ -5,9 +5,9 @@
 /** @type {import('../../breakers.mjs').Breaker[]} */
 export default [
   // What a web server does; sockets and the event loop; one process, many clients
-  { rule: 'S1', why: 'decodes the target before the handler sees it', file: 'connection.ts', find: '      ...exchange.head,\n', replace: '      ...exchange.head,\n      target: decodeURIComponent(exchange.head.target),\n' },
-  { rule: 'S1', why: 'lowercases the header values too', file: 'connection.ts', find: '      ...exchange.head,\n', replace: '      ...exchange.head,\n      headers: exchange.head.headers.map(([name, value]) => [name, value.toLowerCase()]),\n' },
-  { rule: 'S1', why: 'gives the handler the head without its headers', file: 'connection.ts', find: '      ...exchange.head,\n', replace: '      ...exchange.head,\n      headers: [],\n' },
+  { rule: 'S1', why: 'decodes the target before the handler sees it', file: 'connection.ts', find: '      target: head.target,\n', replace: '      target: decodeURIComponent(head.target),\n' },
+  { rule: 'S1', why: 'lowercases the header values too', file: 'connection.ts', find: '      headers: head.headers,\n', replace: '      headers: head.headers.map(([name, value]) => [name, value.toLowerCase()]),\n' },
+  { rule: 'S1', why: 'gives the handler the head without its headers', file: 'connection.ts', find: '      headers: head.headers,\n', replace: '      headers: [],\n' },
   {
     rule: 'S2', why: "swaps the client's end and the server's", file: 'connection.ts',
     find: "      remoteAddress: socket.remoteAddress ?? '',\n      remotePort: socket.remotePort ?? 0,",
@@ -102,7 +102,7 @@ export default [
   { rule: 'F8', why: 'never returns an iterator it stops reading', file: 'respond.ts', find: '    if (!finished) await iterator.return?.().catch(() => {});\n', replace: '' },
   { rule: 'F8', why: 'calls return() on an iterator it read to its end', file: 'respond.ts', find: '    if (!finished) await iterator.return?.().catch(() => {});', replace: '    await iterator.return?.().catch(() => {});' },
   { rule: 'F8', why: 'calls return() on an iterator that has none', file: 'respond.ts', find: '    if (!finished) await iterator.return?.().catch(() => {});', replace: '    if (!finished) await iterator.return!().catch(() => {});' },
-  { rule: 'F9', why: "adds a Date even when the handler gave one", file: 'respond.ts', find: "  if (!has('date')) headers.push(['Date', new Date().toUTCString()]);", replace: "  headers.push(['Date', new Date().toUTCString()]);" },
+  { rule: 'F9', why: "adds a Date even when the handler gave one", file: 'respond.ts', find: "  if (!has('date')) headers.push(['Date', httpDate()]);", replace: "  headers.push(['Date', httpDate()]);" },
   { rule: 'F10', why: "adds its own Server next to the handler's", file: 'respond.ts', find: "  if (!has('server')) headers.push(['Server', context.serverName]);", replace: "  headers.push(['Server', context.serverName]);" },
   { rule: 'F11', why: "keeps the handler's Transfer-Encoding", file: 'respond.ts', find: "const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding']);", replace: "const HOP_BY_HOP = new Set(['connection', 'keep-alive']);" },
   { rule: 'F11', why: "keeps the handler's Keep-Alive", file: 'respond.ts', find: "const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding']);", replace: "const HOP_BY_HOP = new Set(['connection', 'transfer-encoding']);" },
@@ -116,7 +116,7 @@ export default [
   { rule: 'Q4', why: "does not wait for 'drain'", file: 'respond.ts', find: '    if (socket.write(bytes)) {\n      resolve();\n      return;\n    }', replace: '    socket.write(bytes);\n    resolve();\n    return;' },
   { rule: 'Q5', why: 'keeps the connection open after leaving a body unread', file: 'connection.ts', find: 'if (!exchange.body.ended || this.#closing) context.keepAlive = false;', replace: 'if (this.#closing) context.keepAlive = false;' },
   { rule: 'X1', why: 'matches the Expect value case-sensitively', file: 'connection.ts', find: "awaitingContinue: expect?.toLowerCase() === '100-continue'", replace: "awaitingContinue: expect === '100-continue'" },
-  { rule: 'X2', why: 'sends 100 Continue before the handler runs', file: 'connection.ts', find: '    const socket = this.#socket;\n    const request: ServerRequest = {', replace: '    this.#sendContinue(exchange);\n    const socket = this.#socket;\n    const request: ServerRequest = {' },
+  { rule: 'X2', why: 'sends 100 Continue before the handler runs', file: 'connection.ts', find: '    const { head } = exchange;\n    const socket = this.#socket;', replace: '    this.#sendContinue(exchange);\n    const { head } = exchange;\n    const socket = this.#socket;' },
   { rule: 'X3', why: 'sends 100 Continue without being asked', file: 'connection.ts', find: "awaitingContinue: expect?.toLowerCase() === '100-continue' && head.version === 'HTTP/1.1',", replace: "awaitingContinue: head.version === 'HTTP/1.1' && head.method !== 'GET'," },
   { rule: 'X4', why: 'sends 100 Continue to HTTP/1.0', file: 'connection.ts', find: "awaitingContinue: expect?.toLowerCase() === '100-continue' && head.version === 'HTTP/1.1',", replace: "awaitingContinue: expect?.toLowerCase() === '100-continue'," },
   { rule: 'X5', why: 'sends 100 Continue after the final response started', file: 'connection.ts', find: 'if (!exchange.awaitingContinue || exchange.context) return;', replace: 'if (!exchange.awaitingContinue) return;' },
@@ -152,11 +152,11 @@ export default [
     find: '    if (declared !== undefined && String(sent) !== declared) {\n      throw new Error(`Content-Length said ${declared} but the body had ${sent} bytes`);\n    }\n',
     replace: '',
   },
-  { rule: 'E9', why: "writes the handler's answer to a client that left mid-body", file: 'connection.ts', find: '      if (exchange.abort.signal.aborted) {\n', replace: '      if (false) {\n' },
-  { rule: 'E9', why: 'answers a client that went away with a 500 and onError', file: 'connection.ts', find: '      if (exchange.abort.signal.aborted || this.#socket.destroyed) {', replace: '      if (this.#socket.destroyed) {' },
+  { rule: 'E9', why: "writes the handler's answer to a client that left mid-body", file: 'connection.ts', find: '      if (exchange.gone) {\n', replace: '      if (false) {\n' },
+  { rule: 'E9', why: 'answers a client that went away with a 500 and onError', file: 'connection.ts', find: '      if (exchange.gone || this.#socket.destroyed) {', replace: '      if (this.#socket.destroyed) {' },
   {
     rule: 'E9', why: 'only fails the body when the client leaves mid-body, without aborting the request', file: 'connection.ts',
-    find: '      abandoned.abort.abort(gone);\n', replace: '',
+    find: '      abandon(abandoned, gone);\n', replace: '',
   },
   {
     rule: 'E9', why: 'hands an abandoned queued request to the handler', file: 'connection.ts',
@@ -216,7 +216,9 @@ export default [
   { rule: 'G2', why: 'lets idle connections wait for their keep-alive timeout', file: 'connection.ts', find: '    this.#closing = true;\n    if (this.idle) this.#end();', replace: '    this.#closing = true;' },
   { rule: 'G3', why: 'says keep-alive on the response in flight during close()', file: 'connection.ts', find: 'if (!exchange.body.ended || this.#closing) context.keepAlive = false;', replace: 'if (!exchange.body.ended) context.keepAlive = false;' },
   { rule: 'G4', why: 'resolves close() at once, before the connections are closed', file: 'server.ts', find: '        listener.close(() => resolve());', replace: '        listener.close();\n        resolve();' },
-  { rule: 'G5', why: 'does not abort request.signal when the client leaves', file: 'connection.ts', find: '        exchange.abort.abort(gone);\n        exchange.body.fail(gone);\n      }\n    }\n    this.#queue.length = 0;', replace: '        exchange.body.fail(gone);\n      }\n    }\n    this.#queue.length = 0;' },
+  { rule: 'G5', why: 'does not abort request.signal when the client leaves', file: 'connection.ts', find: '        abandon(exchange, gone);\n        exchange.body.fail(gone);\n      }\n    }\n    this.#queue.length = 0;', replace: '        exchange.body.fail(gone);\n      }\n    }\n    this.#queue.length = 0;' },
+  { rule: 'G5', why: 'records that the client left, but never aborts a signal the handler already holds', file: 'connection.ts', find: '  exchange.abort?.abort(reason);\n', replace: '' },
+  { rule: 'G5', why: 'hands a live signal to a handler that first asks for it after the client left', file: 'connection.ts', find: '    if (exchange.gone) exchange.abort.abort(exchange.gone);\n', replace: '' },
   { rule: 'G6', why: "waits for a 'drain' that never comes when the socket closes", file: 'respond.ts', find: "    socket.on('close', onClose);\n", replace: '' },
   {
     rule: 'G6', why: 'writes to a socket that is already closed, and waits for its drain', file: 'respond.ts',

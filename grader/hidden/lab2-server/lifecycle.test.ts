@@ -432,6 +432,29 @@ milestone('shutdown', () => {
     await within(1000, 'request.signal aborting after the client left', aborted.promise);
   });
 
+  test('a handler that first reads request.signal after the client left finds it aborted', {
+    rules: ['G5'],
+    hint: 'The signal tells whether the client is still there, whenever the handler looks: a signal made (or first handed out) after the client left must already be aborted.',
+  }, async () => {
+    const seen = deferred<boolean>();
+    const { port } = await start(
+      async (req) => {
+        // Reads the body first: it fails once the client is gone; only then looks at the signal.
+        try {
+          for await (const _ of req.body);
+        } catch {}
+        seen.resolve(req.signal.aborted);
+        return hello(req);
+      },
+      quiet,
+    );
+    const client = await Client.connect(port);
+    client.send(request('POST /upload', ['Host: test', 'Content-Length: 100'], 'only a part'));
+    await sleep(100);
+    client.socket.resetAndDestroy();
+    expect(await within(1000, 'the handler to look at request.signal', seen.promise), 'request.signal.aborted, read after the client left').toBe(true);
+  });
+
   test('a client that disconnects mid-stream stops the body: its finally block runs', {
     rules: ['G6', 'F8'],
     points: 2,
