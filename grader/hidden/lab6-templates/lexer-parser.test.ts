@@ -96,6 +96,8 @@ milestone('lexer', () => {
     ]);
     expectTokens('{{ a }}{{ b }}', ['variable-start {{', 'name a', 'variable-end }}', 'variable-start {{', 'name b', 'variable-end }}', 'end']);
     expectTokens('', ['end']);
+    // Text that whitespace control trims away entirely is empty text: no token either.
+    expectTokens('{{ a -}} \n {{- b }}', ['variable-start {{', 'name a', 'variable-end }}', 'variable-start {{', 'name b', 'variable-end }}', 'end']);
     const crlf = 'a\r\n\t b {{ x }}';
     expect(lex(crlf)[0]?.value, `the first token's value in ${show(crlf)}, copied as is`).toBe('a\r\n\t b ');
   });

@@ -303,6 +303,8 @@ milestone('macros-and-include', () => {
   test('a macro takes positional arguments and falls back to its defaults, or undefined', { rules: ['M3'], points: 2 }, () => {
     expectRender(`${field}{{ field("q") }}{{ field("age", 3, "number") }}`, {}, '<input type="text" name="q" value=""><input type="number" name="age" value="3">');
     expectRender('{% macro m(a, b) %}[{{ a }}|{{ b }}]{% endmacro %}{{ m() }}{{ m(1) }}{{ m(1, 2, 3) }}', {}, '[|][1|][1|2]');
+    // A default is evaluated at the call, in the macro's scope: it sees the parameters before it.
+    expectRender('{% macro m(a, b=a ~ "!") %}{{ b }}{% endmacro %}{{ m("x") }}{{ m("y", "z") }}', { a: 'context' }, 'x!z');
   });
 
   test('keyword arguments reach macro parameters by name', { rules: ['M4'], points: 2 }, () => {
