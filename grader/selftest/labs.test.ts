@@ -2,7 +2,7 @@
 // hidden test, and the starter as shipped fails every one of them (a test an untouched starter
 // passes checks nothing). Also: starter and solution are twins with the same exports.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LABS, ROOT, isPresent, labDetails } from '../course.mjs';
@@ -108,6 +108,21 @@ describe.each(present.map((lab) => [lab.folder, lab] as const))('%s', (_, lab) =
     const open = await import(join(materialize(lab.folder, 'open', join(ROOT, '.grader', `open-names-${lab.folder}`)), 'index.ts'));
     const solution = await import(join(ROOT, 'solutions', lab.folder, 'index.ts'));
     expect(Object.keys(open).sort()).toEqual(Object.keys(solution).sort());
+  });
+
+  // A learner's solution in another design (grader/selftest/fixtures/other-designs): the hidden
+  // tests must pass it unchanged, or they check the reference's design rather than the rules.
+  const otherDesign = join(ROOT, 'grader', 'selftest', 'fixtures', 'other-designs', lab.folder);
+  it.runIf(existsSync(otherDesign) && hasOpenLevel(lab.folder))('a solution in another design passes every hidden test', async () => {
+    const dir = materialize(lab.folder, 'open', join(ROOT, '.grader', `other-${lab.folder}`));
+    for (const rel of readdirSync(otherDesign, { recursive: true, encoding: 'utf8' })) {
+      const from = join(otherDesign, rel);
+      if (statSync(from).isFile()) cpSync(from, join(dir, rel));
+    }
+    const result = await grade({ lab, labDir: dir });
+    const failures = result.tests.filter((t) => t.status !== 'passed').map((t) => `${t.name}: ${t.message}`);
+    expect(failures).toEqual([]);
+    expect(result.score).toBe(result.maxScore);
   });
 
   it('grader/starters.json records the starter as committed', () => {
