@@ -5,8 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { ROOT } from '../course.mjs';
-import { hasOpenLevel, levelFiles } from '../levels.mjs';
-import { blobId, readManifest } from '../starters.mjs';
+import { guidedFiles, hasOpenLevel, levelFiles } from '../levels.mjs';
+import { blobId } from '../starters.mjs';
 
 /** Folders never worth looking into, in the course or in a submission. */
 const SKIP_DIRS = new Set(['node_modules', '.git', '.grader', '.vite', '.vitest', '.cache', '__MACOSX']);
@@ -67,32 +67,8 @@ export function makeExecutable(/** @type {string} */ path) {
   chmodSync(path, statSync(path).mode | 0o111);
 }
 
-/**
- * The starter of a lab as the course ships it: the files recorded in grader/starters.json, read
- * from git's object store (or from labs/ where a file is unchanged). A lab with no record is read
- * from labs/ as it is, with a warning, since nothing else says what its starter is.
- * @param {string} folder
- * @param {(message: string) => void} [warn]
- * @returns {Map<string, Buffer>}
- */
-export function starterFiles(folder, warn = () => {}) {
-  const recorded = readManifest()[folder];
-  /** @type {Map<string, Buffer>} */
-  const files = new Map();
-  if (!recorded) {
-    warn(`grader/starters.json has no record of ${folder}: using labs/${folder} as it is`);
-    for (const rel of listFiles(join(ROOT, 'labs', folder))) files.set(rel, readFileSync(join(ROOT, 'labs', folder, rel)));
-    return files;
-  }
-  for (const [rel, id] of Object.entries(recorded)) {
-    const onDisk = join(ROOT, 'labs', folder, rel);
-    const same = existsSync(onDisk) ? readFileSync(onDisk) : undefined;
-    const content = same && blobId(same) === id ? same : gitBlob(id);
-    if (!content) throw new Error(`the shipped labs/${folder}/${rel} is neither unchanged on disk nor in git's history`);
-    files.set(rel, content);
-  }
-  return files;
-}
+/** The starter of a lab as the course ships it (the guided level; see grader/levels.mjs). */
+export const starterFiles = guidedFiles;
 
 /** The open starter of a lab (grader/levels.mjs), or undefined when the course has none for it. */
 export function openStarterFiles(/** @type {string} */ folder) {
@@ -115,14 +91,6 @@ export function knownToGit(contents) {
     return ids.map((id) => found.has(id));
   } catch {
     return ids.map(() => false);
-  }
-}
-
-function gitBlob(/** @type {string} */ id) {
-  try {
-    return execFileSync('git', ['cat-file', 'blob', id], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 });
-  } catch {
-    return undefined;
   }
 }
 
