@@ -2,13 +2,13 @@
 // The starters as the course ships them, so the self-check can prove that every hidden test fails
 // on an untouched starter even on a learner's machine, where labs/ holds the learner's work (and
 // their commits). grader/starters.json records the git blob id of every starter file; the blobs
-// are read back from git's object store, whatever the working tree or HEAD now hold.
+// are read back from git's object store, whatever the working tree or HEAD now hold
+// (grader/levels.mjs, guidedFiles and materialize).
 //
 //   node grader/starters.mjs --update   records the starters of labs/ as they are now
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LABS, ROOT } from './course.mjs';
 
@@ -38,42 +38,6 @@ export function workingTreeIds(/** @type {string} */ folder) {
   };
   walk(dir);
   return ids;
-}
-
-/**
- * Writes the shipped starter of a lab into .grader/starter/<folder> and returns that folder, or
- * returns a reason why it cannot (no manifest entry, a blob git does not have).
- * @param {string} folder
- * @returns {{ dir: string } | { reason: string }}
- */
-export function extractStarter(folder) {
-  const files = readManifest()[folder];
-  if (!files) return { reason: `grader/starters.json has no entry for ${folder}: run node grader/starters.mjs --update` };
-  const dir = join(ROOT, '.grader', 'starter', folder);
-  rmSync(dir, { recursive: true, force: true });
-  for (const [path, id] of Object.entries(files)) {
-    const content = readBlob(id) ?? readIfSame(join(ROOT, 'labs', folder, path), id);
-    if (!content) {
-      return { reason: `the shipped labs/${folder}/${path} is neither in git's history nor unchanged on disk` };
-    }
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), content);
-  }
-  return { dir };
-}
-
-function readBlob(/** @type {string} */ id) {
-  try {
-    return execFileSync('git', ['cat-file', 'blob', id], { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
-  } catch {
-    return undefined;
-  }
-}
-
-function readIfSame(/** @type {string} */ path, /** @type {string} */ id) {
-  if (!existsSync(path)) return undefined;
-  const content = readFileSync(path);
-  return blobId(content) === id ? content : undefined;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
