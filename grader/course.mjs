@@ -39,9 +39,9 @@ export const LABS = [
  *
  * @typedef {object} LabDetails   read from grader/hidden/<folder>/lab.json
  * @property {number} testTimeout  ms a single test may take before vitest fails it
- * @property {number} [workers]    test files run at once (default: vitest's, one fewer than the cores): a
- *   lab whose files each wait seconds on something that is not learner code (lab 9's database
- *   starting) asks for two, so one file's wait overlaps another's work
+ * @property {number} [workers]    test files run at once (default: one per core, grade.mjs testWorkers): a
+ *   lab whose files mostly wait on something that is not learner code (lab 8's processes, lab 9's
+ *   database starting) may ask for more, so one file's wait overlaps another's work
  * @property {Milestone[]} milestones  in the order a learner should reach them
  * @property {boolean} [childProcesses]  its tests start programs: the workers may spawn processes
  * @property {string[]} [given]    functions the starter gives whole (helpers like `badRequest`): an error's

@@ -2,6 +2,7 @@
 // One grade: which code to test, over which lower layers, with which hidden tests; then the run
 // (supervisor.mjs) and the result (report.mjs). The CLI and the self-check both call `grade`.
 import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
@@ -53,6 +54,7 @@ export function gradePlan(options) {
   // The `reference` condition picks reference/ or solutions/ for every lower lab that has one;
   // a release's imports map sends the others to labs/ whatever the condition.
   const reference = !options.ownStack && lower.some(hasReference);
+  const files = examples ? exampleFiles(targetDir) : testFiles(lab);
   return {
     lab,
     details,
@@ -60,11 +62,11 @@ export function gradePlan(options) {
     reference,
     examples,
     session: {
-      files: examples ? exampleFiles(targetDir) : testFiles(lab),
+      files,
       aliases: { [`@lab/${lab.slug}`]: join(targetDir, 'index.ts') },
       reference,
       testTimeout: details.testTimeout,
-      ...(details.workers ? { workers: details.workers } : {}),
+      workers: testWorkers(details, files.length),
       labDir: targetDir,
       childProcesses: details.childProcesses === true,
     },
@@ -235,6 +237,19 @@ function layersLabel(/** @type {number} */ number, /** @type {boolean} */ refere
 }
 
 /** The lab's hidden test files, sorted so runs are repeatable. */
+/**
+ * How many test files run at once: the lab's own number (lab.json `workers`), else one per core,
+ * and never more than there are files. vitest's default is one fewer than the cores, which on a
+ * two-core machine runs a lab's files one after another: each starts a process of its own (the
+ * permission model needs one), and that start-up, not the tests, is most of a small lab's grade.
+ * The tests themselves mostly wait (on sockets, timers, child processes), so two at once on two
+ * cores finish sooner; a busy machine is still told apart from slow code (retryBusyFailures).
+ * @param {import('./course.mjs').LabDetails} details @param {number} fileCount
+ */
+export function testWorkers(details, fileCount) {
+  return Math.max(1, Math.min(details.workers ?? availableParallelism(), fileCount));
+}
+
 export function testFiles(/** @type {import('./course.mjs').LabInfo} */ lab) {
   const dir = hiddenDir(lab);
   return readdirSync(dir)

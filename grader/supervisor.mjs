@@ -74,7 +74,7 @@ const SLOW_FAILURE_MS = 500;
  * @property {string} [refuse]           don't run the lab at all: list its tests and fail them with this
  * @property {boolean} [childProcesses]  the lab's tests may start programs (lab.json "childProcesses")
  * @property {number} [memoryMb]         heap limit of a test worker
- * @property {number} [workers]          test workers at once (default: vitest's, one fewer than the cores)
+ * @property {number} [workers]          test workers at once (grade.mjs testWorkers; vitest's default when absent)
  * @property {number} [loadTimeout]      ms a test file may take to load before it is declared hung
  * @property {number} [totalTimeout]     ms for the whole grade
  * @property {number} [graceMs]          ms past testTimeout before a silent test is declared stuck

@@ -12,7 +12,7 @@ import { formatReport } from './report.mjs';
 import { RunnerSession } from './supervisor.mjs';
 
 /** How long to wait after a save for the next one (editors save several files at once). */
-const DEBOUNCE_MS = 150;
+const DEBOUNCE_MS = 50;
 
 /** File systems where change events don't arrive (WSL's Windows drives, network shares): poll. */
 function needsPolling() {
