@@ -5,7 +5,7 @@
 import { expect } from 'vitest';
 import { Environment, markSafe } from '@lab/templates';
 import { bounded, milestone, show, test } from '../../harness/index.ts';
-import { describeRender, expectRender, render, renderError, templateError, where } from './helpers.ts';
+import { describeRender, expectRender, renderError, templateError, where } from './helpers.ts';
 import { expectInertEverywhere, keeperChains, SAFE_SOURCES } from './xss.ts';
 
 const XSS = `<script>alert('x')</script>`;

@@ -3,8 +3,8 @@
 // Jinja2 has it or where it is the safer of the two (tojson, striptags, urlencode), as the lesson's
 // "Extensions (optional)" section says filter by filter. Every failure shows the template and its data.
 import { expect } from 'vitest';
-import { bounded, milestone, show, test } from '../../harness/index.ts';
-import { describeRender, expectRender, render, renderError } from './helpers.ts';
+import { milestone, show, test } from '../../harness/index.ts';
+import { expectRender, render, renderError } from './helpers.ts';
 import { expectInertEverywhere, PAYLOADS, payloadData } from './xss.ts';
 
 const PEOPLE = [

@@ -5,7 +5,6 @@
 import { createHmac } from 'node:crypto';
 import { expect } from 'vitest';
 import type { CookieSessionOptions } from '#contracts/state';
-import type { RequestApi } from '#contracts/toolkit';
 import { App } from '#framework';
 import { cookieSessions, sign, unsign } from '@lab/state';
 import { bounded, milestone, test } from '../../harness/index.ts';
