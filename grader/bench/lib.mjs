@@ -154,3 +154,19 @@ export function markdownReport(report) {
     '',
   ].join('\n');
 }
+
+/**
+ * The test files that took longest in vitest's report (`✓ grader/selftest/x.test.ts (12 tests) 3456ms`):
+ * "of which ledger.test.ts 650 s, ..." — where the time of `npm test` goes.
+ * @param {string} output @param {number} count
+ */
+export function slowestFiles(output, count) {
+  const units = { ms: 0.001, s: 1, m: 60 };
+  const files = [...output.matchAll(/^\s*\S\s+(\S+\.test\.ts)\s+\(\d+ tests?[^)]*\)\s+([\d.]+)(ms|s|m)\b/gm)].map((m) => ({
+    name: (m[1] ?? '').split('/').pop() ?? '',
+    seconds: Number(m[2]) * units[/** @type {'ms' | 's' | 'm'} */ (m[3])],
+  }));
+  files.sort((a, b) => b.seconds - a.seconds);
+  const top = files.slice(0, count).map((f) => `${f.name} ${formatNumber(f.seconds)} s`);
+  return top.length > 0 ? `of which ${top.join(', ')}` : '';
+}

@@ -12,6 +12,7 @@ import {
   median,
   ratio,
   rowCells,
+  slowestFiles,
   summarize,
   textTable,
   type Row,
@@ -132,5 +133,19 @@ describe('formatting', () => {
     expect(report).toContain('- CPU: 2 x Some CPU @ 2.10GHz');
     expect(report).toContain('- Node: v20.20.2');
     expect(report).toContain('- one setting');
+  });
+});
+
+describe('slowestFiles', () => {
+  it('reads where the time of npm test went from vitest\'s report, slowest first', () => {
+    const output = [
+      ' ✓ grader/selftest/report.test.ts (26 tests) 37ms',
+      ' ✓ grader/selftest/ledger.test.ts (20 tests) 701.5s',
+      ' ❯ grader/selftest/labs.test.ts (40 tests | 1 failed) 250123ms',
+      '   ✓ a test inside a file, not a file 900ms',
+      ' Test Files  3 passed (3)',
+    ].join('\n');
+    expect(slowestFiles(output, 2)).toBe('of which ledger.test.ts 702 s, labs.test.ts 250 s');
+    expect(slowestFiles('no report at all', 3)).toBe('');
   });
 });
