@@ -170,3 +170,29 @@ export function slowestFiles(output, count) {
   const top = files.slice(0, count).map((f) => `${f.name} ${formatNumber(f.seconds)} s`);
   return top.length > 0 ? `of which ${top.join(', ')}` : '';
 }
+
+/** The lines that open and close the table `npm run bench` keeps in grader/INTERNALS.md. */
+export const TABLE_START = '<!-- bench table: written by npm run bench -->';
+export const TABLE_END = '<!-- end of bench table -->';
+
+/**
+ * A document with the text between its TABLE_START and TABLE_END lines replaced: the latest table
+ * and machine, so the page that shows them never keeps an old copy. Throws when the markers are
+ * missing (someone edited them away), rather than writing the table in some other place.
+ * @param {string} document
+ * @param {{ rows: Row[], machine: ReturnType<typeof describeMachine>, seconds: number }} report
+ */
+export function withLatestTable(document, report) {
+  const start = document.indexOf(TABLE_START);
+  const end = document.indexOf(TABLE_END);
+  if (start === -1 || end < start) throw new Error(`the bench table's markers are missing: "${TABLE_START}" ... "${TABLE_END}"`);
+  const { machine } = report;
+  const table = [
+    `Latest run (${machine.date.slice(0, 10)}; the machine's load average when it started: ${machine.loadAverage}):`,
+    '',
+    markdownTable(HEADER, report.rows.map(rowCells)),
+    '',
+    `Machine: ${machine.cpu} · memory: ${machine.memory} · OS: ${machine.os} · Node: ${machine.node} · whole run: ${report.seconds.toFixed(0)} s.`,
+  ].join('\n');
+  return `${document.slice(0, start + TABLE_START.length)}\n${table}\n${document.slice(end)}`;
+}

@@ -3,7 +3,7 @@
 // `npm run bench`: every benchmark of the course, each figure a median over repeated runs and a
 // ratio against a peer measured in the same run, taking turns with it (this machine is shared and
 // noisy: only a ratio measured side by side means anything). Prints the table and writes it to
-// grader/bench/latest.md and grader/bench/latest.json.
+// grader/bench/latest.md, grader/bench/latest.json and the table in grader/INTERNALS.md.
 //   node grader/bench/run.mjs                  everything (four to six minutes on two cores, half of
 //                                              it npm test and lab 8's grades)
 //   node grader/bench/run.mjs router http      some groups only: grader, http, templates, router
@@ -17,7 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { LABS, ROOT, findLab, isPresent } from '../course.mjs';
 import { testFiles } from '../grade.mjs';
-import { HEADER, alternate, describeMachine, formatNumber, markdownReport, median, rowCells, slowestFiles, summarize, textTable } from './lib.mjs';
+import { HEADER, alternate, describeMachine, formatNumber, markdownReport, median, rowCells, slowestFiles, summarize, textTable, withLatestTable } from './lib.mjs';
 
 const BENCH = join(ROOT, 'grader', 'bench');
 const GROUPS = ['grader', 'http', 'templates', 'router'];
@@ -582,6 +582,9 @@ if (chosen.length > 0 || quick) {
   };
   writeFileSync(join(BENCH, 'latest.json'), JSON.stringify(json, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n');
   writeFileSync(join(BENCH, 'latest.md'), markdownReport({ rows, machine, seconds, settings: settingsText }));
-  console.log('written: grader/bench/latest.md, grader/bench/latest.json');
+  // The copy of the table in INTERNALS.md, between its markers: never an older run than latest.md's.
+  const internals = join(ROOT, 'grader', 'INTERNALS.md');
+  writeFileSync(internals, withLatestTable(readFileSync(internals, 'utf8'), { rows, machine, seconds }));
+  console.log('written: grader/bench/latest.md, grader/bench/latest.json, the table in grader/INTERNALS.md');
 }
 process.exit(0);

@@ -15,6 +15,9 @@ import {
   slowestFiles,
   summarize,
   textTable,
+  withLatestTable,
+  TABLE_START,
+  TABLE_END,
   type Row,
 } from '../bench/lib.mjs';
 
@@ -148,4 +151,39 @@ describe('slowestFiles', () => {
     expect(slowestFiles(output, 2)).toBe('of which ledger.test.ts 702 s, labs.test.ts 250 s');
     expect(slowestFiles('no report at all', 3)).toBe('');
   });
+});
+
+describe('withLatestTable', () => {
+  const machine = describeMachine({
+    cpus: [{ model: 'Some CPU' }],
+    totalmem: 2 ** 30,
+    loadavg: [0.1, 0.2, 0.3],
+    platform: 'linux',
+    release: '6.1',
+    node: 'v20.20.2',
+    date: new Date('2026-01-02T03:04:05Z'),
+  });
+  const rows: Row[] = [{ group: 'g', name: 'a row', unit: 'ms', subject: { label: 's', samples: [5] } }];
+
+  it('replaces what is between the markers and keeps the rest of the page', () => {
+    const page = `# Page\nbefore\n${TABLE_START}\nan old table\n${TABLE_END}\nafter\n`;
+    const updated = withLatestTable(page, { rows, machine, seconds: 12 });
+    expect(updated.startsWith(`# Page\nbefore\n${TABLE_START}\nLatest run (2026-01-02;`)).toBe(true);
+    expect(updated).toContain('| a row | 5.00 |');
+    expect(updated).not.toContain('an old table');
+    expect(updated.endsWith(`whole run: 12 s.\n${TABLE_END}\nafter\n`)).toBe(true);
+    // Written twice, the page is the same: nothing piles up between the markers.
+    expect(withLatestTable(updated, { rows, machine, seconds: 12 })).toBe(updated);
+  });
+
+  it('refuses a page whose markers are gone', () => {
+    expect(() => withLatestTable('# Page\nno markers\n', { rows, machine, seconds: 1 })).toThrow(/markers are missing/);
+  });
+});
+
+it('grader/INTERNALS.md keeps the markers the bench writes its table between', async () => {
+  const { readFileSync } = await import('node:fs');
+  const page = readFileSync(new URL('../INTERNALS.md', import.meta.url), 'utf8');
+  expect(page.indexOf(TABLE_START)).toBeGreaterThan(-1);
+  expect(page.indexOf(TABLE_END)).toBeGreaterThan(page.indexOf(TABLE_START));
 });
