@@ -44,6 +44,7 @@ function rooted(url: string): string {
   return url.startsWith('//') ? `/%2F${url.slice(2)}` : url;
 }
 
+/** A small letter: a method that has one must be uppercased (M2). */
 const LOWERCASE = /[a-z]/;
 
 /** A request path cut into segments: `/a/b/` is [a, b] with a trailing slash. */
@@ -135,8 +136,10 @@ export class Router {
 
   match(path: string, method: string, query = ''): MatchResult {
     const request = splitPath(path);
+    // Once per request, not once per rule that fits. A method nearly always comes in capitals, and
+    // testing that costs less than toUpperCase, which leaves JavaScript for the engine's C++.
     const verb = LOWERCASE.test(method) ? method.toUpperCase() : method;
-    let allowed: Set<string> | null = null; // made when a rule refuses the method
+    const allowed = new Set<string>();
     let redirect: string | null = null;
     // Down the tree along the path's segments, as far as its fixed texts go: the node reached
     // lists every rule the path may fit.
@@ -150,12 +153,12 @@ export class Router {
       const fit = fitRule(entry, request);
       if (!fit) continue;
       if (!entry.methods.has(verb)) {
-        allowed ??= new Set();
         for (const m of entry.methods) allowed.add(m);
       } else if (fit.needsSlash) {
         // A URL, ready to send: the path encoded, the query string as it came (never decoded).
         redirect ??= `${rooted(`${encodePath(path)}/`)}${query ? `?${query}` : ''}`;
       } else {
+        // fit.params is this match's own new object: the defaults go into it, without a copy.
         const params = Object.assign(fit.params, entry.defaults);
         const canonical = this.#canonical(entry, params, verb);
         if (canonical !== null) return { kind: 'redirect', status: 308, location: canonical + (query ? `?${query}` : '') };
@@ -163,7 +166,7 @@ export class Router {
       }
     }
     if (redirect !== null) return { kind: 'redirect', status: 308, location: redirect };
-    if (allowed !== null) return { kind: 'method-not-allowed', allowed: [...allowed].sort() };
+    if (allowed.size > 0) return { kind: 'method-not-allowed', allowed: [...allowed].sort() };
     return { kind: 'not-found' };
   }
 
