@@ -44,8 +44,8 @@ function rooted(url: string): string {
   return url.startsWith('//') ? `/%2F${url.slice(2)}` : url;
 }
 
-/** A small letter: a method that has one must be uppercased (M2). */
-const LOWERCASE = /[a-z]/;
+/** Anything but a capital A to Z: a method that has one may change when uppercased (M2). */
+const NOT_CAPITALS = /[^A-Z]/;
 
 /** A request path cut into segments: `/a/b/` is [a, b] with a trailing slash. */
 function splitPath(path: string): { segments: string[]; trailingSlash: boolean } {
@@ -138,7 +138,7 @@ export class Router {
     const request = splitPath(path);
     // Once per request, not once per rule that fits. A method nearly always comes in capitals, and
     // testing that costs less than toUpperCase, which leaves JavaScript for the engine's C++.
-    const verb = LOWERCASE.test(method) ? method.toUpperCase() : method;
+    const verb = NOT_CAPITALS.test(method) ? method.toUpperCase() : method;
     const allowed = new Set<string>();
     let redirect: string | null = null;
     // Down the tree along the path's segments, as far as its fixed texts go: the node reached
