@@ -44,6 +44,9 @@ function rooted(url: string): string {
   return url.startsWith('//') ? `/%2F${url.slice(2)}` : url;
 }
 
+/** Anything but a capital A to Z: a method that has one may change when uppercased (M2). */
+const NOT_CAPITALS = /[^A-Z]/;
+
 /** A request path cut into segments: `/a/b/` is [a, b] with a trailing slash. */
 function splitPath(path: string): { segments: string[]; trailingSlash: boolean } {
   // '' (an app mounted at /app, asked for /app) comes out as '/' does: no segments, no slash.
@@ -74,12 +77,10 @@ export class Router {
   /** The same entries by endpoint, in the order urlFor tries them (byBuildOrder). */
   readonly #endpoints = new Map<string, Entry[]>();
   /**
-   * The entries a request may fit, by the request's first segment; null after an add, built again
-   * by the next match (see #candidates).
+   * The rules as a tree of their leading fixed segments (see #tree); null after an add, built
+   * again by the next match.
    */
-  #byFirstSegment: Map<string, Entry[]> | null = null;
-  /** The entries whose rule starts with a variable, or has no segment: any request may fit them. */
-  #anyFirstSegment: Entry[] = [];
+  #root: RuleNode | null = null;
 
   constructor(options: { converters?: Record<string, ConverterFactory> } = {}) {
     this.#converters = { ...builtInConverters, ...options.converters };
@@ -116,7 +117,7 @@ export class Router {
     };
     this.#entries.push(entry);
     this.#entries.sort(bySpecificity);
-    this.#byFirstSegment = null;
+    this.#root = null;
     this.#endpoints.set(options.endpoint, [...siblings, entry].sort(byBuildOrder));
   }
 
@@ -135,19 +136,31 @@ export class Router {
 
   match(path: string, method: string, query = ''): MatchResult {
     const request = splitPath(path);
+    // Once per request, not once per rule that fits. A method nearly always comes in capitals, and
+    // testing that costs less than toUpperCase, which leaves JavaScript for the engine's C++.
+    const verb = NOT_CAPITALS.test(method) ? method.toUpperCase() : method;
     const allowed = new Set<string>();
     let redirect: string | null = null;
-    for (const entry of this.#candidates(request.segments[0])) {
+    // Down the tree along the path's segments, as far as its fixed texts go: the node reached
+    // lists every rule the path may fit.
+    let node = this.#tree();
+    for (const text of request.segments) {
+      const child = node.children.get(text);
+      if (child === undefined) break;
+      node = child;
+    }
+    for (const entry of node.entries) {
       const fit = fitRule(entry, request);
       if (!fit) continue;
-      if (!entry.methods.has(method.toUpperCase())) {
+      if (!entry.methods.has(verb)) {
         for (const m of entry.methods) allowed.add(m);
       } else if (fit.needsSlash) {
         // A URL, ready to send: the path encoded, the query string as it came (never decoded).
         redirect ??= `${rooted(`${encodePath(path)}/`)}${query ? `?${query}` : ''}`;
       } else {
-        const params = { ...fit.params, ...entry.defaults };
-        const canonical = this.#canonical(entry, params, method.toUpperCase());
+        // fit.params is this match's own new object: the defaults go into it, without a copy.
+        const params = Object.assign(fit.params, entry.defaults);
+        const canonical = this.#canonical(entry, params, verb);
         if (canonical !== null) return { kind: 'redirect', status: 308, location: canonical + (query ? `?${query}` : '') };
         return { kind: 'match', endpoint: entry.endpoint, params, rule: entry.rule.text };
       }
@@ -158,23 +171,23 @@ export class Router {
   }
 
   /**
-   * The entries that may fit a request whose path starts with this segment, in #entries' order:
-   * those whose rule starts with that same text, and those that start with a variable. Trying
-   * every rule costs time for each rule of the table; most of them start with a text the request
-   * doesn't, and a Map finds the few that do in one lookup, however many rules there are.
+   * The rules as a tree of their leading fixed segments, like the folders of a file system:
+   * `/api/v1/users/<int:id>` hangs under the nodes api, v1, users. A rule can only fit a path
+   * that starts with its leading fixed segments, so the rules a path may fit are those hanging at
+   * the node its segments lead to, or above it on the way there: each node lists exactly those,
+   * in #entries' order. Trying every rule costs time for each rule of the table; the walk down
+   * costs one Map lookup per segment, and only the few rules that may fit are tried.
    */
-  #candidates(first: string | undefined): Entry[] {
-    if (this.#byFirstSegment === null) {
-      this.#byFirstSegment = new Map();
-      this.#anyFirstSegment = this.#entries.filter((entry) => firstText(entry) === null);
-      for (const entry of this.#entries) {
-        const text = firstText(entry);
-        if (text === null || this.#byFirstSegment.has(text)) continue;
-        // filter keeps the order: still most specific first
-        this.#byFirstSegment.set(text, this.#entries.filter((e) => firstText(e) === text || firstText(e) === null));
-      }
+  #tree(): RuleNode {
+    if (this.#root === null) {
+      const root: RuleNode = { entries: [], children: new Map() };
+      // First every node, then each rule in the list of its node and of every node below it
+      // (all made by then). #entries is sorted, so every list is too.
+      for (const entry of this.#entries) nodeOf(root, entry);
+      for (const entry of this.#entries) addBelow(nodeOf(root, entry), entry);
+      this.#root = root;
     }
-    return (first !== undefined && this.#byFirstSegment.get(first)) || this.#anyFirstSegment;
+    return this.#root;
   }
 
   /**
@@ -227,14 +240,35 @@ export class Router {
   }
 }
 
+/** A node of the rule tree: its children by fixed text, and the rules a path that reaches it may fit. */
+interface RuleNode {
+  children: Map<string, RuleNode>;
+  entries: Entry[];
+}
+
 /**
- * The fixed text a rule starts with, or null when it starts with a variable (or is `/`). Only a
- * request whose first segment is this text can fit it: a path variable never takes the first
- * segment of a rule that starts with text.
+ * The node of a rule's leading fixed segments (`/blog/<int:year>`: root, then blog), made on the
+ * way if it is not there yet. A rule that starts with a variable, or has no segment (`/`), is at the root: any
+ * path may fit it.
  */
-function firstText(entry: Entry): string | null {
-  const first = entry.rule.segments[0];
-  return first?.kind === 'static' ? first.text : null;
+function nodeOf(root: RuleNode, entry: Entry): RuleNode {
+  let node = root;
+  for (const segment of entry.rule.segments) {
+    if (segment.kind !== 'static') break;
+    let child = node.children.get(segment.text);
+    if (child === undefined) {
+      child = { children: new Map(), entries: [] };
+      node.children.set(segment.text, child);
+    }
+    node = child;
+  }
+  return node;
+}
+
+/** Lists the rule at this node and at every node below it. */
+function addBelow(node: RuleNode, entry: Entry): void {
+  node.entries.push(entry);
+  for (const child of node.children.values()) addBelow(child, entry);
 }
 
 /** The rule's variable names, in order. */
@@ -364,16 +398,20 @@ function fitRule(
       trailingSlash = false;
     }
   }
-  const params: Record<string, unknown> = {};
   // Plain counting loops: `for (const [i, x] of list.entries())` makes an iterator and an [i, x]
-  // pair for each step, which this loop, run for every rule a request tries, cannot afford.
+  // pair for each step, which these loops, run for every rule a request tries, cannot afford.
+  // Fixed text first: comparing two strings costs much less than a regular expression and a
+  // converter, and the rules a path reaches often differ only in fixed text further on
+  // (`/users/<int:id>/posts` and `/users/<int:id>/avatar` would both read the id).
+  for (let i = 0; i < rule.segments.length; i++) {
+    const segment = rule.segments[i]!;
+    if (segment.kind === 'static' && texts[i] !== segment.text) return null;
+  }
+  const params: Record<string, unknown> = {};
   for (let i = 0; i < rule.segments.length; i++) {
     const segment = rule.segments[i]!;
     const text = texts[i]!;
-    if (segment.kind === 'static') {
-      if (text !== segment.text) return null;
-      continue;
-    }
+    if (segment.kind === 'static') continue;
     // A mixed segment's regular expression says which text each of its variables takes.
     const variables = segment.kind === 'mixed' ? segment.variables : [segment];
     const pieces = segment.kind === 'mixed' ? readMixed(segment, text) : segment.regex.test(text) ? [text] : null;

@@ -116,10 +116,12 @@ export default [
   // Matching segment by segment
   { rule: 'P1', why: 'a match does not give its rule', file: 'router.ts',
     find: "return { kind: 'match', endpoint: entry.endpoint, params, rule: entry.rule.text };", replace: "return { kind: 'match', endpoint: entry.endpoint, params } as MatchResult;" },
-  { rule: 'P1', why: 'the rules that start with a variable are left out of the lists by first segment', file: 'router.ts',
-    find: 'this.#entries.filter((e) => firstText(e) === text || firstText(e) === null)', replace: 'this.#entries.filter((e) => firstText(e) === text)' },
-  { rule: 'P1', why: 'the lists by first segment are not rebuilt after an add', file: 'router.ts',
-    find: '    this.#byFirstSegment = null;\n', replace: '' },
+  { rule: 'P1', why: 'a rule is listed at its own node of the tree only, not at the nodes below it', file: 'router.ts',
+    find: '  for (const child of node.children.values()) addBelow(child, entry);\n', replace: '' },
+  { rule: 'P1', why: 'the tree is not rebuilt after an add', file: 'router.ts',
+    find: '    this.#root = null;\n', replace: '' },
+  { rule: 'P1', why: 'a rule hangs in the tree under all its fixed segments, those after a variable too', file: 'router.ts',
+    find: "if (segment.kind !== 'static') break;", replace: "if (segment.kind !== 'static') continue;" },
   { rule: 'P2', why: '"/" counts as a trailing slash', file: 'router.ts',
     find: "const trailingSlash = path.length > 1 && path.endsWith('/');", replace: "const trailingSlash = path.endsWith('/');" },
   { rule: 'P2', why: '"/" has one empty segment', file: 'router.ts',
@@ -133,11 +135,17 @@ export default [
   { rule: 'P4', why: 'a path too short for the rule is not refused (a negative span)', file: 'router.ts',
     find: '    if (take < 1) return null;\n', replace: '' },
   { rule: 'P5', why: 'fixed text is compared without case', file: 'router.ts',
-    find: 'if (text !== segment.text) return null;', replace: 'if (text.toLowerCase() !== segment.text.toLowerCase()) return null;' },
+    find: "if (segment.kind === 'static' && texts[i] !== segment.text) return null;", replace: "if (segment.kind === 'static' && texts[i]!.toLowerCase() !== segment.text.toLowerCase()) return null;" },
   { rule: 'P5', why: 'fixed text is used as a regular expression', file: 'router.ts',
-    find: 'if (text !== segment.text) return null;', replace: 'if (!new RegExp(`^${segment.text}$`).test(text)) return null;' },
+    find: "if (segment.kind === 'static' && texts[i] !== segment.text) return null;", replace: "if (segment.kind === 'static' && !new RegExp(`^${segment.text}$`).test(texts[i]!)) return null;" },
   { rule: 'P5', why: 'fixed text is compared after trimming', file: 'router.ts',
-    find: 'if (text !== segment.text) return null;', replace: 'if (text.trim() !== segment.text) return null;' },
+    find: "if (segment.kind === 'static' && texts[i] !== segment.text) return null;", replace: "if (segment.kind === 'static' && texts[i]!.trim() !== segment.text) return null;" },
+  { rule: 'P5', why: 'fixed text is left to the tree, which only compares the fixed segments in front', file: 'router.ts',
+    find: `  for (let i = 0; i < rule.segments.length; i++) {
+    const segment = rule.segments[i]!;
+    if (segment.kind === 'static' && texts[i] !== segment.text) return null;
+  }
+`, replace: '' },
   { rule: 'P6', why: 'a redirect is answered at once, before a later exact match', file: 'router.ts',
     find: "redirect ??= `${rooted(`${encodePath(path)}/`)}${query ? `?${query}` : ''}`;", replace: "return { kind: 'redirect', status: 308, location: `${encodePath(path)}/${query ? `?${query}` : ''}` };" },
   { rule: 'P6', why: 'a 405 is answered at once, before a later match', file: 'router.ts',
@@ -166,7 +174,9 @@ export default [
   { rule: 'M2', why: "the rule's methods are not uppercased", file: 'router.ts',
     find: "new Set((options.methods ?? ['GET']).map((m) => m.toUpperCase()));", replace: "new Set(options.methods ?? ['GET']);" },
   { rule: 'M2', why: "the request's method is not uppercased", file: 'router.ts',
-    find: 'if (!entry.methods.has(method.toUpperCase())) {', replace: 'if (!entry.methods.has(method)) {' },
+    find: 'const verb = NOT_CAPITALS.test(method) ? method.toUpperCase() : method;', replace: 'const verb = method;' },
+  { rule: 'M2', why: "only a method all in small letters is uppercased (pUt is left as it is)", file: 'router.ts',
+    find: 'const NOT_CAPITALS = /[^A-Z]/;', replace: 'const NOT_CAPITALS = /^[a-z]+$/;' },
   { rule: 'M3', why: 'GET does not bring HEAD', file: 'router.ts',
     find: "if (methods.has('GET')) methods.add('HEAD'); // a HEAD is a GET without the body", replace: '' },
   { rule: 'M3', why: 'every rule answers HEAD', file: 'router.ts',
@@ -175,9 +185,9 @@ export default [
     find: "    if (allowed.size > 0) return { kind: 'method-not-allowed', allowed: [...allowed].sort() };\n", replace: '' },
   { rule: 'M4', why: 'methods are collected from rules that do not fit the path', file: 'router.ts',
     find: `      if (!fit) continue;
-      if (!entry.methods.has(method.toUpperCase())) {`, replace: `      if (!entry.methods.has(method.toUpperCase())) for (const m of entry.methods) allowed.add(m);
+      if (!entry.methods.has(verb)) {`, replace: `      if (!entry.methods.has(verb)) for (const m of entry.methods) allowed.add(m);
       if (!fit) continue;
-      if (!entry.methods.has(method.toUpperCase())) {` },
+      if (!entry.methods.has(verb)) {` },
   { rule: 'M5', why: 'allowed is not sorted', file: 'router.ts',
     find: "return { kind: 'method-not-allowed', allowed: [...allowed].sort() };", replace: "return { kind: 'method-not-allowed', allowed: [...allowed] };" },
   { rule: 'M5', why: 'allowed lists a method twice', edits: [
@@ -230,7 +240,7 @@ export default [
   onlyArgs(args, []);`, replace: `const path: ConverterFactory = (args) => {` },
   ] },
   { rule: 'N1', why: "a match's params leave the defaults out", file: 'router.ts',
-    find: 'const params = { ...fit.params, ...entry.defaults };', replace: 'const params = { ...fit.params };' },
+    find: 'const params = Object.assign(fit.params, entry.defaults);', replace: 'const params = fit.params;' },
   { rule: 'N2', why: 'a second rule for an endpoint is refused, as it once was', file: 'router.ts',
     find: '    if (existing) {\n      // One entry', replace: "    if (!existing && siblings.length > 0) throw new RuleError(`endpoint \"${options.endpoint}\" is already used`);\n    if (existing) {\n      // One entry" },
   { rule: 'N2', why: "a second rule for an endpoint replaces the first one's place in urlFor", file: 'router.ts',
@@ -336,11 +346,11 @@ export default [
   { rule: 'T4', why: 'a "?" even without a query string', file: 'router.ts',
     find: "redirect ??= `${rooted(`${encodePath(path)}/`)}${query ? `?${query}` : ''}`;", replace: 'redirect ??= `${rooted(`${encodePath(path)}/`)}?${query}`;' },
   { rule: 'T5', why: 'the slash is checked before the method', file: 'router.ts',
-    find: `      if (!entry.methods.has(method.toUpperCase())) {
+    find: `      if (!entry.methods.has(verb)) {
         for (const m of entry.methods) allowed.add(m);
       } else if (fit.needsSlash) {`, replace: `      if (fit.needsSlash) {
         redirect ??= \`\${rooted(\`\${encodePath(path)}/\`)}\${query ? \`?\${query}\` : ''}\`;
-      } else if (!entry.methods.has(method.toUpperCase())) {
+      } else if (!entry.methods.has(verb)) {
         for (const m of entry.methods) allowed.add(m);
       } else if (fit.needsSlash) {` },
   { rule: 'T6', why: 'a path variable at the end loses the final slash', file: 'router.ts',

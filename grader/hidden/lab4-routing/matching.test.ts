@@ -110,6 +110,16 @@ milestone('static-rules', () => {
     for (const path of ['/ a/b', '/a /b', '/a/b ', '/a/%20b']) expectNotFound(router, path);
   });
 
+  test('fixed text after a variable is compared exactly too', {
+    rules: ['P5'],
+    hint: 'Compare every fixed segment of the rule with ===, those after a variable too: a lookup by the segments in front (a tree, say) never sees them.',
+  }, () => {
+    const router = routerWith([['/<user>/profile', 'profile'], ['/<int:n>/site.css', 'css']]);
+    expectMatch(router, '/ada/profile', 'profile', { user: 'ada' });
+    expectMatch(router, '/1/site.css', 'css', { n: 1 });
+    for (const path of ['/ada/Profile', '/ada/ profile', '/ada/profile ', '/ada/settings', '/1/siteXcss']) expectNotFound(router, path);
+  });
+
   test('matches text that is not ASCII, as the decoded path has it', { rules: ['P5'] }, () => {
     const router = routerWith([['/café/menü', 'menu']]);
     expectMatch(router, '/café/menü', 'menu', {});
@@ -525,6 +535,7 @@ milestone('methods', () => {
     expectMatch(router, '/b', 'b', {}, { method: 'HEAD' });
     expectMatch(router, '/c', 'c', {}, { method: 'get' });
     expectMatch(router, '/a', 'a', {}, { method: 'post' });
+    expectMatch(router, '/a', 'a', {}, { method: 'pUt' });
   });
 
   test('one path, several rules: each method to its endpoint, Allow lists them all', {
