@@ -209,29 +209,45 @@ export async function checkBreakers(lab, options = {}) {
   // The code under test is the course's own reference: worker threads, without the permission
   // model that guards against learner code, and workers reused from one copy to the next.
   // Most of a breaker's time is spent waiting (for a timeout to pass, a worker process to start),
-  // not computing: several workers at once wait side by side.
-  const session = new RunnerSession({ ...plan.session, files, pool: 'threads', copies: root, workers: breakerWorkers() });
-  let outcome;
+  // not computing: several workers at once wait side by side. The work that does compute is the
+  // runner's own (vite compiling each copy's modules and passing them to the workers, one thread
+  // per runner): the copies are shared among several runners, one per core, so that all of the
+  // cores compile.
+  const { runners, workers } = breakerRunners(files.length);
+  /** @type {string[][]} */
+  const shares = Array.from({ length: runners }, () => []);
+  files.forEach((file, i) => shares[i % runners]?.push(file));
+  const sessions = shares.map((share) => new RunnerSession({ ...plan.session, files: share, pool: 'threads', copies: root, workers }));
+  /** @type {Awaited<ReturnType<typeof supervise>>[]} */
+  let outcomes = [];
   // A worker thread cannot change its time zone (process.env.TZ in a test is its own copy), so the
   // copies run in one far from UTC, with a half-hour offset: a clock read in local time shows.
   const zone = process.env.TZ;
   process.env.TZ = 'Asia/Kolkata';
   try {
-    outcome = await supervise({
-      ...plan.session,
-      files,
-      session,
-      independentFiles: true,
-      // Only the reference's failures are run again when the machine was busy: a broken copy's
-      // failure is the expected outcome, and copy 0 passing under the same load shows the tests hold.
-      retryOnly: (test) => copyOf(test.file) === 0,
-      emptyLab: join(ROOT, 'grader', 'harness', 'unloaded-lab.ts'),
-    });
+    outcomes = await Promise.all(
+      sessions.map((session, i) =>
+        supervise({
+          ...plan.session,
+          files: shares[i] ?? [],
+          session,
+          independentFiles: true,
+          // Only the reference's failures are run again when the machine was busy: a broken copy's
+          // failure is the expected outcome, and copy 0 passing under the same load shows the tests hold.
+          retryOnly: (test) => copyOf(test.file) === 0,
+          emptyLab: join(ROOT, 'grader', 'harness', 'unloaded-lab.ts'),
+        }),
+      ),
+    );
   } finally {
-    await session.close();
+    await Promise.all(sessions.map((session) => session.close()));
     if (zone === undefined) delete process.env.TZ;
     else process.env.TZ = zone;
   }
+  const outcome = {
+    tests: outcomes.flatMap((o) => o.tests),
+    fileErrors: outcomes.flatMap((o) => o.fileErrors),
+  };
 
   /** @type {TestInfo[]} */
   const tests = outcome.tests
@@ -278,10 +294,18 @@ export async function checkBreakers(lab, options = {}) {
 /** How much of their usual bounds tests that read GRADER_WAIT_SCALE wait in a broken copy. */
 const WAIT_SCALE = 0.25;
 
-/** Test workers for the breakers: BREAKER_WORKERS, or twice the cores (their tests mostly wait). */
-function breakerWorkers() {
+/**
+ * How the breakers' test files are run: by how many runner processes, each with how many test
+ * workers. Workers in all: BREAKER_WORKERS, or twice the cores (their tests mostly wait). Runners:
+ * one per core (a runner compiles on one thread, and that was the limit: its workers sat idle 83%
+ * of a run of lab 5's breakers), never more than there are files or workers.
+ * @param {number} fileCount
+ */
+function breakerRunners(fileCount) {
   const given = Number(process.env.BREAKER_WORKERS);
-  return Number.isInteger(given) && given > 0 ? given : 2 * availableParallelism();
+  const total = Number.isInteger(given) && given > 0 ? given : 2 * availableParallelism();
+  const runners = Math.max(1, Math.min(availableParallelism(), total, fileCount));
+  return { runners, workers: Math.max(1, Math.round(total / runners)) };
 }
 
 /** The first error of a test, one line. @param {{ tests: { id: string, errors: { message: string }[] }[] }} outcome @param {string} id */
