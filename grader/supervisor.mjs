@@ -182,6 +182,11 @@ export class RunnerSession {
    */
   async close() {
     const child = this.#child;
+    // A profile is written when the process exits by itself: ask it to, and give it time.
+    if (process.env.GRADER_PROFILE && child) {
+      child.process.send?.({ type: 'exit' });
+      await Promise.race([child.exited, sleep(30_000)]);
+    }
     this.kill();
     if (child) await Promise.race([child.exited, sleep(3000)]);
     rmSync(this.#scratch, { recursive: true, force: true });
@@ -614,7 +619,10 @@ function startRunner(/** @type {{ journal: string } & Record<string, unknown>} *
   // more than a command line may hold (spawn fails with E2BIG).
   const optionsFile = `${runnerOptions.journal}.options.json`;
   writeFileSync(optionsFile, JSON.stringify(runnerOptions));
-  const child = spawn(process.execPath, [...(process.env.PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), RUNNER, optionsFile], {
+  // GRADER_PROFILE=<folder>: the runner and its worker threads write CPU profiles there (how the
+  // breakers' runs were found to wait on the runner's one thread; bench/FINDINGS.md).
+  const profile = process.env.GRADER_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.GRADER_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, RUNNER, optionsFile], {
     cwd: ROOT,
     detached: true, // its own process group, so a kill reaches everything learner code started
     windowsHide: true,
