@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { HttpError, ParseError, type ParseEvent, type RequestHead } from '#contracts/http';
+import { HttpError, ParseError, type HeaderField, type HttpVersion, type ParseEvent, type RequestHead } from '#contracts/http';
 import type { Handler, ServerOptions, ServerRequest, ServerResponse } from '#contracts/server';
 import { RequestParser, reasonPhrase } from '#http';
 import { BodyStream } from './body.ts';
@@ -252,25 +252,7 @@ export class Connection {
   }
 
   async #callHandler(exchange: Exchange): Promise<ServerResponse> {
-    const { head } = exchange;
-    const socket = this.#socket;
-    // The head's fields by name: V8 copies an object with spread syntax (`...head`) more slowly.
-    const request: ServerRequest = {
-      method: head.method,
-      target: head.target,
-      version: head.version,
-      headers: head.headers,
-      body: exchange.body,
-      // A getter: the AbortController is only made for a handler that asks for the signal.
-      get signal() {
-        return signalOf(exchange);
-      },
-      remoteAddress: socket.remoteAddress ?? '',
-      remotePort: socket.remotePort ?? 0,
-      localAddress: socket.localAddress ?? '',
-      localPort: socket.localPort ?? 0,
-    };
-    return await this.#handler(request);
+    return await this.#handler(new HandlerRequest(exchange, this.#socket));
   }
 
   /** Queues a refusal behind the requests before it, and reads nothing more. */
@@ -399,6 +381,43 @@ export class Connection {
     late.body.fail(new HttpError(408, 'the request body stopped arriving'));
     this.#refused = true;
     this.#flow();
+  }
+}
+
+/**
+ * The request a handler sees. A class, not an object literal, because of the `signal` getter: a
+ * literal with a getter makes V8 define the accessor anew on every object it creates (about
+ * 1.5 µs, as much as the rest of the request), while a class defines it once, on its prototype.
+ */
+class HandlerRequest implements ServerRequest {
+  readonly method: string;
+  readonly target: string;
+  readonly version: HttpVersion;
+  readonly headers: HeaderField[];
+  readonly body: AsyncIterable<Uint8Array>;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly localAddress: string;
+  readonly localPort: number;
+  readonly #exchange: Exchange;
+
+  constructor(exchange: Exchange, socket: Socket) {
+    const { head } = exchange;
+    this.method = head.method;
+    this.target = head.target;
+    this.version = head.version;
+    this.headers = head.headers;
+    this.body = exchange.body;
+    this.remoteAddress = socket.remoteAddress ?? '';
+    this.remotePort = socket.remotePort ?? 0;
+    this.localAddress = socket.localAddress ?? '';
+    this.localPort = socket.localPort ?? 0;
+    this.#exchange = exchange;
+  }
+
+  /** The AbortController is only made for a handler that asks for the signal. */
+  get signal(): AbortSignal {
+    return signalOf(this.#exchange);
   }
 }
 

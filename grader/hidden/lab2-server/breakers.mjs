@@ -5,19 +5,19 @@
 /** @type {import('../../breakers.mjs').Breaker[]} */
 export default [
   // What a web server does; sockets and the event loop; one process, many clients
-  { rule: 'S1', why: 'decodes the target before the handler sees it', file: 'connection.ts', find: '      target: head.target,\n', replace: '      target: decodeURIComponent(head.target),\n' },
-  { rule: 'S1', why: 'lowercases the header values too', file: 'connection.ts', find: '      headers: head.headers,\n', replace: '      headers: head.headers.map(([name, value]) => [name, value.toLowerCase()]),\n' },
-  { rule: 'S1', why: 'gives the handler the head without its headers', file: 'connection.ts', find: '      headers: head.headers,\n', replace: '      headers: [],\n' },
+  { rule: 'S1', why: 'decodes the target before the handler sees it', file: 'connection.ts', find: '    this.target = head.target;\n', replace: '    this.target = decodeURIComponent(head.target);\n' },
+  { rule: 'S1', why: 'lowercases the header values too', file: 'connection.ts', find: '    this.headers = head.headers;\n', replace: '    this.headers = head.headers.map(([name, value]) => [name, value.toLowerCase()]);\n' },
+  { rule: 'S1', why: 'gives the handler the head without its headers', file: 'connection.ts', find: '    this.headers = head.headers;\n', replace: '    this.headers = [];\n' },
   {
     rule: 'S2', why: "swaps the client's end and the server's", file: 'connection.ts',
-    find: "      remoteAddress: socket.remoteAddress ?? '',\n      remotePort: socket.remotePort ?? 0,",
-    replace: "      remoteAddress: socket.localAddress ?? '',\n      remotePort: socket.localPort ?? 0,",
+    find: "    this.remoteAddress = socket.remoteAddress ?? '';\n    this.remotePort = socket.remotePort ?? 0;",
+    replace: "    this.remoteAddress = socket.localAddress ?? '';\n    this.remotePort = socket.localPort ?? 0;",
   },
   {
     rule: 'S3', why: "uses the handler's promise as if it were the response",
     edits: [
       { file: 'connection.ts', find: 'async #callHandler(exchange: Exchange): Promise<ServerResponse> {', replace: '#callHandler(exchange: Exchange): any {' },
-      { file: 'connection.ts', find: 'return await this.#handler(request);', replace: 'return this.#handler(request);' },
+      { file: 'connection.ts', find: 'return await this.#handler(new HandlerRequest(exchange, this.#socket));', replace: 'return this.#handler(new HandlerRequest(exchange, this.#socket));' },
       { file: 'connection.ts', find: 'const response = await this.#callHandler(exchange);', replace: 'const response = this.#callHandler(exchange);' },
     ],
   },
