@@ -100,7 +100,6 @@ export class Connection {
 
   #onData(chunk: Buffer): void {
     if (this.#ended || this.#refused) return;
-    if (this.#awaitingHead) this.#startHeaderTimer();
     let events: ParseEvent[];
     let refusal: HttpError | null = null;
     try {
@@ -118,6 +117,11 @@ export class Connection {
       this.#refuse(refusal);
       return;
     }
+    // The header timeout runs from the first byte of a head (#startHeaderTimer keeps an earlier
+    // start; it also ends the idle wait). It is started after parsing, and only if the bytes held no
+    // head: usually a chunk holds a whole head, and a timer started before parsing was stopped again
+    // at once, one setTimeout and clearTimeout for nothing on every request.
+    if (this.#awaitingHead && events.length === 0) this.#startHeaderTimer();
     // A body in progress is timed from its latest bytes, unless the client waits for 100 Continue.
     if (this.#parsing && !this.#parsing.awaitingContinue) this.#startBodyTimer();
     this.#flow();

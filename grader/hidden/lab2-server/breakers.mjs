@@ -192,7 +192,7 @@ export default [
     ],
   },
   { rule: 'T6', why: 'never clears #awaitingHead: bytes after a head restart the header clock', file: 'connection.ts', find: '      this.#awaitingHead = false;\n', replace: '' },
-  { rule: 'T7', why: 'times only the first head of a connection', file: 'connection.ts', find: '    if (this.#awaitingHead) this.#startHeaderTimer();\n', replace: '' },
+  { rule: 'T7', why: 'times only the first head of a connection', file: 'connection.ts', find: '    if (this.#awaitingHead && events.length === 0) this.#startHeaderTimer();\n', replace: '' },
   { rule: 'T8', why: 'never closes an idle kept-alive connection', file: 'connection.ts', find: '    else if (this.#timing === null) this.#startIdleTimer();\n', replace: '' },
   { rule: 'T9', why: 'has no body timer', file: 'connection.ts', find: '    if (this.#parsing && !this.#parsing.awaitingContinue) this.#startBodyTimer();\n', replace: '' },
   { rule: 'T9', why: 'times the whole body from its head, not from its latest bytes', file: 'connection.ts', find: "    if (this.#parsing && !this.#parsing.awaitingContinue) this.#startBodyTimer();", replace: "    if (this.#parsing && !this.#parsing.awaitingContinue && this.#timing !== 'body') this.#startBodyTimer();" },
