@@ -194,6 +194,7 @@ export default [
   { rule: 'T6', why: 'never clears #awaitingHead: bytes after a head restart the header clock', file: 'connection.ts', find: '      this.#awaitingHead = false;\n', replace: '' },
   { rule: 'T7', why: 'times only the first head of a connection', file: 'connection.ts', find: '    if (this.#awaitingHead && events.length === 0) this.#startHeaderTimer();\n', replace: '' },
   { rule: 'T8', why: 'never closes an idle kept-alive connection', file: 'connection.ts', find: '    else if (this.#timing === null) this.#startIdleTimer();\n', replace: '' },
+  { rule: 'T8', why: 'starts the header clock after every chunk, even one that held a whole request, so the idle clock never runs', file: 'connection.ts', find: '    if (this.#awaitingHead && events.length === 0) this.#startHeaderTimer();', replace: '    if (this.#awaitingHead) this.#startHeaderTimer();' },
   { rule: 'T9', why: 'has no body timer', file: 'connection.ts', find: '    if (this.#parsing && !this.#parsing.awaitingContinue) this.#startBodyTimer();\n', replace: '' },
   { rule: 'T9', why: 'times the whole body from its head, not from its latest bytes', file: 'connection.ts', find: "    if (this.#parsing && !this.#parsing.awaitingContinue) this.#startBodyTimer();", replace: "    if (this.#parsing && !this.#parsing.awaitingContinue && this.#timing !== 'body') this.#startBodyTimer();" },
   { rule: 'T9', why: 'blames the client for a body the server stopped reading', file: 'connection.ts', find: '    if (!this.#reading) return this.#startBodyTimer();\n', replace: '' },
@@ -219,6 +220,8 @@ export default [
   { rule: 'G5', why: 'does not abort request.signal when the client leaves', file: 'connection.ts', find: '        abandon(exchange, gone);\n        exchange.body.fail(gone);\n      }\n    }\n    this.#queue.length = 0;', replace: '        exchange.body.fail(gone);\n      }\n    }\n    this.#queue.length = 0;' },
   { rule: 'G5', why: 'records that the client left, but never aborts a signal the handler already holds', file: 'connection.ts', find: '  exchange.abort?.abort(reason);\n', replace: '' },
   { rule: 'G5', why: 'hands a live signal to a handler that first asks for it after the client left', file: 'connection.ts', find: '    if (exchange.gone) exchange.abort.abort(exchange.gone);\n', replace: '' },
+  { rule: 'G5', why: 'skips abandoning when no request is queued, forgetting the one being served', file: 'connection.ts', find: '    if (this.idle) return;\n', replace: '    if (this.#queue.length === 0) return;\n' },
+  { rule: 'G5', why: "gives the handler a fresh signal of its own, not the request's", file: 'connection.ts', find: '    return signalOf(this.#exchange);', replace: '    return new AbortController().signal;' },
   { rule: 'G6', why: "waits for a 'drain' that never comes when the socket closes", file: 'respond.ts', find: "    socket.on('close', onClose);\n", replace: '' },
   {
     rule: 'G6', why: 'writes to a socket that is already closed, and waits for its drain', file: 'respond.ts',
