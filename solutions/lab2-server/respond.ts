@@ -32,9 +32,8 @@ export async function writeResponse(socket: Socket, response: ServerResponse, co
   const { status, reason, body } = response;
   let keepAlive = context.keepAlive && !connectionTokens(response.headers).includes('close');
   const headers: HeaderField[] = response.headers.filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase()));
-  const has = (name: string) => headers.some(([field]) => field.toLowerCase() === name);
-  if (!has('date')) headers.push(['Date', httpDate()]);
-  if (!has('server')) headers.push(['Server', context.serverName]);
+  if (!has(headers, 'date')) headers.push(['Date', httpDate()]);
+  if (!has(headers, 'server')) headers.push(['Server', context.serverName]);
   const noBody = context.method === 'HEAD' || status === 204 || status === 304 || status < 200;
 
   if (body === undefined || body instanceof Uint8Array) {
@@ -42,7 +41,7 @@ export async function writeResponse(socket: Socket, response: ServerResponse, co
     const bytes = body ?? new Uint8Array(0);
     if (noBody) {
       // HEAD: the headers a GET would get, Content-Length included, and no body.
-      if (context.method === 'HEAD' && !has('content-length')) headers.push(['Content-Length', String(bytes.length)]);
+      if (context.method === 'HEAD' && !has(headers, 'content-length')) headers.push(['Content-Length', String(bytes.length)]);
       const head = serializeHead({ status, reason, headers });
       context.headSent = true;
       await write(socket, head);
@@ -91,6 +90,14 @@ export async function writeResponse(socket: Socket, response: ServerResponse, co
   } finally {
     if (!finished) await iterator.return?.().catch(() => {});
   }
+}
+
+/**
+ * Whether the headers have a field of this name (lowercase), in any case. A function of the module
+ * rather than a closure made inside writeResponse: a closure is one more object on every response.
+ */
+function has(headers: HeaderField[], name: string): boolean {
+  return headers.some(([field]) => field.toLowerCase() === name);
 }
 
 /**
