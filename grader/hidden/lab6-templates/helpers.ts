@@ -8,8 +8,11 @@ import { bounded, show } from '../../harness/index.ts';
 
 /** Renders `source` with a fresh Environment of the learner's. */
 export function render(source: string, context: Record<string, unknown> = {}, options: EnvironmentOptions = {}): string {
-  const env = bounded('new Environment()', () => new Environment(options));
-  return bounded(`env.renderString(${show(source)})`, () => env.renderString(source, context));
+  // One time bound for both calls: they share it (the harness's `bounded`).
+  return bounded('rendering', () => {
+    const env = bounded('new Environment()', () => new Environment(options));
+    return bounded(`env.renderString(${show(source)})`, () => env.renderString(source, context));
+  });
 }
 
 /** Renders the template `name` from `files`, through the learner's DictLoader. */
@@ -19,8 +22,10 @@ export function renderFile(
   context: Record<string, unknown> = {},
   options: EnvironmentOptions = {},
 ): string {
-  const env = bounded('new Environment()', () => new Environment({ ...options, loader: new DictLoader(files) }));
-  return bounded(`env.render(${show(name)})`, () => env.render(name, context));
+  return bounded('rendering', () => {
+    const env = bounded('new Environment()', () => new Environment({ ...options, loader: new DictLoader(files) }));
+    return bounded(`env.render(${show(name)})`, () => env.render(name, context));
+  });
 }
 
 /**

@@ -87,20 +87,24 @@ export function expectInertEverywhere(cases: PayloadCase[]): void {
   const unsafe: Array<{ template: string; data: string; output: string }> = [];
   let renders = 0;
   for (const { template, files } of cases) {
-    // Compiled once, rendered with every payload: the corpus is large, and so is a compile.
-    const compiled = bounded(`compiling ${show(template)}`, () => {
-      if (!files) return new Environment().fromString(template);
-      return new Environment({ loader: new DictLoader({ ...files, 'page.html': template }) }).getTemplate('page.html');
-    });
-    for (const p of PAYLOADS) {
-      const data = payloadData(p);
-      renders += 1;
-      const output = bounded(`rendering ${show(template)}`, () => compiled.render(data));
-      if (!isInert(output)) {
-        const loaded = files ? `, with ${Object.entries(files).map(([name, source]) => `${name} = ${show(source)}`).join('; ')}` : '';
-        unsafe.push({ template: `${show(template)}${loaded}`, data: showData({ p }), output });
+    // One time bound for the compile and every render of this template: the calls inside share
+    // it (the harness's `bounded`), and a timeout still names the one that was running.
+    bounded(`rendering ${show(template)} with each payload`, () => {
+      // Compiled once, rendered with every payload: the corpus is large, and so is a compile.
+      const compiled = bounded(`compiling ${show(template)}`, () => {
+        if (!files) return new Environment().fromString(template);
+        return new Environment({ loader: new DictLoader({ ...files, 'page.html': template }) }).getTemplate('page.html');
+      });
+      for (const p of PAYLOADS) {
+        const data = payloadData(p);
+        renders += 1;
+        const output = bounded(`rendering ${show(template)}`, () => compiled.render(data));
+        if (!isInert(output)) {
+          const loaded = files ? `, with ${Object.entries(files).map(([name, source]) => `${name} = ${show(source)}`).join('; ')}` : '';
+          unsafe.push({ template: `${show(template)}${loaded}`, data: showData({ p }), output });
+        }
       }
-    }
+    });
   }
   const first = unsafe[0];
   const message = first
