@@ -3,7 +3,7 @@
 // class, position and the name they mention, never by wording. Every expectation names the call
 // and the rule table it was made against.
 import { expect } from 'vitest';
-import { BuildError, RuleError, type ConverterFactory } from '#contracts/routing';
+import { RuleError, type ConverterFactory } from '#contracts/routing';
 import { milestone, test } from '../../harness/index.ts';
 import {
   addRule,
