@@ -4,8 +4,8 @@
 // ratio against a peer measured in the same run, taking turns with it (this machine is shared and
 // noisy: only a ratio measured side by side means anything). Prints the table and writes it to
 // grader/bench/latest.md, grader/bench/latest.json and the table in grader/INTERNALS.md.
-//   node grader/bench/run.mjs                  everything (four to six minutes on two cores, half of
-//                                              it npm test and lab 8's grades)
+//   node grader/bench/run.mjs                  everything (about 26 minutes on two cores, two thirds
+//                                              of it npm test and the batch of 100 submissions)
 //   node grader/bench/run.mjs router http      some groups only: grader, http, templates, router
 //                                              (printed, not written to latest.*)
 //   node grader/bench/run.mjs --quick          shorter runs, for trying the bench itself
