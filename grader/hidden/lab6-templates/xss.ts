@@ -7,7 +7,7 @@
 // blocks, macros and includes).
 import { expect } from 'vitest';
 import { DictLoader, Environment } from '@lab/templates';
-import { bounded, show } from '../../harness/index.ts';
+import { CALL_BOUND_MS, bounded, show } from '../../harness/index.ts';
 import { showData } from './helpers.ts';
 
 /** Data that a visitor could have typed. Each is tried in every template. */
@@ -88,7 +88,8 @@ export function expectInertEverywhere(cases: PayloadCase[]): void {
   let renders = 0;
   for (const { template, files } of cases) {
     // One time bound for the compile and every render of this template: the calls inside share
-    // it (the harness's `bounded`), and a timeout still names the one that was running.
+    // it (the harness's `bounded`), and a timeout still names the one that was running. The full
+    // bound even after an earlier timeout: the shortened one is meant for one call, not dozens.
     bounded(`rendering ${show(template)} with each payload`, () => {
       // Compiled once, rendered with every payload: the corpus is large, and so is a compile.
       const compiled = bounded(`compiling ${show(template)}`, () => {
@@ -104,7 +105,7 @@ export function expectInertEverywhere(cases: PayloadCase[]): void {
           unsafe.push({ template: `${show(template)}${loaded}`, data: showData({ p }), output });
         }
       }
-    });
+    }, CALL_BOUND_MS);
   }
   const first = unsafe[0];
   const message = first
