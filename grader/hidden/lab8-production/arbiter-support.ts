@@ -1,7 +1,6 @@
 // What the hidden tests of lab 8's prefork server (arbiter.test.ts, signals.test.ts) share. They
-// run real processes: each test starts the lab's
-// serve.ts as a program of its own (the arbiter, in a process group of its own), which forks the
-// workers; the workers serve hello-app.ts. The test reads the arbiter's JSON lines on stdout,
+// run real processes: each test starts the lab's serve.ts as a program of its own (the arbiter,
+// in a process group of its own), which forks the workers; the workers serve hello-app.ts. The test reads the arbiter's JSON lines on stdout,
 // sends it signals, and talks HTTP to the port. Whatever happens, the whole group is killed after
 // the test, and a test that stops the arbiter checks that no process of its tree is left.
 //
